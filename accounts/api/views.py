@@ -1,0 +1,33 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.roles import ROLE_CAPABILITIES
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    role = serializers.CharField()
+    role_display = serializers.CharField()
+    areas = serializers.ListField(child=serializers.DictField())
+    capabilities = serializers.ListField(child=serializers.CharField())
+
+
+class MeView(APIView):
+    """Who the caller is, their role, areas and what they may do."""
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        user = request.user
+        data = {
+            "username": user.username,
+            "full_name": user.full_name,
+            "role": user.role,
+            "role_display": user.get_role_display(),
+            "areas": [{"code": a.code, "name": a.name, "level": a.level} for a in user.areas.all()],
+            "capabilities": sorted(ROLE_CAPABILITIES.get(user.role, ())),
+        }
+        return Response(MeSerializer(data).data)

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import pghistory
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.scoping import ScopedQuerySet
+
+from .choices import LEVEL_PREFIX_LENGTH, AreaLevelChoices
+
+
+@pghistory.track()
+class Area(models.Model):
+    """An administrative area, province down to village, keyed by its 12-digit statistical code.
+
+    Codes above township are GB/T 2260 six-digit codes padded with zeros; every descendant's code
+    starts with its ancestor's `prefix`, so "everything in this county" is a prefix match.
+    """
+
+    code = models.CharField(
+        _("code"),
+        max_length=12,
+        unique=True,
+        validators=[RegexValidator(r"^\d{12}$", _("An area code has exactly 12 digits."))],
+    )
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=12, choices=AreaLevelChoices.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Guizhou and other western provinces use a 3% exit threshold instead of 2%: an attribute of the
+    # area (set on the province), read by the exit rules.
+    is_western = models.BooleanField(_("western region"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ""  # the row itself is the area
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("administrative area")
+        verbose_name_plural = _("administrative areas")
+        indexes = [
+            models.Index(fields=["level", "code"]),
+            # LIKE 'prefix%' lookups (scoping) need the pattern operator class under a non-C collation.
+            models.Index(fields=["code"], name="area_code_pattern_idx", opclasses=["varchar_pattern_ops"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(code__regex=r"^\d{12}$"), name="area_code_12_digits"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def prefix(self) -> str:
+        return self.code[: LEVEL_PREFIX_LENGTH[AreaLevelChoices(self.level)]]
+
+    def ancestors(self) -> list[Area]:
+        """Province first, self last; one query."""
+        codes = [
+            self.code[:length].ljust(12, "0")
+            for level, length in LEVEL_PREFIX_LENGTH.items()
+            if length <= len(self.prefix)
+        ]
+        return list(Area.objects.filter(code__in=codes).order_by("code"))
+
+    def is_within(self, other: Area) -> bool:
+        return self.code.startswith(other.prefix)
+
+
+@pghistory.track()
+class AreaPopulation(models.Model):
+    """Rural registered population (农村户籍人口) of a village for a year: the denominator of poverty
+    incidence. Higher levels are the sum of their villages, never stored separately."""
+
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), on_delete=models.CASCADE, related_name="populations"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
+    rural_population = models.PositiveIntegerField(_("rural registered population"))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "area"
+
+    class Meta:
+        ordering = ["area__code", "-year"]
+        verbose_name = _("rural population")
+        verbose_name_plural = _("rural populations")
+        constraints = [models.UniqueConstraint(fields=["area", "year"], name="area_population_once_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.year}: {self.rural_population}"

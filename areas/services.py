@@ -1,0 +1,134 @@
+"""Loading and maintaining the area tree."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .choices import LEVEL_ORDER, LEVEL_PREFIX_LENGTH, AreaLevelChoices
+from .models import Area, AreaPopulation
+
+REQUIRED_COLUMNS = ("code", "name", "level", "parent_code")
+
+
+@dataclass
+class AreaImportResult:
+    created: int = 0
+    updated: int = 0
+    populations: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def read_area_rows(path: Path) -> list[dict[str, str]]:
+    """Rows of a CSV (UTF-8, with or without BOM) or xlsx file, keyed by header."""
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(path, read_only=True, data_only=True).active
+        rows = list(sheet.iter_rows(values_only=True))
+        header = [str(h or "").strip() for h in rows[0]] if rows else []
+        return [
+            {h: "" if v is None else str(v).strip() for h, v in zip(header, row, strict=False)}
+            for row in rows[1:]
+        ]
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in csv.DictReader(handle)]
+
+
+def _validate_rows(rows: list[dict[str, str]]) -> list[str]:
+    errors: list[str] = []
+    if rows and any(col not in rows[0] for col in REQUIRED_COLUMNS):
+        return [_("The file needs the columns: %(cols)s.") % {"cols": ", ".join(REQUIRED_COLUMNS)}]
+    in_file = {row["code"]: row for row in rows}
+    existing = dict(
+        Area.objects.filter(code__in=[r["parent_code"] for r in rows if r.get("parent_code")]).values_list(
+            "code", "level"
+        )
+    )
+    for number, row in enumerate(rows, start=2):
+        code, level, parent_code = row.get("code", ""), row.get("level", ""), row.get("parent_code", "")
+        if not (len(code) == 12 and code.isdigit()):
+            errors.append(
+                _("Row %(row)d: code “%(code)s” must have 12 digits.") % {"row": number, "code": code}
+            )
+            continue
+        if level not in AreaLevelChoices.values:
+            errors.append(_("Row %(row)d: unknown level “%(level)s”.") % {"row": number, "level": level})
+            continue
+        if not row.get("name"):
+            errors.append(_("Row %(row)d: the name is empty.") % {"row": number})
+        index = LEVEL_ORDER.index(AreaLevelChoices(level))
+        if index == 0:
+            if parent_code:
+                errors.append(_("Row %(row)d: a province has no parent.") % {"row": number})
+            continue
+        parent_level = in_file.get(parent_code, {}).get("level") or existing.get(parent_code)
+        if parent_level is None:
+            errors.append(
+                _("Row %(row)d: parent %(parent)s is neither in the file nor in the system.")
+                % {"row": number, "parent": parent_code}
+            )
+        elif parent_level != LEVEL_ORDER[index - 1]:
+            errors.append(
+                _("Row %(row)d: a %(level)s must sit under a %(expected)s.")
+                % {"row": number, "level": level, "expected": LEVEL_ORDER[index - 1]}
+            )
+        elif not code.startswith(parent_code[: LEVEL_PREFIX_LENGTH[AreaLevelChoices(parent_level)]]):
+            errors.append(
+                _("Row %(row)d: code %(code)s does not start with its parent's code %(parent)s.")
+                % {"row": number, "code": code, "parent": parent_code}
+            )
+    return errors
+
+
+@transaction.atomic
+def areas_import(*, rows: list[dict[str, Any]], population_year: int | None = None) -> AreaImportResult:
+    """Create or update areas by code, parents first; all or nothing.
+
+    A `rural_population` column, with `population_year`, records each village's population.
+    """
+    errors = _validate_rows(rows)
+    if errors:
+        raise ValidationError(errors)
+    result = AreaImportResult()
+    by_code = {
+        a.code: a
+        for a in Area.objects.filter(code__in=[r["code"] for r in rows] + [r["parent_code"] for r in rows])
+    }
+    for row in sorted(rows, key=lambda r: LEVEL_ORDER.index(AreaLevelChoices(r["level"]))):
+        parent = by_code.get(row["parent_code"]) if row["parent_code"] else None
+        area = by_code.get(row["code"])
+        if area is None:
+            area = Area.objects.create(code=row["code"], name=row["name"], level=row["level"], parent=parent)
+            result.created += 1
+        elif (area.name, area.level, area.parent_id) != (
+            row["name"],
+            row["level"],
+            parent.pk if parent else None,
+        ):
+            area.name, area.level, area.parent = row["name"], row["level"], parent
+            area.save(update_fields=["name", "level", "parent"])
+            result.updated += 1
+        by_code[area.code] = area
+        population = str(row.get("rural_population") or "").strip()
+        if population_year and population:
+            AreaPopulation.objects.update_or_create(
+                area=area, year=population_year, defaults={"rural_population": int(float(population))}
+            )
+            result.populations += 1
+    return result
+
+
+def area_population_set(*, area: Area, year: int, rural_population: int, source: str = "") -> AreaPopulation:
+    if area.level != AreaLevelChoices.VILLAGE:
+        raise ValidationError(_("Population is recorded per village; higher levels add up their villages."))
+    population, _created = AreaPopulation.objects.update_or_create(
+        area=area, year=year, defaults={"rural_population": rural_population, "source": source}
+    )
+    return population

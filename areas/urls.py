@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "areas"
+
+urlpatterns = [
+    path("", views.area_index, name="list"),
+    path("import/", views.area_import, name="import"),
+    path("<str:code>/", views.area_detail, name="detail"),
+]

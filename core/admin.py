@@ -1,0 +1,45 @@
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+
+from .models import Attachment, Job, Notification, SensitiveAccess
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Admin with the same area scope as the rest of the app: a county's administrator manages only
+    that county's rows."""
+
+    def get_queryset(self, request: Any) -> QuerySet:
+        return super().get_queryset(request).visible_to(request.user)
+
+
+@admin.register(Job)
+class JobAdmin(ScopedAdmin):
+    list_display = ["kind", "status", "area", "created_by", "created_at", "progress_done", "progress_total"]
+    list_filter = ["kind", "status"]
+    readonly_fields = [f.name for f in Job._meta.fields]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "kind", "content_type", "object_id", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["sha256", "size", "mime_type"]
+
+    def has_module_permission(self, request: Any) -> bool:
+        return request.user.is_superuser
+
+
+@admin.register(SensitiveAccess)
+class SensitiveAccessAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "what", "content_type", "object_id", "ip_address"]
+    list_filter = ["what"]
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+admin.site.register(Notification)

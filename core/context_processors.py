@@ -1,0 +1,13 @@
+from typing import Any
+
+from django.conf import settings
+
+from .navigation import items_for
+
+
+def navigation(request: Any) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    unread = 0
+    if user is not None and user.is_authenticated:
+        unread = user.notifications.filter(read_at__isnull=True).count()
+    return {"nav_items": items_for(user), "site_title": settings.SITE_TITLE, "unread_notifications": unread}

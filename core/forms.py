@@ -1,0 +1,31 @@
+from typing import Any
+
+from django import forms
+
+
+class StyledFormMixin:
+    """Gives every widget Bootstrap's classes so forms look the same across apps."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class VersionedFormMixin(StyledFormMixin):
+    """Carries the version the user read, so a save on top of someone else's change is refused."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+        instance = getattr(self, "instance", None)
+        if instance is not None and getattr(instance, "pk", None) and not self.is_bound:
+            self.initial["version"] = instance.version

@@ -1,0 +1,26 @@
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from .scoping import get_visible_or_404
+
+
+def scoped_record(user: Any, app_label: str, model_name: str, pk: Any) -> models.Model:
+    """Any scoped record by its content type, if the user's scope covers it; 404 otherwise.
+
+    Models without a scope_path are not reachable this way at all (fail closed).
+    """
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError as exc:
+        raise Http404(_("Not found, or outside your area.")) from exc
+    if not hasattr(model, "scope_path") or not hasattr(model.objects, "visible_to"):
+        raise Http404(_("Not found, or outside your area."))
+    try:
+        model._meta.pk.to_python(pk)
+    except Exception as exc:
+        raise Http404(_("Not found, or outside your area.")) from exc
+    return get_visible_or_404(model.objects.all(), user, pk=pk)

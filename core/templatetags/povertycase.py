@@ -1,0 +1,62 @@
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django import template
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from django.utils.formats import number_format
+
+from core.masking import mask_id_number, mask_phone
+
+register = template.Library()
+
+
+@register.filter
+def masked_id(value: str | None) -> str:
+    return mask_id_number(value)
+
+
+@register.filter
+def masked_phone(value: str | None) -> str:
+    return mask_phone(value)
+
+
+@register.filter
+def yuan(value: Decimal | None) -> str:
+    """Yuan with two decimals and thousands separators; exact (no float)."""
+    if value is None:
+        return "—"
+    return number_format(
+        Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), 2, force_grouping=True
+    )
+
+
+@register.filter
+def wan_yuan(value: Decimal | None) -> str:
+    """Yuan shown in 万元 (10,000 yuan) with two decimals, as reports print them."""
+    if value is None:
+        return "—"
+    wan = (Decimal(value) / Decimal(10000)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return number_format(wan, 2, force_grouping=True)
+
+
+@register.simple_tag
+def audit_url(obj: Any) -> str:
+    ct = ContentType.objects.get_for_model(obj)
+    return reverse("core:audit", args=[ct.app_label, ct.model, obj.pk])
+
+
+@register.inclusion_tag("core/_attachments.html", takes_context=True)
+def attachments_panel(context: dict, obj: Any) -> dict:
+    from core.models import Attachment
+
+    ct = ContentType.objects.get_for_model(obj)
+    items = Attachment.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related("uploaded_by")
+    user = context["request"].user
+    return {
+        "attachments": items,
+        "upload_url": reverse("core:attachment-upload", args=[ct.app_label, ct.model, obj.pk]),
+        "can_upload": user.can_write_anything,
+        "request": context["request"],
+        "csrf_token": context.get("csrf_token"),
+    }

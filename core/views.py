@@ -1,0 +1,129 @@
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .audit import audit_events_for
+from .choices import AttachmentKindChoices
+from .models import Attachment, Job
+from .scoping import get_visible_or_404
+from .selectors import scoped_record
+from .services import attachment_add
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "core/home.html",
+        {"areas": user.areas.all(), "recent_jobs": Job.objects.visible_to(user)[:5]},
+    )
+
+
+@login_required
+def audit_log(request: HttpRequest, app_label: str, model_name: str, pk: str) -> HttpResponse:
+    record = scoped_record(request.user, app_label, model_name, pk)
+    return render(
+        request,
+        "core/audit.html",
+        {"record": record, "model_name": record._meta.verbose_name, "events": audit_events_for(record)},
+    )
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, app_label: str, model_name: str, pk: str) -> HttpResponse:
+    record = scoped_record(request.user, app_label, model_name, pk)
+    upload = request.FILES.get("file")
+    back = request.POST.get("next") or request.META.get("HTTP_REFERER") or "/"
+    if upload is None:
+        messages.error(request, _("Choose a file to upload."))
+        return redirect(back)
+    kind = request.POST.get("kind") or AttachmentKindChoices.DOCUMENT
+    if kind not in AttachmentKindChoices.values:
+        kind = AttachmentKindChoices.DOCUMENT
+    try:
+        attachment_add(
+            user=request.user,
+            record=record,
+            upload=upload,
+            kind=kind,
+            description=request.POST.get("description", ""),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("File uploaded."))
+    return redirect(back)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = Attachment.objects.select_related("content_type").filter(pk=pk).first()
+    if attachment is None:
+        raise Http404(_("Not found, or outside your area."))
+    ct: ContentType = attachment.content_type
+    # The file is only as visible as the record it belongs to.
+    scoped_record(request.user, ct.app_label, ct.model, attachment.object_id)
+    inline = attachment.mime_type.startswith("image/") or attachment.mime_type == "application/pdf"
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=not inline,
+        filename=attachment.original_name,
+        content_type=attachment.mime_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    job = get_visible_or_404(Job.objects.all(), request.user, pk=pk)
+    if (
+        request.headers.get("Accept", "").startswith("application/json")
+        or request.GET.get("format") == "json"
+    ):
+        return JsonResponse(job_payload(job))
+    return render(request, "core/job.html", {"job": job})
+
+
+def job_payload(job: Job) -> dict[str, Any]:
+    return {
+        "id": str(job.pk),
+        "kind": job.kind,
+        "status": job.status,
+        "status_display": job.get_status_display(),
+        "percent": job.percent,
+        "done": job.progress_done,
+        "total": job.progress_total,
+        "message": job.message,
+        "error": job.error,
+        "result": job.result,
+        "finished": job.is_finished,
+    }
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    items = request.user.notifications.all()[:200]
+    if request.method == "POST":
+        request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("core:notifications")
+    return render(request, "core/notifications.html", {"items": items})

@@ -1,0 +1,14 @@
+"""Test settings: a real PostgreSQL (DATABASE_URL, or the embedded one dev.py starts)."""
+
+from .base import *  # noqa: F403
+from .base import env_bool
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never in production
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+MEDIA_ROOT = BASE_DIR / ".local" / "test-media"  # noqa: F405
+# Eager by default; the worker tests switch it off and start a real worker process.
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"public_lookup": "5/minute"}}  # noqa: F405
+WHITENOISE_USE_FINDERS = True  # serve from the app folders; no collectstatic needed here
+WHITENOISE_AUTOREFRESH = True

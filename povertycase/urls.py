@@ -1,0 +1,46 @@
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from core import views as core_views
+
+# Each domain app contributes pages under /<app>/ and API routes under /api/<app>/ when it has them.
+DOMAIN_APPS = ["areas", "accounts", "households", "assistance", "funds", "exits", "supervision", "dashboards"]
+
+
+def _optional(module: str) -> bool:
+    try:
+        import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return False
+    return True
+
+
+api_patterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("auth/", include("rest_framework.urls")),
+] + [path(f"{app}/", include(f"{app}.api.urls")) for app in DOMAIN_APPS if _optional(f"{app}.api.urls")]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+    path("api/", include(api_patterns)),
+    path("", include("core.urls")),
+] + [path(f"{app}/", include(f"{app}.urls")) for app in DOMAIN_APPS if _optional(f"{app}.urls")]
+
+admin.site.site_header = settings.SITE_TITLE
+admin.site.site_title = settings.SITE_TITLE

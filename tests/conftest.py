@@ -1,0 +1,211 @@
+"""Fixtures shared by the whole suite. Tests run against a real PostgreSQL (DATABASE_URL, or the
+embedded server dev.py starts); Celery runs eagerly unless a test asks for `celery_worker`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import build_county
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def county(db: Any) -> SimpleNamespace:
+    return SimpleNamespace(**build_county())
+
+
+@pytest.fixture
+def api() -> Any:
+    def client_for(user: Any) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return client_for
+
+
+@pytest.fixture
+def web(client: Any) -> Any:
+    def client_for(user: Any) -> Any:
+        client.force_login(user)
+        return client
+
+    return client_for
+
+
+class Worker:
+    """A real `celery worker` process on its own queue, reading the test database."""
+
+    def __init__(self, queue: str, env: dict[str, str]) -> None:
+        self.queue = queue
+        self.env = env
+        self.process: subprocess.Popen | None = None
+        self.log_path = ROOT / ".local" / f"worker-{queue}.log"
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "povertycase",
+                "worker",
+                "-Q",
+                self.queue,
+                "--pool",
+                "solo",
+                "-l",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"{self.queue}@%h",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if b"ready." in self.log_path.read_bytes():
+                return
+            if self.process.poll() is not None:
+                raise RuntimeError(f"worker exited: {self.log_path.read_text()[-3000:]}")
+            time.sleep(0.2)
+        raise RuntimeError(f"worker did not start: {self.log_path.read_text()[-3000:]}")
+
+    def kill(self) -> None:
+        """SIGKILL: the worker dies mid-job without acknowledging its message."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def celery_worker(transactional_db: Any, settings: Any) -> Iterator[Worker]:
+    """Send tasks to a real worker process instead of running them eagerly.
+
+    In CI the broker is the machine's Redis (REDIS_URL); on a machine without Redis, dev.py points
+    the broker at a folder, which the worker shares. A fresh queue name per test keeps parallel runs
+    apart.
+    """
+    from povertycase.celery import app as celery_app
+
+    if os.environ.get("CI") and not (os.environ.get("REDIS_URL") or "").startswith("redis://"):
+        pytest.fail("CI must run the worker tests against Redis: set REDIS_URL")
+    queue = f"test-{uuid.uuid4().hex[:10]}"
+    db = settings.DATABASES["default"]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "povertycase.settings.test",
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "CELERY_VISIBILITY_TIMEOUT": "5",
+        "DATABASE_URL": _database_url(db),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_default_queue = queue
+    worker = Worker(queue, env)
+    worker.start()
+    try:
+        yield worker
+    finally:
+        worker.stop()
+        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
+
+
+def _database_url(db: dict[str, Any]) -> str:
+    from urllib.parse import quote
+
+    host = quote(db.get("HOST") or "", safe="")
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    user = quote(db.get("USER") or "postgres", safe="")
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{host}{port}/{db['NAME']}"
+
+
+# -- browser ---------------------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required in CI (apt-get install chromium)")
+        pytest.skip("Chromium is not installed: apt-get install chromium fonts-noto-cjk to run browser tests")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop runs in the test thread
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    pg.base_url = live_server.url  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser: Any, live_server: Any) -> Iterator[Any]:
+    context = browser.new_context(
+        locale="zh-CN",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    pg.base_url = live_server.url  # type: ignore[attr-defined]
+    yield pg
+    context.close()
