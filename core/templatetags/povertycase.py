@@ -60,3 +60,23 @@ def attachments_panel(context: dict, obj: Any) -> dict:
         "request": context["request"],
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag(takes_context=True)
+def record_panels(context: template.Context, record: Any) -> str:
+    """Render the panels other apps registered for this record's model (see core.panels)."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from core.panels import panels_for
+
+    request = context.get("request")
+    html = [
+        render_to_string(
+            panel.template_name,
+            {"record": record, "request": request, "user": getattr(request, "user", None)},
+            request=request,
+        )
+        for panel in panels_for(record._meta.label)
+    ]
+    return mark_safe("".join(html))  # noqa: S308 - each part is a rendered, autoescaped template
