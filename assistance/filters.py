@@ -1,0 +1,187 @@
+"""One FilterSet per model: the pages and the API filter the same way."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import (
+    FollowUpStatusChoices,
+    MeasureCategoryChoices,
+    MeasureKindChoices,
+    MeasureStatusChoices,
+    PlanStatusChoices,
+    WorkTeamStatusChoices,
+)
+from .models import AssistancePlan, Cadre, CadrePairing, FollowUp, Measure, VillagePlan, Visit, WorkTeam
+
+
+class _WithinMixin:
+    """`within`: an area code prefix filter (a township's or village's code)."""
+
+    within_path = ""
+
+    def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        from areas.models import Area
+
+        area = Area.objects.filter(code=value).first()
+        if area is None:
+            return queryset.none()
+        return queryset.filter(**{f"{self.within_path}__code__startswith": area.prefix})
+
+
+class CadreFilterSet(_WithinMixin, django_filters.FilterSet):
+    within_path = "area"
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    is_active = django_filters.BooleanFilter(label=_("In post"))
+    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+
+    class Meta:
+        model = Cadre
+        fields = ["q", "is_active", "within"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(
+            Q(name__icontains=value) | Q(unit__icontains=value) | Q(phone__startswith=value)
+        )
+
+
+class WorkTeamFilterSet(_WithinMixin, django_filters.FilterSet):
+    within_path = "area"
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=WorkTeamStatusChoices.choices, label=_("Status"))
+    village = django_filters.CharFilter(
+        field_name="village_links__village__code", label=_("Village code"), distinct=True
+    )
+    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+
+    class Meta:
+        model = WorkTeam
+        fields = ["q", "status", "village", "within"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(sending_unit__icontains=value)
+            | Q(memberships__cadre__name__icontains=value)
+        ).distinct()
+
+
+class CadrePairingFilterSet(_WithinMixin, django_filters.FilterSet):
+    within_path = "household__village"
+    household = django_filters.NumberFilter(field_name="household_id", label=_("Household (id)"))
+    cadre = django_filters.NumberFilter(field_name="cadre_id", label=_("Cadre (id)"))
+    active = django_filters.BooleanFilter(field_name="end", lookup_expr="isnull", label=_("Active"))
+    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+
+    class Meta:
+        model = CadrePairing
+        fields = ["household", "cadre", "active", "within"]
+
+
+class VisitFilterSet(_WithinMixin, django_filters.FilterSet):
+    within_path = "household__village"
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    household = django_filters.NumberFilter(field_name="household_id", widget=forms.HiddenInput)
+    cadre = django_filters.NumberFilter(field_name="cadre_id", widget=forms.HiddenInput)
+    date_from = django_filters.DateFilter(
+        field_name="visited_on",
+        lookup_expr="gte",
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        field_name="visited_on",
+        lookup_expr="lte",
+        label=_("Until"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+
+    class Meta:
+        model = Visit
+        fields = ["q", "household", "cadre", "date_from", "date_to", "within"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(
+            Q(household__number__startswith=value)
+            | Q(household__head__name__icontains=value)
+            | Q(findings__icontains=value)
+            | Q(needs__icontains=value)
+        )
+
+
+class FollowUpFilterSet(_WithinMixin, django_filters.FilterSet):
+    within_path = "household__village"
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=FollowUpStatusChoices.choices, label=_("Status"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    household = django_filters.NumberFilter(field_name="household_id", widget=forms.HiddenInput)
+    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+
+    class Meta:
+        model = FollowUp
+        fields = ["q", "status", "overdue", "household", "within"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(description__icontains=value) | Q(household__number__startswith=value))
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        overdue = Q(status=FollowUpStatusChoices.OPEN, due_date__lt=timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class AssistancePlanFilterSet(_WithinMixin, django_filters.FilterSet):
+    within_path = "household__village"
+    year = django_filters.NumberFilter(label=_("Year"))
+    status = django_filters.ChoiceFilter(choices=PlanStatusChoices.choices, label=_("Status"))
+    household = django_filters.NumberFilter(field_name="household_id", widget=forms.HiddenInput)
+    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+
+    class Meta:
+        model = AssistancePlan
+        fields = ["year", "status", "household", "within"]
+
+
+class MeasureFilterSet(_WithinMixin, django_filters.FilterSet):
+    within_path = "household__village"
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    category = django_filters.ChoiceFilter(
+        choices=MeasureCategoryChoices.choices, label=_("Five-batches category")
+    )
+    kind = django_filters.ChoiceFilter(choices=MeasureKindChoices.choices, label=_("Kind of measure"))
+    status = django_filters.ChoiceFilter(choices=MeasureStatusChoices.choices, label=_("Status"))
+    household = django_filters.NumberFilter(field_name="household_id", widget=forms.HiddenInput)
+    plan = django_filters.NumberFilter(field_name="plan_id", widget=forms.HiddenInput)
+    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+
+    class Meta:
+        model = Measure
+        fields = ["q", "category", "kind", "status", "household", "plan", "within"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(
+            Q(description__icontains=value)
+            | Q(household__number__startswith=value)
+            | Q(household__head__name__icontains=value)
+        )
+
+
+class VillagePlanFilterSet(_WithinMixin, django_filters.FilterSet):
+    within_path = "village"
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    year = django_filters.NumberFilter(label=_("Year"))
+    status = django_filters.ChoiceFilter(choices=PlanStatusChoices.choices, label=_("Status"))
+    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+
+    class Meta:
+        model = VillagePlan
+        fields = ["q", "year", "status", "within"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(title__icontains=value) | Q(village__name__icontains=value))
