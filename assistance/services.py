@@ -18,6 +18,7 @@ from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core.choices import AttachmentKindChoices
+from core.models import Notification
 from core.scoping import ensure_can
 from core.services import attachment_add, attachment_validate, notification_raise, versioned_update
 from households.choices import ASSISTED_STATUSES, HouseholdStatusChoices
@@ -712,34 +713,48 @@ def reminders_raise_for_area(*, area: Area, today: dt.date, visit_days: int) -> 
     household's cadre. Keys make a rerun raise nothing new."""
     from .selectors import follow_ups_overdue, households_not_visited
 
-    raised = {"visits": 0, "follow_ups": 0}
+    # (user, key, title, body, url) for every reminder due; counted against the keys already raised,
+    # because notification_raise cannot tell whether its insert was skipped.
+    due: list[tuple[str, Any, str, str, str, str]] = []
     for household in households_not_visited(area, today=today, visit_days=visit_days):
         user = household.active_cadre_user
         if user is None:
             continue
         since = household.last_visit.isoformat() if household.last_visit else "never"
-        created = notification_raise(
-            user=user,
-            key=f"assistance:visit-due:{household.pk}:{since}",
-            title=_("Household %(number)s has not been visited for %(days)d days")
-            % {"number": household.number, "days": visit_days},
-            body=_("Last visit: %(date)s.") % {"date": since if household.last_visit else _("never")},
-            url=f"/assistance/households/{household.pk}/",
+        due.append(
+            (
+                "visits",
+                user,
+                f"assistance:visit-due:{household.pk}:{since}",
+                _("Household %(number)s has not been visited for %(days)d days")
+                % {"number": household.number, "days": visit_days},
+                _("Last visit: %(date)s.") % {"date": since if household.last_visit else _("never")},
+                f"/assistance/households/{household.pk}/",
+            )
         )
-        raised["visits"] += int(created)
     for follow_up in follow_ups_overdue(area, today=today):
         recipients = {u for u in (follow_up.visit.visitor, follow_up.active_cadre_user) if u is not None}
-        for user in recipients:
-            created = notification_raise(
-                user=user,
-                key=f"assistance:follow-up-overdue:{follow_up.pk}",
-                title=_("Follow-up overdue for household %(number)s")
-                % {"number": follow_up.household.number},
-                body=_("“%(what)s” was due on %(date)s.")
-                % {"what": follow_up.description, "date": follow_up.due_date.isoformat()},
-                url=f"/assistance/households/{follow_up.household_id}/",
+        for user in sorted(recipients, key=lambda u: u.pk):
+            due.append(
+                (
+                    "follow_ups",
+                    user,
+                    f"assistance:follow-up-overdue:{follow_up.pk}",
+                    _("Follow-up overdue for household %(number)s") % {"number": follow_up.household.number},
+                    _("“%(what)s” was due on %(date)s.")
+                    % {"what": follow_up.description, "date": follow_up.due_date.isoformat()},
+                    f"/assistance/households/{follow_up.household_id}/",
+                )
             )
-            raised["follow_ups"] += int(created)
+    existing = set(
+        Notification.objects.filter(key__in={item[2] for item in due}).values_list("user_id", "key")
+    )
+    raised = {"visits": 0, "follow_ups": 0}
+    for kind, user, key, title, body, url in due:
+        notification_raise(user=user, key=key, title=title, body=body, url=url)
+        if (user.pk, key) not in existing:
+            existing.add((user.pk, key))
+            raised[kind] += 1
     return raised
 
 
@@ -759,3 +774,18 @@ __all__ = [
     "village_plan_save",
     "visit_log",
 ]
+
+
+@transaction.atomic
+def reminders_job_start(*, area: Area, user: Any, visit_days: int) -> Any:
+    """Queue a job that raises the reminders for `area` now, township by township, with progress."""
+    from core.services import job_create, job_enqueue
+
+    from .tasks import reminders_job_task
+
+    ensure_can(user, Capability.MANAGE_ASSISTANCE, area=area)
+    if visit_days < 1 or visit_days > 366:
+        raise ValidationError({"visit_days": _("Choose between 1 and 366 days.")})
+    job = job_create(kind="assistance.reminders", user=user, area=area, params={"visit_days": visit_days})
+    job_enqueue(job, reminders_job_task)
+    return job
