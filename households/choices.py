@@ -127,3 +127,54 @@ class HousingSafetyChoices(models.TextChoices):
     B = "B", _("Grade B (basically safe)")
     C = "C", _("Grade C (unsafe)")
     D = "D", _("Grade D (dangerous)")
+
+
+class IdentificationStageChoices(models.TextChoices):
+    """The seven signed stages of the identification procedure (精准识别), in order."""
+
+    APPLICATION = "application", _("Application or discovery")
+    SURVEY = "survey", _("Household survey and on-site check")
+    CROSS_CHECK = "cross_check", _("Cross-department data check")
+    DEMOCRATIC_REVIEW = "democratic_review", _("Democratic review")
+    PUBLIC_NOTICE = "public_notice", _("Village public notice")
+    TOWNSHIP_REVIEW = "township_review", _("Township review")
+    COUNTY_APPROVAL = "county_approval", _("County approval and announcement")
+
+
+IDENTIFICATION_STAGES: tuple[str, ...] = tuple(IdentificationStageChoices.values)
+
+
+class ProcedureStatusChoices(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class StepDecisionChoices(models.TextChoices):
+    PASS = "pass", _("Passed")
+    REJECT = "reject", _("Rejected")
+
+
+class ObjectionStatusChoices(models.TextChoices):
+    OPEN = "open", _("Open")
+    DISMISSED = "dismissed", _("Resolved: not upheld")
+    UPHELD = "upheld", _("Resolved: upheld")
+
+
+class ReviewStatusChoices(models.TextChoices):
+    PENDING = "pending", _("Awaiting review")
+    CONFIRMED = "confirmed", _("Confirmed")
+    CLEARED = "cleared", _("Cleared (not a problem)")
+
+
+class DuplicateKindChoices(models.TextChoices):
+    NAME_BIRTH = "name_birth", _("Same name and birth date")
+    PHONE = "phone", _("Same phone number")
+
+
+class CrossCheckSourceChoices(models.TextChoices):
+    VEHICLES = "vehicles", _("Vehicle registrations")
+    BUSINESS = "business", _("Business registrations")
+    PUBLIC_EMPLOYEES = "public_employees", _("Public employees")
+    PROPERTY = "property", _("Property registrations")
+    OTHER = "other", _("Other department")

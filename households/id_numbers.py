@@ -80,4 +80,5 @@ def id_number_make(region: str, birth_date: dt.date, sequence: int, *, female: b
     if (seq % 2 == 0) != female:
         seq = (seq + 1) % 1000
     body = f"{region}{birth_date:%Y%m%d}{seq:03d}"
-    return body + ric.calc_check_digit(body)
+    # stdnum's calc_check_digit expects the number WITH a check position (it drops the last char).
+    return body + ric.calc_check_digit(body + "0")

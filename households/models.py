@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MinValueValidator
@@ -13,18 +14,25 @@ from core.models import TimeStampedModel, VersionedModel
 from core.scoping import ScopedQuerySet
 
 from .choices import (
+    CrossCheckSourceChoices,
+    DuplicateKindChoices,
     EducationChoices,
     HealthChoices,
     HouseholdAttributeChoices,
     HouseholdStatusChoices,
     HouseholdTypologyChoices,
     HousingSafetyChoices,
+    IdentificationStageChoices,
     LabourCapacityChoices,
     MembershipChangeReasonChoices,
+    ObjectionStatusChoices,
     PovertyCauseChoices,
+    ProcedureStatusChoices,
     RelationChoices,
+    ReviewStatusChoices,
     SchoolingChoices,
     SexChoices,
+    StepDecisionChoices,
     WorkStatusChoices,
 )
 
@@ -53,6 +61,8 @@ class Household(TimeStampedModel, VersionedModel):
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Digits only, without a +86/0086 prefix: the key probable-duplicate review compares.
+    phone_key = models.CharField(max_length=20, blank=True, db_index=True, editable=False)
     attribute = models.CharField(
         _("household attribute"),
         max_length=20,
@@ -182,6 +192,7 @@ class Member(TimeStampedModel, VersionedModel):
         return self.name
 
 
+@pghistory.track()
 class MembershipPeriod(models.Model):
     """When a person belonged to a household and why they joined and left: moving a member between
     households closes one period and opens another, so history is kept."""
@@ -283,3 +294,337 @@ class LivingConditions(TimeStampedModel):
     @property
     def housing_safe(self) -> bool:
         return self.housing_grade in (HousingSafetyChoices.A, HousingSafetyChoices.B)
+
+
+# -- configuration ---------------------------------------------------------------------------------
+
+
+@pghistory.track()
+class RegistryPolicy(TimeStampedModel):
+    """Rules that are policy, not code: the minimum public-notice days of the identification
+    procedure and the weights of the 四看法 score sheet. The most specific area wins (a township's
+    policy over its county's); without any row the defaults below apply."""
+
+    area = models.OneToOneField(
+        "areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="registry_policy"
+    )
+    notice_min_days = models.PositiveSmallIntegerField(
+        _("minimum public-notice days"), default=7, validators=[MinValueValidator(1)]
+    )
+    weight_housing = models.DecimalField(
+        _("weight: housing"), max_digits=5, decimal_places=2, default=Decimal("30")
+    )
+    weight_grain = models.DecimalField(
+        _("weight: grain"), max_digits=5, decimal_places=2, default=Decimal("30")
+    )
+    weight_labour = models.DecimalField(
+        _("weight: labour"), max_digits=5, decimal_places=2, default=Decimal("20")
+    )
+    weight_students = models.DecimalField(
+        _("weight: students"), max_digits=5, decimal_places=2, default=Decimal("20")
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "area"
+
+    class Meta:
+        verbose_name = _("registry policy")
+        verbose_name_plural = _("registry policies")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weight_housing__gte=0)
+                & models.Q(weight_grain__gte=0)
+                & models.Q(weight_labour__gte=0)
+                & models.Q(weight_students__gte=0),
+                name="registry_policy_weights_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.area)
+
+
+# -- identification procedure (精准识别) -------------------------------------------------------------
+
+
+@pghistory.track()
+class IdentificationProcedure(TimeStampedModel):
+    """One run of the identification procedure for a candidate household. Stages are signed in order
+    (IdentificationStep); a rejected candidate keeps the procedure, its steps and the reason."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="procedures"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ProcedureStatusChoices.choices,
+        default=ProcedureStatusChoices.IN_PROGRESS,
+    )
+    # The next stage to sign; empty once the procedure is finished.
+    next_stage = models.CharField(
+        _("next stage"), max_length=20, choices=IdentificationStageChoices.choices, blank=True
+    )
+    # The policy in force when the procedure started, kept so a later policy change does not move
+    # the goalposts of a running notice.
+    notice_min_days = models.PositiveSmallIntegerField(_("minimum public-notice days"))
+    notice_started_on = models.DateField(_("public notice posted on"), null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "household__village"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("identification procedure")
+        verbose_name_plural = _("identification procedures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=models.Q(status="in_progress"),
+                name="identification_one_running_per_household",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} {self.get_status_display()}"
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+)
+class IdentificationStep(models.Model):
+    """A signed stage: who, in which role, when and with what comment. Insert-only: a database
+    trigger refuses any update or delete, so a signature cannot be edited afterwards."""
+
+    procedure = models.ForeignKey(IdentificationProcedure, on_delete=models.PROTECT, related_name="steps")
+    stage = models.CharField(_("stage"), max_length=20, choices=IdentificationStageChoices.choices)
+    decision = models.CharField(_("decision"), max_length=10, choices=StepDecisionChoices.choices)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("signed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    signer_name = models.CharField(_("signer"), max_length=60)
+    signer_role = models.CharField(_("signer's role"), max_length=30)
+    signed_at = models.DateTimeField(_("signed at"))
+    comment = models.TextField(_("comment"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "procedure__household__village"
+
+    class Meta:
+        ordering = ["procedure", "signed_at", "id"]
+        verbose_name = _("signed step")
+        verbose_name_plural = _("signed steps")
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "stage"], name="identification_step_once"),
+        ]
+        triggers = [pgtrigger.Protect(name="step_insert_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return f"{self.procedure_id} {self.stage} {self.decision}"
+
+
+@pghistory.track()
+class NoticeObjection(TimeStampedModel):
+    """An objection heard during the village public notice, and how it was resolved."""
+
+    procedure = models.ForeignKey(
+        IdentificationProcedure, on_delete=models.PROTECT, related_name="objections"
+    )
+    raised_on = models.DateField(_("raised on"))
+    raised_by = models.CharField(_("raised by"), max_length=60, blank=True)
+    content = models.TextField(_("objection"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ObjectionStatusChoices.choices,
+        default=ObjectionStatusChoices.OPEN,
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "procedure__household__village"
+
+    class Meta:
+        ordering = ["procedure", "raised_on", "id"]
+        verbose_name = _("public-notice objection")
+        verbose_name_plural = _("public-notice objections")
+
+    def __str__(self) -> str:
+        return f"{self.procedure_id} {self.raised_on}"
+
+
+# -- 四看法 -------------------------------------------------------------------------------------------
+
+
+@pghistory.track()
+class FourLooksAssessment(TimeStampedModel):
+    """The 四看法 score sheet (一看房、二看粮、三看劳动力强不强、四看有没有读书郎): each look is scored
+    0-100 (higher = harder circumstances); the weighted total uses the weights in force, kept here."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="four_looks")
+    assessed_on = models.DateField(_("assessed on"))
+    housing_score = models.PositiveSmallIntegerField(_("housing"))
+    grain_score = models.PositiveSmallIntegerField(_("grain"))
+    labour_score = models.PositiveSmallIntegerField(_("labour"))
+    students_score = models.PositiveSmallIntegerField(_("students"))
+    weights = models.JSONField(_("weights used"), default=dict)
+    total = models.DecimalField(_("weighted score"), max_digits=5, decimal_places=2)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "household__village"
+
+    class Meta:
+        ordering = ["household", "-assessed_on", "-id"]
+        verbose_name = _("four-looks score sheet")
+        verbose_name_plural = _("four-looks score sheets")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(housing_score__lte=100)
+                & models.Q(grain_score__lte=100)
+                & models.Q(labour_score__lte=100)
+                & models.Q(students_score__lte=100),
+                name="four_looks_scores_at_most_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.assessed_on} {self.total}"
+
+
+# -- data quality: probable duplicates and cross-department checks -------------------------------
+
+
+@pghistory.track()
+class DuplicateCandidate(TimeStampedModel):
+    """Two people who are probably the same (same name and birth date) or two households sharing a
+    phone (their heads are paired). Stored once per ordered pair and kind, reviewed once."""
+
+    member_a = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    member_b = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("why"), max_length=12, choices=DuplicateKindChoices.choices)
+    status = models.CharField(
+        _("review"), max_length=12, choices=ReviewStatusChoices.choices, default=ReviewStatusChoices.PENDING
+    )
+    review_note = models.TextField(_("review note"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "member_a__household__village"
+
+    class Meta:
+        ordering = ["status", "-id"]
+        verbose_name = _("probable duplicate")
+        verbose_name_plural = _("probable duplicates")
+        constraints = [
+            models.UniqueConstraint(fields=["member_a", "member_b", "kind"], name="duplicate_pair_once"),
+            models.CheckConstraint(
+                condition=models.Q(member_a__lt=models.F("member_b")), name="duplicate_pair_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_a_id}~{self.member_b_id} {self.kind}"
+
+
+@pghistory.track()
+class CrossCheckBatch(TimeStampedModel):
+    """A list of ID numbers from another department (比对排除), e.g. vehicle owners, uploaded by the
+    township or county. Matches against members become review tasks; nothing is removed."""
+
+    area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(_("kind of data"), max_length=20, choices=CrossCheckSourceChoices.choices)
+    source_name = models.CharField(_("source department"), max_length=100)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    file_sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    match_count = models.PositiveIntegerField(_("matches"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "area"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("cross-department check")
+        verbose_name_plural = _("cross-department checks")
+
+    def __str__(self) -> str:
+        return f"{self.source_name} {self.created_at:%Y-%m-%d}"
+
+
+@pghistory.track()
+class CrossCheckMatch(TimeStampedModel):
+    """A registered person found in another department's list: a review task whose result is kept."""
+
+    batch = models.ForeignKey(CrossCheckBatch, on_delete=models.PROTECT, related_name="matches")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="cross_check_matches")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="cross_check_matches")
+    detail = models.CharField(_("what the department lists"), max_length=200, blank=True)
+    status = models.CharField(
+        _("review"), max_length=12, choices=ReviewStatusChoices.choices, default=ReviewStatusChoices.PENDING
+    )
+    review_note = models.TextField(_("review result"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "household__village"
+
+    class Meta:
+        ordering = ["status", "-id"]
+        verbose_name = _("cross-check match")
+        verbose_name_plural = _("cross-check matches")
+        constraints = [models.UniqueConstraint(fields=["batch", "member"], name="cross_check_match_once")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}: {self.member_id}"
+
+
+# -- imports ------------------------------------------------------------------------------------------
+
+
+class ImportLedger(models.Model):
+    """One row per (file, row key) applied by a spreadsheet import. The unique constraint makes a
+    redelivered or repeated import skip what is already in, so nothing is written twice."""
+
+    file_sha256 = models.CharField(max_length=64)
+    row_key = models.CharField(max_length=64)
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    job_id = models.UUIDField(null=True, blank=True)
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "household__village"
+
+    class Meta:
+        verbose_name = _("import ledger entry")
+        verbose_name_plural = _("import ledger entries")
+        constraints = [models.UniqueConstraint(fields=["file_sha256", "row_key"], name="import_row_once")]
+
+    def __str__(self) -> str:
+        return f"{self.file_sha256[:8]}:{self.row_key}"

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch, QuerySet
 
 from areas.models import Area
 from areas.selectors import rural_population
 
-from .choices import POOR_STATUSES
-from .models import Member
+from .choices import POOR_STATUSES, ReviewStatusChoices
+from .models import (
+    CrossCheckBatch,
+    CrossCheckMatch,
+    DuplicateCandidate,
+    Household,
+    IdentificationProcedure,
+    Member,
+    RegistryPolicy,
+)
 
 
 @dataclass(frozen=True)
@@ -53,4 +62,94 @@ def household_counts_by_status(area: Area) -> dict[str, int]:
     return {row["household__status"]: row["households"] for row in rows if row["household__status"]}
 
 
-__all__ = ["Incidence", "household_counts_by_status", "incidence_live", "poor_people_in"]
+@dataclass(frozen=True)
+class PolicyValues:
+    notice_min_days: int
+    weights: dict[str, Decimal]
+
+
+DEFAULT_POLICY = PolicyValues(
+    notice_min_days=RegistryPolicy._meta.get_field("notice_min_days").default,
+    weights={
+        key: RegistryPolicy._meta.get_field(f"weight_{key}").default
+        for key in ("housing", "grain", "labour", "students")
+    },
+)
+
+
+def policy_for(area: Area) -> PolicyValues:
+    """The registry policy in force for an area: the row of the most specific enclosing area."""
+    codes = [a.code for a in area.ancestors()] if area.pk else []
+    policy = (
+        RegistryPolicy.objects.filter(area__code__in=codes)
+        .select_related("area")
+        .order_by("-area__code")
+        .first()
+    )
+    # "-area__code" sorts village codes (more digits set) before township and county codes.
+    if policy is None:
+        return DEFAULT_POLICY
+    return PolicyValues(
+        notice_min_days=policy.notice_min_days,
+        weights={
+            "housing": policy.weight_housing,
+            "grain": policy.weight_grain,
+            "labour": policy.weight_labour,
+            "students": policy.weight_students,
+        },
+    )
+
+
+def household_list(*, user: Any, filters: Any = None) -> QuerySet[Household]:
+    """Households the user may see, filtered by the shared FilterSet; one query for the page (the
+    village, its township and the head are joined)."""
+    from .filters import HouseholdFilterSet
+
+    qs = Household.objects.visible_to(user).select_related("village", "village__parent", "head")
+    return HouseholdFilterSet(filters or {}, queryset=qs, user=user).qs
+
+
+def household_detail(*, user: Any, pk: Any) -> Household:
+    from core.scoping import get_visible_or_404
+
+    qs = Household.objects.select_related("village", "village__parent", "head").prefetch_related(
+        Prefetch("members", queryset=Member.objects.order_by("id")),
+    )
+    return get_visible_or_404(qs, user, pk=pk)
+
+
+def household_procedures(household: Household) -> QuerySet[IdentificationProcedure]:
+    return household.procedures.prefetch_related("steps", "objections").order_by("-created_at")
+
+
+def duplicate_list(*, user: Any, filters: Any = None) -> QuerySet[DuplicateCandidate]:
+    from .filters import DuplicateCandidateFilterSet
+
+    qs = DuplicateCandidate.objects.visible_to(user).select_related(
+        "member_a__household__village", "member_b__household__village", "reviewed_by"
+    )
+    return DuplicateCandidateFilterSet(filters or {"status": ReviewStatusChoices.PENDING}, queryset=qs).qs
+
+
+def cross_check_batches(*, user: Any) -> QuerySet[CrossCheckBatch]:
+    return CrossCheckBatch.objects.visible_to(user).select_related("area", "uploaded_by")
+
+
+def cross_check_match_list(*, user: Any, filters: Any = None) -> QuerySet[CrossCheckMatch]:
+    from .filters import CrossCheckMatchFilterSet
+
+    qs = CrossCheckMatch.objects.visible_to(user).select_related(
+        "batch", "member", "household__village", "reviewed_by"
+    )
+    return CrossCheckMatchFilterSet(filters or {}, queryset=qs).qs
+
+
+__all__ = [
+    "Incidence",
+    "PolicyValues",
+    "household_counts_by_status",
+    "household_list",
+    "incidence_live",
+    "policy_for",
+    "poor_people_in",
+]

@@ -1,0 +1,305 @@
+"""Registry API: the same services, selectors and FilterSet as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.roles import Capability
+from core.api.mixins import ScopedViewSetMixin
+from core.models import SensitiveAccess
+from core.scoping import get_visible_or_404
+
+from .. import services
+from ..filters import CrossCheckMatchFilterSet, DuplicateCandidateFilterSet, HouseholdFilterSet
+from ..models import (
+    CrossCheckMatch,
+    DuplicateCandidate,
+    Household,
+    IdentificationProcedure,
+    Member,
+    NoticeObjection,
+)
+from . import serializers as s
+
+
+class RevealLoggingMixin:
+    """Full ID numbers a response contains are logged (one SensitiveAccess row each)."""
+
+    request: Any
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()  # type: ignore[misc]
+        self._revealed: list[Member] = []
+        context["revealed"] = self._revealed
+        return context
+
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        revealed = getattr(self, "_revealed", None)
+        if revealed and response.status_code < 400:
+            ct = ContentType.objects.get_for_model(Member)
+            SensitiveAccess.objects.bulk_create(
+                [
+                    SensitiveAccess(
+                        user=request.user,
+                        what="full_id_number",
+                        content_type=ct,
+                        object_id=str(m.pk),
+                        detail=f"api {request.path}"[:300],
+                        ip_address=request.META.get("REMOTE_ADDR"),
+                    )
+                    for m in revealed
+                ]
+            )
+            revealed.clear()
+        return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+
+
+def _get(model: Any, request: Request, pk: Any) -> Any:
+    if pk in (None, ""):
+        return None
+    return get_visible_or_404(model.objects.all(), request.user, pk=pk)
+
+
+class HouseholdViewSet(
+    RevealLoggingMixin,
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Households in the caller's areas. Create registers a candidate with its members (all or
+    nothing); PATCH needs the `version` last read (409 on a stale one)."""
+
+    queryset = Household.objects.select_related("village", "village__parent", "head")
+    serializer_class = s.HouseholdSerializer
+    filterset_class = HouseholdFilterSet
+    write_capability = Capability.EDIT_REGISTRY
+    action_capabilities = {"identification": Capability.PROPOSE}
+
+    def base_queryset(self) -> QuerySet:
+        qs = self.queryset.all()
+        if self.action == "retrieve":
+            qs = qs.prefetch_related(Prefetch("members", queryset=Member.objects.order_by("id")))
+        return qs
+
+    def get_serializer_class(self) -> Any:
+        return s.HouseholdDetailSerializer if self.action == "retrieve" else s.HouseholdSerializer
+
+    @extend_schema(request=s.HouseholdRegisterSerializer, responses={201: s.HouseholdDetailSerializer})
+    def create(self, request: Request) -> Response:
+        data = s.HouseholdRegisterSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        village = values.pop("village")
+        members = [dict(m) for m in values.pop("members")]
+        household = services.household_register(user=request.user, village=village, members=members, **values)
+        household = self.get_queryset().get(pk=household.pk)
+        return Response(
+            s.HouseholdDetailSerializer(household, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=s.HouseholdUpdateSerializer, responses=s.HouseholdSerializer)
+    def partial_update(self, request: Request, pk: Any = None) -> Response:
+        household = self.get_object()
+        data = s.HouseholdUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        household = services.household_update(
+            household=household, user=request.user, expected_version=values.pop("version"), **values
+        )
+        return Response(s.HouseholdSerializer(household, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=None, responses={201: s.ProcedureSerializer})
+    @action(detail=True, methods=["post"])
+    def identification(self, request: Request, pk: Any = None) -> Response:
+        """Start the identification procedure for this candidate."""
+        procedure = services.procedure_start(household=self.get_object(), user=request.user)
+        return Response(s.ProcedureSerializer(procedure).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.IncomeInputSerializer, responses={201: s.IncomeSerializer})
+    @action(detail=True, methods=["post"])
+    def income(self, request: Request, pk: Any = None) -> Response:
+        data = s.IncomeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        record = services.income_record_save(
+            household=self.get_object(), user=request.user, **data.validated_data
+        )
+        return Response(s.IncomeSerializer(record).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ConditionsInputSerializer, responses={201: s.ConditionsInputSerializer})
+    @action(detail=True, methods=["post"])
+    def conditions(self, request: Request, pk: Any = None) -> Response:
+        data = s.ConditionsInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        record = services.living_conditions_record(
+            household=self.get_object(), user=request.user, **data.validated_data
+        )
+        return Response(s.ConditionsInputSerializer(record).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.FourLooksInputSerializer, responses={201: s.FourLooksSerializer})
+    @action(detail=True, methods=["post"], url_path="four-looks")
+    def four_looks(self, request: Request, pk: Any = None) -> Response:
+        data = s.FourLooksInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        record = services.four_looks_assess(
+            household=self.get_object(), user=request.user, **data.validated_data
+        )
+        return Response(s.FourLooksSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
+class MemberViewSet(
+    RevealLoggingMixin,
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """People currently in a household in the caller's areas. Full ID numbers for roles that need
+    them (every one returned is logged), masked otherwise."""
+
+    queryset = Member.objects.all()
+    serializer_class = s.MemberSerializer
+    write_capability = Capability.EDIT_REGISTRY
+    filterset_fields = ["household"]
+
+    @extend_schema(request=s.MemberUpdateSerializer, responses=s.MemberSerializer)
+    def partial_update(self, request: Request, pk: Any = None) -> Response:
+        member = self.get_object()
+        data = s.MemberUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        member = services.member_update(
+            member=member, user=request.user, expected_version=request.data.get("version") or 0, **values
+        )
+        return Response(s.MemberSerializer(member, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=s.MemberLeaveSerializer, responses=s.MemberSerializer)
+    @action(detail=True, methods=["post"])
+    def leave(self, request: Request, pk: Any = None) -> Response:
+        data = s.MemberLeaveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        member = services.member_leave(
+            member=self.get_object(),
+            user=request.user,
+            left_on=values["left_on"],
+            reason=values["reason"],
+            new_head=_get(Member, request, values.get("new_head")),
+        )
+        return Response(s.MemberSerializer(member, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=s.MemberMoveSerializer, responses=s.MemberSerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request: Request, pk: Any = None) -> Response:
+        data = s.MemberMoveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        member = services.member_move(
+            member=self.get_object(),
+            to_household=_get(Household, request, values["to_household"]),
+            user=request.user,
+            moved_on=values["moved_on"],
+            reason=values["reason"],
+            relation=values["relation"],
+            new_head=_get(Member, request, values.get("new_head")),
+        )
+        return Response(s.MemberSerializer(member, context=self.get_serializer_context()).data)
+
+
+class ProcedureViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Identification procedures with their signed steps and objections."""
+
+    queryset = IdentificationProcedure.objects.select_related("household").prefetch_related(
+        "steps", "objections"
+    )
+    serializer_class = s.ProcedureSerializer
+    filterset_fields = ["household", "status", "next_stage"]
+    action_capabilities = {"sign": Capability.VIEW, "objections": Capability.SIGN_VILLAGE_STEP}
+
+    @extend_schema(request=s.SignInputSerializer, responses={201: s.StepSerializer})
+    @action(detail=True, methods=["post"])
+    def sign(self, request: Request, pk: Any = None) -> Response:
+        """Sign the next stage (the service checks the role for that stage)."""
+        data = s.SignInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        step = services.procedure_sign(procedure=self.get_object(), user=request.user, **data.validated_data)
+        return Response(s.StepSerializer(step).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ObjectionInputSerializer, responses={201: s.ObjectionSerializer})
+    @action(detail=True, methods=["post"])
+    def objections(self, request: Request, pk: Any = None) -> Response:
+        data = s.ObjectionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        objection = services.objection_record(
+            procedure=self.get_object(), user=request.user, **data.validated_data
+        )
+        return Response(s.ObjectionSerializer(objection).data, status=status.HTTP_201_CREATED)
+
+
+class ObjectionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = NoticeObjection.objects.all()
+    serializer_class = s.ObjectionSerializer
+    action_capabilities = {"resolve": Capability.SIGN_TOWNSHIP_STEP}
+
+    @extend_schema(request=s.ObjectionResolveSerializer, responses=s.ObjectionSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request: Request, pk: Any = None) -> Response:
+        data = s.ObjectionResolveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        objection = services.objection_resolve(
+            objection=self.get_object(), user=request.user, **data.validated_data
+        )
+        return Response(s.ObjectionSerializer(objection).data)
+
+
+class DuplicateViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Probable duplicates for review (pairs stored once)."""
+
+    queryset = DuplicateCandidate.objects.select_related("member_a", "member_b")
+    serializer_class = s.DuplicateSerializer
+    filterset_class = DuplicateCandidateFilterSet
+    action_capabilities = {"review": Capability.EDIT_REGISTRY}
+
+    @extend_schema(request=s.ReviewInputSerializer, responses=s.DuplicateSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, pk: Any = None) -> Response:
+        data = s.ReviewInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        candidate = services.duplicate_review(
+            candidate=self.get_object(),
+            user=request.user,
+            status=data.validated_data["status"],
+            note=data.validated_data["review_note"],
+        )
+        return Response(s.DuplicateSerializer(candidate).data)
+
+
+class CrossCheckMatchViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Registered people found in another department's list, for review."""
+
+    queryset = CrossCheckMatch.objects.select_related("batch", "member")
+    serializer_class = s.CrossCheckMatchSerializer
+    filterset_class = CrossCheckMatchFilterSet
+    action_capabilities = {"review": Capability.SIGN_TOWNSHIP_STEP}
+
+    @extend_schema(request=s.ReviewInputSerializer, responses=s.CrossCheckMatchSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, pk: Any = None) -> Response:
+        data = s.ReviewInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        match = services.cross_check_review(
+            match=self.get_object(),
+            user=request.user,
+            status=data.validated_data["status"],
+            note=data.validated_data["review_note"],
+        )
+        return Response(s.CrossCheckMatchSerializer(match).data)

@@ -1,0 +1,95 @@
+"""One FilterSet per model, shared by the pages and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from areas.choices import AreaLevelChoices
+from areas.models import Area
+
+from .choices import (
+    DuplicateKindChoices,
+    HouseholdAttributeChoices,
+    HouseholdStatusChoices,
+    PovertyCauseChoices,
+    ReviewStatusChoices,
+)
+from .id_numbers import id_number_normalize
+from .models import CrossCheckMatch, DuplicateCandidate, Household, Member
+
+
+class HouseholdFilterSet(django_filters.FilterSet):
+    """Search by head or member name, ID number (full or last digits) or household number; filter by
+    township, village, status, cause and attribute."""
+
+    q = django_filters.CharFilter(method="search", label=_("Name, ID or household number"))
+    township = django_filters.ModelChoiceFilter(
+        queryset=Area.objects.filter(level=AreaLevelChoices.TOWNSHIP),
+        method="filter_within",
+        label=_("Township"),
+    )
+    village = django_filters.ModelChoiceFilter(
+        queryset=Area.objects.filter(level=AreaLevelChoices.VILLAGE), label=_("Village")
+    )
+    status = django_filters.MultipleChoiceFilter(choices=HouseholdStatusChoices.choices, label=_("Status"))
+    cause = django_filters.ChoiceFilter(
+        choices=PovertyCauseChoices.choices, method="filter_cause", label=_("Poverty cause")
+    )
+    attribute = django_filters.ChoiceFilter(choices=HouseholdAttributeChoices.choices, label=_("Attribute"))
+    year_identified = django_filters.NumberFilter(label=_("Year identified"))
+
+    class Meta:
+        model = Household
+        fields = ["q", "township", "village", "status", "cause", "attribute", "year_identified"]
+
+    def __init__(self, *args: object, user: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        request = kwargs.get("request") or getattr(self, "request", None)
+        user = user or getattr(request, "user", None)
+        if user is not None:
+            # Only offer the user's own areas.
+            self.filters["township"].queryset = Area.objects.visible_to(user).filter(
+                level=AreaLevelChoices.TOWNSHIP
+            )
+            self.filters["village"].queryset = Area.objects.visible_to(user).filter(
+                level=AreaLevelChoices.VILLAGE
+            )
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        number = id_number_normalize(value)
+        if number.isdigit() and len(number) >= 12 or (len(number) == 18 and number[:17].isdigit()):
+            if len(number) == 18:
+                members = Member.objects.filter(household=OuterRef("pk"), id_number=number)
+                return queryset.filter(Exists(members))
+            return queryset.filter(number__startswith=number)
+        members = Member.objects.filter(household=OuterRef("pk"), name__startswith=value)
+        return queryset.filter(Q(number=value) | Exists(members))
+
+    def filter_within(self, queryset: QuerySet, name: str, value: Area) -> QuerySet:
+        return queryset.filter(village__code__startswith=value.prefix)
+
+    def filter_cause(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(main_cause=value) | Q(secondary_causes__contains=[value]))
+
+
+class DuplicateCandidateFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ReviewStatusChoices.choices, label=_("Review"))
+    kind = django_filters.ChoiceFilter(choices=DuplicateKindChoices.choices, label=_("Why"))
+
+    class Meta:
+        model = DuplicateCandidate
+        fields = ["status", "kind"]
+
+
+class CrossCheckMatchFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ReviewStatusChoices.choices, label=_("Review"))
+    batch = django_filters.NumberFilter(field_name="batch_id", label=_("Upload"))
+
+    class Meta:
+        model = CrossCheckMatch
+        fields = ["status", "batch"]

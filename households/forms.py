@@ -1,0 +1,285 @@
+"""Forms: they validate input and hand it to the services (which hold the rules)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from areas.choices import AreaLevelChoices
+from areas.models import Area
+from core.forms import StyledFormMixin, VersionedFormMixin
+
+from .choices import (
+    CrossCheckSourceChoices,
+    HousingSafetyChoices,
+    MembershipChangeReasonChoices,
+    PovertyCauseChoices,
+    RelationChoices,
+    ReviewStatusChoices,
+    StepDecisionChoices,
+)
+from .models import Household, Member
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class HouseholdForm(VersionedFormMixin, forms.ModelForm):
+    secondary_causes = forms.MultipleChoiceField(
+        label=_("Secondary causes"),
+        choices=PovertyCauseChoices.choices,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+
+    class Meta:
+        model = Household
+        fields = [
+            "village",
+            "number",
+            "address",
+            "phone",
+            "attribute",
+            "main_cause",
+            "secondary_causes",
+            "typology",
+            "year_identified",
+        ]
+        widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"})}
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["number"].required = False
+        self.fields["number"].help_text = _("Leave empty to number the household automatically.")
+        villages = (
+            Area.objects.visible_to(user).filter(level=AreaLevelChoices.VILLAGE).select_related("parent")
+        )
+        self.fields["village"].queryset = villages
+        self.fields["village"].label_from_instance = lambda a: f"{a.parent.name if a.parent else ''} {a.name}"
+        if self.instance.pk:
+            # The village and number identify the household; they are not edited here.
+            del self.fields["village"]
+            del self.fields["number"]
+
+    def validate_unique(self) -> None:
+        """Uniqueness is the service's (and the database's) job."""
+
+
+class MemberForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = [
+            "name",
+            "id_number",
+            "relation",
+            "sex",
+            "birth_date",
+            "ethnicity",
+            "education",
+            "schooling",
+            "health",
+            "labour_capacity",
+            "work_status",
+            "medical_insurance",
+            "pension_insurance",
+            "phone",
+        ]
+        widgets = {
+            "birth_date": DATE,
+            "id_number": forms.TextInput(attrs={"autocomplete": "off", "maxlength": 22, "inputmode": "text"}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["id_number"].required = True
+        self.fields["id_number"].help_text = _("18 characters; the birth date and sex must agree with it.")
+        if self.instance.pk:
+            # Relation changes follow a head change or a move, not a plain edit.
+            del self.fields["relation"]
+
+    def validate_unique(self) -> None:
+        """A duplicate ID number is reported by the service without saying where the person is."""
+
+
+class BaseMemberFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        if not any(f.has_changed() for f in self.forms):
+            raise forms.ValidationError(_("A household has at least one member."))
+
+
+MemberFormSet = forms.formset_factory(MemberForm, formset=BaseMemberFormSet, extra=4, max_num=20)
+
+
+class MemberLeaveForm(StyledFormMixin, forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[
+            (c.value, c.label)
+            for c in (
+                MembershipChangeReasonChoices.DEATH,
+                MembershipChangeReasonChoices.MARRIAGE,
+                MembershipChangeReasonChoices.MOVED_OUT,
+                MembershipChangeReasonChoices.SPLIT,
+                MembershipChangeReasonChoices.CORRECTION,
+            )
+        ],
+    )
+    left_on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+    new_head = forms.ModelChoiceField(
+        label=_("New head of household"), queryset=Member.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_head"].queryset = Member.objects.filter(household=member.household_id).exclude(
+            pk=member.pk
+        )
+
+
+class MemberMoveForm(StyledFormMixin, forms.Form):
+    to_number = forms.CharField(label=_("Number of the household to move to"), max_length=32)
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[
+            (c.value, c.label)
+            for c in (
+                MembershipChangeReasonChoices.MARRIAGE,
+                MembershipChangeReasonChoices.SPLIT,
+                MembershipChangeReasonChoices.MOVED_OUT,
+            )
+        ],
+    )
+    relation = forms.ChoiceField(label=_("Relation to the new head"), choices=RelationChoices.choices)
+    moved_on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+    new_head = forms.ModelChoiceField(
+        label=_("New head of household"), queryset=Member.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_head"].queryset = Member.objects.filter(household=member.household_id).exclude(
+            pk=member.pk
+        )
+
+
+class IncomeForm(StyledFormMixin, forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2013, initial=lambda: timezone.localdate().year)
+    wage_income = forms.DecimalField(label=_("Wage income"), max_digits=14, decimal_places=2, initial=0)
+    production_income = forms.DecimalField(
+        label=_("Net production income"), max_digits=14, decimal_places=2, initial=0
+    )
+    property_income = forms.DecimalField(
+        label=_("Property income"), max_digits=14, decimal_places=2, initial=0
+    )
+    transfer_income = forms.DecimalField(
+        label=_("Transfer income"), max_digits=14, decimal_places=2, initial=0
+    )
+    production_costs = forms.DecimalField(
+        label=_("Production costs"), max_digits=14, decimal_places=2, min_value=0, initial=0
+    )
+
+
+class ConditionsForm(StyledFormMixin, forms.Form):
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=DATE, initial=timezone.localdate)
+    food_secure = forms.BooleanField(label=_("Food secure"), required=False)
+    clothing_secure = forms.BooleanField(label=_("Clothing secure"), required=False)
+    compulsory_education_secured = forms.BooleanField(label=_("Compulsory education secured"), required=False)
+    medical_insured = forms.BooleanField(label=_("Medical insurance"), required=False)
+    medical_access = forms.BooleanField(label=_("Access to basic medical care"), required=False)
+    housing_grade = forms.ChoiceField(label=_("Housing safety grade"), choices=HousingSafetyChoices.choices)
+    safe_drinking_water = forms.BooleanField(label=_("Safe drinking water"), required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FourLooksForm(StyledFormMixin, forms.Form):
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=DATE, initial=timezone.localdate)
+    housing_score = forms.IntegerField(
+        label=_("1. Housing (0-100)"), min_value=0, max_value=100, help_text=_("Higher means worse housing.")
+    )
+    grain_score = forms.IntegerField(
+        label=_("2. Grain (0-100)"), min_value=0, max_value=100, help_text=_("Higher means less grain.")
+    )
+    labour_score = forms.IntegerField(
+        label=_("3. Labour (0-100)"), min_value=0, max_value=100, help_text=_("Higher means weaker labour.")
+    )
+    students_score = forms.IntegerField(
+        label=_("4. Students (0-100)"),
+        min_value=0,
+        max_value=100,
+        help_text=_("Higher means heavier schooling burden."),
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SignStepForm(StyledFormMixin, forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=StepDecisionChoices.choices)
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when rejecting: the reason is kept with the record."),
+    )
+
+
+class ObjectionForm(StyledFormMixin, forms.Form):
+    raised_on = forms.DateField(label=_("Raised on"), widget=DATE, initial=timezone.localdate)
+    raised_by = forms.CharField(label=_("Raised by"), max_length=60, required=False)
+    content = forms.CharField(label=_("Objection"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ObjectionResolveForm(StyledFormMixin, forms.Form):
+    upheld = forms.TypedChoiceField(
+        label=_("Outcome"),
+        choices=[("0", _("Not upheld")), ("1", _("Upheld (the candidate is rejected)"))],
+        coerce=lambda v: v == "1",
+    )
+    resolution = forms.CharField(label=_("How it was checked"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReviewForm(StyledFormMixin, forms.Form):
+    status = forms.ChoiceField(
+        label=_("Result"),
+        choices=[(c.value, c.label) for c in (ReviewStatusChoices.CONFIRMED, ReviewStatusChoices.CLEARED)],
+    )
+    review_note = forms.CharField(label=_("What the check found"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ImportForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label=_("Registry spreadsheet (.xlsx)"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Upload the .xlsx file made from the template."))
+        head = upload.read(4)
+        upload.seek(0)
+        if head != b"PK\x03\x04":
+            raise forms.ValidationError(_("The file is not a readable xlsx workbook."))
+        return upload
+
+
+class CrossCheckForm(StyledFormMixin, forms.Form):
+    area = forms.ModelChoiceField(label=_("Area checked"), queryset=Area.objects.none())
+    source = forms.ChoiceField(label=_("Kind of data"), choices=CrossCheckSourceChoices.choices)
+    source_name = forms.CharField(label=_("Source department"), max_length=100)
+    file = forms.FileField(
+        label=_("ID number list (.xlsx or .csv)"),
+        help_text=_("First column: ID numbers; second column (optional): what the department records."),
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Area.objects.visible_to(user).filter(
+            level__in=[AreaLevelChoices.COUNTY, AreaLevelChoices.TOWNSHIP, AreaLevelChoices.VILLAGE]
+        )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        return upload

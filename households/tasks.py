@@ -1,0 +1,81 @@
+"""Jobs on the registry: spreadsheet imports and the probable-duplicate scan."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from celery.schedules import crontab
+from django.core.files.storage import default_storage
+
+from areas.choices import AreaLevelChoices
+from areas.models import Area
+from core.models import Job
+from core.services import job_progress, job_run
+
+from . import imports
+from .services import duplicates_scan
+
+IMPORT_KIND = "households.import"
+DUPLICATES_KIND = "households.duplicates"
+
+
+def _import_handler(job: Job) -> dict:
+    """Validate the whole file (nothing written if any row is wrong), then write it in chunks; a
+    redelivered job skips the chunks its ledger already holds."""
+    with default_storage.open(job.params["file"], "rb") as source:
+        content = source.read()
+    user = job.created_by
+    job_progress(job, done=0, total=0, message="validating")
+    plan = imports.validate(content, user=user)
+    total = len(plan.households)
+    job_progress(job, done=0, total=total, message="importing")
+    result = imports.apply(
+        plan,
+        user=user,
+        job_id=job.pk,
+        chunk_size=int(job.params.get("chunk_size") or 250),
+        progress=lambda done: job_progress(job, done=done),
+    )
+    return {**result, "households": total, "members": sum(len(m) for m in plan.members.values())}
+
+
+@shared_task(name="households.import_file", acks_late=True, soft_time_limit=1800, time_limit=1900)
+def households_import_task(job_id: str) -> None:
+    job_run(job_id, _import_handler)
+
+
+def _duplicates_handler(job: Job) -> dict:
+    """Scan township by township (the comparison itself is registry-wide)."""
+    root = job.area
+    townships = list(
+        Area.objects.filter(
+            level=AreaLevelChoices.TOWNSHIP, code__startswith=root.prefix if root else ""
+        ).order_by("code")
+    )
+    job_progress(job, done=0, total=len(townships), message="scanning")
+    added = 0
+    for index, township in enumerate(townships, start=1):
+        added += duplicates_scan(area=township)
+        job_progress(job, done=index)
+    return {"pairs_added": added}
+
+
+@shared_task(name="households.duplicates_scan", acks_late=True, soft_time_limit=1800, time_limit=1900)
+def households_duplicates_task(job_id: str) -> None:
+    job_run(job_id, _duplicates_handler)
+
+
+@shared_task(name="households.duplicates_scan_nightly", acks_late=True, soft_time_limit=3600, time_limit=3700)
+def households_duplicates_nightly() -> int:
+    """Nightly: rescan every township; pairs are stored once, so reruns only add new pairs."""
+    added = 0
+    for township in Area.objects.filter(level=AreaLevelChoices.TOWNSHIP).order_by("code"):
+        added += duplicates_scan(area=township)
+    return added
+
+
+BEAT_SCHEDULE = {
+    "households-duplicates-nightly": {
+        "task": "households.duplicates_scan_nightly",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
