@@ -185,3 +185,46 @@ class VillagePlanFilterSet(_WithinMixin, django_filters.FilterSet):
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(title__icontains=value) | Q(village__name__icontains=value))
+
+
+class AssistedHouseholdFilterSet(_WithinMixin, django_filters.FilterSet):
+    """Households as assistance sees them (cadre, plan, last visit, overdue follow-ups); expects the
+    queryset annotated by assistance.selectors.assisted_household_list."""
+
+    within_path = "village"
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    gap = django_filters.ChoiceFilter(
+        method="filter_gap",
+        label=_("Show"),
+        choices=[
+            ("no_cadre", _("Without a cadre")),
+            ("no_plan", _("Without a plan this year")),
+            ("not_visited", _("Not visited recently")),
+            ("overdue", _("With overdue follow-ups")),
+        ],
+    )
+    cadre = django_filters.NumberFilter(field_name="active_cadre_id", widget=forms.HiddenInput)
+    village = django_filters.CharFilter(field_name="village__code", widget=forms.HiddenInput)
+    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+
+    class Meta:
+        from households.models import Household
+
+        model = Household
+        fields = ["q", "gap", "cadre", "village", "within"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(
+            Q(number__startswith=value) | Q(head__name__icontains=value) | Q(village__name__icontains=value)
+        )
+
+    def filter_gap(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "no_cadre":
+            return queryset.filter(active_cadre_id__isnull=True)
+        if value == "no_plan":
+            return queryset.filter(has_plan=False)
+        if value == "not_visited":
+            return queryset.filter(visit_due=True)
+        if value == "overdue":
+            return queryset.filter(overdue_count__gt=0)
+        return queryset

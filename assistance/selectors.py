@@ -19,6 +19,7 @@ from households.models import Household
 from .choices import FollowUpStatusChoices, TeamMemberRoleChoices
 from .filters import (
     AssistancePlanFilterSet,
+    AssistedHouseholdFilterSet,
     CadreFilterSet,
     CadrePairingFilterSet,
     FollowUpFilterSet,
@@ -446,3 +447,33 @@ def measure_list(*, user: Any, filters: dict | None = None) -> QuerySet[Measure]
 def village_plan_list(*, user: Any, filters: dict | None = None) -> QuerySet[VillagePlan]:
     qs = VillagePlan.objects.visible_to(user).select_related("village__parent", "team")
     return VillagePlanFilterSet(filters or {}, queryset=qs).qs
+
+
+def assisted_household_list(
+    *, user: Any, filters: dict | None = None, today: dt.date | None = None, visit_days: int | None = None
+) -> QuerySet[Household]:
+    """Assisted households in the user's scope, each annotated with its active cadre (id and name), a
+    plan for this year, its last visit, whether a visit is due and its overdue follow-ups."""
+    from django.db.models import BooleanField, Case, Value, When
+
+    today = today or timezone.localdate()
+    cutoff = today - dt.timedelta(days=visit_days or default_visit_days())
+    active = CadrePairing.objects.filter(household=OuterRef("pk"), end__isnull=True)
+    qs = (
+        _assistance_annotations(
+            Household.objects.visible_to(user)
+            .filter(status__in=ASSISTED_STATUSES)
+            .select_related("village", "head"),
+            today=today,
+        )
+        .annotate(
+            active_cadre_name=Subquery(active.values("cadre__name")[:1]),
+            visit_due=Case(
+                When(Q(last_visit__isnull=True) | Q(last_visit__lt=cutoff), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .order_by("village__code", "number")
+    )
+    return AssistedHouseholdFilterSet(filters or {}, queryset=qs).qs
