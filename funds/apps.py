@@ -5,3 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class FundsConfig(AppConfig):
     name = "funds"
     verbose_name = _("Funds")
+
+    def ready(self) -> None:
+        from core import panels
+        from core.navigation import NavItem, register
+
+        register(
+            NavItem(_("Funds"), "funds:index", order=40),
+            NavItem(_("Project library"), "funds:projects", order=41),
+        )
+        panels.register("households.Household", "funds/_household_panel.html", order=30)
+
+        # Name this app's enums in the API schema so they never collide with other apps' "status" and
+        # "kind" fields (added to the shared dict here, so the settings file stays untouched).
+        from django.conf import settings
+
+        overrides = settings.SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})
+        overrides.setdefault("ProjectStatusEnum", "funds.choices.ProjectStatusChoices")
+        overrides.setdefault("NoticeKindEnum", "funds.choices.NoticeKindChoices")

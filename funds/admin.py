@@ -1,0 +1,105 @@
+"""Admin: the ledger is read-only here (payments are corrected by reversal entries in the app, never
+edited or deleted); the positive and negative lists are kept here through the service."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from core.admin import ScopedAdmin
+
+from .models import (
+    Allocation,
+    DeclaredTotal,
+    Disbursement,
+    FundSource,
+    Notice,
+    Project,
+    ProjectCategory,
+    ProjectFunding,
+)
+from .services import project_category_save
+
+
+class ReadOnlyScopedAdmin(ScopedAdmin):
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Disbursement)
+class DisbursementAdmin(ReadOnlyScopedAdmin):
+    list_display = [
+        "voucher_number",
+        "kind",
+        "amount",
+        "paid_on",
+        "project",
+        "payee",
+        "recorded_by",
+        "recorded_at",
+    ]
+    list_filter = ["kind"]
+    search_fields = ["voucher_number", "payee", "idempotency_key"]
+
+
+@admin.register(Allocation)
+class AllocationAdmin(ReadOnlyScopedAdmin):
+    list_display = ["document_number", "source", "year", "amount", "assigned_total", "county"]
+    list_filter = ["year", "source__level", "source__kind"]
+
+
+@admin.register(Project)
+class ProjectAdmin(ReadOnlyScopedAdmin):
+    list_display = ["name", "area", "category", "year", "status", "budget", "allocated_total", "paid_total"]
+    list_filter = ["status", "year"]
+    search_fields = ["name"]
+
+
+@admin.register(ProjectFunding)
+class ProjectFundingAdmin(ReadOnlyScopedAdmin):
+    list_display = ["project", "allocation", "amount", "paid_total"]
+
+
+@admin.register(FundSource)
+class FundSourceAdmin(ReadOnlyScopedAdmin):
+    list_display = ["name", "level", "kind", "area"]
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyScopedAdmin):
+    list_display = ["title", "kind", "project", "starts_on", "ends_on"]
+
+
+@admin.register(DeclaredTotal)
+class DeclaredTotalAdmin(ReadOnlyScopedAdmin):
+    list_display = ["title", "year", "declared_amount", "area"]
+
+
+@admin.register(ProjectCategory)
+class ProjectCategoryAdmin(ScopedAdmin):
+    list_display = ["code", "name", "list_kind", "area", "keywords"]
+    list_filter = ["list_kind"]
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        try:
+            project_category_save(
+                area=obj.area,
+                code=obj.code,
+                name=obj.name,
+                list_kind=obj.list_kind,
+                keywords=obj.keywords,
+                note=obj.note,
+                category=ProjectCategory.objects.get(pk=obj.pk) if change else None,
+                user=request.user,
+            )
+        except ValidationError as exc:
+            self.message_user(request, "; ".join(exc.messages), level="error")

@@ -1,0 +1,65 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class FundLevelChoices(models.TextChoices):
+    CENTRAL = "central", _("Central")
+    PROVINCIAL = "provincial", _("Provincial")
+    PREFECTURE = "prefecture", _("Prefecture / city")
+    COUNTY = "county", _("County")
+
+
+class FundKindChoices(models.TextChoices):
+    SPECIAL = "special", _("Special poverty alleviation funds")
+    INTEGRATED = "integrated", _("Integrated agriculture-related funds")
+    SECTOR = "sector", _("Sector funds")
+    SOCIAL = "social", _("Social funds")
+    EAST_WEST = "east_west", _("East-west cooperation funds")
+
+
+class ProjectStatusChoices(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    APPROVED = "approved", _("Approved")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    ACCEPTED = "accepted", _("Accepted and audited")
+    REJECTED = "rejected", _("Rejected")
+
+
+# Projects that may receive money and be paid from it.
+FUNDABLE_STATUSES = (
+    ProjectStatusChoices.APPROVED,
+    ProjectStatusChoices.IN_PROGRESS,
+    ProjectStatusChoices.COMPLETED,
+    ProjectStatusChoices.ACCEPTED,
+)
+
+
+class UseListChoices(models.TextChoices):
+    POSITIVE = "positive", _("Positive list (allowed use)")
+    NEGATIVE = "negative", _("Negative list (forbidden use)")
+
+
+class DisbursementKindChoices(models.TextChoices):
+    PAYMENT = "payment", _("Payment")
+    REVERSAL = "reversal", _("Reversal")
+
+
+class NoticeKindChoices(models.TextChoices):
+    PROJECT = "project", _("Project notice")
+    PAYMENT = "payment", _("Payment notice")
+
+
+class NoticeStateChoices(models.TextChoices):
+    UPCOMING = "upcoming", _("Not yet open")
+    OPEN = "open", _("Open for comments")
+    CLOSED = "closed", _("Notice period over")
+
+
+class ReportGroupingChoices(models.TextChoices):
+    SOURCE = "source", _("Fund source")
+    LEVEL = "level", _("Level")
+    KIND = "kind", _("Kind of fund")
+    YEAR = "year", _("Year")
+    PROJECT = "project", _("Project")
+    TOWNSHIP = "township", _("Township")

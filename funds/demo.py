@@ -1,0 +1,452 @@
+"""Demo money: the county's fund sources and positive/negative lists, two years of allocations, a
+project library across the townships with money assigned, payments to contractors and to households
+(one reversed), public notices, and the declared totals of DOMAIN.md section 7 (one does not add up).
+
+Maintained totals are computed from the rows created here, so the ledger check finds nothing wrong
+and the reconciliation view shows exactly the planted Linxia mismatch."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import ROUND_DOWN, Decimal
+
+from django.utils import timezone
+
+from core.demo import DemoContext
+from households.choices import HouseholdStatusChoices
+
+from .choices import (
+    DisbursementKindChoices,
+    FundKindChoices,
+    FundLevelChoices,
+    NoticeKindChoices,
+    ProjectStatusChoices,
+    UseListChoices,
+)
+from .models import (
+    Allocation,
+    DeclaredPart,
+    DeclaredTotal,
+    Disbursement,
+    FundSource,
+    Notice,
+    Project,
+    ProjectBeneficiary,
+    ProjectCategory,
+    ProjectFunding,
+    ProjectMeasure,
+    ProjectVillage,
+)
+from .notices import mask_name
+
+WAN = Decimal(10000)
+L, K = FundLevelChoices, FundKindChoices
+S = ProjectStatusChoices
+
+SOURCES = [
+    ("中央财政专项扶贫资金", L.CENTRAL, K.SPECIAL),
+    ("省级财政专项扶贫资金", L.PROVINCIAL, K.SPECIAL),
+    ("州级财政专项扶贫资金", L.PREFECTURE, K.SPECIAL),
+    ("市级财政专项扶贫资金", L.COUNTY, K.SPECIAL),
+    ("统筹整合涉农资金", L.CENTRAL, K.INTEGRATED),
+    ("厦门市东西部扶贫协作资金", L.PREFECTURE, K.EAST_WEST),
+    ("行业扶贫资金（交通、水利）", L.PROVINCIAL, K.SECTOR),
+    ("社会帮扶资金", L.COUNTY, K.SOCIAL),
+]
+
+# (code, name, list, keywords): the positive list of allowed uses and the negative list of forbidden ones.
+CATEGORIES = [
+    ("industry", "产业发展（种养殖、合作社、扶贫车间）", UseListChoices.POSITIVE, ""),
+    ("infrastructure", "村组道路与基础设施", UseListChoices.POSITIVE, ""),
+    ("water", "农村安全饮水", UseListChoices.POSITIVE, ""),
+    ("housing", "农村危房改造", UseListChoices.POSITIVE, ""),
+    ("relocation", "易地扶贫搬迁后续扶持", UseListChoices.POSITIVE, ""),
+    ("education", "教育扶贫（雨露计划）", UseListChoices.POSITIVE, ""),
+    ("training", "劳动力技能培训", UseListChoices.POSITIVE, ""),
+    ("credit", "扶贫小额信贷贴息", UseListChoices.POSITIVE, ""),
+    ("solar", "光伏扶贫", UseListChoices.POSITIVE, ""),
+    ("posts", "公益性岗位补助", UseListChoices.POSITIVE, ""),
+    ("offices", "修建楼堂馆所", UseListChoices.NEGATIVE, "楼堂馆所,办公楼,办公用房"),
+    ("vehicles", "购置交通工具和通讯设备", UseListChoices.NEGATIVE, "购置车辆,公务用车,小汽车,手机"),
+    ("staff_pay", "发放工作人员工资、津贴和奖金", UseListChoices.NEGATIVE, "工作人员工资,津贴,奖金"),
+    ("debts", "偿还债务和垫资", UseListChoices.NEGATIVE, "偿还债务,还债,垫资"),
+    ("hospitality", "招待和会议费用", UseListChoices.NEGATIVE, "招待,宴请,会议费"),
+]
+
+PROJECT_TEMPLATES = [
+    ("industry", "{village}肉牛养殖合作社扶贫项目", (60, 180)),
+    ("industry", "{village}花椒种植产业扶贫项目", (30, 90)),
+    ("infrastructure", "{village}通组道路硬化工程", (80, 260)),
+    ("water", "{village}安全饮水巩固提升工程", (40, 120)),
+    ("housing", "{township}农村危房改造到户补助", (50, 150)),
+    ("training", "{township}劳动力技能培训", (10, 30)),
+    ("solar", "{village}村级光伏电站", (90, 200)),
+    ("posts", "{township}乡村公益性岗位补助", (20, 60)),
+]
+
+
+def _yuan(wan: str) -> Decimal:
+    return (Decimal(wan) * WAN).quantize(Decimal("0.01"))
+
+
+def seed(ctx: DemoContext) -> None:
+    rng = ctx.rng
+    county = ctx.county
+    official = ctx.users.get("county")
+    now = timezone.now()
+    today = timezone.localdate()
+
+    categories = {
+        code: c
+        for code, c in (
+            (code, ProjectCategory(area=county, code=code, name=name, list_kind=kind, keywords=words))
+            for code, name, kind, words in CATEGORIES
+        )
+    }
+    ProjectCategory.objects.bulk_create(categories.values())
+    sources = FundSource.objects.bulk_create(
+        [FundSource(area=county, name=name, level=level, kind=kind) for name, level, kind in SOURCES]
+    )
+
+    # Allocations: two to four batches per source and year.
+    allocations: list[Allocation] = []
+    for year in (ctx.year - 1, ctx.year):
+        for index, source in enumerate(sources):
+            for batch in range(rng.randint(1, 3)):
+                month = min(1 + batch * 4 + rng.randint(0, 2), today.month if year == ctx.year else 12)
+                document_date = dt.date(year, max(month, 1), rng.randint(1, 28))
+                if document_date > today:
+                    document_date = today
+                allocations.append(
+                    Allocation(
+                        county=county,
+                        source=source,
+                        year=year,
+                        document_number=f"临市财农〔{year}〕{10 + index * 7 + batch}号",
+                        document_date=document_date,
+                        amount=Decimal(rng.randint(30, 160)) * WAN,
+                        recorded_by=official,
+                    )
+                )
+    Allocation.objects.bulk_create(allocations)
+
+    # Projects: county-wide and township projects, benefiting villages and registered households.
+    households_by_village: dict[int, list] = defaultdict(list)
+    for household in ctx.data.get("households", []):
+        if household.status in (
+            HouseholdStatusChoices.REGISTERED,
+            HouseholdStatusChoices.EXITED,
+            HouseholdStatusChoices.MONITORING,
+            HouseholdStatusChoices.RETURNED,
+        ):
+            households_by_village[household.village_id].append(household)
+    villages_by_township: dict[int, list] = defaultdict(list)
+    for village in ctx.villages:
+        villages_by_township[village.parent_id].append(village)
+    townships = [t for t in ctx.townships if t.name.endswith("镇") and villages_by_township.get(t.pk)]
+    statuses = [S.PROPOSED, S.APPROVED, S.IN_PROGRESS, S.IN_PROGRESS, S.IN_PROGRESS, S.COMPLETED, S.ACCEPTED]
+    projects: list[Project] = []
+    project_villages: dict[int, list] = {}
+    for township in townships:
+        for template_index in rng.sample(range(len(PROJECT_TEMPLATES)), 4):
+            code, pattern, (low, high) = PROJECT_TEMPLATES[template_index]
+            village = rng.choice(villages_by_township[township.pk])
+            township_wide = "{township}" in pattern
+            year = rng.choice([ctx.year - 1, ctx.year])
+            status = rng.choice(statuses) if year == ctx.year else rng.choice([S.COMPLETED, S.ACCEPTED])
+            project = Project(
+                area=township,
+                name=pattern.format(village=village.name, township=township.name),
+                category=categories[code],
+                description="",
+                year=year,
+                budget=Decimal(rng.randint(low, high)) * WAN,
+                status=status,
+                proposed_by=ctx.users.get("zheqiao"),
+                approved_by=official if status != S.PROPOSED else None,
+                approved_at=now if status != S.PROPOSED else None,
+                status_changed_at=now,
+            )
+            projects.append(project)
+            project_villages[len(projects) - 1] = (
+                villages_by_township[township.pk] if township_wide else [village]
+            )
+    for name, code in (("全市扶贫小额信贷贴息", "credit"), ("雨露计划职业教育补助", "education")):
+        projects.append(
+            Project(
+                area=county,
+                name=f"{ctx.year}年{name}",
+                category=categories[code],
+                year=ctx.year,
+                budget=Decimal(rng.randint(100, 300)) * WAN,
+                status=S.IN_PROGRESS,
+                proposed_by=official,
+                approved_by=official,
+                approved_at=now,
+                status_changed_at=now,
+            )
+        )
+        project_villages[len(projects) - 1] = []
+    Project.objects.bulk_create(projects)
+
+    links, beneficiaries = [], []
+    project_households: dict[int, list] = {}
+    for index, project in enumerate(projects):
+        villages = project_villages[index]
+        links.extend(ProjectVillage(project=project, village=v) for v in villages)
+        pool = [h for v in villages for h in households_by_village.get(v.pk, [])]
+        chosen = rng.sample(pool, min(len(pool), rng.randint(3, 12))) if pool else []
+        project_households[project.pk] = chosen
+        beneficiaries.extend(ProjectBeneficiary(project=project, household=h) for h in chosen)
+    ProjectVillage.objects.bulk_create(links)
+    ProjectBeneficiary.objects.bulk_create(beneficiaries)
+
+    # Money assigned to approved projects from allocations of the project's year, within both limits.
+    left = {a.pk: a.amount for a in allocations}
+    by_year: dict[int, list[Allocation]] = defaultdict(list)
+    for allocation in allocations:
+        by_year[allocation.year].append(allocation)
+    fundings: list[ProjectFunding] = []
+    for project in projects:
+        if project.status == S.PROPOSED:
+            continue
+        target = project.budget * Decimal(rng.choice(["1", "1", "0.8", "0.6"]))
+        for allocation in rng.sample(by_year[project.year], min(2, len(by_year[project.year]))):
+            amount = min(left[allocation.pk], (target / 2).quantize(Decimal("1")))
+            if amount <= 0:
+                continue
+            left[allocation.pk] -= amount
+            fundings.append(
+                ProjectFunding(project=project, allocation=allocation, amount=amount, assigned_by=official)
+            )
+    ProjectFunding.objects.bulk_create(fundings)
+
+    # Payments: contractors by progress, households for household projects; one payment reversed.
+    payments: list[Disbursement] = []
+    paid: dict[int, Decimal] = defaultdict(Decimal)
+    share = {S.APPROVED: "0", S.IN_PROGRESS: "0.45", S.COMPLETED: "0.9", S.ACCEPTED: "1"}
+    voucher = 0
+    for funding in fundings:
+        project = funding.project
+        budget_share = Decimal(share[project.status])
+        to_pay = (funding.amount * budget_share).quantize(Decimal("0.01"))
+        households = project_households.get(project.pk) or []
+        if to_pay <= 0:
+            continue
+        paid_on = min(today, dt.date(project.year, rng.randint(3, 11), rng.randint(1, 28)))
+        if households and project.category.code in ("housing", "posts", "industry"):
+            each = (to_pay / len(households)).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+            for household in households:
+                voucher += 1
+                payments.append(
+                    Disbursement(
+                        project=project,
+                        funding=funding,
+                        household=household,
+                        kind=DisbursementKindChoices.PAYMENT,
+                        amount=each,
+                        paid_on=paid_on,
+                        voucher_number=f"记-{project.year}-{voucher:04d}",
+                        payee=household.head.name if household.head else household.number,
+                        idempotency_key=f"demo-{voucher}",
+                        recorded_by=official,
+                    )
+                )
+                paid[funding.pk] += each
+        else:
+            for part in (Decimal("0.6"), Decimal("0.4")):
+                voucher += 1
+                amount = (to_pay * part).quantize(Decimal("0.01"))
+                if part == Decimal("0.4"):
+                    amount = to_pay - (to_pay * Decimal("0.6")).quantize(Decimal("0.01"))
+                payments.append(
+                    Disbursement(
+                        project=project,
+                        funding=funding,
+                        kind=DisbursementKindChoices.PAYMENT,
+                        amount=amount,
+                        paid_on=paid_on,
+                        voucher_number=f"记-{project.year}-{voucher:04d}",
+                        payee=rng.choice(
+                            [
+                                "临夏市路桥建设有限公司",
+                                "临夏州水务工程公司",
+                                "枹罕镇农业合作社",
+                                "甘肃某建筑工程公司",
+                            ]
+                        ),
+                        idempotency_key=f"demo-{voucher}",
+                        recorded_by=official,
+                    )
+                )
+                paid[funding.pk] += amount
+    Disbursement.objects.bulk_create(payments)
+    household_payments = [p for p in payments if p.household_id]
+    if household_payments:
+        wrong = household_payments[0]
+        Disbursement.objects.create(
+            project=wrong.project,
+            funding=wrong.funding,
+            household=wrong.household,
+            kind=DisbursementKindChoices.REVERSAL,
+            amount=-wrong.amount,
+            paid_on=today,
+            voucher_number=wrong.voucher_number,
+            payee=wrong.payee,
+            note="重复录入，冲销",
+            reverses=wrong,
+            idempotency_key="demo-reversal-1",
+            recorded_by=official,
+        )
+        paid[wrong.funding_id] -= wrong.amount
+
+    # Household measures with an amount, paid by the county's housing projects.
+    _link_measures(ctx, projects, fundings, paid, official)
+
+    # Maintained totals, from the rows above.
+    for funding in fundings:
+        funding.paid_total = paid[funding.pk]
+    ProjectFunding.objects.bulk_update(fundings, ["paid_total"])
+    allocated: dict[int, Decimal] = defaultdict(Decimal)
+    project_paid: dict[int, Decimal] = defaultdict(Decimal)
+    assigned: dict[int, Decimal] = defaultdict(Decimal)
+    for funding in fundings:
+        allocated[funding.project_id] += funding.amount
+        project_paid[funding.project_id] += funding.paid_total
+        assigned[funding.allocation_id] += funding.amount
+    for project in projects:
+        project.allocated_total = allocated[project.pk]
+        project.paid_total = project_paid[project.pk]
+    Project.objects.bulk_update(projects, ["allocated_total", "paid_total"])
+    for allocation in allocations:
+        allocation.assigned_total = assigned[allocation.pk]
+    Allocation.objects.bulk_update(allocations, ["assigned_total"])
+
+    _seed_notices(ctx, projects, project_households, official)
+    _seed_declared_totals(county)
+    ctx.data["fund_projects"] = projects
+    ctx.say(
+        f"Funds: {len(allocations)} allocations, {len(projects)} projects, {len(payments) + 1} ledger entries."
+    )
+
+
+def _link_measures(ctx: DemoContext, projects: list, fundings: list, paid: dict, official: object) -> None:
+    try:
+        from assistance.choices import MeasureKindChoices
+        from assistance.models import Measure
+    except ImportError:  # pragma: no cover - assistance is always installed with funds
+        return
+    housing = [
+        p for p in projects if p.category.code == "housing" and p.status in (S.IN_PROGRESS, S.COMPLETED)
+    ]
+    lines = {f.project_id: f for f in fundings}
+    links, payments = [], []
+    for project in housing:
+        funding = lines.get(project.pk)
+        if funding is None:
+            continue
+        measures = list(
+            Measure.objects.filter(
+                kind=MeasureKindChoices.HOUSING_RENOVATION,
+                amount__gt=0,
+                household__village__code__startswith=project.area.prefix,
+            )
+            .select_related("household__head")
+            .order_by("pk")[:5]
+        )
+        for measure in measures:
+            if funding.amount - paid[funding.pk] < measure.amount:
+                break
+            links.append(ProjectMeasure(project=project, measure=measure, linked_by=official))
+            payments.append(
+                Disbursement(
+                    project=project,
+                    funding=funding,
+                    household=measure.household,
+                    measure=measure,
+                    kind=DisbursementKindChoices.PAYMENT,
+                    amount=measure.amount,
+                    paid_on=min(timezone.localdate(), measure.start_date + dt.timedelta(days=30)),
+                    voucher_number=f"危改-{measure.pk}",
+                    payee=measure.household.head.name if measure.household.head else measure.household.number,
+                    idempotency_key=f"demo-measure-{measure.pk}",
+                    recorded_by=official,
+                )
+            )
+            paid[funding.pk] += measure.amount
+    ProjectMeasure.objects.bulk_create(links)
+    ProjectBeneficiary.objects.bulk_create(
+        [ProjectBeneficiary(project=link.project, household_id=link.measure.household_id) for link in links],
+        ignore_conflicts=True,
+    )
+    Disbursement.objects.bulk_create(payments)
+
+
+def _seed_notices(ctx: DemoContext, projects: list, project_households: dict, official: object) -> None:
+    today = timezone.localdate()
+    notices = []
+    for project in projects[:: max(1, len(projects) // 8)]:
+        villages = "、".join(v.name for v in project.villages.all()) or project.area.name
+        starts = today - dt.timedelta(days=ctx.rng.randint(0, 12))
+        notices.append(
+            Notice(
+                project=project,
+                kind=NoticeKindChoices.PROJECT,
+                title=f"项目公示：{project.name}",
+                body=(
+                    f"项目名称：{project.name}\n实施单位：{project.area.name}\n项目类别：{project.category.name}\n"
+                    f"建设地点：{villages}\n项目预算：{project.budget:,.2f}元\n"
+                    "公示期内如有异议，请向市扶贫开发办公室反映。"
+                ),
+                starts_on=starts,
+                ends_on=starts + dt.timedelta(days=6),
+                published_by=official,
+            )
+        )
+        households = project_households.get(project.pk) or []
+        if households:
+            lines = [f"{h.village.name} {mask_name(h.head.name if h.head else '')}" for h in households[:10]]
+            notices.append(
+                Notice(
+                    project=project,
+                    kind=NoticeKindChoices.PAYMENT,
+                    title=f"资金公示：{project.name}",
+                    body="受益农户：\n" + "\n".join(lines) + "\n公示期内如有异议，请向市扶贫开发办公室反映。",
+                    starts_on=starts,
+                    ends_on=starts + dt.timedelta(days=6),
+                    published_by=official,
+                )
+            )
+    Notice.objects.bulk_create(notices)
+
+
+def _seed_declared_totals(county: object) -> None:
+    """DOMAIN.md section 7: Jincheng 2017 adds up; Linxia's special funds do not (declared 39,856.84,
+    parts 39,886.84 万元)."""
+    declared = [
+        (
+            "晋城市2017年财政扶贫资金投入",
+            2017,
+            "24429.87",
+            "晋城市农委2017年脱贫攻坚工作报告",
+            [("中央", "130"), ("省级", "13202.5"), ("市县两级", "11097.37")],
+        ),
+        (
+            "临夏市2014—2018年财政专项扶贫资金",
+            2018,
+            "39856.84",
+            "临夏市精准扶贫案例（2014—2018年）",
+            [("中央和省级", "23571.04"), ("州级", "608.8"), ("市级", "15707")],
+        ),
+    ]
+    for title, year, total, document, parts in declared:
+        row = DeclaredTotal.objects.create(
+            area=county, title=title, year=year, declared_amount=_yuan(total), source_document=document
+        )
+        DeclaredPart.objects.bulk_create(
+            [
+                DeclaredPart(declared_total=row, label=label, amount=_yuan(amount), position=i)
+                for i, (label, amount) in enumerate(parts)
+            ]
+        )

@@ -1,0 +1,238 @@
+"""Forms validate input and hand it to the services; the services enforce the rules."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from areas.choices import AreaLevelChoices
+from areas.models import Area
+from core.forms import StyledFormMixin, VersionedFormMixin
+from households.models import Household
+
+from .choices import FundKindChoices, FundLevelChoices, NoticeKindChoices
+from .models import Allocation, FundSource, Project, ProjectCategory, ProjectFunding
+from .selectors import categories_usable_by, fundings_payable_by
+
+
+class MoneyField(forms.DecimalField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", "0.01")
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "step": "0.01"})
+
+
+def counties_for(user: Any) -> Any:
+    return Area.objects.visible_to(user).filter(level=AreaLevelChoices.COUNTY)
+
+
+class FundSourceForm(StyledFormMixin, forms.Form):
+    area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("County"))
+    name = forms.CharField(label=_("Name"), max_length=120)
+    level = forms.ChoiceField(label=_("Level"), choices=FundLevelChoices.choices)
+    kind = forms.ChoiceField(label=_("Kind of fund"), choices=FundKindChoices.choices)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = counties_for(user)
+        if self.fields["area"].queryset.count() == 1:
+            self.fields["area"].initial = self.fields["area"].queryset.first()
+
+
+class AllocationForm(StyledFormMixin, forms.Form):
+    source = forms.ModelChoiceField(queryset=FundSource.objects.none(), label=_("Fund source"))
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    document_number = forms.CharField(label=_("Document number"), max_length=80)
+    document_date = forms.DateField(label=_("Document date"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = MoneyField(label=_("Amount (yuan)"))
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = FundSource.objects.visible_to(user).select_related("area")
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class ProjectForm(VersionedFormMixin, forms.Form):
+    area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Run by"))
+    name = forms.CharField(label=_("Project name"), max_length=150)
+    category = forms.ModelChoiceField(
+        queryset=ProjectCategory.objects.none(), label=_("Category (positive list)")
+    )
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    budget = MoneyField(label=_("Budget (yuan)"))
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    villages = forms.ModelMultipleChoiceField(
+        queryset=Area.objects.none(), label=_("Benefiting villages"), required=False
+    )
+    household_numbers = forms.CharField(
+        label=_("Benefiting households"),
+        help_text=_("Household numbers, separated by commas, spaces or new lines."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, user: Any, instance: Project | None = None, **kwargs: Any) -> None:
+        self.instance = instance
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Area.objects.visible_to(user).filter(
+            level__in=[AreaLevelChoices.COUNTY, AreaLevelChoices.TOWNSHIP]
+        )
+        self.fields["category"].queryset = categories_usable_by(user)
+        self.fields["villages"].queryset = Area.objects.visible_to(user).filter(
+            level=AreaLevelChoices.VILLAGE
+        )
+        self.fields["villages"].widget.attrs["size"] = 6
+        self.fields["year"].initial = timezone.localdate().year
+        if instance is not None:
+            self.fields["area"].disabled = True
+            if not self.is_bound:
+                self.initial.update(
+                    area=instance.area_id,
+                    name=instance.name,
+                    category=instance.category_id,
+                    year=instance.year,
+                    budget=instance.budget,
+                    description=instance.description,
+                    villages=list(instance.villages.values_list("pk", flat=True)),
+                    household_numbers=" ".join(instance.households.values_list("number", flat=True)),
+                    version=instance.version,
+                )
+
+    def clean_household_numbers(self) -> list[Household]:
+        raw = self.cleaned_data.get("household_numbers") or ""
+        numbers = [n for n in raw.replace(",", " ").replace("，", " ").split() if n]
+        found = {
+            h.number: h
+            for h in Household.objects.visible_to(self.user)
+            .filter(number__in=numbers)
+            .select_related("village")
+        }
+        missing = [n for n in numbers if n not in found]
+        if missing:
+            raise forms.ValidationError(
+                _("Unknown household numbers, or outside your area: %(numbers)s")
+                % {"numbers": ", ".join(missing[:10])}
+            )
+        return [found[n] for n in dict.fromkeys(numbers)]
+
+
+class ProjectFundForm(StyledFormMixin, forms.Form):
+    allocation = forms.ModelChoiceField(queryset=Allocation.objects.none(), label=_("From allocation"))
+    amount = MoneyField(label=_("Amount (yuan)"))
+
+    def __init__(self, *args: Any, user: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["allocation"].queryset = (
+            Allocation.objects.visible_to(user)
+            .filter(county__code__startswith=project.area.code[:6])
+            .select_related("source")
+        )
+        self.fields["allocation"].label_from_instance = lambda a: (
+            f"{a.source.name} · {a.document_number} · {a.year} · {_('unassigned')} {a.unassigned:,.2f}"
+        )
+
+
+class TransitionForm(StyledFormMixin, forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class DisbursementForm(StyledFormMixin, forms.Form):
+    funding = forms.ModelChoiceField(
+        queryset=ProjectFunding.objects.none(), label=_("Paid from (project and source)")
+    )
+    amount = MoneyField(label=_("Amount (yuan)"))
+    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    voucher_number = forms.CharField(label=_("Voucher number"), max_length=60)
+    payee = forms.CharField(label=_("Payee"), max_length=120)
+    household_number = forms.CharField(
+        label=_("Household number"),
+        max_length=32,
+        required=False,
+        help_text=_("Only for a payment to a household: one of the project's benefiting households."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args: Any, user: Any, project: Project | None = None, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+        qs = fundings_payable_by(user)
+        if project is not None:
+            qs = qs.filter(project=project)
+        self.fields["funding"].queryset = qs
+        self.fields["funding"].label_from_instance = lambda f: (
+            f"{f.project.name} · {f.allocation.source.name} ({f.allocation.document_number}) · "
+            f"{_('balance')} {f.balance:,.2f}"
+        )
+        self.fields["paid_on"].initial = timezone.localdate()
+        if not self.is_bound:
+            self.initial["idempotency_key"] = uuid.uuid4().hex
+
+    def clean_household_number(self) -> Household | None:
+        number = (self.cleaned_data.get("household_number") or "").strip()
+        if not number:
+            return None
+        household = Household.objects.visible_to(self.user).filter(number=number).first()
+        if household is None:
+            raise forms.ValidationError(_("No household with this number in your area."))
+        return household
+
+
+class ReversalForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason for the reversal"), max_length=300)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["idempotency_key"] = uuid.uuid4().hex
+
+
+class NoticeForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=NoticeKindChoices.choices)
+    starts_on = forms.DateField(label=_("Notice starts"), widget=forms.DateInput(attrs={"type": "date"}))
+    days = forms.IntegerField(label=_("Notice period (days)"), min_value=1, max_value=90, initial=7)
+    extra_text = forms.CharField(
+        label=_("Additional text"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=1000
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["starts_on"].initial = timezone.localdate()
+
+
+class HouseholdBatchForm(StyledFormMixin, forms.Form):
+    funding = forms.ModelChoiceField(queryset=ProjectFunding.objects.none(), label=_("Paid from"))
+    amount_each = MoneyField(label=_("Amount per household (yuan)"))
+    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    voucher_number = forms.CharField(label=_("Voucher number"), max_length=60)
+    batch_key = forms.CharField(widget=forms.HiddenInput, max_length=40)
+
+    def __init__(self, *args: Any, user: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["funding"].queryset = fundings_payable_by(user).filter(project=project)
+        self.fields["funding"].label_from_instance = lambda f: (
+            f"{f.allocation.source.name} ({f.allocation.document_number}) · {_('balance')} {f.balance:,.2f}"
+        )
+        self.fields["paid_on"].initial = timezone.localdate()
+        if not self.is_bound:
+            self.initial["batch_key"] = f"batch-{uuid.uuid4().hex[:16]}"
+
+
+class PublicLookupForm(StyledFormMixin, forms.Form):
+    id_number = forms.CharField(label=_("Resident ID number"), max_length=30)
+    name = forms.CharField(label=_("Name"), max_length=60)
+
+
+class ReportForm(StyledFormMixin, forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)

@@ -1,0 +1,75 @@
+"""What may appear in a public notice (公告公示).
+
+Notices name projects, villages, payees and amounts so that subsidies cannot be skimmed unseen; they
+never show resident ID numbers, phone numbers, bank accounts or health details. `notice_text_problems`
+finds any of these in a text; the notice services refuse to publish a text that has one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.translation import gettext as _
+
+# 18-character resident IDs (also written in groups 6-8-4), and 15-digit old ones.
+_ID_NUMBER = re.compile(
+    r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{6}[ \-]\d{8}[ \-]\d{3}[\dXx]|\d{15})(?![0-9A-Za-z])"
+)
+# Mainland mobile numbers (also as 3-4-4 groups, with +86) and landlines with an area code.
+_PHONE = re.compile(r"(?<!\d)(\+?86[ \-]?)?1[3-9]\d([ \-]?\d{4}){2}(?!\d)|(?<!\d)0\d{2,3}-\d{7,8}(?!\d)")
+# Bank card and account numbers: 12 to 23 digits in a row, or in groups of four.
+_BANK_ACCOUNT = re.compile(r"(?<!\d)(\d{12,23}|\d{4}([ \-]\d{4}){2,4}([ \-]\d{1,4})?)(?!\d)")
+_BANK_WORDS = ("银行卡", "卡号", "账号", "帐号", "开户行", "bank account", "card number")
+# Health details: diagnoses, disability grades and illness words a notice must not print about a person.
+_HEALTH_WORDS = (
+    "病情",
+    "诊断",
+    "患有",
+    "患病",
+    "癌",
+    "肿瘤",
+    "尿毒症",
+    "白血病",
+    "精神病",
+    "精神残疾",
+    "残疾等级",
+    "残疾证",
+    "一级残疾",
+    "二级残疾",
+    "慢性病",
+    "大病",
+    "重病",
+    "艾滋",
+    "HIV",
+    "diagnos",
+    "illness",
+    "disabled",
+    "disease",
+)
+
+
+def notice_text_problems(text: str) -> list[str]:
+    """Each kind of personal detail found in `text`, as a message for the person publishing it."""
+    problems = []
+    if _ID_NUMBER.search(text):
+        problems.append(_("The text contains what looks like an ID number."))
+    if _PHONE.search(text):
+        problems.append(_("The text contains a phone number."))
+    lowered = text.lower()
+    if _BANK_ACCOUNT.search(_PHONE.sub("", _ID_NUMBER.sub("", text))) or any(
+        w in lowered for w in _BANK_WORDS
+    ):
+        problems.append(_("The text contains a bank card or account number."))
+    if any(word.lower() in lowered for word in _HEALTH_WORDS):
+        problems.append(_("The text contains health details."))
+    return problems
+
+
+def mask_name(name: str) -> str:
+    """马建国 → 马*国, 马军 → 马*: how a household head appears in a notice."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

@@ -1,0 +1,417 @@
+"""Reads on the money ledger: lists (wrapping the FilterSets), execution reports and reconciliation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from areas.choices import AreaLevelChoices
+from areas.models import Area
+
+from .choices import (
+    DisbursementKindChoices,
+    FundKindChoices,
+    FundLevelChoices,
+    ReportGroupingChoices,
+)
+from .filters import (
+    AllocationFilterSet,
+    DeclaredTotalFilterSet,
+    DisbursementFilterSet,
+    FundSourceFilterSet,
+    NoticeFilterSet,
+    ProjectCategoryFilterSet,
+    ProjectFilterSet,
+    ProjectFundingFilterSet,
+)
+from .models import (
+    MONEY,
+    Allocation,
+    DeclaredTotal,
+    Disbursement,
+    FundSource,
+    Notice,
+    Project,
+    ProjectCategory,
+    ProjectFunding,
+)
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+TEN_THOUSAND = Decimal(10000)
+
+
+def _money_sum(expression: str, **extra: Any) -> Coalesce:
+    """Coalesce(Sum(...), 0) as an exact decimal: an empty group is 0.00, never None."""
+    return Coalesce(Sum(expression, **extra), Value(ZERO), output_field=DecimalField(**MONEY))
+
+
+def to_wan(amount: Decimal | None) -> Decimal | None:
+    """Yuan → 万元, rounded half up to two decimals, exactly."""
+    if amount is None:
+        return None
+    return (Decimal(amount) / TEN_THOUSAND).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def execution_rate(paid: Decimal, allocated: Decimal) -> Decimal | None:
+    """拨付率 = paid / allocated, a percentage with two decimals; None when nothing was allocated."""
+    if not allocated:
+        return None
+    return (Decimal(paid) * 100 / Decimal(allocated)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# -- lists -----------------------------------------------------------------------------------------
+
+
+def fund_source_list(*, user: Any, filters: dict | None = None) -> QuerySet[FundSource]:
+    qs = FundSource.objects.visible_to(user).select_related("area")
+    return FundSourceFilterSet(filters or {}, queryset=qs).qs
+
+
+def allocation_list(*, user: Any, filters: dict | None = None) -> QuerySet[Allocation]:
+    qs = Allocation.objects.visible_to(user).select_related("source", "county")
+    return AllocationFilterSet(filters or {}, queryset=qs).qs
+
+
+def category_list(*, user: Any, filters: dict | None = None) -> QuerySet[ProjectCategory]:
+    qs = ProjectCategory.objects.visible_to(user).select_related("area")
+    return ProjectCategoryFilterSet(filters or {}, queryset=qs).qs
+
+
+def categories_applicable_to(user: Any) -> QuerySet[ProjectCategory]:
+    """Both lists as they apply to the user's areas: set on one of them, an ancestor or a descendant."""
+    if user.is_superuser:
+        return ProjectCategory.objects.select_related("area")
+    codes: set[str] = set()
+    for area in user.areas.all():
+        codes.update(a.code for a in area.ancestors())
+    q = Q(area__code__in=codes)
+    for prefix in user.scope_prefixes:
+        q |= Q(area__code__startswith=prefix)
+    return ProjectCategory.objects.filter(q).select_related("area")
+
+
+def categories_usable_by(user: Any) -> QuerySet[ProjectCategory]:
+    """Positive-list categories for the project form."""
+    from .choices import UseListChoices
+
+    return categories_applicable_to(user).filter(list_kind=UseListChoices.POSITIVE)
+
+
+def project_list(*, user: Any, filters: dict | None = None) -> QuerySet[Project]:
+    qs = Project.objects.visible_to(user).select_related("area", "category")
+    return ProjectFilterSet(filters or {}, queryset=qs).qs.distinct()
+
+
+def funding_list(*, user: Any, filters: dict | None = None) -> QuerySet[ProjectFunding]:
+    qs = ProjectFunding.objects.visible_to(user).select_related("project__area", "allocation__source")
+    return ProjectFundingFilterSet(filters or {}, queryset=qs).qs
+
+
+def fundings_payable_by(user: Any) -> QuerySet[ProjectFunding]:
+    """Funding lines a payment can be drawn from: approved projects, money left."""
+    from .choices import FUNDABLE_STATUSES
+
+    return (
+        ProjectFunding.objects.visible_to(user)
+        .filter(project__status__in=FUNDABLE_STATUSES)
+        .select_related("project", "allocation__source")
+        .order_by("project__name", "pk")
+    )
+
+
+def disbursement_list(*, user: Any, filters: dict | None = None) -> QuerySet[Disbursement]:
+    qs = Disbursement.objects.visible_to(user).select_related(
+        "project__area",
+        "funding__allocation__source",
+        "household__village",
+        "recorded_by",
+        "reversal",
+        "reverses",
+    )
+    return DisbursementFilterSet(filters or {}, queryset=qs).qs
+
+
+def notice_list(*, user: Any, filters: dict | None = None) -> QuerySet[Notice]:
+    qs = Notice.objects.visible_to(user).select_related("project__area", "published_by")
+    return NoticeFilterSet(filters or {}, queryset=qs).qs
+
+
+def notices_public(*, county_prefix: str | None = None) -> QuerySet[Notice]:
+    """Notices currently in their notice period, for the public board (no login: the texts were
+    checked for personal data before they were stored)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    qs = Notice.objects.filter(starts_on__lte=today, ends_on__gte=today).select_related("project__area")
+    if county_prefix:
+        qs = qs.filter(project__area__code__startswith=county_prefix)
+    return qs
+
+
+def declared_total_list(*, user: Any, filters: dict | None = None) -> QuerySet[DeclaredTotal]:
+    parts = DeclaredTotal.objects.filter(pk=OuterRef("pk")).annotate(s=Sum("parts__amount")).values("s")
+    qs = (
+        DeclaredTotal.objects.visible_to(user)
+        .select_related("area")
+        .prefetch_related("parts")
+        .annotate(parts_sum=Coalesce(Subquery(parts[:1]), Value(ZERO), output_field=DecimalField(**MONEY)))
+        .annotate(
+            difference=ExpressionWrapper(
+                F("parts_sum") - F("declared_amount"), output_field=DecimalField(**MONEY)
+            )
+        )
+    )
+    return DeclaredTotalFilterSet(filters or {}, queryset=qs).qs
+
+
+# -- household view --------------------------------------------------------------------------------
+
+
+@dataclass
+class HouseholdReceipts:
+    payments: list[Disbursement]
+    total: Decimal
+
+    @property
+    def total_wan(self) -> Decimal | None:
+        return to_wan(self.total)
+
+
+def household_receipts(*, household: Any, user: Any = None) -> HouseholdReceipts:
+    """What a household received: every ledger entry to it (reversals shown, netted in the total).
+
+    Payments come from projects the user may see; the household page itself is already scoped.
+    """
+    qs = Disbursement.objects.filter(household=household)
+    if user is not None:
+        qs = qs.visible_to(user)
+    rows = list(
+        qs.select_related("project", "funding__allocation__source", "reversal").order_by("-paid_on", "-pk")
+    )
+    return HouseholdReceipts(payments=rows, total=sum((r.amount for r in rows), ZERO))
+
+
+# -- execution reports (拨付率) -----------------------------------------------------------------------
+
+
+@dataclass
+class ReportRow:
+    key: str
+    label: str
+    allocated: Decimal
+    paid: Decimal
+
+    @property
+    def rate(self) -> Decimal | None:
+        return execution_rate(self.paid, self.allocated)
+
+    @property
+    def allocated_wan(self) -> Decimal | None:
+        return to_wan(self.allocated)
+
+    @property
+    def paid_wan(self) -> Decimal | None:
+        return to_wan(self.paid)
+
+    @property
+    def balance(self) -> Decimal:
+        return self.allocated - self.paid
+
+
+def _rows(allocated: dict[Any, Decimal], paid: dict[Any, Decimal], labels: dict[Any, str]) -> list[ReportRow]:
+    keys = sorted(set(allocated) | set(paid), key=lambda k: str(labels.get(k, k)))
+    return [
+        ReportRow(
+            key=str(k), label=str(labels.get(k, k)), allocated=allocated.get(k, ZERO), paid=paid.get(k, ZERO)
+        )
+        for k in keys
+    ]
+
+
+def execution_report(*, user: Any, by: str, year: int | None = None) -> list[ReportRow]:
+    """Allocation against disbursement, grouped by source, level, kind, year, project or township.
+
+    For sources, levels, kinds and years "allocated" is what came down to the county and "paid" what was
+    paid from it; for projects and townships "allocated" is what was assigned to the projects.
+    """
+    G = ReportGroupingChoices
+    payments = Disbursement.objects.visible_to(user)
+    if by in (G.SOURCE, G.LEVEL, G.KIND, G.YEAR):
+        column = {
+            G.SOURCE: "source_id",
+            G.LEVEL: "source__level",
+            G.KIND: "source__kind",
+            G.YEAR: "year",
+        }[ReportGroupingChoices(by)]
+        allocations = Allocation.objects.visible_to(user)
+        if year:
+            allocations = allocations.filter(year=year)
+            payments = payments.filter(funding__allocation__year=year)
+        allocated = {
+            r[column]: r["total"]
+            for r in allocations.values(column).annotate(total=_money_sum("amount")).order_by()
+        }
+        paid = {
+            r["key"]: r["total"]
+            for r in payments.values(key=_path(column)).annotate(total=_money_sum("amount")).order_by()
+        }
+        labels: dict[Any, str] = {}
+        if by == G.SOURCE:
+            labels = dict(
+                FundSource.objects.filter(pk__in=set(allocated) | set(paid)).values_list("pk", "name")
+            )
+        elif by == G.LEVEL:
+            labels = {k: str(v) for k, v in FundLevelChoices.choices}
+        elif by == G.KIND:
+            labels = {k: str(v) for k, v in FundKindChoices.choices}
+        return _rows(allocated, paid, labels)
+
+    projects = Project.objects.visible_to(user)
+    fundings = ProjectFunding.objects.visible_to(user)
+    if year:
+        projects = projects.filter(year=year)
+        fundings = fundings.filter(project__year=year)
+        payments = payments.filter(project__year=year)
+    if by == G.PROJECT:
+        allocated = {
+            r["project_id"]: r["t"]
+            for r in fundings.values("project_id").annotate(t=_money_sum("amount")).order_by()
+        }
+        paid = {
+            r["project_id"]: r["t"]
+            for r in payments.values("project_id").annotate(t=_money_sum("amount")).order_by()
+        }
+        labels = dict(projects.values_list("pk", "name"))
+        for pk in labels:
+            allocated.setdefault(pk, ZERO)
+        return _rows(allocated, paid, labels)
+    if by == G.TOWNSHIP:
+        allocated = {
+            r["project__area_id"]: r["t"]
+            for r in fundings.values("project__area_id").annotate(t=_money_sum("amount")).order_by()
+        }
+        paid = {
+            r["project__area_id"]: r["t"]
+            for r in payments.values("project__area_id").annotate(t=_money_sum("amount")).order_by()
+        }
+        areas = Area.objects.filter(pk__in=set(allocated) | set(paid)).values_list("pk", "name", "level")
+        labels = {
+            pk: (
+                name
+                if level == AreaLevelChoices.TOWNSHIP
+                else _("%(county)s (county-wide)") % {"county": name}
+            )
+            for pk, name, level in areas
+        }
+        return _rows(allocated, paid, labels)
+    raise ValueError(by)
+
+
+def _path(column: str) -> Any:
+    return F(f"funding__allocation__{column}")
+
+
+def report_totals(rows: Iterable[ReportRow]) -> ReportRow:
+    rows = list(rows)
+    return ReportRow(
+        key="total",
+        label=_("Total"),
+        allocated=sum((r.allocated for r in rows), ZERO),
+        paid=sum((r.paid for r in rows), ZERO),
+    )
+
+
+# -- reconciliation --------------------------------------------------------------------------------
+
+
+@dataclass
+class Mismatch:
+    """A total that differs from the sum of its parts."""
+
+    what: str
+    record: Any
+    stated: Decimal
+    computed: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.computed - self.stated
+
+    @property
+    def difference_wan(self) -> Decimal | None:
+        return to_wan(self.difference)
+
+
+def declared_mismatches(*, user: Any) -> list[Mismatch]:
+    return [
+        Mismatch(what=_("Declared total"), record=t, stated=t.declared_amount, computed=t.parts_sum)
+        for t in declared_total_list(user=user)
+        if t.parts_sum != t.declared_amount
+    ]
+
+
+def _sum_of(model: Any, fk: str, column: str = "amount") -> Coalesce:
+    rows = (
+        model.objects.filter(**{fk: OuterRef("pk")}).order_by().values(fk).annotate(s=Sum(column)).values("s")
+    )
+    return Coalesce(Subquery(rows[:1]), Value(ZERO), output_field=DecimalField(**MONEY))
+
+
+def ledger_mismatches(
+    *, area_prefix: str, project_ids: Iterable[int] | None = None, include_allocations: bool | None = None
+) -> list[Mismatch]:
+    """Maintained totals against the ledger rows they summarise, for projects under `area_prefix` (or
+    only `project_ids`) and, for a county prefix, its allocations. A correct ledger returns nothing."""
+    found: list[Mismatch] = []
+    projects = Project.objects.filter(area__code__startswith=area_prefix)
+    fundings = ProjectFunding.objects.filter(project__area__code__startswith=area_prefix)
+    if project_ids is not None:
+        ids = list(project_ids)
+        projects, fundings = projects.filter(pk__in=ids), fundings.filter(project_id__in=ids)
+    projects = projects.annotate(
+        funded=_sum_of(ProjectFunding, "project"), paid=_sum_of(Disbursement, "project")
+    )
+    for p in projects.order_by("pk"):
+        if p.allocated_total != p.funded:
+            found.append(Mismatch(_("Project allocated total"), p, p.allocated_total, p.funded))
+        if p.paid_total != p.paid:
+            found.append(Mismatch(_("Project paid total"), p, p.paid_total, p.paid))
+    fundings = fundings.select_related("project", "allocation__source").annotate(
+        paid=_sum_of(Disbursement, "funding")
+    )
+    for f in fundings.order_by("pk"):
+        if f.paid_total != f.paid:
+            found.append(Mismatch(_("Funding line paid total"), f, f.paid_total, f.paid))
+    if include_allocations is None:
+        include_allocations = project_ids is None and len(area_prefix) <= 6
+    if include_allocations:
+        found.extend(allocation_mismatches(county_prefix=area_prefix))
+    return found
+
+
+def allocation_mismatches(*, county_prefix: str) -> list[Mismatch]:
+    allocations = (
+        Allocation.objects.filter(county__code__startswith=county_prefix)
+        .select_related("source")
+        .annotate(assigned=_sum_of(ProjectFunding, "allocation"))
+    )
+    return [
+        Mismatch(_("Allocation assigned total"), a, a.assigned_total, a.assigned)
+        for a in allocations.order_by("pk")
+        if a.assigned_total != a.assigned
+    ]
+
+
+def payments_net_of_reversals(qs: QuerySet[Disbursement]) -> Decimal:
+    return qs.aggregate(total=_money_sum("amount"))["total"]
+
+
+def payment_is_reversed(payment: Disbursement) -> bool:
+    return payment.kind == DisbursementKindChoices.PAYMENT and hasattr(payment, "reversal")
