@@ -20,3 +20,20 @@ class AssistanceConfig(AppConfig):
         )
         # The household page shows who helps and how (cadre, visits, follow-ups, plan, measures).
         panels.register("households.Household", "assistance/_household_panel.html", order=20)
+
+        # Name this app's enums in the API schema so they never collide with other apps' "status",
+        # "kind" and "category" fields (added to the shared dict, the settings file stays untouched).
+        from django.conf import settings
+
+        overrides = settings.SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})
+        for name, choices in {
+            "WorkTeamStatusEnum": "WorkTeamStatusChoices",
+            "TeamMemberRoleEnum": "TeamMemberRoleChoices",
+            "PairingEndReasonEnum": "PairingEndReasonChoices",
+            "FollowUpStatusEnum": "FollowUpStatusChoices",
+            "AssistancePlanStatusEnum": "PlanStatusChoices",
+            "MeasureCategoryEnum": "MeasureCategoryChoices",
+            "MeasureKindEnum": "MeasureKindChoices",
+            "MeasureStatusEnum": "MeasureStatusChoices",
+        }.items():
+            overrides.setdefault(name, f"assistance.choices.{choices}")
