@@ -1,0 +1,311 @@
+"""Demo exits: the county's poverty lines, rules and village standards; exit procedures at every step;
+monitoring objects for the households the registry marks as monitored; a spring re-verification
+campaign (春季攻势) over one township, part done."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from areas.models import Area
+from core.demo import DemoContext
+from households.choices import HouseholdStatusChoices
+from households.models import Household
+
+from .choices import (
+    CheckTaskStateChoices,
+    ExitProcedureStateChoices,
+    ExitStepChoices,
+    MonitoringCategoryChoices,
+    MonitoringSourceChoices,
+    MonitoringStateChoices,
+    MonitoringStepChoices,
+    RiskChoices,
+)
+from .models import (
+    Campaign,
+    CheckTask,
+    ExitProcedure,
+    ExitSettings,
+    ExitSignoff,
+    MonitoringCase,
+    MonitoringSignoff,
+    PovertyLine,
+    VillageStandard,
+)
+from .selectors import exit_eligibility_many
+
+# National poverty line at current prices (2,300 yuan at 2010 prices), as county offices published it.
+LINES = {2016: "3146", 2017: "3335", 2018: "3535", 2019: "3747", 2020: "4000"}
+
+# Village exit standards in the style of Jincheng's 13 (seed 001).
+STANDARDS = [
+    "贫困发生率降至2%以下（西部地区3%以下）",
+    "有一个坚强有力的村党支部和村委会班子",
+    "有稳定增收的主导产业",
+    "村集体经济年收入达到5万元以上",
+    "通村道路硬化",
+    "自然村通动力电",
+    "安全饮水全覆盖",
+    "有标准化村卫生室和合格村医",
+    "有综合文化服务中心",
+    "适龄儿童无因贫失学辍学",
+    "危房全部改造",
+    "宽带网络和广播电视覆盖",
+    "农户参加城乡居民医疗保险全覆盖",
+]
+
+# Where the exit procedures of the demo stand, and how many households in each state.
+PROCEDURE_STATES = [
+    (ExitProcedureStateChoices.PROPOSED, 6),
+    (ExitProcedureStateChoices.VERIFIED, 4),
+    (ExitProcedureStateChoices.REVIEWED, 3),
+    (ExitProcedureStateChoices.CONSENTED, 3),
+    (ExitProcedureStateChoices.IN_NOTICE, 5),
+    (ExitProcedureStateChoices.NOTICE_CLOSED, 2),
+    (ExitProcedureStateChoices.TOWNSHIP_REVIEWED, 2),
+]
+STEP_INTO = {
+    ExitProcedureStateChoices.PROPOSED: ExitStepChoices.PROPOSE,
+    ExitProcedureStateChoices.VERIFIED: ExitStepChoices.VILLAGE_VERIFY,
+    ExitProcedureStateChoices.REVIEWED: ExitStepChoices.DEMOCRATIC_REVIEW,
+    ExitProcedureStateChoices.CONSENTED: ExitStepChoices.HOUSEHOLD_CONSENT,
+    ExitProcedureStateChoices.IN_NOTICE: ExitStepChoices.NOTICE_START,
+    ExitProcedureStateChoices.NOTICE_CLOSED: ExitStepChoices.NOTICE_CLOSE,
+    ExitProcedureStateChoices.TOWNSHIP_REVIEWED: ExitStepChoices.TOWNSHIP_REVIEW,
+}
+
+
+def seed(ctx: DemoContext) -> None:
+    rng = ctx.rng
+    county = ctx.county
+    users = ctx.users
+    now = timezone.now()
+    today = timezone.localdate()
+    current = Decimal(str(ctx.data.get("poverty_line", "4000")))
+    lines = {year: Decimal(v) for year, v in LINES.items()}
+    for year in range(2021, ctx.year + 1):
+        lines[year] = current
+    PovertyLine.objects.bulk_create(
+        [
+            PovertyLine(
+                county=county,
+                year=year,
+                amount=amount,
+                basis="国家扶贫标准（现价）",
+                set_by=users.get("county"),
+            )
+            for year, amount in sorted(lines.items())
+        ]
+    )
+    ExitSettings.objects.create(county=county)
+    VillageStandard.objects.bulk_create(
+        [VillageStandard(county=county, position=i, title=t) for i, t in enumerate(STANDARDS, start=1)]
+    )
+
+    # Exit procedures: eligible registered households in the first secretary's township first.
+    secretary, township, official = users.get("secretary"), users.get("zheqiao"), users.get("county")
+    registered = list(
+        Household.objects.filter(
+            village__code__startswith=county.prefix, status=HouseholdStatusChoices.REGISTERED
+        )
+        .select_related("village")
+        .order_by("village__code", "number")
+    )
+    results = exit_eligibility_many(registered, ctx.year)
+    eligible = [h for h in registered if results[h.pk].eligible]
+    rng.shuffle(eligible)
+    order = list(ExitProcedureStateChoices)
+    procedures, plan = [], []
+    for state, count in PROCEDURE_STATES:
+        for household in eligible[len(procedures) : len(procedures) + count]:
+            started = today - dt.timedelta(days=rng.randint(10, 20))
+            procedures.append(
+                ExitProcedure(
+                    household=household,
+                    year=ctx.year,
+                    state=state,
+                    proposed_by=secretary,
+                    notice_started_on=today - dt.timedelta(days=rng.randint(1, 9))
+                    if state == ExitProcedureStateChoices.IN_NOTICE
+                    else (
+                        started + dt.timedelta(days=4)
+                        if order.index(state) > order.index(ExitProcedureStateChoices.IN_NOTICE)
+                        else None
+                    ),
+                )
+            )
+            plan.append((state, started))
+    ExitProcedure.objects.bulk_create(procedures)
+    signoffs = []
+    for procedure, (state, started) in zip(procedures, plan, strict=True):
+        previous = ""
+        for index, step_state in enumerate(order[: order.index(state) + 1]):
+            step = STEP_INTO[step_state]
+            signer = township if step == ExitStepChoices.TOWNSHIP_REVIEW else secretary
+            if signer is None:
+                continue
+            signoffs.append(
+                ExitSignoff(
+                    procedure=procedure,
+                    step=step,
+                    from_state=previous,
+                    to_state=step_state,
+                    signed_by=signer,
+                    role=signer.role,
+                    signed_at=now - dt.timedelta(days=(today - started).days - index),
+                    comment="户主签字同意，认可退出" if step == ExitStepChoices.HOUSEHOLD_CONSENT else "",
+                )
+            )
+            previous = step_state
+    ExitSignoff.objects.bulk_create(signoffs)
+
+    # Monitoring objects for the households the registry has under monitoring: included, with sign-offs.
+    monitored = list(
+        Household.objects.filter(
+            village__code__startswith=county.prefix, status=HouseholdStatusChoices.MONITORING
+        ).order_by("number")
+    )
+    cases = []
+    for household in monitored:
+        included = today - dt.timedelta(days=rng.randint(20, 330))
+        reported = included - dt.timedelta(days=rng.randint(5, 14))
+        risk = rng.choice(
+            [
+                RiskChoices.LOW_INCOME,
+                RiskChoices.SERIOUS_ILLNESS,
+                RiskChoices.DISASTER,
+                RiskChoices.LOST_WORK,
+                RiskChoices.LARGE_SPENDING,
+            ]
+        )
+        cases.append(
+            MonitoringCase(
+                household=household,
+                category=MonitoringCategoryChoices.UNSTABLE_EXITED,
+                source=rng.choice(
+                    [
+                        MonitoringSourceChoices.CADRE_VISIT,
+                        MonitoringSourceChoices.SELF_REPORT,
+                        MonitoringSourceChoices.DEPARTMENT_ALERT,
+                    ]
+                ),
+                risks=[risk],
+                description="入户走访发现风险，经核实纳入监测",
+                state=MonitoringStateChoices.INCLUDED,
+                reported_on=reported,
+                decision_due=reported + dt.timedelta(days=15),
+                notice_started_on=reported + dt.timedelta(days=2),
+                included_on=included,
+                status_before=HouseholdStatusChoices.EXITED,
+                reported_by=secretary,
+            )
+        )
+    MonitoringCase.objects.bulk_create(cases)
+    steps = [
+        (
+            MonitoringStepChoices.VERIFY,
+            MonitoringStateChoices.REPORTED,
+            MonitoringStateChoices.VERIFIED,
+            secretary,
+        ),
+        (
+            MonitoringStepChoices.VILLAGE_REVIEW,
+            MonitoringStateChoices.VERIFIED,
+            MonitoringStateChoices.REVIEWED,
+            secretary,
+        ),
+        (
+            MonitoringStepChoices.NOTICE_START,
+            MonitoringStateChoices.REVIEWED,
+            MonitoringStateChoices.IN_NOTICE,
+            secretary,
+        ),
+        (
+            MonitoringStepChoices.TOWNSHIP_REVIEW,
+            MonitoringStateChoices.IN_NOTICE,
+            MonitoringStateChoices.TOWNSHIP_REVIEWED,
+            township,
+        ),
+        (
+            MonitoringStepChoices.COUNTY_INCLUDE,
+            MonitoringStateChoices.TOWNSHIP_REVIEWED,
+            MonitoringStateChoices.INCLUDED,
+            official,
+        ),
+    ]
+    MonitoringSignoff.objects.bulk_create(
+        [
+            MonitoringSignoff(
+                case=case,
+                step=step,
+                from_state=source,
+                to_state=target,
+                signed_by=signer,
+                role=signer.role,
+                signed_at=now - dt.timedelta(days=(today - case.reported_on).days - offset * 2),
+                comment="户主签字同意纳入监测" if step == MonitoringStepChoices.VERIFY else "",
+            )
+            for case in cases
+            for offset, (step, source, target, signer) in enumerate(steps)
+            if signer is not None
+        ]
+    )
+
+    # A spring re-verification campaign over 折桥镇, about a third done.
+    zheqiao = Area.objects.get(code="622901103000")
+    if official is not None:
+        campaign = Campaign.objects.create(
+            area=zheqiao,
+            title=f"{ctx.year}年春季攻势“回头看”",
+            starts_on=today - dt.timedelta(days=14),
+            due_on=today + dt.timedelta(days=16),
+            started_by=official,
+        )
+        ids = list(
+            Household.objects.filter(
+                village__code__startswith=zheqiao.prefix,
+                status__in=[
+                    HouseholdStatusChoices.REGISTERED,
+                    HouseholdStatusChoices.RETURNED,
+                    HouseholdStatusChoices.MONITORING,
+                    HouseholdStatusChoices.EXITED,
+                ],
+            ).values_list("pk", flat=True)
+        )
+        from .services import _active_cadres
+
+        cadres = _active_cadres(ids)
+        tasks = []
+        for hid in ids:
+            roll = rng.random()
+            state = (
+                CheckTaskStateChoices.CONFIRMED
+                if roll < 0.3
+                else CheckTaskStateChoices.PROBLEM
+                if roll < 0.35
+                else CheckTaskStateChoices.PENDING
+            )
+            tasks.append(
+                CheckTask(
+                    campaign=campaign,
+                    household_id=hid,
+                    cadre_id=cadres.get(hid),
+                    state=state,
+                    findings="收入数据与走访情况不一致，需重新核算"
+                    if state == CheckTaskStateChoices.PROBLEM
+                    else "",
+                    done_by=secretary if state != CheckTaskStateChoices.PENDING else None,
+                    done_at=now - dt.timedelta(days=rng.randint(0, 13))
+                    if state != CheckTaskStateChoices.PENDING
+                    else None,
+                )
+            )
+        CheckTask.objects.bulk_create(tasks, batch_size=2000)
+        Campaign.objects.filter(pk=campaign.pk).update(task_count=len(tasks))
+    ctx.say(
+        f"Exits: {len(procedures)} exit procedures under way, {len(cases)} monitoring objects, "
+        f"{len(lines)} poverty lines, {len(STANDARDS)} village standards."
+    )

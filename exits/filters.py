@@ -1,0 +1,110 @@
+"""One FilterSet per model, shared by the pages and the API."""
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from areas.models import Area
+
+from .choices import (
+    AreaExitStateChoices,
+    CampaignStateChoices,
+    CheckTaskStateChoices,
+    ExitProcedureStateChoices,
+    MonitoringCategoryChoices,
+    MonitoringSourceChoices,
+    MonitoringStateChoices,
+)
+from .models import Campaign, CheckTask, ExitFlag, ExitProcedure, MonitoringCase, PovertyLine, VillageExit
+
+
+def _within(queryset: QuerySet, path: str, value: str) -> QuerySet:
+    area = Area.objects.filter(code=value).first()
+    return queryset.filter(**{f"{path}__code__startswith": area.prefix}) if area else queryset.none()
+
+
+def _household_search(queryset: QuerySet, value: str) -> QuerySet:
+    return queryset.filter(Q(household__number__icontains=value) | Q(household__head__name__icontains=value))
+
+
+class HouseholdScopedFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+    household = django_filters.NumberFilter(field_name="household_id", label=_("Household (id)"))
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _household_search(queryset, value)
+
+    def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _within(queryset, "household__village", value)
+
+
+class ExitProcedureFilterSet(HouseholdScopedFilterSet):
+    state = django_filters.ChoiceFilter(choices=ExitProcedureStateChoices.choices, label=_("State"))
+    year = django_filters.NumberFilter(label=_("Year"))
+
+    class Meta:
+        model = ExitProcedure
+        fields = ["q", "state", "year", "within", "household"]
+
+
+class ExitFlagFilterSet(HouseholdScopedFilterSet):
+    year = django_filters.NumberFilter(label=_("Year"))
+    eligible = django_filters.BooleanFilter(label=_("Exit-eligible"))
+    proposed = django_filters.BooleanFilter(label=_("Exit proposed"))
+
+    class Meta:
+        model = ExitFlag
+        fields = ["q", "year", "eligible", "proposed", "within", "household"]
+
+
+class MonitoringCaseFilterSet(HouseholdScopedFilterSet):
+    state = django_filters.ChoiceFilter(choices=MonitoringStateChoices.choices, label=_("State"))
+    category = django_filters.ChoiceFilter(choices=MonitoringCategoryChoices.choices, label=_("Category"))
+    source = django_filters.ChoiceFilter(choices=MonitoringSourceChoices.choices, label=_("Source"))
+
+    class Meta:
+        model = MonitoringCase
+        fields = ["q", "state", "category", "source", "within", "household"]
+
+
+class CheckTaskFilterSet(HouseholdScopedFilterSet):
+    campaign = django_filters.NumberFilter(field_name="campaign_id", label=_("Campaign (id)"))
+    state = django_filters.ChoiceFilter(choices=CheckTaskStateChoices.choices, label=_("State"))
+    cadre = django_filters.NumberFilter(field_name="cadre_id", label=_("Cadre (id)"))
+
+    class Meta:
+        model = CheckTask
+        fields = ["q", "campaign", "state", "cadre", "within", "household"]
+
+
+class PovertyLineFilterSet(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("Year"))
+    county = django_filters.CharFilter(field_name="county__code", label=_("County code"))
+
+    class Meta:
+        model = PovertyLine
+        fields = ["year", "county"]
+
+
+class VillageExitFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="village__name", lookup_expr="icontains", label=_("Search"))
+    year = django_filters.NumberFilter(label=_("Year"))
+    state = django_filters.ChoiceFilter(choices=AreaExitStateChoices.choices, label=_("State"))
+    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+
+    class Meta:
+        model = VillageExit
+        fields = ["q", "year", "state", "within"]
+
+    def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _within(queryset, "village", value)
+
+
+class CampaignFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("Search"))
+    state = django_filters.ChoiceFilter(choices=CampaignStateChoices.choices, label=_("State"))
+
+    class Meta:
+        model = Campaign
+        fields = ["q", "state"]

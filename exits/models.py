@@ -1,0 +1,624 @@
+"""Exit (如何退) and post-exit monitoring (防返贫监测).
+
+Every threshold, period and band here is data a county sets (ExitSettings, PovertyLine,
+VillageStandard), never a constant in code. Sign-offs are an insert-only ledger: a database trigger
+refuses updates and deletes, so who signed which step, in which role and when cannot be rewritten.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pghistory
+import pgtrigger
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel, VersionedModel
+from core.scoping import ScopedQuerySet
+
+from .choices import (
+    EXIT_FINAL_STATES,
+    MONITORING_FINAL_STATES,
+    AreaExitStateChoices,
+    CampaignStateChoices,
+    CheckTaskStateChoices,
+    ExitProcedureStateChoices,
+    ExitStepChoices,
+    MonitoringCategoryChoices,
+    MonitoringSourceChoices,
+    MonitoringStateChoices,
+    MonitoringStepChoices,
+    ObjectionStatusChoices,
+    RiskChoices,
+)
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+PERCENT = {"max_digits": 5, "decimal_places": 2}
+COUNTY = {"level": "county"}
+
+
+def default_class_bands() -> list[dict]:
+    """Guizhou's village classes by incidence (seed 004): class 1 at or above 37.5%, class 2 from 31%
+    to below 37.5%, class 3 from 27% to below 31%."""
+    return [
+        {"class": 1, "min": "37.5", "max": None},
+        {"class": 2, "min": "31", "max": "37.5"},
+        {"class": 3, "min": "27", "max": "31"},
+    ]
+
+
+# -- configuration ----------------------------------------------------------------------------------
+
+
+@pghistory.track()
+class ExitSettings(TimeStampedModel, VersionedModel):
+    """A county's exit and monitoring rules. Defaults follow national practice; each is editable."""
+
+    county = models.OneToOneField(
+        "areas.Area",
+        verbose_name=_("county"),
+        on_delete=models.PROTECT,
+        related_name="exit_settings",
+        limit_choices_to=COUNTY,
+    )
+    notice_min_days = models.PositiveSmallIntegerField(
+        _("minimum public notice for household exit (days)"), default=7
+    )
+    village_exit_threshold = models.DecimalField(
+        _("village and county exit threshold (%)"), default=Decimal("2.00"), **PERCENT
+    )
+    western_exit_threshold = models.DecimalField(
+        _("exit threshold in western provinces (%)"), default=Decimal("3.00"), **PERCENT
+    )
+    village_class_bands = models.JSONField(_("village classes by incidence"), default=default_class_bands)
+    monitoring_income_multiple = models.DecimalField(
+        _("monitoring: income below this multiple of the line"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.50"),
+        validators=[MinValueValidator(Decimal("1"))],
+    )
+    monitoring_notice_min_days = models.PositiveSmallIntegerField(
+        _("monitoring: minimum village notice (days)"), default=5
+    )
+    monitoring_deadline_days = models.PositiveSmallIntegerField(
+        _("monitoring: days from report to decision"), default=15, validators=[MinValueValidator(1)]
+    )
+    risk_stable_months = models.PositiveSmallIntegerField(
+        _("monitoring: stable months before risk removal"), default=6, validators=[MaxValueValidator(60)]
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "county"
+
+    class Meta:
+        ordering = ["county__code"]
+        verbose_name = _("exit settings")
+        verbose_name_plural = _("exit settings")
+
+    def __str__(self) -> str:
+        return str(self.county)
+
+
+@pghistory.track()
+class PovertyLine(TimeStampedModel, VersionedModel):
+    """The poverty line (yuan per person per year) a county office sets for a year."""
+
+    county = models.ForeignKey(
+        "areas.Area",
+        verbose_name=_("county"),
+        on_delete=models.PROTECT,
+        related_name="poverty_lines",
+        limit_choices_to=COUNTY,
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
+    amount = models.DecimalField(
+        _("poverty line (yuan per person)"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY
+    )
+    basis = models.CharField(_("basis"), max_length=200, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "county"
+
+    class Meta:
+        ordering = ["county__code", "-year"]
+        verbose_name = _("poverty line")
+        verbose_name_plural = _("poverty lines")
+        constraints = [
+            models.UniqueConstraint(fields=["county", "year"], name="poverty_line_once_per_year"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="poverty_line_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.year}: {self.amount}"
+
+
+# -- household exit ---------------------------------------------------------------------------------
+
+
+@pghistory.track()
+class ExitFlag(models.Model):
+    """The screening job's verdict for one household and year; recomputed in place (idempotent)."""
+
+    household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="exit_flags")
+    year = models.PositiveSmallIntegerField(_("year"))
+    eligible = models.BooleanField(_("exit-eligible"))
+    failing = ArrayField(models.CharField(max_length=20), verbose_name=_("failing conditions"), default=list)
+    proposed = models.BooleanField(_("exit proposed"))
+    computed_at = models.DateTimeField(_("computed at"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "household__village"
+
+    class Meta:
+        ordering = ["household__village__code", "household__number"]
+        verbose_name = _("exit flag")
+        verbose_name_plural = _("exit flags")
+        constraints = [models.UniqueConstraint(fields=["household", "year"], name="exit_flag_once_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.year} {self.eligible}"
+
+
+@pghistory.track()
+class ExitProcedure(TimeStampedModel, VersionedModel):
+    """A household's exit procedure (贫困户退出): proposal, village verification, democratic review,
+    signed consent, public notice, township review, county approval. Its state moves only through
+    exits.services.exit_procedure_sign, which follows EXIT_TRANSITIONS and writes an ExitSignoff."""
+
+    household = models.ForeignKey(
+        "households.Household",
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="exit_procedures",
+    )
+    year = models.PositiveSmallIntegerField(_("exit year"))
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=ExitProcedureStateChoices.choices,
+        default=ExitProcedureStateChoices.PROPOSED,
+        db_index=True,
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notice_started_on = models.DateField(_("public notice started on"), null=True, blank=True)
+    sent_back_reason = models.TextField(_("reason sent back"), blank=True)
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "household__village"
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("exit procedure")
+        verbose_name_plural = _("exit procedures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=~models.Q(state__in=EXIT_FINAL_STATES),
+                name="exit_procedure_one_open_per_household",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} {self.year}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state not in EXIT_FINAL_STATES
+
+
+class SignoffBase(models.Model):
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("signed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(_("role when signing"), max_length=20)
+    signed_at = models.DateTimeField(_("signed at"))
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+@pghistory.track()
+class ExitSignoff(SignoffBase):
+    """Insert-only: one row per signed step of an exit procedure (分级签字确认)."""
+
+    procedure = models.ForeignKey(ExitProcedure, on_delete=models.PROTECT, related_name="signoffs")
+    step = models.CharField(_("step"), max_length=20, choices=ExitStepChoices.choices)
+    from_state = models.CharField(max_length=20, choices=ExitProcedureStateChoices.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=ExitProcedureStateChoices.choices)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "procedure__household__village"
+
+    class Meta:
+        ordering = ["procedure", "signed_at", "id"]
+        verbose_name = _("exit sign-off")
+        verbose_name_plural = _("exit sign-offs")
+        triggers = [
+            pgtrigger.Protect(name="exit_signoff_insert_only", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure_id} {self.step}"
+
+
+@pghistory.track()
+class ExitObjection(TimeStampedModel, VersionedModel):
+    """An objection raised during the village public notice, and the township's decision on it."""
+
+    procedure = models.ForeignKey(ExitProcedure, on_delete=models.PROTECT, related_name="objections")
+    received_on = models.DateField(_("received on"))
+    raised_by = models.CharField(_("raised by"), max_length=60, blank=True)
+    content = models.TextField(_("objection"))
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ObjectionStatusChoices.choices,
+        default=ObjectionStatusChoices.OPEN,
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "procedure__household__village"
+
+    class Meta:
+        ordering = ["procedure", "id"]
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+
+    def __str__(self) -> str:
+        return f"{self.procedure_id} {self.status}"
+
+
+# -- village and county exit ------------------------------------------------------------------------
+
+
+@pghistory.track()
+class VillageStandard(TimeStampedModel, VersionedModel):
+    """One of a county's village exit standards (seed 001: Jincheng checks 13)."""
+
+    county = models.ForeignKey(
+        "areas.Area",
+        verbose_name=_("county"),
+        on_delete=models.PROTECT,
+        related_name="village_standards",
+        limit_choices_to=COUNTY,
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("standard"), max_length=200)
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "county"
+
+    class Meta:
+        ordering = ["county__code", "position", "id"]
+        verbose_name = _("village exit standard")
+        verbose_name_plural = _("village exit standards")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+@pghistory.track()
+class VillageExit(TimeStampedModel, VersionedModel):
+    """A poor village's exit for a year: the incidence at proposal and at decision, and the standards."""
+
+    village = models.ForeignKey(
+        "areas.Area",
+        verbose_name=_("village"),
+        on_delete=models.PROTECT,
+        related_name="exits",
+        limit_choices_to={"level": "village"},
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    state = models.CharField(
+        _("state"), max_length=12, choices=AreaExitStateChoices.choices, default=AreaExitStateChoices.PROPOSED
+    )
+    poor_people = models.PositiveIntegerField(_("poor people"))
+    population = models.PositiveIntegerField(_("rural population"))
+    incidence = models.DecimalField(_("incidence (%)"), null=True, **PERCENT)
+    threshold = models.DecimalField(_("threshold (%)"), **PERCENT)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "village"
+
+    class Meta:
+        ordering = ["village__code", "-year"]
+        verbose_name = _("village exit")
+        verbose_name_plural = _("village exits")
+        constraints = [models.UniqueConstraint(fields=["village", "year"], name="village_exit_once_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.village} {self.year}"
+
+
+@pghistory.track()
+class VillageStandardCheck(models.Model):
+    """Whether a village met one standard, as checked for its exit."""
+
+    village_exit = models.ForeignKey(VillageExit, on_delete=models.CASCADE, related_name="checks")
+    standard = models.ForeignKey(VillageStandard, on_delete=models.PROTECT, related_name="+")
+    met = models.BooleanField(_("met"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "village_exit__village"
+
+    class Meta:
+        ordering = ["village_exit", "standard__position"]
+        verbose_name = _("standard check")
+        verbose_name_plural = _("standard checks")
+        constraints = [
+            models.UniqueConstraint(fields=["village_exit", "standard"], name="standard_checked_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village_exit_id} {self.standard_id} {self.met}"
+
+
+@pghistory.track()
+class CountyExit(TimeStampedModel, VersionedModel):
+    """A county's exit (摘帽): incidence below the threshold, the province's check and the third-party
+    assessment, recorded with the figures they reported."""
+
+    county = models.ForeignKey(
+        "areas.Area",
+        verbose_name=_("county"),
+        on_delete=models.PROTECT,
+        related_name="county_exits",
+        limit_choices_to=COUNTY,
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    state = models.CharField(
+        _("state"), max_length=12, choices=AreaExitStateChoices.choices, default=AreaExitStateChoices.PROPOSED
+    )
+    poor_people = models.PositiveIntegerField(_("poor people"))
+    population = models.PositiveIntegerField(_("rural population"))
+    incidence = models.DecimalField(_("incidence (%)"), null=True, **PERCENT)
+    threshold = models.DecimalField(_("threshold (%)"), **PERCENT)
+    province_check_passed = models.BooleanField(_("province check passed"), null=True)
+    province_check_on = models.DateField(_("province check date"), null=True, blank=True)
+    province_check_note = models.TextField(_("province check note"), blank=True)
+    assessor = models.CharField(_("third-party assessor"), max_length=200, blank=True)
+    assessment_on = models.DateField(_("assessment date"), null=True, blank=True)
+    assessment_passed = models.BooleanField(_("third-party assessment passed"), null=True)
+    wrong_exit_rate = models.DecimalField(_("wrong exit rate (%)"), null=True, blank=True, **PERCENT)
+    missed_rate = models.DecimalField(_("left-out rate (%)"), null=True, blank=True, **PERCENT)
+    satisfaction_rate = models.DecimalField(_("public approval (%)"), null=True, blank=True, **PERCENT)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "county"
+
+    class Meta:
+        ordering = ["county__code", "-year"]
+        verbose_name = _("county exit")
+        verbose_name_plural = _("county exits")
+        constraints = [models.UniqueConstraint(fields=["county", "year"], name="county_exit_once_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.year}"
+
+
+# -- monitoring (防返贫) ------------------------------------------------------------------------------
+
+
+@pghistory.track()
+class MonitoringCase(TimeStampedModel, VersionedModel):
+    """A household taken up as a monitoring object: how it came in, its risks, the procedure towards
+    the county's decision (within the deadline), assistance, and risk removal after a stable period."""
+
+    household = models.ForeignKey(
+        "households.Household",
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="monitoring_cases",
+    )
+    category = models.CharField(_("category"), max_length=20, choices=MonitoringCategoryChoices.choices)
+    source = models.CharField(_("source"), max_length=20, choices=MonitoringSourceChoices.choices)
+    risks = ArrayField(
+        models.CharField(max_length=20, choices=RiskChoices.choices), verbose_name=_("risks"), default=list
+    )
+    description = models.TextField(_("situation"), blank=True)
+    essential_spending = models.DecimalField(
+        _("essential spending this year"), null=True, blank=True, **MONEY
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=MonitoringStateChoices.choices,
+        default=MonitoringStateChoices.REPORTED,
+        db_index=True,
+    )
+    reported_on = models.DateField(_("reported on"))
+    decision_due = models.DateField(_("decision due"))
+    notice_started_on = models.DateField(_("notice started on"), null=True, blank=True)
+    included_on = models.DateField(_("included on"), null=True, blank=True)
+    removed_on = models.DateField(_("risk removed on"), null=True, blank=True)
+    status_before = models.CharField(_("household status before"), max_length=20, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "household__village"
+
+    class Meta:
+        ordering = ["-reported_on", "-id"]
+        verbose_name = _("monitoring object")
+        verbose_name_plural = _("monitoring objects")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=~models.Q(state__in=MONITORING_FINAL_STATES),
+                name="monitoring_one_open_per_household",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} {self.category}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state not in MONITORING_FINAL_STATES
+
+    @property
+    def risk_labels(self) -> list[str]:
+        return [str(RiskChoices(r).label) for r in self.risks if r in RiskChoices.values]
+
+
+@pghistory.track()
+class MonitoringSignoff(SignoffBase):
+    """Insert-only: one row per signed step of a monitoring case."""
+
+    case = models.ForeignKey(MonitoringCase, on_delete=models.PROTECT, related_name="signoffs")
+    step = models.CharField(_("step"), max_length=20, choices=MonitoringStepChoices.choices)
+    from_state = models.CharField(max_length=20, choices=MonitoringStateChoices.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=MonitoringStateChoices.choices)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "case__household__village"
+
+    class Meta:
+        ordering = ["case", "signed_at", "id"]
+        verbose_name = _("monitoring sign-off")
+        verbose_name_plural = _("monitoring sign-offs")
+        triggers = [
+            pgtrigger.Protect(
+                name="monitoring_signoff_insert_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.step}"
+
+
+@pghistory.track()
+class MonitoringAssistance(TimeStampedModel):
+    """An assistance measure taken for a monitoring object (帮扶措施)."""
+
+    case = models.ForeignKey(MonitoringCase, on_delete=models.CASCADE, related_name="assistance")
+    measure = models.CharField(_("measure"), max_length=200)
+    started_on = models.DateField(_("started on"))
+    amount = models.DecimalField(_("amount (yuan)"), null=True, blank=True, **MONEY)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "case__household__village"
+
+    class Meta:
+        ordering = ["case", "started_on", "id"]
+        verbose_name = _("monitoring assistance")
+        verbose_name_plural = _("monitoring assistance")
+
+    def __str__(self) -> str:
+        return self.measure
+
+
+# -- re-verification (回头看) -------------------------------------------------------------------------
+
+
+@pghistory.track()
+class Campaign(TimeStampedModel, VersionedModel):
+    """A re-verification campaign (回头看) over an area: one check task per household in scope."""
+
+    area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    starts_on = models.DateField(_("starts on"))
+    due_on = models.DateField(_("due on"))
+    state = models.CharField(
+        _("state"), max_length=12, choices=CampaignStateChoices.choices, default=CampaignStateChoices.OPEN
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    task_count = models.PositiveIntegerField(_("tasks"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "area"
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = _("re-verification campaign")
+        verbose_name_plural = _("re-verification campaigns")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(due_on__gte=models.F("starts_on")), name="campaign_due_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+@pghistory.track()
+class CheckTask(TimeStampedModel, VersionedModel):
+    """Revisit one household for a campaign: confirm the record or note the problem found."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tasks")
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.PROTECT, related_name="check_tasks"
+    )
+    cadre = models.ForeignKey(
+        "assistance.Cadre",
+        verbose_name=_("responsible cadre"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=12,
+        choices=CheckTaskStateChoices.choices,
+        default=CheckTaskStateChoices.PENDING,
+    )
+    findings = models.TextField(_("findings"), blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "household__village"
+
+    class Meta:
+        ordering = ["campaign", "household__village__code", "household__number"]
+        verbose_name = _("check task")
+        verbose_name_plural = _("check tasks")
+        constraints = [models.UniqueConstraint(fields=["campaign", "household"], name="check_task_once")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.household_id}"

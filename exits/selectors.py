@@ -1,0 +1,478 @@
+"""Reads for exits and monitoring. `exit_eligibility` is the one rule for household exit: the
+screening job, the pages, the API and the dashboards all ask it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from areas.choices import AreaLevelChoices
+from areas.models import Area, AreaPopulation
+from households.choices import POOR_STATUSES, HealthChoices, HouseholdStatusChoices
+from households.models import Household, IncomeRecord, LivingConditions, Member
+from households.selectors import Incidence, incidence_live
+
+from .choices import (
+    EXIT_FINAL_STATES,
+    MONITORING_FINAL_STATES,
+    CheckTaskStateChoices,
+    ExitConditionChoices,
+    ExitProcedureStateChoices,
+    MonitoringStateChoices,
+    RiskChoices,
+)
+from .filters import (
+    CampaignFilterSet,
+    CheckTaskFilterSet,
+    ExitFlagFilterSet,
+    ExitProcedureFilterSet,
+    MonitoringCaseFilterSet,
+    PovertyLineFilterSet,
+    VillageExitFilterSet,
+)
+from .models import (
+    Campaign,
+    CheckTask,
+    CountyExit,
+    ExitFlag,
+    ExitProcedure,
+    ExitSettings,
+    MonitoringCase,
+    PovertyLine,
+    VillageExit,
+    VillageStandard,
+)
+
+C = ExitConditionChoices
+
+# -- configuration ----------------------------------------------------------------------------------
+
+
+def county_code_of(area: Area) -> str:
+    return area.code[:6] + "000000"
+
+
+def county_of(area: Area) -> Area | None:
+    if area.level == AreaLevelChoices.COUNTY:
+        return area
+    return Area.objects.filter(code=county_code_of(area), level=AreaLevelChoices.COUNTY).first()
+
+
+def exit_settings_for(area: Area) -> ExitSettings:
+    """The county's settings; an unsaved row with the defaults when the county has not set them."""
+    county = county_of(area)
+    stored = ExitSettings.objects.filter(county=county).first() if county else None
+    return stored or ExitSettings(county=county)
+
+
+def poverty_line_for(area: Area, year: int) -> Decimal | None:
+    line = PovertyLine.objects.filter(county__code=county_code_of(area), year=year).values("amount").first()
+    return line["amount"] if line else None
+
+
+def is_western(area: Area) -> bool:
+    province_code = area.code[:2] + "0" * 10
+    return Area.objects.filter(code=province_code, is_western=True).exists()
+
+
+def exit_threshold_for(area: Area) -> Decimal:
+    """Incidence below which a village or county may exit: 2%, or 3% in western provinces (data)."""
+    settings = exit_settings_for(area)
+    return settings.western_exit_threshold if is_western(area) else settings.village_exit_threshold
+
+
+def village_class_for(rate: Decimal | None, bands: list[dict]) -> int | None:
+    """The class whose band holds `rate` (min inclusive, max exclusive); None when in no band."""
+    if rate is None:
+        return None
+    for band in bands:
+        low = Decimal(str(band["min"]))
+        high = Decimal(str(band["max"])) if band.get("max") not in (None, "") else None
+        if rate >= low and (high is None or rate < high):
+            return int(band["class"])
+    return None
+
+
+# -- household exit eligibility ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConditionCheck:
+    code: str
+    passed: bool
+    message: str
+
+    @property
+    def label(self) -> str:
+        return str(C(self.code).label)
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Whether a household may exit in `year`, with every condition and why it fails."""
+
+    household_id: int
+    year: int
+    line: Decimal | None
+    income: Decimal | None
+    checks: tuple[ConditionCheck, ...] = field(default_factory=tuple)
+
+    @property
+    def eligible(self) -> bool:
+        return all(check.passed for check in self.checks)
+
+    @property
+    def failing(self) -> list[ConditionCheck]:
+        return [check for check in self.checks if not check.passed]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "household": self.household_id,
+            "year": self.year,
+            "eligible": self.eligible,
+            "poverty_line": None if self.line is None else str(self.line),
+            "per_capita_net_income": None if self.income is None else str(self.income),
+            "checks": [
+                {"code": c.code, "label": c.label, "passed": c.passed, "message": c.message}
+                for c in self.checks
+            ],
+        }
+
+
+def _evaluate(
+    household_id: int, year: int, line: Decimal | None, income: Decimal | None, cond: LivingConditions | None
+) -> Eligibility:
+    checks: list[ConditionCheck] = []
+    if line is None:
+        checks.append(
+            ConditionCheck(C.INCOME, False, _("No poverty line is set for %(year)d.") % {"year": year})
+        )
+    elif income is None:
+        checks.append(
+            ConditionCheck(C.INCOME, False, _("No income is recorded for %(year)d.") % {"year": year})
+        )
+    elif income > line:
+        checks.append(
+            ConditionCheck(
+                C.INCOME,
+                True,
+                _("Per-capita net income %(income)s yuan is above the line of %(line)s yuan.")
+                % {"income": income, "line": line},
+            )
+        )
+    else:
+        checks.append(
+            ConditionCheck(
+                C.INCOME,
+                False,
+                _("Per-capita net income %(income)s yuan is not above the %(year)d line of %(line)s yuan.")
+                % {"income": income, "year": year, "line": line},
+            )
+        )
+    if cond is None:
+        missing = _("No living conditions assessment is recorded.")
+        checks.extend(ConditionCheck(code, False, missing) for code in C.values if code != C.INCOME)
+        return Eligibility(household_id, year, line, income, tuple(checks))
+    on = cond.assessed_on.isoformat()
+    for code, passed, failing in (
+        (C.FOOD, cond.food_secure, _("Food is not secure (assessed %(on)s).")),
+        (C.CLOTHING, cond.clothing_secure, _("Clothing is not secure (assessed %(on)s).")),
+        (
+            C.EDUCATION,
+            cond.compulsory_education_secured,
+            _("Compulsory education is not secured (assessed %(on)s)."),
+        ),
+        (
+            C.MEDICAL,
+            cond.medical_insured and cond.medical_access,
+            _("Basic medical care is not secured: insurance or access missing (assessed %(on)s)."),
+        ),
+        (
+            C.HOUSING,
+            cond.housing_safe,
+            _("Housing is grade %(grade)s, which is unsafe (assessed %(on)s)."),
+        ),
+        (C.WATER, cond.safe_drinking_water, _("No safe drinking water (assessed %(on)s).")),
+    ):
+        message = (
+            _("Met (assessed %(on)s).") % {"on": on}
+            if passed
+            else failing % {"on": on, "grade": cond.housing_grade}
+        )
+        checks.append(ConditionCheck(code, bool(passed), message))
+    return Eligibility(household_id, year, line, income, tuple(checks))
+
+
+def latest_conditions(household_ids: Iterable[int]) -> dict[int, LivingConditions]:
+    """The latest assessment (by assessed_on) of each household, in one query."""
+    rows = (
+        LivingConditions.objects.filter(household_id__in=list(household_ids))
+        .order_by("household_id", "-assessed_on", "-id")
+        .distinct("household_id")
+    )
+    return {row.household_id: row for row in rows}
+
+
+def exit_eligibility(household: Household, year: int) -> Eligibility:
+    """Household exit rule: per-capita net income of `year` above that year's poverty line (strictly),
+    and 两不愁三保障 (food, clothing, compulsory education, basic medical care, safe housing) and safe
+    drinking water all met in the latest assessment."""
+    return exit_eligibility_many([household], year)[household.pk]
+
+
+def exit_eligibility_many(households: Iterable[Household], year: int) -> dict[int, Eligibility]:
+    """exit_eligibility for many households in a fixed number of queries (the screening job)."""
+    households = list(households)
+    ids = [h.pk for h in households]
+    county_codes = {county_code_of(h.village) for h in households}
+    lines = dict(
+        PovertyLine.objects.filter(county__code__in=county_codes, year=year).values_list(
+            "county__code", "amount"
+        )
+    )
+    incomes = dict(
+        IncomeRecord.objects.filter(household_id__in=ids, year=year).values_list(
+            "household_id", "per_capita_net_income"
+        )
+    )
+    conditions = latest_conditions(ids)
+    return {
+        h.pk: _evaluate(
+            h.pk, year, lines.get(county_code_of(h.village)), incomes.get(h.pk), conditions.get(h.pk)
+        )
+        for h in households
+    }
+
+
+# -- monitoring rules --------------------------------------------------------------------------------
+
+
+def monitoring_rule_signals(
+    *, income: Decimal | None, line: Decimal | None, multiple: Decimal, member_health: Iterable[str]
+) -> list[str]:
+    """Risks the registry shows by rule: income below `multiple` x the line, serious illness, disability."""
+    risks = []
+    if income is not None and line is not None and income < (line * multiple).quantize(Decimal("0.01")):
+        risks.append(RiskChoices.LOW_INCOME)
+    health = set(member_health)
+    if HealthChoices.SERIOUS in health:
+        risks.append(RiskChoices.SERIOUS_ILLNESS)
+    if HealthChoices.DISABLED in health:
+        risks.append(RiskChoices.DISABILITY)
+    return risks
+
+
+def member_health_by_household(household_ids: Iterable[int]) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = {}
+    for hid, health in Member.objects.filter(household_id__in=list(household_ids)).values_list(
+        "household_id", "health"
+    ):
+        found.setdefault(hid, set()).add(health)
+    return found
+
+
+def monitoring_overdue(case: MonitoringCase, today: dt.date | None = None) -> bool:
+    """Still waiting for the township and county decision after the deadline."""
+    today = today or timezone.localdate()
+    undecided = case.state not in (*MONITORING_FINAL_STATES, MonitoringStateChoices.INCLUDED)
+    return undecided and today > case.decision_due
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    import calendar
+
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# -- incidence ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VillageRow:
+    village: Area
+    incidence: Incidence
+    threshold: Decimal
+    village_class: int | None
+    latest_exit: VillageExit | None
+
+    @property
+    def below_threshold(self) -> bool:
+        rate = self.incidence.rate
+        return rate is not None and rate < self.threshold
+
+
+def village_rows(*, user: Any, area: Area, year: int) -> list[VillageRow]:
+    """Every village under `area` the user may see, with its live incidence and class, in a fixed number
+    of queries (the same definition as households.selectors.incidence_live)."""
+    villages = list(
+        Area.objects.visible_to(user)
+        .filter(level=AreaLevelChoices.VILLAGE, code__startswith=area.prefix)
+        .select_related("parent")
+        .order_by("code")
+    )
+    ids = [v.pk for v in villages]
+    poor = dict(
+        Member.objects.filter(household__village_id__in=ids, household__status__in=POOR_STATUSES)
+        .values("household__village_id")
+        .annotate(n=Count("id"))
+        .values_list("household__village_id", "n")
+    )
+    population = dict(
+        AreaPopulation.objects.filter(area_id__in=ids, year=year).values_list("area_id", "rural_population")
+    )
+    settings = exit_settings_for(area)
+    threshold = exit_threshold_for(area)
+    exits: dict[int, VillageExit] = {}
+    for row in VillageExit.objects.filter(village_id__in=ids).order_by("village_id", "-year"):
+        exits.setdefault(row.village_id, row)
+    rows = []
+    for village in villages:
+        incidence = Incidence(poor_people=poor.get(village.pk, 0), population=population.get(village.pk, 0))
+        rows.append(
+            VillageRow(
+                village=village,
+                incidence=incidence,
+                threshold=threshold,
+                village_class=village_class_for(incidence.rate, settings.village_class_bands),
+                latest_exit=exits.get(village.pk),
+            )
+        )
+    return rows
+
+
+def area_exit_check(area: Area, year: int) -> dict[str, Any]:
+    """Live incidence against the threshold for a village or county exit."""
+    incidence = incidence_live(area, year)
+    threshold = exit_threshold_for(area)
+    rate = incidence.rate
+    return {
+        "incidence": incidence,
+        "threshold": threshold,
+        "below_threshold": rate is not None and rate < threshold,
+    }
+
+
+def village_standards_for(area: Area) -> QuerySet[VillageStandard]:
+    return VillageStandard.objects.filter(county__code=county_code_of(area), active=True).order_by(
+        "position", "id"
+    )
+
+
+# -- lists -------------------------------------------------------------------------------------------
+
+
+def exit_procedure_list(*, user: Any, filters: dict | None = None) -> QuerySet[ExitProcedure]:
+    qs = ExitProcedure.objects.visible_to(user).select_related(
+        "household", "household__village", "household__village__parent", "household__head", "proposed_by"
+    )
+    return ExitProcedureFilterSet(filters or {}, queryset=qs).qs
+
+
+def exit_procedure_open_for(household: Household) -> ExitProcedure | None:
+    return household.exit_procedures.exclude(state__in=EXIT_FINAL_STATES).first()
+
+
+def exit_flag_list(*, user: Any, filters: dict | None = None) -> QuerySet[ExitFlag]:
+    qs = ExitFlag.objects.visible_to(user).select_related(
+        "household", "household__village", "household__head"
+    )
+    return ExitFlagFilterSet(filters or {}, queryset=qs).qs
+
+
+def poverty_line_list(*, user: Any, filters: dict | None = None) -> QuerySet[PovertyLine]:
+    qs = PovertyLine.objects.visible_to(user).select_related("county", "set_by")
+    return PovertyLineFilterSet(filters or {}, queryset=qs).qs
+
+
+def monitoring_case_list(*, user: Any, filters: dict | None = None) -> QuerySet[MonitoringCase]:
+    qs = MonitoringCase.objects.visible_to(user).select_related(
+        "household", "household__village", "household__head"
+    )
+    return MonitoringCaseFilterSet(filters or {}, queryset=qs).qs
+
+
+def village_exit_list(*, user: Any, filters: dict | None = None) -> QuerySet[VillageExit]:
+    qs = VillageExit.objects.visible_to(user).select_related("village", "village__parent", "proposed_by")
+    return VillageExitFilterSet(filters or {}, queryset=qs).qs
+
+
+def county_exit_list(*, user: Any) -> QuerySet[CountyExit]:
+    return CountyExit.objects.visible_to(user).select_related("county", "recorded_by")
+
+
+def campaign_list(*, user: Any, filters: dict | None = None) -> QuerySet[Campaign]:
+    qs = (
+        Campaign.objects.visible_to(user)
+        .select_related("area", "started_by")
+        .annotate(done=Count("tasks", filter=~Q(tasks__state=CheckTaskStateChoices.PENDING)))
+        .order_by("-starts_on", "-id")
+    )
+    return CampaignFilterSet(filters or {}, queryset=qs).qs
+
+
+def check_task_list(*, user: Any, filters: dict | None = None) -> QuerySet[CheckTask]:
+    qs = CheckTask.objects.visible_to(user).select_related(
+        "campaign", "household", "household__village", "household__head", "cadre", "done_by"
+    )
+    return CheckTaskFilterSet(filters or {}, queryset=qs).qs
+
+
+def campaign_progress(campaign: Campaign, *, user: Any) -> dict[str, list[dict[str, Any]]]:
+    """Tasks done and problems found, by village and by responsible cadre (within the user's scope)."""
+    tasks = CheckTask.objects.visible_to(user).filter(campaign=campaign)
+    done = ~Q(state=CheckTaskStateChoices.PENDING)
+    problem = Q(state=CheckTaskStateChoices.PROBLEM)
+    by_village = list(
+        tasks.values("household__village__code", "household__village__name")
+        .annotate(total=Count("id"), done=Count("id", filter=done), problems=Count("id", filter=problem))
+        .order_by("household__village__code")
+    )
+    by_cadre = list(
+        tasks.values("cadre_id", "cadre__name")
+        .annotate(total=Count("id"), done=Count("id", filter=done), problems=Count("id", filter=problem))
+        .order_by("cadre__name")
+    )
+    for rows in (by_village, by_cadre):
+        for row in rows:
+            row["percent"] = int(row["done"] * 100 / row["total"]) if row["total"] else 0
+    return {"by_village": by_village, "by_cadre": by_cadre}
+
+
+def public_notice_rows(*, user: Any, village: Area) -> dict[str, list[dict[str, Any]]]:
+    """What a village notice board shows: household number, head's name, village and what is proposed.
+    Never ID numbers, phones, bank accounts or health details (only these fields are selected)."""
+    exits = (
+        ExitProcedure.objects.visible_to(user)
+        .filter(household__village=village, state=ExitProcedureStateChoices.IN_NOTICE)
+        .values("household__number", "household__head__name", "notice_started_on", "year")
+        .order_by("household__number")
+    )
+    monitoring = (
+        MonitoringCase.objects.visible_to(user)
+        .filter(household__village=village, state=MonitoringStateChoices.IN_NOTICE)
+        .values("household__number", "household__head__name", "notice_started_on", "category")
+        .order_by("household__number")
+    )
+    return {"exits": list(exits), "monitoring": list(monitoring)}
+
+
+def households_status(household_ids: list[int]) -> dict[int, str]:
+    return dict(Household.objects.filter(pk__in=household_ids).values_list("pk", "status"))
+
+
+__all__ = [
+    "ConditionCheck",
+    "Eligibility",
+    "HouseholdStatusChoices",
+    "exit_eligibility",
+    "exit_eligibility_many",
+]

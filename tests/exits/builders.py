@@ -1,0 +1,68 @@
+"""Builders for the exits tests: a poverty line and households that do or do not meet the exit rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from areas.models import Area
+from exits.models import PovertyLine
+from households.choices import HouseholdStatusChoices, HousingSafetyChoices
+from households.models import Household, IncomeRecord, LivingConditions
+from tests.factories import make_household
+
+YEAR = timezone.localdate().year
+LINE = Decimal("4000.00")
+
+
+def set_line(county: Area, amount: Decimal = LINE, year: int = YEAR) -> PovertyLine:
+    return PovertyLine.objects.create(county=county, year=year, amount=amount)
+
+
+def set_income(household: Household, per_capita: Decimal, year: int = YEAR) -> IncomeRecord:
+    members = household.members.count() or 1
+    return IncomeRecord.objects.update_or_create(
+        household=household,
+        year=year,
+        defaults={
+            "wage_income": per_capita * members,
+            "member_count": members,
+            "per_capita_net_income": per_capita,
+        },
+    )[0]
+
+
+def set_conditions(
+    household: Household, assessed_on: dt.date | None = None, **overrides: Any
+) -> LivingConditions:
+    values = {
+        "food_secure": True,
+        "clothing_secure": True,
+        "compulsory_education_secured": True,
+        "medical_insured": True,
+        "medical_access": True,
+        "housing_grade": HousingSafetyChoices.A,
+        "safe_drinking_water": True,
+    }
+    values.update(overrides)
+    return LivingConditions.objects.create(
+        household=household, assessed_on=assessed_on or timezone.localdate() - dt.timedelta(days=10), **values
+    )
+
+
+def ready_household(
+    village: Area,
+    *,
+    income: Decimal = Decimal("5200.00"),
+    members: int = 3,
+    status: str = HouseholdStatusChoices.REGISTERED,
+    **conditions: Any,
+) -> Household:
+    """A registered poor household meeting every exit condition unless told otherwise."""
+    household = make_household(village, status=status, members=members)
+    set_income(household, income)
+    set_conditions(household, **conditions)
+    return household

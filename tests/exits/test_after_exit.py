@@ -1,0 +1,48 @@
+"""四不脱: an exited household keeps its responsible cadre and measures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from assistance.models import Cadre, CadrePairing
+from assistance.selectors import active_cadre_for
+from exits.choices import ExitStepChoices as E
+from exits.models import ExitProcedure
+from exits.services import exit_procedure_propose, exit_procedure_sign
+from households.choices import HouseholdStatusChoices
+from tests.exits.builders import YEAR, ready_household, set_line
+
+pytestmark = pytest.mark.django_db
+
+
+def test_exit_keeps_the_cadre(county: Any) -> None:
+    # given
+    set_line(county.county)
+    household = ready_household(county.village_a1)
+    cadre = Cadre.objects.create(name="赵干部", unit="县农业局", area=county.town_a)
+    CadrePairing.objects.create(household=household, cadre=cadre, start=dt.date(YEAR - 1, 1, 1))
+    procedure = exit_procedure_propose(household=household, year=YEAR, user=county.secretary_a1)
+    for step in (E.VILLAGE_VERIFY, E.DEMOCRATIC_REVIEW, E.HOUSEHOLD_CONSENT, E.NOTICE_START):
+        procedure = exit_procedure_sign(
+            procedure=procedure, step=step, user=county.secretary_a1, comment="签字"
+        )
+    ExitProcedure.objects.filter(pk=procedure.pk).update(
+        notice_started_on=timezone.localdate() - dt.timedelta(days=7)
+    )
+
+    # when
+    for step, user in (
+        (E.NOTICE_CLOSE, county.secretary_a1),
+        (E.TOWNSHIP_REVIEW, county.staff_a),
+        (E.COUNTY_APPROVE, county.county_official),
+    ):
+        procedure = exit_procedure_sign(procedure=procedure, step=step, user=user)
+
+    # then
+    household.refresh_from_db()
+    assert household.status == HouseholdStatusChoices.EXITED
+    assert active_cadre_for(household) == cadre
