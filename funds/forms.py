@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -23,7 +24,7 @@ class MoneyField(forms.DecimalField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_digits", 14)
         kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("min_value", "0.01")
+        kwargs.setdefault("min_value", Decimal("0.01"))
         super().__init__(**kwargs)
         self.widget.attrs.update({"inputmode": "decimal", "step": "0.01"})
 
@@ -230,7 +231,9 @@ class HouseholdBatchForm(StyledFormMixin, forms.Form):
 
 
 class PublicLookupForm(StyledFormMixin, forms.Form):
-    id_number = forms.CharField(label=_("Resident ID number"), max_length=30)
+    id_number = forms.CharField(
+        label=_("Resident ID number"), max_length=30, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
     name = forms.CharField(label=_("Name"), max_length=60)
 
 

@@ -567,6 +567,7 @@ def public_lookup(request: HttpRequest) -> HttpResponse:
             result = services.public_lookup(
                 id_number=form.cleaned_data["id_number"], name=form.cleaned_data["name"], request=request
             )
+            form = PublicLookupForm()  # never echo the number back into the page
     context: dict[str, Any] = {"form": form, "result": result, "searched": searched, "limited": limited}
     if result is not None:
         household = result.household

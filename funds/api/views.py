@@ -121,7 +121,10 @@ class ProjectViewSet(
         payload = ProjectTransitionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         project = services.project_transition(
-            project=self.get_object(), user=request.user, **payload.validated_data
+            project=self.get_object(),
+            to_status=payload.validated_data["status"],
+            note=payload.validated_data["note"],
+            user=request.user,
         )
         return Response(ProjectSerializer(project, context=self.get_serializer_context()).data)
 

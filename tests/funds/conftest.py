@@ -61,6 +61,7 @@ def build_money(
         user=official,
     )
     household = make_household(county.village_a1, members=3)
+    household.refresh_from_db()
     project = project_propose(
         area=county.town_a,
         name="折桥村肉牛养殖合作社",

@@ -1,0 +1,285 @@
+"""The funds API: decimals as strings in and out, idempotent payments, insert-only ledger, scope and
+roles, query counts, and the public lookup."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from core.models import SensitiveAccess
+from funds.models import Allocation, Disbursement, Notice, Project
+from funds.services import disbursement_record
+
+pytestmark = pytest.mark.django_db
+
+
+def _payment_body(money: Any, **overrides: Any) -> dict:
+    body = {
+        "funding": money.funding.pk,
+        "amount": "1234.56",
+        "paid_on": "2024-06-01",
+        "voucher_number": "记-2024-0001",
+        "payee": "临夏市路桥建设有限公司",
+        "idempotency_key": "api-key-1",
+    }
+    body.update(overrides)
+    return body
+
+
+def test_amounts_are_decimal_strings_in_and_out(county: Any, money: Any, api: Any) -> None:
+    # when
+    response = api(money.official).post(
+        "/api/funds/allocations/",
+        {
+            "source": money.source.pk,
+            "year": 2024,
+            "document_number": "临市财农〔2024〕2号",
+            "document_date": "2024-04-01",
+            "amount": "1234567.89",
+        },
+        format="json",
+    )
+    # then
+    assert response.status_code == 201, response.json()
+    assert response.json()["amount"] == "1234567.89"
+    assert response.json()["amount_wan"] == "123.46"
+    assert Allocation.objects.get(pk=response.json()["id"]).amount == Decimal("1234567.89")
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        (1234.56, "JSON number"),
+        (100, "JSON number"),
+        ("12.345", "two decimal places"),
+        ("1,234", "such as"),
+        ("-5", "greater than zero"),
+    ],
+)
+def test_floats_and_garbage_are_refused_clearly_and_nothing_is_recorded(
+    money: Any, api: Any, amount: Any, message: str
+) -> None:
+    # when
+    response = api(money.official).post(
+        "/api/funds/disbursements/", _payment_body(money, amount=amount), format="json"
+    )
+    # then
+    assert response.status_code == 400
+    assert message in response.json()["errors"]["amount"][0]
+    assert Disbursement.objects.count() == 0
+    assert Project.objects.get(pk=money.project.pk).paid_total == Decimal("0.00")
+
+
+def test_a_double_submit_records_one_payment(money: Any, api: Any) -> None:
+    client = api(money.official)
+    # when
+    first = client.post("/api/funds/disbursements/", _payment_body(money), format="json")
+    second = client.post("/api/funds/disbursements/", _payment_body(money), format="json")
+    # then
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json()["id"] == second.json()["id"]
+    assert first.json()["amount"] == "1234.56"
+    assert Disbursement.objects.count() == 1
+    assert Project.objects.get(pk=money.project.pk).paid_total == Decimal("1234.56")
+
+
+def test_the_key_can_come_in_a_header(money: Any, api: Any) -> None:
+    client = api(money.official)
+    body = _payment_body(money)
+    body.pop("idempotency_key")
+    client.post("/api/funds/disbursements/", body, format="json", HTTP_IDEMPOTENCY_KEY="hdr-1")
+    again = client.post("/api/funds/disbursements/", body, format="json", HTTP_IDEMPOTENCY_KEY="hdr-1")
+    assert again.status_code == 200
+    assert Disbursement.objects.count() == 1
+
+
+def test_overpaying_is_refused_with_the_balance(money: Any, api: Any) -> None:
+    response = api(money.official).post(
+        "/api/funds/disbursements/", _payment_body(money, amount="100000.01"), format="json"
+    )
+    assert response.status_code == 400
+    assert "100,000.00" in response.json()["errors"]["amount"][0]
+    assert Disbursement.objects.count() == 0
+
+
+def test_payments_cannot_be_edited_or_deleted_only_reversed(money: Any, api: Any) -> None:
+    # given
+    client = api(money.official)
+    payment = client.post("/api/funds/disbursements/", _payment_body(money), format="json").json()
+    url = f"/api/funds/disbursements/{payment['id']}/"
+    # when
+    put = client.put(url, _payment_body(money, amount="1.00"), format="json")
+    patch = client.patch(url, {"amount": "1.00"}, format="json")
+    delete = client.delete(url)
+    reverse = client.post(f"{url}reverse/", {"reason": "凭证号录错"}, format="json")
+    # then
+    assert (put.status_code, patch.status_code, delete.status_code) == (405, 405, 405)
+    assert reverse.status_code == 201
+    assert reverse.json()["amount"] == "-1234.56"
+    assert reverse.json()["reverses"] == payment["id"]
+    assert client.get(url).json()["reversed_by"] == reverse.json()["id"]
+    assert Project.objects.get(pk=money.project.pk).paid_total == Decimal("0.00")
+
+
+def test_township_staff_propose_but_cannot_approve_or_pay(county: Any, money: Any, api: Any) -> None:
+    client = api(county.staff_a)
+    created = client.post(
+        "/api/funds/projects/",
+        {
+            "area": county.town_a.pk,
+            "name": "折桥村道路",
+            "category": money.positive.pk,
+            "year": 2024,
+            "budget": "5000.00",
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["status"] == "proposed"
+    approve = client.post(
+        f"/api/funds/projects/{created.json()['id']}/transition/", {"status": "approved"}, format="json"
+    )
+    assert approve.status_code == 403
+    pay = client.post("/api/funds/disbursements/", _payment_body(money), format="json")
+    assert pay.status_code == 403
+    approved = api(county.county_official).post(
+        f"/api/funds/projects/{created.json()['id']}/transition/", {"status": "approved"}, format="json"
+    )
+    assert approved.json()["status"] == "approved"
+
+
+def test_other_townships_see_nothing_of_the_project(county: Any, money: Any, api: Any) -> None:
+    client = api(county.staff_b)
+    assert client.get(f"/api/funds/projects/{money.project.pk}/").status_code == 404
+    assert client.get("/api/funds/projects/").json()["results"] == []
+    assert client.get(f"/api/funds/households/{money.household.pk}/receipts/").status_code == 404
+
+
+def test_notice_with_a_phone_number_is_refused(county: Any, money: Any, api: Any) -> None:
+    response = api(county.staff_a).post(
+        "/api/funds/notices/",
+        {
+            "project": money.project.pk,
+            "kind": "payment",
+            "title": "资金公示",
+            "body": "马建国 13912345678 3000元",
+            "starts_on": "2024-06-01",
+            "ends_on": "2024-06-07",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "phone" in response.json()["errors"]["body"][0]
+    assert Notice.objects.count() == 0
+
+
+def test_reports_answer_in_yuan_and_wan_as_strings(money: Any, api: Any) -> None:
+    api(money.official).post(
+        "/api/funds/disbursements/", _payment_body(money, amount="12345.00"), format="json"
+    )
+    body = api(money.official).get("/api/funds/reports/execution/", {"by": "source"}).json()
+    assert body["total"] == {
+        "key": "total",
+        "label": body["total"]["label"],
+        "allocated": "100000.00",
+        "allocated_wan": "10.00",
+        "paid": "12345.00",
+        "paid_wan": "1.23",
+        "balance": "87655.00",
+        "rate": "12.35",
+    }
+
+
+def test_household_receipts_endpoint(county: Any, money: Any, api: Any) -> None:
+    disbursement_record(
+        funding=money.funding,
+        amount="800.00",
+        paid_on=money.today,
+        voucher_number="v",
+        payee="p",
+        household=money.household,
+        idempotency_key="h1",
+        user=money.official,
+    )
+    body = api(county.staff_a).get(f"/api/funds/households/{money.household.pk}/receipts/").json()
+    assert body["total"] == "800.00"
+    assert [p["amount"] for p in body["payments"]] == ["800.00"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/funds/disbursements/",
+        "/api/funds/projects/",
+        "/api/funds/allocations/",
+        "/api/funds/fundings/",
+        "/api/funds/notices/",
+        "/api/funds/declared-totals/",
+        "/api/funds/sources/",
+    ],
+)
+def test_list_endpoints_do_not_query_per_row(
+    county: Any, money: Any, api: Any, django_assert_max_num_queries: Any, url: str
+) -> None:
+    # given: many rows
+    for i in range(15):
+        disbursement_record(
+            funding=money.funding,
+            amount="10.00",
+            paid_on=money.today,
+            voucher_number=f"v{i}",
+            payee="p",
+            household=money.household,
+            idempotency_key=f"q{i}",
+            user=money.official,
+        )
+    client = api(money.official)
+    # then
+    with django_assert_max_num_queries(8):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_public_lookup_shows_only_a_masked_record_and_is_logged(money: Any) -> None:
+    # given
+    head = money.household.head
+    disbursement_record(
+        funding=money.funding,
+        amount="2000.00",
+        paid_on=money.today,
+        voucher_number="v",
+        payee=head.name,
+        household=money.household,
+        idempotency_key="pl1",
+        user=money.official,
+    )
+    client = APIClient()
+    # when
+    found = client.post(
+        "/api/funds/public-lookup/", {"id_number": head.id_number, "name": head.name}, format="json"
+    )
+    wrong = client.post(
+        "/api/funds/public-lookup/", {"id_number": head.id_number, "name": "别人"}, format="json"
+    )
+    # then
+    body = found.json()
+    assert found.status_code == 200
+    assert body["total"] == "2000.00"
+    assert head.id_number not in found.content.decode()
+    assert body["head"] != head.name
+    assert body["head"][0] == head.name[0]
+    assert wrong.status_code == 404
+    assert SensitiveAccess.objects.filter(what="funds.public_lookup").count() == 2
+
+
+def test_public_lookup_is_rate_limited(money: Any) -> None:
+    client = APIClient()
+    statuses = [
+        client.post("/api/funds/public-lookup/", {"id_number": "x", "name": "y"}, format="json").status_code
+        for _ in range(7)
+    ]
+    assert statuses[:5] == [404] * 5
+    assert statuses[5:] == [429, 429]

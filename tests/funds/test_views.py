@@ -1,0 +1,231 @@
+"""Pages: errors shown without losing anything, scope, query counts, the household panel, the
+reconciliation view and the public lookup."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.template import Context, Template
+from django.test import Client, RequestFactory
+
+from core.models import SensitiveAccess
+from funds.demo import _seed_declared_totals
+from funds.models import Allocation, Disbursement, Project
+from funds.services import declared_total_record, disbursement_record, disbursement_reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def _pay(money: Any, amount: str, key: str, **extra: Any) -> Disbursement:
+    return disbursement_record(
+        funding=money.funding,
+        amount=amount,
+        paid_on=money.today,
+        voucher_number=f"记-{key}",
+        payee="合作社",
+        idempotency_key=key,
+        user=money.official,
+        **extra,
+    )
+
+
+def test_recording_a_payment_from_the_page_is_idempotent(money: Any, web: Any) -> None:
+    # given
+    client = web(money.official)
+    form = client.get(f"/funds/payments/new/?project={money.project.pk}").content.decode()
+    assert 'name="idempotency_key"' in form
+    data = {
+        "funding": money.funding.pk,
+        "amount": "2500.00",
+        "paid_on": "2024-06-01",
+        "voucher_number": "记-2024-0009",
+        "payee": "合作社",
+        "idempotency_key": "page-key-1",
+    }
+    # when: the user double-clicks
+    first = client.post("/funds/payments/new/", data)
+    second = client.post("/funds/payments/new/", data)
+    # then
+    assert first.status_code == second.status_code == 302
+    assert Disbursement.objects.count() == 1
+    assert Project.objects.get(pk=money.project.pk).paid_total == Decimal("2500.00")
+
+
+def test_an_overpayment_shows_the_error_and_keeps_the_input(money: Any, web: Any) -> None:
+    # when
+    response = web(money.official).post(
+        "/funds/payments/new/",
+        {
+            "funding": money.funding.pk,
+            "amount": "100000.01",
+            "paid_on": "2024-06-01",
+            "voucher_number": "记-2024-0010",
+            "payee": "合作社",
+            "idempotency_key": "page-key-2",
+        },
+    )
+    # then
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="error-amount"' in body
+    assert "100,000.00" in body
+    assert 'value="记-2024-0010"' in body
+    assert Disbursement.objects.count() == 0
+
+
+def test_allocation_form_refuses_a_bad_amount_in_chinese(money: Any, web: Any) -> None:
+    response = web(money.official).post(
+        "/funds/allocations/new/",
+        {
+            "source": money.source.pk,
+            "year": 2024,
+            "document_number": "X",
+            "document_date": "2024-01-01",
+            "amount": "12.345",
+        },
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 200
+    assert 'data-testid="error-amount"' in response.content.decode()
+    assert Allocation.objects.count() == 1
+
+
+def test_reversal_from_the_page(money: Any, web: Any) -> None:
+    payment = _pay(money, "700.00", "r1")
+    client = web(money.official)
+    detail = client.get(f"/funds/payments/{payment.pk}/").content.decode()
+    key = detail.split('name="idempotency_key" value="')[1].split('"')[0]
+    client.post(f"/funds/payments/{payment.pk}/reverse/", {"reason": "录错", "idempotency_key": key})
+    client.post(f"/funds/payments/{payment.pk}/reverse/", {"reason": "录错", "idempotency_key": key})
+    assert Disbursement.objects.count() == 2
+    assert Project.objects.get(pk=money.project.pk).paid_total == Decimal("0.00")
+
+
+def test_pages_are_scoped(county: Any, money: Any, web: Any) -> None:
+    payment = _pay(money, "1.00", "s1")
+    client = web(county.staff_b)
+    assert client.get(f"/funds/projects/{money.project.pk}/").status_code == 404
+    assert client.get(f"/funds/payments/{payment.pk}/").status_code == 404
+    assert client.get(f"/funds/allocations/{money.allocation.pk}/").status_code == 404
+    assert client.get("/funds/payments/new/").status_code == 403
+
+
+def test_township_staff_see_their_project_and_can_propose(county: Any, money: Any, web: Any) -> None:
+    client = web(county.staff_a)
+    page = client.get(f"/funds/projects/{money.project.pk}/").content.decode()
+    assert money.project.name in page
+    response = client.post(
+        "/funds/projects/new/",
+        {
+            "area": county.town_a.pk,
+            "name": "大庄村花椒",
+            "category": money.positive.pk,
+            "year": 2024,
+            "budget": "9000.00",
+        },
+    )
+    assert response.status_code == 302
+    assert Project.objects.filter(name="大庄村花椒", status="proposed").exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/funds/",
+        "/funds/projects/",
+        "/funds/payments/",
+        "/funds/allocations/",
+        "/funds/notices/",
+        "/funds/reports/?by=project",
+    ],
+)
+def test_list_pages_do_not_query_per_row(
+    money: Any, web: Any, django_assert_max_num_queries: Any, url: str
+) -> None:
+    for i in range(20):
+        _pay(money, "10.00", f"q{i}", household=money.household)
+    client = web(money.official)
+    with django_assert_max_num_queries(16):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_reconciliation_page_shows_the_planted_mismatch(county: Any, web: Any) -> None:
+    # given
+    _seed_declared_totals(county.county)
+    declared_total_record(
+        area=county.county,
+        title="计划外测试",
+        declared_amount="10.00",
+        parts=[("甲", "10.00")],
+        user=county.county_official,
+    )
+    # when
+    body = web(county.county_official).get("/funds/reconciliation/").content.decode()
+    # then
+    assert 'data-testid="mismatch-alert"' in body
+    assert body.count('class="table-warning" data-testid="declared-row"') == 1
+    plain = body.replace(",", "")  # grouping depends on the language
+    assert "39856.84" in plain
+    assert "39886.84" in plain
+    assert "30.00" in plain
+    assert "24429.87" in plain
+
+
+def test_household_panel_shows_what_the_household_received(county: Any, money: Any) -> None:
+    # given
+    _pay(money, "1500.00", "h1", household=money.household)
+    wrong = _pay(money, "99.00", "h2", household=money.household)
+    disbursement_reverse(disbursement=wrong, reason="错", user=money.official)
+    request = RequestFactory().get("/")
+    request.user = county.staff_a
+    # when
+    html = Template("{% load povertycase %}{% record_panels h %}").render(
+        Context({"h": money.household, "request": request})
+    )
+    # then
+    assert 'data-testid="funds-panel"' in html
+    assert "1500.00" in html.replace(",", "")
+    assert "-99.00" in html
+
+
+def test_public_lookup_page_masks_logs_and_limits(money: Any) -> None:
+    # given
+    head = money.household.head
+    _pay(money, "2000.00", "p1", household=money.household)
+    client = Client()
+    # when
+    found = client.post("/funds/public/lookup/", {"id_number": head.id_number, "name": head.name})
+    # then
+    body = found.content.decode()
+    assert found.status_code == 200
+    assert 'data-testid="lookup-result"' in body
+    assert "2000.00" in body.replace(",", "")
+    assert head.id_number not in body
+    assert money.household.number not in body
+    assert SensitiveAccess.objects.filter(what="funds.public_lookup").count() == 1
+    # and: the page shares the API's rate limit (5 per minute in tests)
+    statuses = [
+        client.post("/funds/public/lookup/", {"id_number": "x", "name": "y"}).status_code for _ in range(5)
+    ]
+    assert statuses == [200, 200, 200, 200, 429]
+    assert SensitiveAccess.objects.filter(what="funds.public_lookup").count() == 5
+
+
+def test_public_notice_board_needs_no_login(county: Any, money: Any) -> None:
+    from django.utils import timezone
+
+    from funds.choices import NoticeKindChoices
+    from funds.services import notice_publish_standard
+
+    notice_publish_standard(
+        project=money.project,
+        kind=NoticeKindChoices.PROJECT,
+        starts_on=timezone.localdate(),
+        days=7,
+        user=county.staff_a,
+    )
+    body = Client().get("/funds/public/notices/").content.decode()
+    assert money.project.name in body
