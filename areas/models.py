@@ -3,6 +3,7 @@ from __future__ import annotations
 import pghistory
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.scoping import ScopedQuerySet
@@ -56,6 +57,9 @@ class Area(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("areas:detail", args=[self.code])
 
     @property
     def prefix(self) -> str:

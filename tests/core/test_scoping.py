@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.http import Http404
@@ -96,10 +97,9 @@ def _list_endpoints() -> list[tuple[str, Any]]:
     return found
 
 
-@pytest.mark.django_db(transaction=True)
-def test_every_api_list_and_detail_endpoint_is_scoped(api: Any) -> None:
+def test_every_api_endpoint_and_detail_page_is_scoped(api: Any, client: Any) -> None:
     """Across the demo county, a township user gets only their township's rows from every list
-    endpoint, and 404 for another township's row on every detail endpoint."""
+    endpoint, and 404 for another township's row on every detail endpoint and detail page."""
     # given: the demo county with data in every module
     call_command("seed_demo", "--households", "300", "--seed", "7", verbosity=0)
     user = User.objects.get(username="fuhan")
@@ -130,3 +130,41 @@ def test_every_api_list_and_detail_endpoint_is_scoped(api: Any) -> None:
             assert detail.status_code == 404, (url, detail.status_code)
             checked_models.append(model.__name__)
     assert "Area" in checked_models
+
+    # Detail pages are found through get_absolute_url on every scoped model.
+    client.force_login(user)
+    pages_checked = []
+    for model in _scoped_models_with_pages():
+        visible = model._default_manager.visible_to(user)
+        inside = visible.first()
+        outside = model._default_manager.exclude(pk__in=visible.values("pk")).first()
+        if inside is not None:
+            assert client.get(inside.get_absolute_url()).status_code == 200, inside.get_absolute_url()
+        if outside is not None:
+            assert client.get(outside.get_absolute_url()).status_code == 404, outside.get_absolute_url()
+            pages_checked.append(model._meta.label)
+    assert "areas.Area" in pages_checked
+
+
+OUR_APPS = {
+    "core",
+    "areas",
+    "accounts",
+    "households",
+    "assistance",
+    "funds",
+    "exits",
+    "supervision",
+    "dashboards",
+}
+
+
+def _scoped_models_with_pages() -> list[Any]:
+    return [
+        model
+        for model in apps.get_models()
+        if model._meta.app_label in OUR_APPS
+        and hasattr(model, "scope_path")
+        and hasattr(model._default_manager, "visible_to")
+        and hasattr(model, "get_absolute_url")
+    ]
