@@ -104,6 +104,13 @@ class MemberForm(VersionedFormMixin, forms.ModelForm):
         """A duplicate ID number is reported by the service without saying where the person is."""
 
 
+class MemberCardForm(MemberForm):
+    """A member card of the registration form: a card without a name or ID number is left empty."""
+
+    def has_changed(self) -> bool:
+        return any((self.data.get(self.add_prefix(f)) or "").strip() for f in ("name", "id_number"))
+
+
 class BaseMemberFormSet(forms.BaseFormSet):
     def clean(self) -> None:
         if any(self.errors):
@@ -112,7 +119,7 @@ class BaseMemberFormSet(forms.BaseFormSet):
             raise forms.ValidationError(_("A household has at least one member."))
 
 
-MemberFormSet = forms.formset_factory(MemberForm, formset=BaseMemberFormSet, extra=4, max_num=20)
+MemberFormSet = forms.formset_factory(MemberCardForm, formset=BaseMemberFormSet, extra=4, max_num=20)
 
 
 class MemberLeaveForm(StyledFormMixin, forms.Form):

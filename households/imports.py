@@ -24,7 +24,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
@@ -65,43 +65,69 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("number", gettext_lazy("Household number"), required=True, household=True),
-    Column("village_code", gettext_lazy("Village code"), required=True, household=True),
-    Column("address", gettext_lazy("Address"), household=True),
-    Column("phone", gettext_lazy("Phone"), household=True),
+    Column("number", pgettext_lazy("spreadsheet column", "Household number"), required=True, household=True),
     Column(
-        "attribute", gettext_lazy("Household attribute"), choices=HouseholdAttributeChoices, household=True
+        "village_code", pgettext_lazy("spreadsheet column", "Village code"), required=True, household=True
+    ),
+    Column("address", pgettext_lazy("spreadsheet column", "Address"), household=True),
+    Column("phone", pgettext_lazy("spreadsheet column", "Phone"), household=True),
+    Column(
+        "attribute",
+        pgettext_lazy("spreadsheet column", "Household attribute"),
+        choices=HouseholdAttributeChoices,
+        household=True,
     ),
     Column(
         "main_cause",
-        gettext_lazy("Main poverty cause"),
+        pgettext_lazy("spreadsheet column", "Main poverty cause"),
         required=True,
         choices=PovertyCauseChoices,
         household=True,
     ),
     Column(
         "secondary_causes",
-        gettext_lazy("Secondary causes"),
+        pgettext_lazy("spreadsheet column", "Secondary causes"),
         choices=PovertyCauseChoices,
         many=True,
         household=True,
     ),
-    Column("typology", gettext_lazy("Typology"), choices=HouseholdTypologyChoices, household=True),
-    Column("year_identified", gettext_lazy("Year identified"), kind="int", household=True),
-    Column("status", gettext_lazy("Status"), choices=HouseholdStatusChoices, household=True),
-    Column("name", gettext_lazy("Name"), required=True),
-    Column("id_number", gettext_lazy("Resident ID number"), required=True, kind="id"),
-    Column("relation", gettext_lazy("Relation to head"), required=True, choices=RelationChoices),
-    Column("sex", gettext_lazy("Sex"), choices=SexChoices),
-    Column("birth_date", gettext_lazy("Birth date"), kind="date"),
-    Column("ethnicity", gettext_lazy("Ethnicity")),
-    Column("education", gettext_lazy("Education"), choices=EducationChoices),
-    Column("schooling", gettext_lazy("Current schooling"), choices=SchoolingChoices),
-    Column("health", gettext_lazy("Health"), choices=HealthChoices),
-    Column("labour_capacity", gettext_lazy("Labour capacity"), choices=LabourCapacityChoices),
-    Column("work_status", gettext_lazy("Work status"), choices=WorkStatusChoices),
-    Column("medical_insurance", gettext_lazy("Medical insurance"), kind="bool"),
-    Column("pension_insurance", gettext_lazy("Pension insurance"), kind="bool"),
+    Column(
+        "typology",
+        pgettext_lazy("spreadsheet column", "Typology"),
+        choices=HouseholdTypologyChoices,
+        household=True,
+    ),
+    Column(
+        "year_identified", pgettext_lazy("spreadsheet column", "Year identified"), kind="int", household=True
+    ),
+    Column(
+        "status",
+        pgettext_lazy("spreadsheet column", "Status"),
+        choices=HouseholdStatusChoices,
+        household=True,
+    ),
+    Column("name", pgettext_lazy("spreadsheet column", "Name"), required=True),
+    Column("id_number", pgettext_lazy("spreadsheet column", "Resident ID number"), required=True, kind="id"),
+    Column(
+        "relation",
+        pgettext_lazy("spreadsheet column", "Relation to head"),
+        required=True,
+        choices=RelationChoices,
+    ),
+    Column("sex", pgettext_lazy("spreadsheet column", "Sex"), choices=SexChoices),
+    Column("birth_date", pgettext_lazy("spreadsheet column", "Birth date"), kind="date"),
+    Column("ethnicity", pgettext_lazy("spreadsheet column", "Ethnicity")),
+    Column("education", pgettext_lazy("spreadsheet column", "Education"), choices=EducationChoices),
+    Column("schooling", pgettext_lazy("spreadsheet column", "Current schooling"), choices=SchoolingChoices),
+    Column("health", pgettext_lazy("spreadsheet column", "Health"), choices=HealthChoices),
+    Column(
+        "labour_capacity",
+        pgettext_lazy("spreadsheet column", "Labour capacity"),
+        choices=LabourCapacityChoices,
+    ),
+    Column("work_status", pgettext_lazy("spreadsheet column", "Work status"), choices=WorkStatusChoices),
+    Column("medical_insurance", pgettext_lazy("spreadsheet column", "Medical insurance"), kind="bool"),
+    Column("pension_insurance", pgettext_lazy("spreadsheet column", "Pension insurance"), kind="bool"),
 )
 HOUSEHOLD_KEYS = [c.key for c in COLUMNS if c.household and c.key not in ("number", "village_code", "status")]
 MEMBER_KEYS = [c.key for c in COLUMNS if not c.household]
@@ -565,7 +591,13 @@ def error_report(errors: dict[str, Iterable[str]]) -> bytes:
     wb = Workbook()
     sheet = wb.active
     sheet.title = _("Errors")
-    sheet.append([_("Row"), _("Column"), _("Problem")])
+    sheet.append(
+        [
+            pgettext("import error", "Row"),
+            pgettext("import error", "Column"),
+            pgettext("import error", "Problem"),
+        ]
+    )
     for cell in sheet[1]:
         cell.font = Font(bold=True)
 
@@ -585,17 +617,17 @@ def error_report(errors: dict[str, Iterable[str]]) -> bytes:
 
 
 EXPORT_HEADERS = (
-    gettext_lazy("Household number"),
-    gettext_lazy("Township"),
-    gettext_lazy("Village"),
-    gettext_lazy("Head of household"),
-    gettext_lazy("Resident ID number"),
-    gettext_lazy("Phone"),
-    gettext_lazy("Household attribute"),
-    gettext_lazy("Main poverty cause"),
-    gettext_lazy("Status"),
-    gettext_lazy("Year identified"),
-    gettext_lazy("Members"),
+    pgettext_lazy("spreadsheet column", "Household number"),
+    pgettext_lazy("spreadsheet column", "Township"),
+    pgettext_lazy("spreadsheet column", "Village"),
+    pgettext_lazy("spreadsheet column", "Head of household"),
+    pgettext_lazy("spreadsheet column", "Resident ID number"),
+    pgettext_lazy("spreadsheet column", "Phone"),
+    pgettext_lazy("spreadsheet column", "Household attribute"),
+    pgettext_lazy("spreadsheet column", "Main poverty cause"),
+    pgettext_lazy("spreadsheet column", "Status"),
+    pgettext_lazy("spreadsheet column", "Year identified"),
+    pgettext_lazy("spreadsheet column", "Members"),
 )
 
 

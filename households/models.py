@@ -302,7 +302,7 @@ class LivingConditions(TimeStampedModel):
 @pghistory.track()
 class RegistryPolicy(TimeStampedModel):
     """Rules that are policy, not code: the minimum public-notice days of the identification
-    procedure and the weights of the 四看法 score sheet. The most specific area wins (a township's
+    procedure and the weights of the Four-looks score sheet. The most specific area wins (a township's
     policy over its county's); without any row the defaults below apply."""
 
     area = models.OneToOneField(
@@ -472,7 +472,7 @@ class NoticeObjection(TimeStampedModel):
 
 @pghistory.track()
 class FourLooksAssessment(TimeStampedModel):
-    """The 四看法 score sheet (一看房、二看粮、三看劳动力强不强、四看有没有读书郎): each look is scored
+    """The Four-looks score sheet (一看房、二看粮、三看劳动力强不强、四看有没有读书郎): each look is scored
     0-100 (higher = harder circumstances); the weighted total uses the weights in force, kept here."""
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="four_looks")

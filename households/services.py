@@ -378,7 +378,12 @@ def _check_change_date(on: dt.date, since: dt.date | None, field: str) -> None:
 
 
 def _open_period(member: Member) -> MembershipPeriod | None:
-    return MembershipPeriod.objects.select_for_update().filter(member=member, left_on__isnull=True).first()
+    return (
+        MembershipPeriod.objects.select_for_update(of=("self",))
+        .filter(member=member, left_on__isnull=True)
+        .order_by("pk")
+        .first()
+    )
 
 
 @transaction.atomic
@@ -475,7 +480,7 @@ def member_id_number_reveal(*, member: Member, user: Any, request: Any = None) -
     return member.id_number or ""
 
 
-# -- living conditions and the 四看法 score sheet ----------------------------------------------------
+# -- living conditions and the Four-looks score sheet ----------------------------------------------------
 
 CONDITION_FIELDS = (
     "food_secure",
@@ -511,7 +516,7 @@ def four_looks_total(scores: dict[str, int], weights: dict[str, Decimal]) -> Dec
     """Weighted mean of the four scores (0-100) with the policy's weights."""
     weight_sum = sum(weights.values(), Decimal("0"))
     if weight_sum <= 0:
-        raise ValidationError(_("The 四看法 weights add up to zero: ask the county office to set them."))
+        raise ValidationError(_("The four-looks weights add up to zero: ask the county office to set them."))
     total = sum((Decimal(scores[k]) * weights[k] for k in weights), Decimal("0")) / weight_sum
     return total.quantize(Decimal("0.01"))
 

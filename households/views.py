@@ -120,8 +120,8 @@ def household_list(request: HttpRequest) -> HttpResponse:
                 filters or None, user=request.user, queryset=Household.objects.none()
             ),
             "households": rows,
-            "next_url": f"?{base}&before={rows[-1].pk}" if has_next else "",
-            "first_url": f"?{base}" if before else "",
+            "next_url": f"{request.path}?{base}&before={rows[-1].pk}" if has_next else "",
+            "first_url": f"{request.path}?{base}" if before else "",
             "querystring": base,
             "can_edit": request.user.has_capability(Capability.EDIT_REGISTRY),
             "can_import": request.user.has_capability(Capability.IMPORT_REGISTRY),
@@ -452,7 +452,7 @@ def four_looks_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         household,
-        _("四看法 score sheet"),
+        _("Four-looks score sheet"),
         lambda d: services.four_looks_assess(household=household, user=request.user, **d),
         _("Score sheet saved."),
     )

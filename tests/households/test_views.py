@@ -1,0 +1,221 @@
+"""Pages: list with filters and search, detail, registration form, card, reveal, export."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from core.models import SensitiveAccess
+from households.choices import HouseholdStatusChoices, PovertyCauseChoices, RelationChoices
+from households.models import Household, Member
+from tests.factories import make_household
+
+from .conftest import person
+
+pytestmark = pytest.mark.django_db
+
+
+def _post_members(members: list[dict[str, Any]], **household: Any) -> dict[str, Any]:
+    data = {
+        "members-TOTAL_FORMS": "4",
+        "members-INITIAL_FORMS": "0",
+        "members-MIN_NUM_FORMS": "0",
+        "members-MAX_NUM_FORMS": "20",
+        **household,
+    }
+    for index in range(4):
+        data[f"members-{index}-relation"] = RelationChoices.HEAD if index == 0 else ""
+        data[f"members-{index}-schooling"] = "not_in_school"
+        data[f"members-{index}-health"] = "healthy"
+        data[f"members-{index}-labour_capacity"] = "ordinary"
+        data[f"members-{index}-work_status"] = "none"
+    for index, member in enumerate(members):
+        for key, value in member.items():
+            data[f"members-{index}-{key}"] = value.isoformat() if hasattr(value, "isoformat") else value
+        data[f"members-{index}-medical_insurance"] = "on"
+    return data
+
+
+def test_register_page_creates_the_household_and_shows_it(county: Any, web: Any) -> None:
+    # given
+    client = web(county.staff_a)
+    data = _post_members(
+        [person(name="马海军"), person(RelationChoices.SPOUSE, name="苏桂英", female=True)],
+        village=county.village_a1.pk,
+        main_cause=PovertyCauseChoices.ILLNESS,
+        attribute="ordinary",
+    )
+
+    # when
+    response = client.post("/households/new/", data)
+
+    # then
+    household = Household.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/households/{household.pk}/"
+    assert sorted(household.members.values_list("name", flat=True)) == ["苏桂英", "马海军"]
+    # the untouched blank member cards are ignored, and the default blank relation does not count
+    assert household.members.count() == 2
+
+
+def test_register_page_shows_the_id_error_next_to_the_member_and_keeps_the_input(
+    county: Any, web: Any
+) -> None:
+    # given
+    bad = person(RelationChoices.SPOUSE, name="苏桂英", female=True)
+    bad["id_number"] = bad["id_number"][:10] + "99" + bad["id_number"][12:]
+    data = _post_members(
+        [person(name="马海军"), bad], village=county.village_a1.pk, main_cause="illness", attribute="ordinary"
+    )
+
+    # when
+    response = web(county.staff_a).post("/households/new/", data)
+
+    # then
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="error-id_number"' in body
+    assert "身份证" in body
+    assert "马海军" in body  # nothing typed is lost
+    assert Household.objects.count() == 0
+    assert Member.objects.count() == 0
+
+
+def test_list_filters_and_searches_within_the_users_area(county: Any, web: Any, register: Any) -> None:
+    # given
+    mine = register(members=[person(name="罗成龙")])
+    register(members=[person(name="罗德福")], main_cause=PovertyCauseChoices.DISABILITY)
+    make_household(county.village_b1)
+    client = web(county.staff_a)
+
+    # when
+    by_name = client.get("/households/", {"q": "罗成"}).content.decode()
+    by_cause = client.get("/households/", {"cause": "disability"}).content.decode()
+    by_id = client.get("/households/", {"q": mine.head.id_number}).content.decode()
+    everything = client.get("/households/").content.decode()
+
+    # then
+    assert "罗成龙" in by_name
+    assert "罗德福" not in by_name
+    assert "罗德福" in by_cause
+    assert "罗成龙" not in by_cause
+    assert mine.number in by_id
+    assert county.village_b1.name not in everything.split('data-testid="household-table"')[1]
+    assert mine.head.id_number not in everything  # masked in lists
+    assert mine.head.id_number[:6] + "********" in everything
+
+
+def test_list_page_and_export_run_a_fixed_number_of_queries(
+    county: Any, web: Any, django_assert_max_num_queries: Any
+) -> None:
+    # given
+    for _ in range(30):
+        make_household(county.village_a1, members=3)
+    client = web(county.staff_a)
+    client.get("/households/")  # warm the session
+
+    # then
+    with django_assert_max_num_queries(9):
+        response = client.get("/households/")
+    assert response.content.decode().count("/households/") > 30
+    with django_assert_max_num_queries(10):
+        client.get("/households/export/")
+
+
+def test_keyset_pages_walk_the_whole_list(county: Any, web: Any) -> None:
+    for _ in range(55):
+        make_household(county.village_a1)
+    client = web(county.staff_a)
+
+    first = client.get("/households/")
+    second = client.get(first.context["next_url"])
+
+    assert len(first.context["households"]) == 50
+    assert len(second.context["households"]) == 5
+    assert not second.context["next_url"]
+    assert {h.pk for h in first.context["households"]}.isdisjoint(
+        {h.pk for h in second.context["households"]}
+    )
+
+
+def test_detail_shows_members_panels_audit_link_and_is_404_outside(
+    county: Any, web: Any, register: Any
+) -> None:
+    household = register()
+
+    body = web(county.staff_a).get(f"/households/{household.pk}/").content.decode()
+    outside = web(county.staff_b).get(f"/households/{household.pk}/")
+
+    assert household.head.name in body
+    assert f"/audit/households/household/{household.pk}/" in body
+    assert 'data-testid="procedure"' in body
+    assert "附件" in body or "Attachments" in body
+    assert outside.status_code == 404
+
+
+def test_reveal_logs_every_full_id_view_and_is_refused_to_roles_without_it(
+    county: Any, web: Any, register: Any
+) -> None:
+    # given
+    member = register().head
+
+    # when
+    shown = web(county.staff_a).post(f"/households/members/{member.pk}/id-number/")
+    refused = web(county.cadre_a).post(f"/households/members/{member.pk}/id-number/")
+
+    # then
+    assert shown.json() == {"id_number": member.id_number}
+    assert refused.status_code == 403
+    logged = SensitiveAccess.objects.get()
+    assert (logged.user, logged.what, logged.object_id) == (county.staff_a, "full_id_number", str(member.pk))
+
+
+def test_export_is_masked_for_roles_without_full_ids_and_logged_for_the_others(
+    county: Any, web: Any, register: Any
+) -> None:
+    household = register()
+
+    masked = web(county.viewer).get("/households/export/")
+    rows = list(load_workbook(io.BytesIO(masked.content)).active.iter_rows(values_only=True))
+
+    assert rows[0][0] == "户编号"
+    assert rows[1][0] == household.number
+    assert rows[1][4] == household.head.id_number[:6] + "********" + household.head.id_number[-4:]
+    assert not SensitiveAccess.objects.exists()
+    full = web(county.staff_a).get("/households/export/", {"status": HouseholdStatusChoices.CANDIDATE})
+    full_rows = list(load_workbook(io.BytesIO(full.content)).active.iter_rows(values_only=True))
+    assert full_rows[1][4] == household.head.id_number
+    assert SensitiveAccess.objects.filter(what="export_full_id_numbers").count() == 1
+
+
+def test_card_prints_the_household(county: Any, web: Any, register: Any) -> None:
+    household = register()
+    body = web(county.staff_a).get(f"/households/{household.pk}/card/").content.decode()
+    assert 'data-testid="household-card"' in body
+    assert household.number in body
+    assert household.head.id_number not in body
+
+
+def test_edit_page_shows_a_conflict_instead_of_overwriting(county: Any, web: Any, register: Any) -> None:
+    # given: the form was read at version 1, then someone else saved
+    household = register(address="一社")
+    Household.objects.filter(pk=household.pk).update(version=2, address="二社")
+
+    # when
+    response = web(county.staff_a).post(
+        f"/households/{household.pk}/edit/",
+        {"address": "三社", "main_cause": "illness", "attribute": "ordinary", "version": 1},
+    )
+
+    # then
+    assert response.status_code == 200
+    assert 'data-testid="form-errors"' in response.content.decode()
+    household.refresh_from_db()
+    assert household.address == "二社"
+
+
+def test_viewer_cannot_open_the_registration_form(county: Any, web: Any) -> None:
+    assert web(county.viewer).get("/households/new/").status_code == 403
