@@ -121,7 +121,7 @@ class VisitForm(StyledFormMixin, forms.Form):
 
 class CadreAssignForm(StyledFormMixin, forms.Form):
     cadre = forms.ModelChoiceField(label=_("Responsible cadre"), queryset=Cadre.objects.none())
-    start = forms.DateField(label=_("From"), widget=DATE)
+    start = forms.DateField(label=_("Pairing starts on"), widget=DATE)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

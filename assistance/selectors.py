@@ -360,6 +360,7 @@ def cadre_list(*, user: Any, filters: dict | None = None) -> QuerySet[Cadre]:
         Cadre.objects.visible_to(user)
         .select_related("area", "user")
         .annotate(household_count=Count("pairings", filter=Q(pairings__end__isnull=True)))
+        .order_by("name", "id")
     )
     return CadreFilterSet(filters or {}, queryset=qs).qs
 
@@ -417,6 +418,7 @@ def visit_list(*, user: Any, filters: dict | None = None) -> QuerySet[Visit]:
         Visit.objects.visible_to(user)
         .select_related("household__village", "household__head", "visitor", "cadre", "team")
         .annotate(follow_up_count=Count("follow_ups"))
+        .order_by("-visited_on", "-id")
     )
     return VisitFilterSet(filters or {}, queryset=qs).qs
 
@@ -433,6 +435,7 @@ def plan_list(*, user: Any, filters: dict | None = None) -> QuerySet[AssistanceP
         AssistancePlan.objects.visible_to(user)
         .select_related("household__village", "household__head")
         .annotate(measure_count=Count("measures"))
+        .order_by("-year", "household__village__code", "household__number")
     )
     return AssistancePlanFilterSet(filters or {}, queryset=qs).qs
 

@@ -1,0 +1,244 @@
+"""Assistance pages: scoped, no per-row queries, errors shown in the user's language, nothing lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.template import Context, Template
+from django.test import RequestFactory
+from django.utils import timezone
+
+from assistance.choices import FollowUpStatusChoices, WorkTeamStatusChoices
+from assistance.models import CadrePairing, FollowUp, Visit, WorkTeam
+from assistance.services import measure_create, village_plan_save
+from tests.assistance.conftest import make_cadre
+from tests.factories import make_household
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/assistance/",
+    "/assistance/households/",
+    "/assistance/visits/",
+    "/assistance/follow-ups/",
+    "/assistance/cadres/",
+    "/assistance/teams/",
+    "/assistance/plans/",
+    "/assistance/measures/",
+    "/assistance/village-plans/",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_list_pages_do_not_query_per_row(
+    url: str, county: Any, known: Any, web: Any, django_assert_max_num_queries: Any
+) -> None:
+    # given: more rows of everything
+    for _ in range(6):
+        h = make_household(county.village_a1)
+        CadrePairing.objects.create(household=h, cadre=known.ma, start=dt.date(2024, 1, 1))
+        measure_create(household=h, kind="industry", start_date=dt.date(2025, 1, 1), user=county.staff_a)
+    village_plan_save(
+        village=county.village_a1, year=2025, title="t", goals="g", team=known.team, user=county.staff_a
+    )
+    client = web(county.staff_a)
+
+    # when / then
+    with django_assert_max_num_queries(16):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_household_page_shows_cadre_follow_ups_plan_and_measures(
+    county: Any, known: Any, web: Any, django_assert_max_num_queries: Any
+) -> None:
+    # given
+    client = web(county.staff_a)
+
+    # when
+    with django_assert_max_num_queries(16):
+        html = client.get(f"/assistance/households/{known.h2.pk}/").content.decode()
+
+    # then
+    assert "马一" in html
+    assert "申请公益岗" in html  # the open, overdue follow-up
+    assert "甲队" in html
+    assert f"{known.today.year}年无帮扶计划" in html or "No plan for" in html
+
+
+def test_pages_of_another_township_are_not_found(county: Any, known: Any, web: Any) -> None:
+    client = web(county.staff_b)
+    visit = known.h1.visits.get()
+    for url in (
+        f"/assistance/households/{known.h1.pk}/",
+        f"/assistance/households/{known.h1.pk}/visit/",
+        f"/assistance/visits/{visit.pk}/",
+        f"/assistance/cadres/{known.ma.pk}/",
+        f"/assistance/teams/{known.team.pk}/",
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_visit_form_offers_open_follow_ups_and_closes_the_chosen_one(
+    county: Any, known: Any, web: Any
+) -> None:
+    # given
+    client = web(county.cadre_a)
+    promise = FollowUp.objects.get(description="申请公益岗")
+    form = client.get(f"/assistance/households/{known.h2.pk}/visit/").content.decode()
+    assert "申请公益岗" in form
+
+    # when
+    response = client.post(
+        f"/assistance/households/{known.h2.pk}/visit/",
+        {
+            "visited_on": known.today.isoformat(),
+            "findings": "公益岗已安排",
+            "done_follow_ups": [str(promise.pk)],
+            "follow_up_1": "三个月后回访收入",
+            "follow_up_1_due": (known.today + dt.timedelta(days=90)).isoformat(),
+        },
+    )
+
+    # then
+    assert response.status_code == 302
+    promise.refresh_from_db()
+    assert promise.status == FollowUpStatusChoices.DONE
+    page = client.get(response["Location"]).content.decode()
+    assert "三个月后回访收入" in page
+    assert "公益岗已安排" in page
+
+
+def test_future_visit_shows_the_error_and_keeps_the_input(county: Any, known: Any, web: Any) -> None:
+    # when
+    tomorrow = known.today + dt.timedelta(days=1)
+    response = web(county.cadre_a).post(
+        f"/assistance/households/{known.h2.pk}/visit/",
+        {
+            "visited_on": tomorrow.isoformat(),
+            "findings": "明天再来",
+            "follow_up_1": "送药",
+            "follow_up_1_due": tomorrow.isoformat(),
+        },
+    )
+    no_due = web(county.cadre_a).post(
+        f"/assistance/households/{known.h2.pk}/visit/",
+        {"visited_on": known.today.isoformat(), "findings": "今天来过", "follow_up_1": "送药"},
+    )
+
+    # then: the errors are shown in Chinese, the input is kept, nothing is written
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"{tomorrow.isoformat()}是将来的日期" in html
+    assert "明天再来" in html
+    assert "请填写这项跟进事项的完成期限" in no_due.content.decode()
+    assert "今天来过" in no_due.content.decode()
+    assert Visit.objects.filter(findings__in=["明天再来", "今天来过"]).count() == 0
+    assert FollowUp.objects.filter(description="送药").count() == 0
+
+
+def test_reassign_page(county: Any, known: Any, web: Any) -> None:
+    # given
+    other = make_cadre(county.town_a, name="李三")
+    client = web(county.staff_a)
+
+    # when
+    response = client.post(
+        f"/assistance/households/{known.h1.pk}/assign/", {"cadre": other.pk, "start": known.today.isoformat()}
+    )
+    same = client.post(
+        f"/assistance/households/{known.h1.pk}/assign/", {"cadre": other.pk, "start": known.today.isoformat()}
+    )
+
+    # then
+    assert response.status_code == 302
+    assert "李三已经是该户的帮扶责任人" in same.content.decode()
+    assert list(
+        CadrePairing.objects.filter(household=known.h1)
+        .order_by("start", "id")
+        .values_list("cadre__name", "end")
+    ) == [
+        ("马一", known.today),
+        ("李三", None),
+    ]
+
+
+def test_rotation_page_hands_over_and_shows_the_history(county: Any, known: Any, web: Any) -> None:
+    # given
+    client = web(county.staff_a)
+
+    # when
+    response = client.post(
+        f"/assistance/teams/{known.team.pk}/rotate/",
+        {
+            "name": "乙队",
+            "sending_unit": "州教育局",
+            "term_start": known.today.isoformat(),
+            "version": known.team.version,
+            "handover_notes": "移交台账",
+        },
+    )
+
+    # then
+    assert response.status_code == 302
+    successor = WorkTeam.objects.get(name="乙队")
+    assert WorkTeam.objects.get(pk=known.team.pk).status == WorkTeamStatusChoices.ROTATED
+    html = client.get(response["Location"]).content.decode()
+    history = html[html.index('data-testid="team-history"') :]
+    assert history.index("甲队") < history.index("乙队")
+    assert successor.predecessor_id == known.team.pk
+
+
+def test_stale_rotation_shows_the_conflict(county: Any, known: Any, web: Any) -> None:
+    response = web(county.staff_a).post(
+        f"/assistance/teams/{known.team.pk}/rotate/",
+        {
+            "name": "乙队",
+            "sending_unit": "x",
+            "term_start": known.today.isoformat(),
+            "version": known.team.version + 1,
+        },
+    )
+    assert response.status_code == 200
+    assert "其他人已修改" in response.content.decode()
+    assert WorkTeam.objects.count() == 1
+
+
+def test_panel_on_the_household_page(county: Any, known: Any) -> None:
+    # given: the households app renders {% record_panels household %} on its detail page
+    request = RequestFactory().get("/")
+    request.user = county.secretary_a1
+
+    # when
+    html = Template("{% load povertycase %}{% record_panels h %}").render(
+        Context({"h": known.h1, "request": request})
+    )
+
+    # then
+    assert 'data-testid="assistance-panel"' in html
+    assert "马一" in html
+    assert "办慢病卡" in html
+    assert f"/assistance/households/{known.h1.pk}/visit/" in html
+
+
+def test_reminders_button_starts_a_job(
+    county: Any, known: Any, web: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = web(county.staff_a).post(
+            "/assistance/reminders/run/", {"area": county.town_a.code, "visit_days": 30}
+        )
+    assert response.status_code == 302
+    assert "/jobs/" in response["Location"]
+    assert county.cadre_a.notifications.count() == 4
+
+
+def test_read_only_viewer_cannot_log_visits(county: Any, known: Any, web: Any) -> None:
+    response = web(county.viewer).post(
+        f"/assistance/households/{known.h1.pk}/visit/",
+        {"visited_on": timezone.localdate().isoformat(), "findings": "x"},
+    )
+    assert response.status_code == 403
+    assert Visit.objects.filter(findings="x").count() == 0
