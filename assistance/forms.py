@@ -129,14 +129,22 @@ class CadreAssignForm(StyledFormMixin, forms.Form):
         self.fields["start"].initial = timezone.localdate()
 
 
-class PlanForm(VersionedFormMixin, forms.ModelForm):
+class ServiceValidatedModelForm(forms.ModelForm):
+    """A ModelForm used only for its fields: the service validates the data (and the database
+    constrains it), so the model's own validation would only repeat it in different words."""
+
+    def _post_clean(self) -> None:
+        return None
+
+
+class PlanForm(VersionedFormMixin, ServiceValidatedModelForm):
     class Meta:
         model = AssistancePlan
         fields = ["year", "goals", "status"]
         widgets = {"goals": forms.Textarea(attrs={"rows": 4})}
 
 
-class MeasureForm(VersionedFormMixin, forms.ModelForm):
+class MeasureForm(VersionedFormMixin, ServiceValidatedModelForm):
     category = forms.ChoiceField(
         label=_("Five-batches category"),
         choices=[("", _("(follows the kind)")), *MeasureCategoryChoices.choices],
@@ -248,7 +256,7 @@ class FollowUpCloseForm(StyledFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class VillagePlanForm(VersionedFormMixin, forms.ModelForm):
+class VillagePlanForm(VersionedFormMixin, ServiceValidatedModelForm):
     class Meta:
         model = VillagePlan
         fields = ["village", "year", "title", "goals", "projects", "team", "status"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from assistance.choices import FollowUpStatusChoices, WorkTeamStatusChoices
-from assistance.models import CadrePairing, FollowUp, Visit, WorkTeam
+from assistance.models import Cadre, CadrePairing, FollowUp, Visit, WorkTeam
 from assistance.services import measure_create, village_plan_save
 from tests.assistance.conftest import make_cadre
 from tests.factories import make_household
@@ -242,3 +243,113 @@ def test_read_only_viewer_cannot_log_visits(county: Any, known: Any, web: Any) -
     )
     assert response.status_code == 403
     assert Visit.objects.filter(findings="x").count() == 0
+
+
+def test_register_a_cadre_and_station_a_team_through_the_pages(county: Any, web: Any) -> None:
+    # given
+    client = web(county.staff_a)
+
+    # when
+    created = client.post(
+        "/assistance/cadres/new/",
+        {"name": "祁文静", "unit": "临夏市教育局", "phone": "13900001111", "area": county.village_a2.pk},
+    )
+    cadre = Cadre.objects.get(name="祁文静")
+    team = client.post(
+        "/assistance/teams/new/",
+        {
+            "name": "大庄村驻村工作队",
+            "sending_unit": "临夏市教育局",
+            "villages": [county.village_a2.pk],
+            "term_start": "2025-04-01",
+            "first_secretary": cadre.pk,
+        },
+    )
+    duplicate = client.post(
+        "/assistance/teams/new/",
+        {
+            "name": "又一队",
+            "sending_unit": "x",
+            "villages": [county.village_a2.pk],
+            "term_start": "2025-05-01",
+        },
+    )
+
+    # then
+    assert created.status_code == 302
+    assert team.status_code == 302
+    assert WorkTeam.objects.get(name="大庄村驻村工作队").memberships.get().cadre == cadre
+    assert "大庄村（大庄村驻村工作队）" in duplicate.content.decode()
+    assert WorkTeam.objects.count() == 1
+
+
+def test_plan_and_measure_pages(county: Any, known: Any, web: Any) -> None:
+    # given
+    client = web(county.secretary_a1)
+    member = known.h3.members.first()
+
+    # when
+    plan = client.post(
+        f"/assistance/households/{known.h3.pk}/plan/",
+        {"year": known.today.year, "goals": "稳定就业", "status": "active"},
+    )
+    bad = client.post(
+        f"/assistance/households/{known.h3.pk}/measures/new/",
+        {
+            "kind": "education_aid",
+            "category": "production",
+            "start_date": "2025-09-01",
+            "status": "planned",
+            "amount": "-5",
+        },
+    )
+    good = client.post(
+        f"/assistance/households/{known.h3.pk}/measures/new/",
+        {
+            "kind": "education_aid",
+            "member": member.pk,
+            "start_date": "2025-09-01",
+            "status": "planned",
+            "amount": "2500",
+        },
+    )
+
+    # then
+    assert plan.status_code == 302
+    assert known.h3.assistance_plans.get().goals == "稳定就业"
+    html = bad.content.decode()
+    assert "“教育资助”属于“发展教育脱贫一批”" in html
+    assert known.h3.measures.count() == 1
+    assert good.status_code == 302
+    measure = known.h3.measures.get()
+    assert (measure.member, measure.amount, measure.category) == (member, Decimal("2500.00"), "education")
+
+
+def test_village_plan_page(county: Any, known: Any, web: Any) -> None:
+    client = web(county.secretary_a1)
+    response = client.post(
+        "/assistance/village-plans/new/",
+        {
+            "village": county.village_a1.pk,
+            "year": 2025,
+            "title": "折桥村2025年计划",
+            "goals": "集体经济破十万",
+            "team": known.team.pk,
+            "status": "active",
+        },
+    )
+    again = client.post(
+        "/assistance/village-plans/new/",
+        {"village": county.village_a1.pk, "year": 2025, "title": "重复", "goals": "x", "status": "active"},
+    )
+    assert response.status_code == 302
+    assert "该村已有2025年度的计划" in again.content.decode()
+    assert "折桥村2025年计划" in client.get("/assistance/village-plans/").content.decode()
+
+
+def test_english_interface(county: Any, known: Any, web: Any) -> None:
+    client = web(county.staff_a)
+    client.cookies["django_language"] = "en"
+    html = client.get("/assistance/").content.decode()
+    assert "Assistance coverage" in html
+    assert "By responsible cadre" in html
