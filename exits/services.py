@@ -584,6 +584,7 @@ def monitoring_case_report(
         errors["essential_spending"] = _("Spending cannot be negative.")
     if errors:
         raise ValidationError(errors)
+    household = Household.objects.select_for_update().select_related("village").get(pk=household.pk)
     if household.monitoring_cases.exclude(state__in=MONITORING_FINAL_STATES).exists():
         raise ValidationError({"household": _("This household already has an open monitoring case.")})
     if (

@@ -62,7 +62,8 @@ def exits_screening_task(job_id: str) -> None:
 
 @shared_task(name="exits.monitoring_overdue_reminders", acks_late=True, soft_time_limit=300, time_limit=360)
 def monitoring_overdue_reminders_task() -> int:
-    """Remind the county officials of each overdue monitoring case once (notification keys are unique)."""
+    """Remind the county officials of each overdue monitoring case (a notification key per case, so each
+    official gets one reminder however often this runs). Returns how many cases are overdue."""
     from accounts.models import User
     from accounts.roles import RoleChoices
 
@@ -78,12 +79,13 @@ def monitoring_overdue_reminders_task() -> int:
     officials = list(
         User.objects.filter(role=RoleChoices.COUNTY_OFFICIAL, is_active=True).prefetch_related("areas")
     )
-    raised = 0
+    reminded = 0
     for case in overdue.iterator(chunk_size=500):
+        reminded += 1
         for official in officials:
             if not any(case.household.village.code.startswith(p) for p in official.scope_prefixes):
                 continue
-            raised += notification_raise(
+            notification_raise(
                 user=official,
                 key=f"exits.monitoring_overdue:{case.pk}",
                 title=_("Monitoring decision overdue: household %(number)s")
@@ -91,7 +93,7 @@ def monitoring_overdue_reminders_task() -> int:
                 body=_("Decision was due on %(date)s.") % {"date": case.decision_due.isoformat()},
                 url=reverse("exits:monitoring-detail", args=[case.pk]),
             )
-    return raised
+    return reminded
 
 
 BEAT_SCHEDULE = {

@@ -110,6 +110,9 @@ class JobRefSerializer(serializers.Serializer):
 
 
 class SignoffSerializer(serializers.ModelSerializer):
+    step = serializers.CharField(read_only=True)
+    from_state = serializers.CharField(read_only=True)
+    to_state = serializers.CharField(read_only=True)
     signed_by_name = serializers.CharField(source="signed_by.display_name", read_only=True)
     step_display = serializers.CharField(source="get_step_display", read_only=True)
 
@@ -135,6 +138,8 @@ class MonitoringSignoffSerializer(SignoffSerializer):
 
 
 class ExitObjectionSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True)
+
     class Meta:
         model = ExitObjection
         fields = [
@@ -153,6 +158,7 @@ class ExitObjectionSerializer(serializers.ModelSerializer):
 class ExitProcedureSerializer(serializers.ModelSerializer):
     household_number = serializers.CharField(source="household.number", read_only=True)
     village = serializers.CharField(source="household.village.name", read_only=True)
+    state = serializers.CharField(read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     next_steps = serializers.SerializerMethodField()
 
@@ -195,7 +201,7 @@ class ProposeSerializer(serializers.Serializer):
 class SignSerializer(serializers.Serializer):
     """A step is signed by the caller, now: a sign-off cannot be dated or attributed by the client."""
 
-    step = serializers.ChoiceField(choices=ExitStepChoices.choices)
+    step = serializers.CharField(help_text=", ".join(ExitStepChoices.values))
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     version = serializers.IntegerField(required=False)
 
@@ -214,7 +220,7 @@ class SignSerializer(serializers.Serializer):
 
 
 class MonitoringSignSerializer(SignSerializer):
-    step = serializers.ChoiceField(choices=MonitoringStepChoices.choices)
+    step = serializers.CharField(help_text=", ".join(MonitoringStepChoices.values))
 
 
 class ObjectionCreateSerializer(serializers.Serializer):
@@ -234,6 +240,10 @@ class MonitoringAssistanceSerializer(serializers.ModelSerializer):
 
 
 class MonitoringCaseSerializer(serializers.ModelSerializer):
+    category = serializers.CharField(read_only=True)
+    source = serializers.CharField(read_only=True)
+    state = serializers.CharField(read_only=True)
+    risks = serializers.ListField(child=serializers.CharField(), read_only=True)
     household_number = serializers.CharField(source="household.number", read_only=True)
     village = serializers.CharField(source="household.village.name", read_only=True)
     next_steps = serializers.SerializerMethodField()
@@ -300,6 +310,7 @@ class StandardCheckSerializer(serializers.ModelSerializer):
 
 
 class VillageExitSerializer(serializers.ModelSerializer):
+    state = serializers.CharField(read_only=True)
     village_code = serializers.CharField(source="village.code", read_only=True)
     village_name = serializers.CharField(source="village.name", read_only=True)
 
@@ -341,6 +352,7 @@ class DecideSerializer(serializers.Serializer):
 
 class CountyExitSerializer(serializers.ModelSerializer):
     county_code = serializers.CharField(source="county.code")
+    state = serializers.CharField(read_only=True)
 
     class Meta:
         model = CountyExit
@@ -369,6 +381,7 @@ class CountyExitSerializer(serializers.ModelSerializer):
 
 class CampaignSerializer(serializers.ModelSerializer):
     area_code = serializers.CharField(source="area.code")
+    state = serializers.CharField(read_only=True)
     done = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -392,6 +405,7 @@ class CampaignProgressSerializer(serializers.Serializer):
 
 
 class CheckTaskSerializer(serializers.ModelSerializer):
+    state = serializers.CharField(read_only=True)
     household_number = serializers.CharField(source="household.number", read_only=True)
     village = serializers.CharField(source="household.village.name", read_only=True)
 

@@ -1,0 +1,227 @@
+"""The exits API: the same services behind scoped endpoints, errors in the caller's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from core.choices import JobStatusChoices
+from core.models import Job
+from exits.choices import ExitProcedureStateChoices as S
+from exits.choices import ExitStepChoices as E
+from exits.models import ExitProcedure, ExitSettings, ExitSignoff, PovertyLine
+from exits.services import exit_procedure_propose
+from households.choices import HouseholdStatusChoices
+from tests.exits.builders import YEAR, ready_household, set_line
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def household(county: Any) -> Any:
+    set_line(county.county)
+    return ready_household(county.village_a1)
+
+
+def test_propose_and_sign_through_the_api(county: Any, household: Any, api: Any) -> None:
+    # when
+    created = api(county.secretary_a1).post(
+        "/api/exits/procedures/", {"household": household.pk, "year": YEAR}, format="json"
+    )
+    pk = created.json()["id"]
+    signed = api(county.secretary_a1).post(
+        f"/api/exits/procedures/{pk}/sign/", {"step": E.VILLAGE_VERIFY, "version": 1}, format="json"
+    )
+
+    # then
+    assert created.status_code == 201
+    assert signed.status_code == 200
+    body = signed.json()
+    assert body["state"] == S.VERIFIED
+    assert [s["step"] for s in body["signoffs"]] == [E.PROPOSE, E.VILLAGE_VERIFY]
+    assert body["next_steps"] == [E.DEMOCRATIC_REVIEW, E.WITHDRAW]
+
+
+def test_wrong_role_is_403_out_of_area_404_and_nothing_changes(county: Any, household: Any, api: Any) -> None:
+    procedure = exit_procedure_propose(household=household, year=YEAR, user=county.secretary_a1)
+    wrong_role = api(county.county_official).post(
+        f"/api/exits/procedures/{procedure.pk}/sign/", {"step": E.VILLAGE_VERIFY}
+    )
+    out_of_area = api(county.staff_b).post(
+        f"/api/exits/procedures/{procedure.pk}/sign/", {"step": E.VILLAGE_VERIFY}
+    )
+    skipped = api(county.secretary_a1).post(
+        f"/api/exits/procedures/{procedure.pk}/sign/",
+        {"step": E.NOTICE_START},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert wrong_role.status_code == 403
+    assert out_of_area.status_code == 404
+    assert skipped.status_code == 400
+    assert set(skipped.json()) == {"detail", "code", "errors"}
+    assert "step" in skipped.json()["errors"]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in skipped.json()["detail"])
+    procedure.refresh_from_db()
+    assert (procedure.state, procedure.signoffs.count()) == (S.PROPOSED, 1)
+
+
+def test_a_client_cannot_date_a_signoff(county: Any, household: Any, api: Any) -> None:
+    procedure = exit_procedure_propose(household=household, year=YEAR, user=county.secretary_a1)
+    response = api(county.secretary_a1).post(
+        f"/api/exits/procedures/{procedure.pk}/sign/",
+        {"step": E.VILLAGE_VERIFY, "signed_at": "2020-01-01T00:00:00Z"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "signed_at" in response.json()["errors"]
+    assert ExitSignoff.objects.filter(procedure=procedure).count() == 1
+
+
+def test_stale_version_is_409(county: Any, household: Any, api: Any) -> None:
+    procedure = exit_procedure_propose(household=household, year=YEAR, user=county.secretary_a1)
+    client = api(county.secretary_a1)
+    assert (
+        client.post(
+            f"/api/exits/procedures/{procedure.pk}/sign/", {"step": E.VILLAGE_VERIFY, "version": 1}
+        ).status_code
+        == 200
+    )
+    stale = client.post(
+        f"/api/exits/procedures/{procedure.pk}/sign/", {"step": E.DEMOCRATIC_REVIEW, "version": 1}
+    )
+    assert stale.status_code == 409
+    assert ExitProcedure.objects.get(pk=procedure.pk).state == S.VERIFIED
+
+
+def test_eligibility_endpoint_explains(county: Any, api: Any) -> None:
+    set_line(county.county)
+    household = ready_household(county.village_a1, safe_drinking_water=False)
+    body = api(county.staff_a).get(f"/api/exits/eligibility/{household.pk}/", {"year": YEAR}).json()
+    assert body["eligible"] is False
+    assert [c["code"] for c in body["checks"] if not c["passed"]] == ["water"]
+    assert body["poverty_line"] == "4000.00"
+    assert (
+        api(county.staff_b).get(f"/api/exits/eligibility/{household.pk}/", {"year": YEAR}).status_code == 404
+    )
+    assert api(county.staff_a).get(f"/api/exits/eligibility/{household.pk}/").status_code == 400
+
+
+def test_poverty_line_is_set_by_county_officials(county: Any, api: Any) -> None:
+    payload = {"county_code": county.county.code, "year": YEAR, "amount": "4100.00"}
+    assert api(county.staff_a).post("/api/exits/poverty-lines/", payload).status_code == 403
+    bad = api(county.county_official).post("/api/exits/poverty-lines/", {**payload, "amount": "-1"})
+    assert bad.status_code == 400
+    assert PovertyLine.objects.count() == 0
+    created = api(county.county_official).post("/api/exits/poverty-lines/", payload)
+    assert created.status_code == 201
+    assert created.json()["amount"] == "4100.00"
+
+
+def test_settings_patch_with_version(county: Any, api: Any) -> None:
+    row = ExitSettings.objects.create(county=county.county)
+    client = api(county.county_official)
+    ok = client.patch(f"/api/exits/settings/{row.pk}/", {"notice_min_days": 9, "version": 1}, format="json")
+    stale = client.patch(
+        f"/api/exits/settings/{row.pk}/", {"notice_min_days": 5, "version": 1}, format="json"
+    )
+    assert ok.status_code == 200
+    assert ok.json()["notice_min_days"] == 9
+    assert stale.status_code == 409
+    row.refresh_from_db()
+    assert row.notice_min_days == 9
+
+
+def test_screening_endpoint_starts_a_job(
+    county: Any, household: Any, api: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api(county.county_official).post(
+            "/api/exits/flags/screen/", {"area_code": county.county.code, "year": YEAR}
+        )
+    assert response.status_code == 202
+    job = Job.objects.get(pk=response.json()["job"])
+    assert job.status == JobStatusChoices.SUCCEEDED
+    assert response.json()["url"] == f"/jobs/{job.pk}/?format=json"
+    flags = api(county.staff_a).get("/api/exits/flags/", {"eligible": "true"}).json()["results"]
+    assert [f["household"] for f in flags] == [household.pk]
+    assert (
+        api(county.secretary_a1)
+        .post("/api/exits/flags/screen/", {"area_code": county.county.code, "year": YEAR})
+        .status_code
+        == 403
+    )
+
+
+def test_monitoring_report_and_objection_through_the_api(county: Any, api: Any) -> None:
+    set_line(county.county)
+    exited = ready_household(county.village_a1, status=HouseholdStatusChoices.EXITED)
+    created = api(county.secretary_a1).post(
+        "/api/exits/monitoring/",
+        {
+            "household": exited.pk,
+            "category": "unstable_exited",
+            "source": "cadre_visit",
+            "risks": ["disaster"],
+        },
+        format="json",
+    )
+    assert created.status_code == 201
+    bad = api(county.secretary_a1).post(
+        "/api/exits/monitoring/",
+        {"household": exited.pk, "category": "edge", "source": "rule", "risks": []},
+        format="json",
+    )
+    assert bad.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/exits/procedures/",
+        "/api/exits/flags/",
+        "/api/exits/monitoring/",
+        "/api/exits/check-tasks/",
+        "/api/exits/campaigns/",
+        "/api/exits/village-exits/",
+        "/api/exits/objections/",
+        "/api/exits/poverty-lines/",
+    ],
+)
+def test_list_endpoints_do_not_query_per_row(
+    county: Any, api: Any, django_assert_max_num_queries: Any, url: str
+) -> None:
+    # given: several households with procedures, flags, cases and tasks
+    from exits.services import campaign_start, exit_flags_refresh_village, monitoring_case_report
+
+    set_line(county.county)
+    for _ in range(4):
+        exit_procedure_propose(household=ready_household(county.village_a1), year=YEAR, user=county.staff_a)
+        monitoring_case_report(
+            household=ready_household(county.village_a2, status=HouseholdStatusChoices.EXITED),
+            category="unstable_exited",
+            source="self_report",
+            risks=["disaster"],
+            user=county.staff_a,
+        )
+    exit_flags_refresh_village(village=county.village_a1, year=YEAR)
+    campaign_start(
+        area=county.town_a,
+        title="x",
+        starts_on=dt.date(2026, 1, 1),
+        due_on=dt.date(2026, 2, 1),
+        user=county.county_official,
+    )
+    client = api(county.county_official)
+    client.get(url)  # warm the per-request caches
+
+    # when / then
+    with django_assert_max_num_queries(6):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert (
+        url.endswith("poverty-lines/")
+        or len(response.json()["results"]) >= 4
+        or url.endswith(("village-exits/", "objections/", "campaigns/"))
+    )

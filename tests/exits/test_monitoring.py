@@ -1,0 +1,265 @@
+"""Monitoring objects (防返贫): entry by report and rule, the procedure within the deadline, notices
+without personal data, assistance, and risk removal only after the stable period."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from exits.choices import MonitoringCategoryChoices as Cat
+from exits.choices import MonitoringSourceChoices as Src
+from exits.choices import MonitoringStateChoices as M
+from exits.choices import MonitoringStepChoices as MS
+from exits.choices import RiskChoices
+from exits.models import ExitSettings, MonitoringCase, MonitoringSignoff
+from exits.selectors import add_months, monitoring_overdue, monitoring_rule_signals
+from exits.services import monitoring_assistance_add, monitoring_case_report, monitoring_case_sign
+from exits.tasks import monitoring_overdue_reminders_task
+from households.choices import HealthChoices, HouseholdStatusChoices
+from households.models import Household
+from tests.exits.builders import LINE, ready_household, set_income, set_line
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def exited(county: Any) -> Household:
+    set_line(county.county)
+    household = ready_household(
+        county.village_a1, income=Decimal("5000"), status=HouseholdStatusChoices.EXITED
+    )
+    Household.objects.filter(pk=household.pk).update(phone="13912345678")
+    return household
+
+
+def _report(county: Any, household: Household, **extra: Any) -> MonitoringCase:
+    values = {
+        "category": Cat.UNSTABLE_EXITED,
+        "source": Src.CADRE_VISIT,
+        "risks": [RiskChoices.SERIOUS_ILLNESS],
+    }
+    values.update(extra)
+    return monitoring_case_report(household=household, user=county.secretary_a1, **values)
+
+
+def _shift(case: MonitoringCase, **days: int) -> None:
+    """Time passes: move the case's dates back (nothing in the app can backdate them)."""
+    today = timezone.localdate()
+    MonitoringCase.objects.filter(pk=case.pk).update(
+        **{k: today - dt.timedelta(days=v) for k, v in days.items()}
+    )
+    case.refresh_from_db()
+
+
+def _include(county: Any, case: MonitoringCase) -> MonitoringCase:
+    case = monitoring_case_sign(case=case, step=MS.VERIFY, user=county.secretary_a1, comment="户主签字同意")
+    case = monitoring_case_sign(case=case, step=MS.VILLAGE_REVIEW, user=county.secretary_a1)
+    case = monitoring_case_sign(case=case, step=MS.NOTICE_START, user=county.secretary_a1)
+    _shift(case, notice_started_on=5)
+    case = monitoring_case_sign(case=case, step=MS.TOWNSHIP_REVIEW, user=county.staff_a)
+    return monitoring_case_sign(case=case, step=MS.COUNTY_INCLUDE, user=county.county_official)
+
+
+def test_rule_income_below_the_multiple_of_the_line(county: Any) -> None:
+    multiple = Decimal("1.5")
+    just_below = monitoring_rule_signals(
+        income=Decimal("5999.99"), line=LINE, multiple=multiple, member_health=[]
+    )
+    at_multiple = monitoring_rule_signals(
+        income=Decimal("6000.00"), line=LINE, multiple=multiple, member_health=[]
+    )
+    sick = monitoring_rule_signals(
+        income=None,
+        line=LINE,
+        multiple=multiple,
+        member_health=[HealthChoices.SERIOUS, HealthChoices.DISABLED],
+    )
+    assert just_below == [RiskChoices.LOW_INCOME]
+    assert at_multiple == []
+    assert sick == [RiskChoices.SERIOUS_ILLNESS, RiskChoices.DISABILITY]
+
+
+def test_report_sets_the_deadline_and_adds_large_spending_by_rule(county: Any, exited: Household) -> None:
+    # given: last year's household income is 5000 x 3 = 15000
+    # when
+    case = _report(county, exited, source=Src.SELF_REPORT, essential_spending=Decimal("15000.01"))
+
+    # then
+    assert case.state == M.REPORTED
+    assert case.decision_due == timezone.localdate() + dt.timedelta(days=15)
+    assert case.risks == [RiskChoices.SERIOUS_ILLNESS, RiskChoices.LARGE_SPENDING]
+    assert case.status_before == HouseholdStatusChoices.EXITED
+
+
+def test_spending_equal_to_last_years_income_is_not_large(county: Any, exited: Household) -> None:
+    case = _report(county, exited, essential_spending=Decimal("15000.00"))
+    assert case.risks == [RiskChoices.SERIOUS_ILLNESS]
+
+
+def test_bad_reports_are_refused_and_nothing_is_written(county: Any, exited: Household) -> None:
+    with pytest.raises(ValidationError) as refused:
+        monitoring_case_report(
+            household=exited, category="x", source=Src.RULE, risks=["nope"], user=county.secretary_a1
+        )
+    assert set(refused.value.message_dict) == {"category", "source", "risks"}
+    registered = ready_household(county.village_a1)
+    with pytest.raises(ValidationError):
+        _report(county, registered)  # only exited households are "unstable exited"
+    with pytest.raises(PermissionDenied):
+        monitoring_case_report(
+            household=exited,
+            category=Cat.UNSTABLE_EXITED,
+            source=Src.SELF_REPORT,
+            risks=[RiskChoices.DISASTER],
+            user=county.viewer,
+        )
+    assert MonitoringCase.objects.count() == 0
+    _report(county, exited)
+    with pytest.raises(ValidationError):
+        _report(county, exited)  # one open case per household
+    assert MonitoringCase.objects.count() == 1
+
+
+def test_the_procedure_includes_the_household_with_signatures(county: Any, exited: Household) -> None:
+    # when
+    case = _include(county, _report(county, exited))
+
+    # then
+    exited.refresh_from_db()
+    assert case.state == M.INCLUDED
+    assert case.included_on == timezone.localdate()
+    assert exited.status == HouseholdStatusChoices.MONITORING
+    assert list(case.signoffs.values_list("step", "signed_by__username")) == [
+        (MS.VERIFY, "secretary_a1"),
+        (MS.VILLAGE_REVIEW, "secretary_a1"),
+        (MS.NOTICE_START, "secretary_a1"),
+        (MS.TOWNSHIP_REVIEW, "staff_a"),
+        (MS.COUNTY_INCLUDE, "county_official"),
+    ]
+
+
+def test_notice_one_day_short_cannot_go_to_the_township(county: Any, exited: Household) -> None:
+    case = _report(county, exited)
+    case = monitoring_case_sign(case=case, step=MS.VERIFY, user=county.secretary_a1, comment="签字")
+    case = monitoring_case_sign(case=case, step=MS.VILLAGE_REVIEW, user=county.secretary_a1)
+    case = monitoring_case_sign(case=case, step=MS.NOTICE_START, user=county.secretary_a1)
+    _shift(case, notice_started_on=4)
+    with pytest.raises(ValidationError):
+        monitoring_case_sign(case=case, step=MS.TOWNSHIP_REVIEW, user=county.staff_a)
+    case.refresh_from_db()
+    assert case.state == M.IN_NOTICE
+
+
+def test_steps_cannot_be_skipped_or_signed_by_the_wrong_role(county: Any, exited: Household) -> None:
+    case = _report(county, exited)
+    with pytest.raises(ValidationError):
+        monitoring_case_sign(case=case, step=MS.COUNTY_INCLUDE, user=county.county_official)
+    with pytest.raises(PermissionDenied):
+        monitoring_case_sign(case=case, step=MS.VERIFY, user=county.county_official, comment="x")
+    with pytest.raises(ValidationError):  # consent must be named
+        monitoring_case_sign(case=case, step=MS.VERIFY, user=county.secretary_a1)
+    assert MonitoringSignoff.objects.count() == 0
+
+
+def test_risk_removal_one_day_short_is_refused(county: Any, exited: Household) -> None:
+    # given: included six months ago less one day
+    case = _include(county, _report(county, exited))
+    today = timezone.localdate()
+    six_months_ago = add_months(today, -6)
+    _shift(case, included_on=(today - six_months_ago).days - 1)
+
+    # when / then
+    with pytest.raises(ValidationError) as refused:
+        monitoring_case_sign(case=case, step=MS.REMOVE_RISK, user=county.county_official, comment="收入稳定")
+    assert "6" in refused.value.message_dict["step"][0]
+    case.refresh_from_db()
+    assert case.state == M.INCLUDED
+
+    # when the six months are complete
+    _shift(case, included_on=(today - six_months_ago).days)
+    case = monitoring_case_sign(
+        case=case, step=MS.REMOVE_RISK, user=county.county_official, comment="收入稳定"
+    )
+
+    # then
+    exited.refresh_from_db()
+    assert case.state == M.RISK_REMOVED
+    assert exited.status == HouseholdStatusChoices.EXITED
+    assert list(exited.status_changes.values_list("to_status", flat=True))[-2:] == [
+        HouseholdStatusChoices.MONITORING,
+        HouseholdStatusChoices.EXITED,
+    ]
+
+
+def test_risk_removal_needs_income_above_the_line(county: Any, exited: Household) -> None:
+    case = _include(county, _report(county, exited))
+    _shift(case, included_on=400)
+    set_income(exited, LINE)
+    with pytest.raises(ValidationError):
+        monitoring_case_sign(case=case, step=MS.REMOVE_RISK, user=county.county_official, comment="x")
+
+
+def test_stable_period_is_the_countys_data(county: Any, exited: Household) -> None:
+    ExitSettings.objects.create(county=county.county, risk_stable_months=12)
+    case = _include(county, _report(county, exited))
+    _shift(case, included_on=(timezone.localdate() - add_months(timezone.localdate(), -7)).days)
+    with pytest.raises(ValidationError):
+        monitoring_case_sign(case=case, step=MS.REMOVE_RISK, user=county.county_official, comment="x")
+
+
+def test_overdue_cases_are_flagged_and_officials_reminded_once(county: Any, exited: Household) -> None:
+    # given: reported 16 days ago, deadline 15 days
+    case = _report(county, exited)
+    _shift(case, reported_on=16, decision_due=1)
+    assert monitoring_overdue(case)
+    assert not monitoring_overdue(case, today=case.decision_due)
+
+    # when
+    first = monitoring_overdue_reminders_task()
+    after_first = county.county_official.notifications.count()
+    second = monitoring_overdue_reminders_task()
+
+    # then
+    assert (first, second) == (1, 1)
+    assert after_first == county.county_official.notifications.count() == 1
+    assert county.staff_a.notifications.count() == 0
+
+
+def test_assistance_measures(county: Any, exited: Household) -> None:
+    case = _report(county, exited)
+    with pytest.raises(ValidationError):
+        monitoring_assistance_add(case=case, measure=" ", user=county.staff_a)
+    with pytest.raises(PermissionDenied):
+        monitoring_assistance_add(case=case, measure="医疗救助", user=county.cadre_a)
+    row = monitoring_assistance_add(
+        case=case, measure="大病医疗救助", amount=Decimal("3000.00"), user=county.staff_a
+    )
+    assert row.amount == Decimal("3000.00")
+    assert case.assistance.count() == 1
+
+
+def test_notice_shows_no_id_phone_or_health(county: Any, exited: Household, web: Any) -> None:
+    # given: a case in its village notice
+    case = _report(county, exited, description="户主患尿毒症")
+    case = monitoring_case_sign(case=case, step=MS.VERIFY, user=county.secretary_a1, comment="签字")
+    case = monitoring_case_sign(case=case, step=MS.VILLAGE_REVIEW, user=county.secretary_a1)
+    monitoring_case_sign(case=case, step=MS.NOTICE_START, user=county.secretary_a1)
+    head = exited.members.get(relation="head")
+
+    # when
+    body = web(county.staff_a).get(f"/exits/notice/{county.village_a1.code}/").content.decode()
+
+    # then
+    assert exited.number in body
+    assert head.name in body
+    assert head.id_number not in body
+    assert head.id_number[-4:] + "<" not in body
+    assert "13912345678" not in body
+    assert "尿毒症" not in body
+    assert str(HealthChoices.SERIOUS.label) not in body
+    assert str(RiskChoices.SERIOUS_ILLNESS.label) not in body
