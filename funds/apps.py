@@ -10,10 +10,7 @@ class FundsConfig(AppConfig):
         from core import panels
         from core.navigation import NavItem, register
 
-        register(
-            NavItem(_("Funds"), "funds:index", order=40),
-            NavItem(_("Project library"), "funds:projects", order=41),
-        )
+        register(NavItem(_("Funds and projects"), "funds:index", order=40))
         panels.register("households.Household", "funds/_household_panel.html", order=30)
 
         # Name this app's enums in the API schema so they never collide with other apps' "status" and

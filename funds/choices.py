@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FundLevelChoices(models.TextChoices):
@@ -18,12 +19,12 @@ class FundKindChoices(models.TextChoices):
 
 
 class ProjectStatusChoices(models.TextChoices):
-    PROPOSED = "proposed", _("Proposed")
-    APPROVED = "approved", _("Approved")
-    IN_PROGRESS = "in_progress", _("In progress")
-    COMPLETED = "completed", _("Completed")
-    ACCEPTED = "accepted", _("Accepted and audited")
-    REJECTED = "rejected", _("Rejected")
+    PROPOSED = "proposed", pgettext_lazy("project status", "Proposed")
+    APPROVED = "approved", pgettext_lazy("project status", "Approved")
+    IN_PROGRESS = "in_progress", pgettext_lazy("project status", "In progress")
+    COMPLETED = "completed", pgettext_lazy("project status", "Completed")
+    ACCEPTED = "accepted", pgettext_lazy("project status", "Accepted and audited")
+    REJECTED = "rejected", pgettext_lazy("project status", "Rejected")
 
 
 # Projects that may receive money and be paid from it.

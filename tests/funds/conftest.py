@@ -24,6 +24,16 @@ from tests.factories import make_household
 
 
 @pytest.fixture(autouse=True)
+def _english_by_default(settings: Any) -> Any:
+    """Assertions on messages read English; tests of the Chinese interface ask for it explicitly."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fresh_throttle_cache() -> Any:
     cache.clear()  # the public lookup's rate limit lives in the cache
     yield

@@ -73,6 +73,18 @@ def test_floats_and_garbage_are_refused_clearly_and_nothing_is_recorded(
     assert Project.objects.get(pk=money.project.pk).paid_total == Decimal("0.00")
 
 
+def test_errors_come_in_chinese_by_default(money: Any, api: Any) -> None:
+    response = api(money.official).post(
+        "/api/funds/disbursements/",
+        _payment_body(money, amount=12.5),
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.json()["errors"]["amount"] == [
+        "金额请以十进制文本发送，例如“1234.50”，不要用 JSON 数字。"
+    ]
+
+
 def test_a_double_submit_records_one_payment(money: Any, api: Any) -> None:
     client = api(money.official)
     # when

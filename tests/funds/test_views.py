@@ -87,8 +87,10 @@ def test_allocation_form_refuses_a_bad_amount_in_chinese(money: Any, web: Any) -
         },
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
+    body = response.content.decode()
     assert response.status_code == 200
-    assert 'data-testid="error-amount"' in response.content.decode()
+    assert 'data-testid="error-amount"' in body
+    assert "确认小数不超过 2 位" in body
     assert Allocation.objects.count() == 1
 
 
