@@ -132,7 +132,10 @@ def seed(ctx: DemoContext) -> None:
             cadres.append(cadre)
             cadres_by_township[township_id].append(cadre)
     # Team members: three per stationed village, registered in the village.
-    team_villages = [v for v in villages if rng.random() < 0.7]
+    cadre_user, secretary_user = ctx.users.get("cadre"), ctx.users.get("secretary")
+    secretary_village = secretary_user.areas.first() if secretary_user else None
+    # The demo first secretary's village always has a team, so that account has something to show.
+    team_villages = [v for v in villages if rng.random() < 0.7 or v == secretary_village]
     team_people: dict[int, list[list[Cadre]]] = {}
     for village in team_villages:
         terms = [
@@ -152,7 +155,6 @@ def seed(ctx: DemoContext) -> None:
         team_people[village.pk] = terms
         cadres.extend(c for term in terms for c in term)
     # The demo users get their cadre records: the cadre in 折桥镇, the first secretary of its first village.
-    cadre_user, secretary_user = ctx.users.get("cadre"), ctx.users.get("secretary")
     zheqiao = next((t for t in ctx.townships if t.code == "622901103000"), None)
     if cadre_user and zheqiao and cadres_by_township.get(zheqiao.pk):
         own = cadres_by_township[zheqiao.pk][0]
@@ -193,23 +195,15 @@ def seed(ctx: DemoContext) -> None:
                 memberships.append(TeamMembership(team=team, cadre=cadre, role=role))
             predecessor = team
         current_team[village.pk] = predecessor
-    if secretary_user:
-        village = next(
-            (
-                v
-                for v in ctx.villages
-                if v.pk in current_team and secretary_user.areas.filter(pk=v.pk).exists()
-            ),
-            None,
+    if secretary_village is not None and secretary_village.pk in current_team:
+        secretary = next(
+            m.cadre
+            for m in memberships
+            if m.team == current_team[secretary_village.pk]
+            and m.role == TeamMemberRoleChoices.FIRST_SECRETARY
         )
-        if village is not None:
-            secretary = next(
-                m.cadre
-                for m in memberships
-                if m.team == current_team[village.pk] and m.role == "first_secretary"
-            )
-            Cadre.objects.filter(pk=secretary.pk).update(user=secretary_user, name="王书记")
-            secretary.user = secretary_user
+        Cadre.objects.filter(pk=secretary.pk).update(user=secretary_user, name="王书记")
+        secretary.user, secretary.name = secretary_user, "王书记"
     TeamVillage.objects.bulk_create(links)
     TeamMembership.objects.bulk_create(memberships)
     user_of = {c.pk: c.user for c in cadres if c.user_id}
