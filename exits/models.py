@@ -228,6 +228,12 @@ class SignoffBase(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def role_label(self) -> str:
+        from accounts.roles import RoleChoices
+
+        return str(RoleChoices(self.role).label) if self.role in RoleChoices.values else self.role
+
 
 @pghistory.track()
 class ExitSignoff(SignoffBase):

@@ -142,6 +142,8 @@ def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "label": ExitStepChoices(step).label,
             "allowed": request.user.has_capability(services.EXIT_TRANSITIONS[step].capability),
             "comment_required": services.EXIT_TRANSITIONS[step].comment_required,
+            "negative": step
+            in (ExitStepChoices.WITHDRAW, ExitStepChoices.SEND_BACK, ExitStepChoices.COUNTY_REFUSE),
         }
         for step in services.exit_next_steps(procedure)
     ]
@@ -556,6 +558,7 @@ def monitoring_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "label": MonitoringStepChoices(step).label,
             "allowed": request.user.has_capability(services.MONITORING_TRANSITIONS[step].capability),
             "comment_required": services.MONITORING_TRANSITIONS[step].comment_required,
+            "negative": step == MonitoringStepChoices.COUNTY_REJECT,
         }
         for step in services.monitoring_next_steps(case)
     ]

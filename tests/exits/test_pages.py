@@ -1,0 +1,191 @@
+"""The exits pages: scoped, thin over the services, errors shown, lists without per-row queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from exits.choices import ExitProcedureStateChoices as S
+from exits.choices import ExitStepChoices as E
+from exits.choices import MonitoringCategoryChoices, MonitoringSourceChoices, RiskChoices
+from exits.models import ExitProcedure, ExitSettings, PovertyLine
+from exits.services import (
+    campaign_start,
+    exit_flags_refresh_village,
+    exit_procedure_propose,
+    monitoring_case_report,
+)
+from households.choices import HouseholdStatusChoices
+from tests.exits.builders import YEAR, ready_household, set_line
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def filled(county: Any) -> dict[str, Any]:
+    set_line(county.county)
+    procedures = [
+        exit_procedure_propose(household=ready_household(county.village_a1), year=YEAR, user=county.staff_a)
+        for _ in range(4)
+    ]
+    for _ in range(4):
+        monitoring_case_report(
+            household=ready_household(county.village_a2, status=HouseholdStatusChoices.EXITED),
+            category=MonitoringCategoryChoices.UNSTABLE_EXITED,
+            source=MonitoringSourceChoices.SELF_REPORT,
+            risks=[RiskChoices.DISASTER],
+            user=county.staff_a,
+        )
+    exit_flags_refresh_village(village=county.village_a1, year=YEAR)
+    campaign = campaign_start(
+        area=county.town_a,
+        title="回头看",
+        starts_on=dt.date(2026, 1, 1),
+        due_on=dt.date(2026, 2, 1),
+        user=county.county_official,
+    )
+    return {"procedures": procedures, "campaign": campaign}
+
+
+def _more_rows(county: Any) -> None:
+    for _ in range(4):
+        exit_procedure_propose(household=ready_household(county.village_a1), year=YEAR, user=county.staff_a)
+        monitoring_case_report(
+            household=ready_household(county.village_a2, status=HouseholdStatusChoices.EXITED),
+            category=MonitoringCategoryChoices.UNSTABLE_EXITED,
+            source=MonitoringSourceChoices.SELF_REPORT,
+            risks=[RiskChoices.DISASTER],
+            user=county.staff_a,
+        )
+    exit_flags_refresh_village(village=county.village_a1, year=YEAR)
+    campaign_start(
+        area=county.town_a,
+        title="再次回头看",
+        starts_on=dt.date(2026, 3, 1),
+        due_on=dt.date(2026, 4, 1),
+        user=county.county_official,
+    )
+
+
+@pytest.mark.parametrize(
+    "url", ["/exits/", "/exits/monitoring/", "/exits/screening/", "/exits/campaigns/", "/exits/villages/"]
+)
+def test_list_pages_do_not_query_per_row(
+    county: Any, filled: dict, web: Any, django_assert_max_num_queries: Any, url: str
+) -> None:
+    # given: the page's query count with four rows of each kind
+    client = web(county.county_official)
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(url).status_code == 200
+
+    # when: twice the rows
+    _more_rows(county)
+
+    # then: the same number of queries, and a pinned ceiling
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        assert client.get(url).status_code == 200
+    assert len(before.captured_queries) <= 16
+
+
+def test_campaign_page_query_count(
+    county: Any, filled: dict, web: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = web(county.county_official)
+    url = f"/exits/campaigns/{filled['campaign'].pk}/"
+    with django_assert_max_num_queries(20):
+        body = client.get(url).content.decode()
+    assert "折桥村" in body
+
+
+def test_procedure_page_signs_the_next_step_and_shows_refusals(county: Any, filled: dict, web: Any) -> None:
+    # given
+    procedure = filled["procedures"][0]
+    client = web(county.secretary_a1)
+
+    # when: a step out of order, then the right one
+    skipped = client.post(
+        f"/exits/procedures/{procedure.pk}/sign/", {"step": E.NOTICE_START, "version": 1}, follow=True
+    )
+    signed = client.post(
+        f"/exits/procedures/{procedure.pk}/sign/", {"step": E.VILLAGE_VERIFY, "version": 1}, follow=True
+    )
+
+    # then
+    assert "不能签署" in skipped.content.decode()
+    assert "已签字" in signed.content.decode()
+    procedure.refresh_from_db()
+    assert procedure.state == S.VERIFIED
+    assert procedure.signoffs.count() == 2
+
+
+def test_pages_are_scoped(county: Any, filled: dict, web: Any) -> None:
+    procedure = filled["procedures"][0]
+    client = web(county.staff_b)
+    assert client.get(f"/exits/procedures/{procedure.pk}/").status_code == 404
+    assert (
+        client.post(f"/exits/procedures/{procedure.pk}/sign/", {"step": E.VILLAGE_VERIFY}).status_code == 404
+    )
+    assert "62290110320" not in client.get("/exits/").content.decode()
+    assert client.get(f"/exits/campaigns/{filled['campaign'].pk}/").status_code == 404
+
+
+def test_propose_from_the_household_panel_explains_refusal(county: Any, web: Any) -> None:
+    set_line(county.county)
+    household = ready_household(county.village_a1, housing_grade="C")
+    response = web(county.secretary_a1).post(
+        f"/exits/households/{household.pk}/propose/", {"year": YEAR, "next": "/exits/"}, follow=True
+    )
+    assert "危房" in response.content.decode()
+    assert ExitProcedure.objects.count() == 0
+
+
+def test_settings_page_saves_the_line_and_rules(county: Any, web: Any) -> None:
+    client = web(county.county_official)
+    bad = client.post("/exits/settings/", {"form": "line", "year": YEAR, "amount": "-5"})
+    assert bad.status_code == 200
+    assert PovertyLine.objects.count() == 0
+    client.post("/exits/settings/", {"form": "line", "year": YEAR, "amount": "4100", "basis": "县扶贫办文件"})
+    assert PovertyLine.objects.get().amount == 4100
+    saved = client.post(
+        "/exits/settings/",
+        {
+            "form": "settings",
+            "version": 1,
+            "notice_min_days": 8,
+            "village_exit_threshold": "2.00",
+            "western_exit_threshold": "3.00",
+            "monitoring_income_multiple": "1.50",
+            "monitoring_notice_min_days": 5,
+            "monitoring_deadline_days": 15,
+            "risk_stable_months": 6,
+            "village_class_bands": '[{"class": 1, "min": "37.5", "max": null}]',
+        },
+    )
+    assert saved.status_code == 302
+    assert ExitSettings.objects.get().notice_min_days == 8
+    assert web(county.staff_a).post(
+        "/exits/settings/", {"form": "line", "year": YEAR, "amount": "1"}
+    ).status_code in (200, 403)
+    assert PovertyLine.objects.get().amount == 4100
+
+
+def test_household_panel_offers_the_exit(county: Any, web: Any) -> None:
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    set_line(county.county)
+    household = ready_household(county.village_a1)
+    request = RequestFactory().get("/")
+    request.user = county.secretary_a1
+    html = Template("{% load povertycase %}{% record_panels household %}").render(
+        Context({"household": household, "request": request})
+    )
+    assert 'data-testid="exits-panel"' in html
+    assert 'data-testid="propose-exit-form"' in html
+    assert str(timezone.localdate().year) in html
