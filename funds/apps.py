@@ -20,3 +20,9 @@ class FundsConfig(AppConfig):
         overrides = settings.SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})
         overrides.setdefault("ProjectStatusEnum", "funds.choices.ProjectStatusChoices")
         overrides.setdefault("NoticeKindEnum", "funds.choices.NoticeKindChoices")
+        overrides.setdefault("FundLevelEnum", "funds.choices.FundLevelChoices")
+        overrides.setdefault("FundKindEnum", "funds.choices.FundKindChoices")
+        overrides.setdefault("DisbursementKindEnum", "funds.choices.DisbursementKindChoices")
+        overrides.setdefault("UseListEnum", "funds.choices.UseListChoices")
+        # A fund source's "level" shares its field name with an area's: name the area one as well.
+        overrides.setdefault("AreaLevelEnum", "areas.choices.AreaLevelChoices")

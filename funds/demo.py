@@ -236,7 +236,12 @@ def seed(ctx: DemoContext) -> None:
             continue
         paid_on = min(today, dt.date(project.year, rng.randint(3, 11), rng.randint(1, 28)))
         if households and project.category.code in ("housing", "posts", "industry"):
-            each = (to_pay / len(households)).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+            # Subsidies per household as counties pay them (a few thousand yuan); the rest of the line
+            # goes to the cooperative or builder below.
+            each = min(
+                (to_pay / len(households)).quantize(Decimal("0.01"), rounding=ROUND_DOWN),
+                Decimal(rng.choice([2000, 3000, 5000, 8000])),
+            )
             for household in households:
                 voucher += 1
                 payments.append(
@@ -254,6 +259,23 @@ def seed(ctx: DemoContext) -> None:
                     )
                 )
                 paid[funding.pk] += each
+            rest = to_pay - each * len(households)
+            if rest > 0:
+                voucher += 1
+                payments.append(
+                    Disbursement(
+                        project=project,
+                        funding=funding,
+                        kind=DisbursementKindChoices.PAYMENT,
+                        amount=rest,
+                        paid_on=paid_on,
+                        voucher_number=f"记-{project.year}-{voucher:04d}",
+                        payee="临夏市扶贫产业专业合作社",
+                        idempotency_key=f"demo-{voucher}",
+                        recorded_by=official,
+                    )
+                )
+                paid[funding.pk] += rest
         else:
             for part in (Decimal("0.6"), Decimal("0.4")):
                 voucher += 1
