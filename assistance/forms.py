@@ -123,9 +123,12 @@ class CadreAssignForm(StyledFormMixin, forms.Form):
     cadre = forms.ModelChoiceField(label=_("Responsible cadre"), queryset=Cadre.objects.none())
     start = forms.DateField(label=_("Pairing starts on"), widget=DATE)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, household: Any, **kwargs: Any) -> None:
+        from .selectors import cadres_eligible_for
+
         super().__init__(*args, **kwargs)
-        self.fields["cadre"].queryset = Cadre.objects.visible_to(user).filter(is_active=True).order_by("name")
+        self.fields["cadre"].queryset = cadres_eligible_for(household)
+        self.fields["cadre"].label_from_instance = lambda c: f"{c.name}（{c.unit} · {c.area.name}）"
         self.fields["start"].initial = timezone.localdate()
 
 

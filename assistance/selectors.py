@@ -63,6 +63,20 @@ def active_cadre_for(household: Household) -> Cadre | None:
     return pairing.cadre if pairing else None
 
 
+def cadres_eligible_for(household: Household) -> QuerySet[Cadre]:
+    """Cadres in post who may be paired with the household: those registered in its village or in an
+    area above it (its township, its county...). A village's first secretary sees township cadres
+    here even though the cadre list, scoped to the village, does not show them."""
+    village = household.village
+    ancestors = [a.pk for a in village.ancestors()]
+    return (
+        Cadre.objects.filter(is_active=True)
+        .filter(Q(area_id__in=ancestors) | Q(area__code__startswith=village.prefix))
+        .select_related("area")
+        .order_by("name", "id")
+    )
+
+
 def active_team_for_village(village: Area) -> WorkTeam | None:
     link = TeamVillage.objects.filter(village=village, end__isnull=True).select_related("team").first()
     return link.team if link else None

@@ -135,10 +135,12 @@ def cadre_assign(
     start = start or _today()
     errors: dict[str, Any] = {}
     _not_future(start, "start", errors)
-    if not Cadre.objects.visible_to(user).filter(pk=cadre.pk).exists():
-        errors["cadre"] = _("Choose a cadre registered in your area.")
-    elif not cadre.is_active:
+    from .selectors import cadres_eligible_for
+
+    if not cadre.is_active:
         errors["cadre"] = _("%(name)s is no longer in post.") % {"name": cadre.name}
+    elif not cadres_eligible_for(household).filter(pk=cadre.pk).exists():
+        errors["cadre"] = _("Choose a cadre working in this household's village or township.")
     if errors:
         raise ValidationError(errors)
     locked = Household.objects.select_for_update().get(pk=household.pk)

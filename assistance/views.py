@@ -307,7 +307,7 @@ def cadre_new(request: HttpRequest) -> HttpResponse:
 def cadre_assign(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household(request, pk)
     ensure_can(request.user, Capability.MANAGE_ASSISTANCE, household)
-    form = CadreAssignForm(request.POST or None, user=request.user)
+    form = CadreAssignForm(request.POST or None, household=household)
     if request.method == "POST" and form.is_valid():
         pairing = _save(
             form,

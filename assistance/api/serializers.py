@@ -295,7 +295,9 @@ class TeamEndSerializer(serializers.Serializer):
 
 class PairingInputSerializer(serializers.Serializer):
     household = ScopedPrimaryKeyField(Household)
-    cadre = ScopedPrimaryKeyField(Cadre)
+    # Not scoped to the caller: a township's cadre may help a household of a village first secretary;
+    # the service checks that the cadre works in the household's village or above it.
+    cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all())
     start = serializers.DateField(required=False, allow_null=True, default=None)
 
 

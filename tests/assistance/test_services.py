@@ -508,3 +508,20 @@ def test_a_second_plan_for_the_same_year_is_refused(county: Any) -> None:
         household=household, year=2025, goals="b", expected_version=plan.version, user=county.staff_a
     )
     assert (updated.goals, updated.version) == ("b", 2)
+
+
+def test_a_first_secretary_may_pair_township_cadres_but_not_other_townships(county: Any) -> None:
+    # given: a cadre of 折桥镇 (above the secretary's village) and one of 枹罕镇
+    household = make_household(county.village_a1)
+    township_cadre = make_cadre(county.town_a, name="镇干部")
+    elsewhere = make_cadre(county.town_b, name="外镇干部")
+
+    # when
+    pairing = cadre_assign(household=household, cadre=township_cadre, user=county.secretary_a1)
+    with pytest.raises(ValidationError) as exc:
+        cadre_assign(household=household, cadre=elsewhere, user=county.secretary_a1)
+
+    # then
+    assert pairing.cadre == township_cadre
+    assert "cadre" in exc.value.message_dict
+    assert CadrePairing.objects.get(household=household, end__isnull=True).cadre == township_cadre
