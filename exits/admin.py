@@ -26,7 +26,11 @@ class ExitSettingsAdmin(ScopedAdmin):
 
 @admin.register(VillageStandard)
 class VillageStandardAdmin(ScopedAdmin):
-    """Village exit standards are reference data the county administrator maintains here."""
+    """Read-only here: standards are added and retired on the exits settings page (services)."""
 
     list_display = ["county", "position", "title", "active"]
     list_filter = ["active"]
+    readonly_fields = [f.name for f in VillageStandard._meta.fields]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False

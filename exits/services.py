@@ -52,6 +52,7 @@ from .models import (
     MonitoringSignoff,
     PovertyLine,
     VillageExit,
+    VillageStandard,
     VillageStandardCheck,
 )
 from .selectors import (
@@ -245,6 +246,33 @@ def exit_settings_update(
     candidate.full_clean(exclude=["county"], validate_unique=False)
     version = settings_row.version if created or expected_version is None else expected_version
     return versioned_update(settings_row, expected_version=version, fields=fields)
+
+
+@transaction.atomic
+def village_standard_add(*, county: Area, title: str, user: Any) -> VillageStandard:
+    """Add a village exit standard to the county's checklist (at the end)."""
+    ensure_can(user, Capability.APPROVE, area=county)
+    if county.level != AreaLevelChoices.COUNTY:
+        raise ValidationError({"county": _("Choose a county.")})
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": _("Write the standard.")})
+    if VillageStandard.objects.filter(county=county, title=title, active=True).exists():
+        raise ValidationError({"title": _("This standard is already on the checklist.")})
+    last = (
+        VillageStandard.objects.filter(county=county)
+        .order_by("-position")
+        .values_list("position", flat=True)
+        .first()
+    )
+    return VillageStandard.objects.create(county=county, title=title[:200], position=(last or 0) + 1)
+
+
+@transaction.atomic
+def village_standard_retire(*, standard: VillageStandard, user: Any) -> VillageStandard:
+    """Take a standard off the checklist; village exits already checked against it keep their record."""
+    ensure_can(user, Capability.APPROVE, standard)
+    return versioned_update(standard, expected_version=standard.version, fields={"active": False})
 
 
 # -- household exit ---------------------------------------------------------------------------------

@@ -55,7 +55,15 @@ from .forms import (
     ScreeningForm,
     SignForm,
 )
-from .models import CheckTask, ExitObjection, ExitProcedure, ExitSettings, MonitoringCase, VillageExit
+from .models import (
+    CheckTask,
+    ExitObjection,
+    ExitProcedure,
+    ExitSettings,
+    MonitoringCase,
+    VillageExit,
+    VillageStandard,
+)
 
 PAGE_SIZE = 50
 
@@ -447,6 +455,19 @@ def exit_settings(request: HttpRequest) -> HttpResponse:
     line_form = PovertyLineForm()
     if request.method == "POST" and can_edit:
         try:
+            if request.POST.get("form") == "standard":
+                services.village_standard_add(
+                    county=county, title=request.POST.get("title", ""), user=request.user
+                )
+                messages.success(request, _("Standard added."))
+                return redirect("exits:settings")
+            if request.POST.get("form") == "retire":
+                standard = get_visible_or_404(
+                    VillageStandard.objects.all(), request.user, pk=request.POST.get("standard")
+                )
+                services.village_standard_retire(standard=standard, user=request.user)
+                messages.success(request, _("Standard retired."))
+                return redirect("exits:settings")
             if request.POST.get("form") == "line":
                 line_form = PovertyLineForm(request.POST)
                 if line_form.is_valid():
@@ -464,7 +485,10 @@ def exit_settings(request: HttpRequest) -> HttpResponse:
                     messages.success(request, _("Settings saved."))
                     return redirect("exits:settings")
         except ValidationError as exc:
-            _errors_to_form(line_form if request.POST.get("form") == "line" else settings_form, exc)
+            if request.POST.get("form") in ("standard", "retire"):
+                _errors_to_messages(request, exc)
+            else:
+                _errors_to_form(line_form if request.POST.get("form") == "line" else settings_form, exc)
         except ConflictError as exc:
             settings_form.add_error(None, exc.message)
     return render(

@@ -189,3 +189,27 @@ def test_household_panel_offers_the_exit(county: Any, web: Any) -> None:
     assert 'data-testid="exits-panel"' in html
     assert 'data-testid="propose-exit-form"' in html
     assert str(timezone.localdate().year) in html
+
+
+def test_county_officials_keep_the_village_standards(county: Any, web: Any) -> None:
+    from exits.models import VillageStandard
+
+    client = web(county.county_official)
+    client.post("/exits/settings/", {"form": "standard", "title": "通村道路硬化"})
+    duplicate = client.post("/exits/settings/", {"form": "standard", "title": "通村道路硬化"}, follow=True)
+    assert "已在清单中" in duplicate.content.decode()
+    standard = VillageStandard.objects.get()
+    assert standard.active
+    client.post("/exits/settings/", {"form": "retire", "standard": standard.pk})
+    standard.refresh_from_db()
+    assert not standard.active
+    web(county.staff_a).post("/exits/settings/", {"form": "standard", "title": "乡镇不能加"})
+    assert VillageStandard.objects.count() == 1
+
+
+def test_pages_are_available_in_english(county: Any, filled: dict, web: Any) -> None:
+    client = web(county.county_official)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/exits/"})
+    body = client.get(f"/exits/procedures/{filled['procedures'][0].pk}/").content.decode()
+    assert "Exit conditions now" in body
+    assert "Village committee and work team verification" in body
