@@ -47,7 +47,7 @@ from .forms import (
     VisitForm,
     form_add_service_errors,
 )
-from .models import AssistancePlan, Cadre, FollowUp, Measure, VillagePlan, Visit, WorkTeam
+from .models import AssistancePlan, Cadre, CadrePairing, FollowUp, Measure, VillagePlan, Visit, WorkTeam
 
 PAGE_SIZE = 50
 
@@ -278,7 +278,11 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    cadre = get_visible_or_404(Cadre.objects.select_related("area", "user"), request.user, pk=pk)
+    # A cadre is visible where registered, and also to whoever sees a household the cadre helps (a
+    # village's first secretary opening a township cadre); the lists below stay scoped to the user.
+    helping = CadrePairing.objects.visible_to(request.user).filter(cadre_id=pk).exists()
+    cadres = Cadre.objects.select_related("area", "user")
+    cadre = cadres.filter(pk=pk).first() if helping else get_visible_or_404(cadres, request.user, pk=pk)
     pairings = selectors.pairing_list(user=request.user, filters={"cadre": cadre.pk}).order_by(
         "end", "-start"
     )

@@ -353,3 +353,21 @@ def test_english_interface(county: Any, known: Any, web: Any) -> None:
     html = client.get("/assistance/").content.decode()
     assert "Assistance coverage" in html
     assert "By responsible cadre" in html
+
+
+def test_a_township_cadre_page_opens_for_the_secretary_of_a_village_it_helps(
+    county: Any, known: Any, web: Any
+) -> None:
+    # given: 马一 is registered in 折桥镇 and helps h1 in 折桥村; 王二 helps only in 大庄村
+    client = web(county.secretary_a1)
+
+    # when
+    own = client.get(f"/assistance/cadres/{known.ma.pk}/")
+    other = client.get(f"/assistance/cadres/{known.wang.pk}/")
+
+    # then: the pairings shown are only those the secretary may see
+    assert own.status_code == 200
+    html = own.content.decode()
+    assert f"/assistance/households/{known.h1.pk}/" in html
+    assert f"/assistance/households/{known.h2.pk}/" in html
+    assert other.status_code == 404
