@@ -234,7 +234,7 @@ class PublicLookupForm(StyledFormMixin, forms.Form):
     id_number = forms.CharField(
         label=_("Resident ID number"), max_length=30, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
-    name = forms.CharField(label=_("Name"), max_length=60)
+    name = forms.CharField(label=_("Full name"), max_length=60)
 
 
 class ReportForm(StyledFormMixin, forms.Form):

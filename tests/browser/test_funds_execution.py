@@ -80,3 +80,37 @@ def test_county_official_records_money_and_sees_the_execution_rate_change(page: 
     assert "25.00%" in page.locator("[data-testid=township-table]").inner_text()
     screenshot(page, "funds-overview-rate")
     assert Disbursement.objects.count() == 1
+
+
+def test_a_household_looks_up_its_subsidies_on_a_phone(phone_page: Any, county: Any) -> None:
+    # given: a payment to a household of a funded project
+    from tests.funds.conftest import build_money
+
+    money = build_money(county)
+    head = money.household.head
+    from funds.services import disbursement_record
+
+    disbursement_record(
+        funding=money.funding,
+        amount="3000.00",
+        paid_on=money.today,
+        voucher_number="记-2024-0040",
+        payee=head.name,
+        household=money.household,
+        idempotency_key="phone-1",
+        user=money.official,
+    )
+
+    # when: without signing in
+    phone_page.goto(phone_page.base_url + "/funds/public/lookup/")
+    phone_page.fill("#id_id_number", head.id_number)
+    phone_page.fill("#id_name", head.name)
+    phone_page.click("[data-testid=lookup-form] button")
+
+    # then: only the masked record and the subsidy, on a page that fits the screen
+    result = phone_page.locator("[data-testid=lookup-result]")
+    result.wait_for()
+    assert "3000.00" in result.inner_text()
+    assert head.id_number not in phone_page.content()
+    assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(phone_page, "funds-public-lookup-phone")
