@@ -20,6 +20,7 @@ from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core.exceptions import ConflictError
+from core.models import Job
 from core.scoping import get_visible_or_404
 from households.models import Household
 
@@ -64,6 +65,7 @@ from .models import (
     VillageExit,
     VillageStandard,
 )
+from .tasks import SCREENING_KIND
 
 PAGE_SIZE = 50
 
@@ -314,10 +316,14 @@ def screening(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("core:job", pk=job.pk)
     filterset = ExitFlagFilterSet(request.GET, queryset=selectors.exit_flag_list(user=request.user))
+    last_job = (
+        Job.objects.visible_to(request.user).filter(kind=SCREENING_KIND).order_by("-created_at").first()
+    )
     return render(
         request,
         "exits/screening.html",
         {
+            "last_job": last_job,
             "form": form,
             "can_run": request.user.has_capability(Capability.RUN_JOBS),
             "filter": filterset,
