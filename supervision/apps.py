@@ -5,3 +5,22 @@ from django.utils.translation import gettext_lazy as _
 class SupervisionConfig(AppConfig):
     name = "supervision"
     verbose_name = _("Supervision")
+
+    def ready(self) -> None:
+        from core.navigation import NavItem, register
+
+        register(NavItem(_("Supervision"), "supervision:problems", order=70))
+
+        # Name this app's enums in the API schema so they never collide with other apps' fields.
+        from django.conf import settings
+
+        overrides = settings.SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})
+        for name in (
+            "ProblemCategory",
+            "ProblemStatus",
+            "ComplaintKind",
+            "ComplaintChannel",
+            "ComplaintStatus",
+            "ComplaintFinding",
+        ):
+            overrides.setdefault(f"{name}Enum", f"supervision.choices.{name}Choices")

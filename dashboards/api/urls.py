@@ -1,0 +1,9 @@
+from rest_framework.routers import DefaultRouter
+
+from .views import AreaDashboardViewSet, IncidenceFigureViewSet, IncidenceSnapshotViewSet
+
+router = DefaultRouter()
+router.register("figures", IncidenceFigureViewSet, basename="figure")
+router.register("snapshots", IncidenceSnapshotViewSet, basename="snapshot")
+router.register("areas", AreaDashboardViewSet, basename="area-dashboard")
+urlpatterns = router.urls

@@ -1,0 +1,157 @@
+"""Every figure of an area's dashboard in one dict (pages, API and xlsx exports all read this), and
+each chart's table as (title, header, rows) for the exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from areas.models import Area
+from supervision import selectors as supervision
+
+from . import external
+from .selectors import dashboard_data
+
+TABLES = {
+    "children": gettext_lazy("Incidence by area"),
+    "trend": gettext_lazy("Trend over time"),
+    "classes": gettext_lazy("Village classes"),
+    "ledger": gettext_lazy("Rectification ledger by area"),
+    "overdue": gettext_lazy("Overdue rectifications"),
+    "rates": gettext_lazy("Assessment rates"),
+    "coverage": gettext_lazy("Cadre and visit coverage"),
+    "monitoring": gettext_lazy("Monitoring objects by risk"),
+    "funds": gettext_lazy("Fund execution"),
+}
+
+
+def dashboard(*, user: Any, area: Area, as_of: dt.date | None = None) -> dict[str, Any]:
+    data = dict(dashboard_data(user=user, area=area, as_of=as_of))
+    data["area"] = {"code": area.code, "name": area.name, "level": area.level}
+    data["ledger"] = supervision.ledger_summary(user=user, area=area)
+    data["overdue"] = [
+        {
+            "id": p.pk,
+            "area": p.area.name,
+            "description": p.description[:120],
+            "responsible_unit": p.responsible_unit,
+            "responsible_person": p.responsible_person.display_name,
+            "deadline": p.deadline,
+            "escalated": p.escalated_at is not None,
+        }
+        for p in supervision.overdue_problems(user=user, area=area)
+    ]
+    data["rates"] = supervision.complaint_rates(user=user, area=area)
+    data.update(external.figures(user=user, area=area))
+    return data
+
+
+def _children_rows(data: dict[str, Any]) -> list[list[Any]]:
+    return [
+        [
+            r["code"],
+            r["name"],
+            r["population"],
+            r["poor_households"],
+            r["poor_people"],
+            r["incidence"],
+            r["exited_households"],
+            r["exited_people"],
+            r["exit_share"],
+            r["returned_households"],
+            r["returned_people"],
+            r["monitored_households"],
+            r["monitored_people"],
+        ]
+        for r in data["children"]
+    ]
+
+
+def table(name: str, data: dict[str, Any]) -> tuple[str, list[str], list[list[Any]]]:
+    """The table behind a chart, for the xlsx export."""
+    title = str(TABLES[name])
+    counts = [
+        _("Rural population"),
+        _("Poor households"),
+        _("Poor people"),
+        _("Incidence (%)"),
+        _("Exited households"),
+        _("Exited people"),
+        _("Exited share (%)"),
+        _("Returned households"),
+        _("Returned people"),
+        _("Monitored households"),
+        _("Monitored people"),
+    ]
+    if name == "children":
+        return title, [_("Code"), _("Area"), *counts], _children_rows(data)
+    if name == "trend":
+        rows = [
+            [
+                r["as_of"],
+                r["population"],
+                r["poor_households"],
+                r["poor_people"],
+                r["incidence"],
+                r["exited_households"],
+                r["exited_people"],
+                r["exit_share"],
+                r["returned_households"],
+                r["returned_people"],
+                r["monitored_households"],
+                r["monitored_people"],
+            ]
+            for r in data["trend"]
+        ]
+        return title, [_("As of"), *counts], rows
+    if name == "classes":
+        return (
+            title,
+            [_("Class"), _("Villages")],
+            [[r["label"], r["villages"]] for r in data.get("village_classes", [])],
+        )
+    if name == "ledger":
+        rows = [
+            [r["code"], r["name"], r["open"], r["overdue"], r["closed"]] for r in data["ledger"]["children"]
+        ]
+        return title, [_("Code"), _("Area"), _("Open"), _("Overdue"), _("Closed")], rows
+    if name == "overdue":
+        rows = [
+            [r["area"], r["description"], r["responsible_unit"], r["responsible_person"], r["deadline"]]
+            for r in data["overdue"]
+        ]
+        return (
+            title,
+            [_("Area"), _("Description"), _("Responsible unit"), _("Responsible person"), _("Deadline")],
+            rows,
+        )
+    if name == "rates":
+        rates = data["rates"]
+        rows = [
+            [
+                _("Wrong-inclusion rate (%)"),
+                rates["wrong_inclusion"],
+                rates["registered_households"],
+                rates["wrong_inclusion_rate"],
+            ],
+            [
+                _("Wrong-exit rate (%)"),
+                rates["wrong_exit"],
+                rates["exited_households"],
+                rates["wrong_exit_rate"],
+            ],
+            [
+                _("Left-out rate (%)"),
+                rates["left_out"],
+                rates["registered_households"] + rates["left_out"],
+                rates["left_out_rate"],
+            ],
+        ]
+        return title, [_("Figure"), _("Upheld complaints"), _("Households"), _("Rate")], rows
+    section = data.get(name)
+    if not section:
+        return title, [_("Not available")], []
+    return title, section["header"], section["rows"]

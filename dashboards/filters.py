@@ -1,0 +1,40 @@
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from areas.choices import AreaLevelChoices
+from areas.models import Area
+
+from .choices import SnapshotStatusChoices
+from .models import IncidenceFigure, IncidenceSnapshot
+
+
+class IncidenceFigureFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    as_of = django_filters.DateFilter(label=_("As of"))
+    level = django_filters.ChoiceFilter(choices=AreaLevelChoices.choices, label=_("Level"))
+    area = django_filters.CharFilter(field_name="area__code", label=_("Area code"))
+    parent = django_filters.CharFilter(field_name="parent__code", label=_("Parent area code"))
+    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+
+    class Meta:
+        model = IncidenceFigure
+        fields = ["q", "as_of", "level", "area", "parent", "within"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(area__name__icontains=value)
+
+    def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        area = Area.objects.filter(code=value).first()
+        return queryset.filter(area__code__startswith=area.prefix) if area else queryset.none()
+
+
+class IncidenceSnapshotFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="county__name", lookup_expr="icontains", label=_("Search"))
+    as_of = django_filters.DateFilter(label=_("As of"))
+    status = django_filters.ChoiceFilter(choices=SnapshotStatusChoices.choices, label=_("Status"))
+    county = django_filters.CharFilter(field_name="county__code", label=_("County code"))
+
+    class Meta:
+        model = IncidenceSnapshot
+        fields = ["q", "as_of", "status", "county"]

@@ -1,0 +1,123 @@
+"""Incidence snapshots: the dated, frozen figures every dashboard reads.
+
+A snapshot belongs to one county and one as-of date; its figures are one row per village, township and
+the county itself, written by one set-based SQL statement (dashboards.services.incidence_compute_county).
+Levels above the county are the sum of their counties' rows for the same date, added up on read.
+Once complete a snapshot is frozen: later registry changes do not touch it, and it is only recomputed
+on purpose, with the reason and the figures before and after kept in IncidenceRecompute.
+"""
+
+from __future__ import annotations
+
+import pghistory
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from areas.choices import AreaLevelChoices
+from core.scoping import ScopedQuerySet
+
+from .choices import SnapshotStatusChoices
+
+
+@pghistory.track()
+class IncidenceSnapshot(models.Model):
+    """The figures of one county as of one date."""
+
+    county = models.ForeignKey(
+        "areas.Area", verbose_name=_("county"), on_delete=models.PROTECT, related_name="incidence_snapshots"
+    )
+    as_of = models.DateField(_("as of"))
+    population_year = models.PositiveSmallIntegerField(_("population year"))
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=SnapshotStatusChoices.choices,
+        default=SnapshotStatusChoices.COMPUTING,
+    )
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recompute_count = models.PositiveSmallIntegerField(_("times recomputed"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "county"
+
+    class Meta:
+        ordering = ["-as_of", "county__code"]
+        verbose_name = _("incidence snapshot")
+        verbose_name_plural = _("incidence snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["county", "as_of"], name="incidence_snapshot_once_per_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.as_of}"
+
+
+@pghistory.track()
+class IncidenceFigure(models.Model):
+    """One area's figures in a snapshot: people and households by registry status, and incidence."""
+
+    snapshot = models.ForeignKey(IncidenceSnapshot, on_delete=models.CASCADE, related_name="figures")
+    area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    parent = models.ForeignKey(
+        "areas.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.CharField(_("level"), max_length=12, choices=AreaLevelChoices.choices)
+    as_of = models.DateField(_("as of"))  # copied from the snapshot so trends need no join
+    population = models.PositiveIntegerField(_("rural registered population"), default=0)
+    villages = models.PositiveIntegerField(_("villages"), default=0)
+    villages_without_population = models.PositiveIntegerField(_("villages without population"), default=0)
+    poor_people = models.PositiveIntegerField(_("poor people"), default=0)
+    poor_households = models.PositiveIntegerField(_("poor households"), default=0)
+    exited_people = models.PositiveIntegerField(_("exited people"), default=0)
+    exited_households = models.PositiveIntegerField(_("exited households"), default=0)
+    returned_people = models.PositiveIntegerField(_("returned people"), default=0)
+    returned_households = models.PositiveIntegerField(_("returned households"), default=0)
+    monitored_people = models.PositiveIntegerField(_("monitored people"), default=0)
+    monitored_households = models.PositiveIntegerField(_("monitored households"), default=0)
+    # Percent with two decimals; null when the population is unknown or zero (never a division by zero).
+    incidence = models.DecimalField(_("incidence (%)"), max_digits=7, decimal_places=2, null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "area"
+
+    class Meta:
+        ordering = ["area__code"]
+        verbose_name = _("incidence figure")
+        verbose_name_plural = _("incidence figures")
+        constraints = [models.UniqueConstraint(fields=["snapshot", "area"], name="incidence_figure_once")]
+        indexes = [
+            models.Index(fields=["area", "as_of"]),
+            models.Index(fields=["snapshot", "parent"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.as_of}: {self.incidence}"
+
+
+class IncidenceRecompute(models.Model):
+    """Insert-only ledger of deliberate recomputations of a frozen snapshot: who, why, before, after."""
+
+    snapshot = models.ForeignKey(IncidenceSnapshot, on_delete=models.CASCADE, related_name="recomputes")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    before = models.JSONField(_("figures before"), default=dict)
+    after = models.JSONField(_("figures after"), null=True, blank=True)
+    job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "snapshot__county"
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("snapshot recomputation")
+        verbose_name_plural = _("snapshot recomputations")
+
+    def __str__(self) -> str:
+        return f"{self.snapshot} · {self.reason}"

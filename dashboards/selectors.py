@@ -1,0 +1,264 @@
+"""Reads for the dashboards: every figure comes from frozen snapshots (precomputed), never from the
+registry at request time. Levels above the county add up their counties' rows for the same date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Max, QuerySet, Sum
+
+from areas.choices import LEVEL_ORDER, LEVEL_PREFIX_LENGTH, AreaLevelChoices
+from areas.models import Area
+
+from .choices import SnapshotStatusChoices, VillageClassChoices
+from .filters import IncidenceFigureFilterSet, IncidenceSnapshotFilterSet
+from .models import IncidenceFigure, IncidenceSnapshot
+from .services import TOTAL_FIELDS
+
+CACHE_SECONDS = 600
+COUNTY_LEN = LEVEL_PREFIX_LENGTH[AreaLevelChoices.COUNTY]
+
+
+def dashboard_settings() -> dict[str, Any]:
+    defaults = {
+        # Village exit thresholds (percent): 2%, or 3% in western provinces (Area.is_western).
+        "EXIT_THRESHOLD": Decimal("2"),
+        "EXIT_THRESHOLD_WESTERN": Decimal("3"),
+        # Guizhou's village classes by incidence (seed 004): lower bounds of class 1, 2 and 3.
+        "VILLAGE_CLASS_BOUNDS": (Decimal("37.5"), Decimal("31"), Decimal("27")),
+    }
+    return {**defaults, **getattr(settings, "POVERTYCASE", {}).get("DASHBOARDS", {})}
+
+
+def percent(part: int | None, whole: int | None) -> Decimal | None:
+    """part/whole as a percentage with two decimals, half up; None when whole is 0 or unknown."""
+    if not whole:
+        return None
+    return (Decimal(part or 0) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def figure_list(*, user: Any, filters: dict | None = None) -> QuerySet[IncidenceFigure]:
+    qs = (
+        IncidenceFigure.objects.visible_to(user)
+        .filter(snapshot__status=SnapshotStatusChoices.COMPLETE)
+        .select_related("area", "snapshot")
+        .order_by("-as_of", "area__code")
+    )
+    return IncidenceFigureFilterSet(filters or {}, queryset=qs).qs
+
+
+def snapshot_list(*, user: Any, filters: dict | None = None) -> QuerySet[IncidenceSnapshot]:
+    qs = IncidenceSnapshot.objects.visible_to(user).select_related("county", "computed_by")
+    return IncidenceSnapshotFilterSet(filters or {}, queryset=qs).qs
+
+
+def _county_prefix(area: Area) -> str:
+    return area.code[:COUNTY_LEN]
+
+
+def snapshot_dates(area: Area) -> list[dt.date]:
+    """Dates with a complete snapshot covering the area, newest first."""
+    if len(area.prefix) >= COUNTY_LEN:
+        qs = IncidenceSnapshot.objects.filter(county__code__startswith=_county_prefix(area))
+    else:
+        qs = IncidenceSnapshot.objects.filter(county__code__startswith=area.prefix)
+    return list(
+        qs.filter(status=SnapshotStatusChoices.COMPLETE)
+        .order_by("-as_of")
+        .values_list("as_of", flat=True)
+        .distinct()
+    )
+
+
+def _with_rates(row: dict[str, Any]) -> dict[str, Any]:
+    row = dict(row)
+    for field in TOTAL_FIELDS:
+        row[field] = int(row.get(field) or 0)
+    row["incidence"] = percent(row["poor_people"], row["population"])
+    # Exit progress: people who left poverty among everyone registered poor (exited + still poor).
+    row["exit_share"] = percent(row["exited_people"], row["exited_people"] + row["poor_people"])
+    return row
+
+
+def _aggregate(qs: QuerySet[IncidenceFigure]) -> dict[str, Any]:
+    return qs.aggregate(**{f: Sum(f) for f in TOTAL_FIELDS})
+
+
+def area_figures(area: Area, as_of: dt.date) -> dict[str, Any] | None:
+    """One area's figures as of a date (None if no snapshot covers it)."""
+    if len(area.prefix) >= COUNTY_LEN:
+        row = (
+            IncidenceFigure.objects.filter(
+                area=area, as_of=as_of, snapshot__status=SnapshotStatusChoices.COMPLETE
+            )
+            .values(*TOTAL_FIELDS)
+            .first()
+        )
+        return _with_rates(row) if row else None
+    counties = IncidenceFigure.objects.filter(
+        as_of=as_of,
+        level=AreaLevelChoices.COUNTY,
+        area__code__startswith=area.prefix,
+        snapshot__status=SnapshotStatusChoices.COMPLETE,
+    )
+    totals = _aggregate(counties)
+    return _with_rates(totals) if totals["population"] is not None else None
+
+
+def child_level(area: Area) -> str | None:
+    index = LEVEL_ORDER.index(AreaLevelChoices(area.level))
+    return LEVEL_ORDER[index + 1] if index + 1 < len(LEVEL_ORDER) else None
+
+
+def children_figures(area: Area, as_of: dt.date) -> list[dict[str, Any]]:
+    """The figures of each child area (townships of a county, villages of a township, ...)."""
+    level = child_level(area)
+    if level is None:
+        return []
+    children = {a.pk: a for a in Area.objects.filter(parent=area).order_by("code")}
+    base = IncidenceFigure.objects.filter(as_of=as_of, snapshot__status=SnapshotStatusChoices.COMPLETE)
+    if len(area.prefix) >= COUNTY_LEN:
+        rows = {r["area_id"]: r for r in base.filter(parent=area).values("area_id", *TOTAL_FIELDS)}
+    else:
+        # Above the county: add up county rows per child prefix (a handful of rows).
+        length = LEVEL_PREFIX_LENGTH[AreaLevelChoices(level)]
+        by_prefix = {a.code[:length]: a.pk for a in children.values()}
+        rows = {}
+        for county_row in base.filter(
+            level=AreaLevelChoices.COUNTY, area__code__startswith=area.prefix
+        ).values("area__code", *TOTAL_FIELDS):
+            child_id = by_prefix.get(county_row["area__code"][:length])
+            if child_id is None:
+                continue
+            acc = rows.setdefault(child_id, {f: 0 for f in TOTAL_FIELDS})
+            for f in TOTAL_FIELDS:
+                acc[f] += county_row[f]
+    result = []
+    for pk, child in children.items():
+        if pk not in rows:
+            continue
+        row = _with_rates(rows[pk])
+        row.update({"code": child.code, "name": child.name, "level": child.level, "area_id": pk})
+        result.append(row)
+    return result
+
+
+def trend(area: Area) -> list[dict[str, Any]]:
+    """The area's figures at every snapshot date, oldest first."""
+    if len(area.prefix) >= COUNTY_LEN:
+        rows = (
+            IncidenceFigure.objects.filter(area=area, snapshot__status=SnapshotStatusChoices.COMPLETE)
+            .order_by("as_of")
+            .values("as_of", *TOTAL_FIELDS)
+        )
+    else:
+        rows = (
+            IncidenceFigure.objects.filter(
+                level=AreaLevelChoices.COUNTY,
+                area__code__startswith=area.prefix,
+                snapshot__status=SnapshotStatusChoices.COMPLETE,
+            )
+            .values("as_of")
+            .annotate(**{f: Sum(f) for f in TOTAL_FIELDS})
+            .order_by("as_of")
+        )
+    return [_with_rates(r) | {"as_of": r["as_of"]} for r in rows]
+
+
+def exit_threshold(area: Area) -> Decimal:
+    conf = dashboard_settings()
+    province = Area.objects.filter(code=area.code[:2].ljust(12, "0")).first()
+    return conf["EXIT_THRESHOLD_WESTERN"] if province and province.is_western else conf["EXIT_THRESHOLD"]
+
+
+def village_class(rate: Decimal | None) -> str:
+    if rate is None:
+        return VillageClassChoices.UNKNOWN
+    first, second, third = dashboard_settings()["VILLAGE_CLASS_BOUNDS"]
+    if rate >= first:
+        return VillageClassChoices.CLASS_1
+    if rate >= second:
+        return VillageClassChoices.CLASS_2
+    if rate >= third:
+        return VillageClassChoices.CLASS_3
+    return VillageClassChoices.OTHER
+
+
+def _village_rates(area: Area, as_of: dt.date) -> dict[int, Decimal | None]:
+    return dict(
+        IncidenceFigure.objects.filter(
+            as_of=as_of,
+            level=AreaLevelChoices.VILLAGE,
+            area__code__startswith=area.prefix,
+            snapshot__status=SnapshotStatusChoices.COMPLETE,
+        ).values_list("area_id", "incidence")
+    )
+
+
+def village_classes(area: Area, as_of: dt.date) -> list[dict[str, Any]]:
+    counts = {choice: 0 for choice in VillageClassChoices}
+    for rate in _village_rates(area, as_of).values():
+        counts[VillageClassChoices(village_class(rate))] += 1
+    return [{"class": str(c), "label": str(c.label), "villages": n} for c, n in counts.items()]
+
+
+def village_exit_progress(area: Area, as_of: dt.date, baseline: dt.date) -> dict[str, Any]:
+    """Poor villages at the baseline date (incidence at or above the exit threshold) and how many of
+    them are below it now: the "182 of 200 poor villages exited" figure."""
+    threshold = exit_threshold(area)
+    before = _village_rates(area, baseline)
+    now = _village_rates(area, as_of)
+    poor = [pk for pk, rate in before.items() if rate is not None and rate >= threshold]
+    exited = [pk for pk in poor if now.get(pk) is not None and now[pk] < threshold]
+    return {
+        "baseline": baseline,
+        "as_of": as_of,
+        "threshold": threshold,
+        "poor_villages": len(poor),
+        "exited_villages": len(exited),
+        "exited_share": percent(len(exited), len(poor)),
+    }
+
+
+def cache_key(user: Any, *parts: Any) -> str:
+    """Dashboard cache keys carry the user's scope, so two users never share a cached answer."""
+    scope = "*" if user.is_superuser else ",".join(user.scope_prefixes)
+    raw = "|".join([scope, *(str(p) for p in parts)])
+    return "dashboards:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _stamp(area: Area) -> str:
+    prefix = _county_prefix(area) if len(area.prefix) >= COUNTY_LEN else area.prefix
+    value = IncidenceSnapshot.objects.filter(county__code__startswith=prefix).aggregate(m=Max("computed_at"))[
+        "m"
+    ]
+    return value.isoformat() if value else "-"
+
+
+def dashboard_data(*, user: Any, area: Area, as_of: dt.date | None = None) -> dict[str, Any]:
+    """Every incidence figure of an area's dashboard, cached per user scope, area, date and the last
+    computation time (a recompute invalidates it)."""
+    dates = snapshot_dates(area)
+    if as_of is None or as_of not in dates:
+        as_of = dates[0] if dates else None
+    key = cache_key(user, "area", area.code, as_of, _stamp(area))
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    data: dict[str, Any] = {"as_of": as_of, "dates": dates, "summary": None, "children": [], "trend": []}
+    if as_of is not None:
+        baseline = dates[-1]
+        data.update(
+            summary=area_figures(area, as_of),
+            children=children_figures(area, as_of),
+            trend=trend(area),
+            village_classes=village_classes(area, as_of),
+            village_exits=village_exit_progress(area, as_of, baseline),
+        )
+    cache.set(key, data, CACHE_SECONDS)
+    return data

@@ -1,0 +1,318 @@
+"""Writes of the dashboards app: computing, freezing and deliberately recomputing incidence snapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Capability
+from areas.choices import LEVEL_PREFIX_LENGTH, AreaLevelChoices
+from areas.models import Area
+from core.models import Job
+from core.scoping import ensure_can
+from core.services import job_create, job_enqueue, job_progress
+from households.choices import POOR_STATUSES, HouseholdStatusChoices
+
+from .choices import SnapshotStatusChoices
+from .models import IncidenceFigure, IncidenceRecompute, IncidenceSnapshot
+
+JOB_KIND = "dashboards.incidence"
+TOTAL_FIELDS = (
+    "population",
+    "villages",
+    "villages_without_population",
+    "poor_people",
+    "poor_households",
+    "exited_people",
+    "exited_households",
+    "returned_people",
+    "returned_households",
+    "monitored_people",
+    "monitored_households",
+)
+
+# One statement per county: villages of the county, their households by status and members per
+# household, the year's population, rolled up to township and county with GROUP BY ROLLUP so every
+# higher row is exactly the sum of its parts. Incidence is NULL when the population is 0 or unknown.
+_COMPUTE_SQL = """
+WITH v AS (
+    SELECT a.id, a.parent_id AS township_id
+    FROM areas_area a
+    WHERE a.level = 'village' AND a.code LIKE %(prefix)s
+),
+h AS MATERIALIZED (
+    -- households through the village index, village by village (OFFSET 0 keeps the planner from
+    -- turning this into a scan of every county's households)
+    SELECT hh.id, hh.village_id, hh.status
+    FROM v CROSS JOIN LATERAL (
+        SELECT x.id, x.village_id, x.status FROM households_household x WHERE x.village_id = v.id OFFSET 0
+    ) hh
+),
+bounds AS (SELECT min(id) AS lo, max(id) AS hi FROM h),
+hh_counts AS (
+    SELECT h.village_id,
+        count(*) FILTER (WHERE h.status = ANY(%(poor)s)) AS poor_h,
+        count(*) FILTER (WHERE h.status = %(exited)s) AS exited_h,
+        count(*) FILTER (WHERE h.status = %(returned)s) AS returned_h,
+        count(*) FILTER (WHERE h.status = %(monitoring)s) AS monitored_h
+    FROM h GROUP BY h.village_id
+),
+people AS (
+    -- members read once, through the member(household) index over the county's id range only
+    -- (a county's households are registered together, so their members sit together)
+    SELECT h.village_id,
+        count(*) FILTER (WHERE h.status = ANY(%(poor)s)) AS poor_p,
+        count(*) FILTER (WHERE h.status = %(exited)s) AS exited_p,
+        count(*) FILTER (WHERE h.status = %(returned)s) AS returned_p,
+        count(*) FILTER (WHERE h.status = %(monitoring)s) AS monitored_p
+    FROM bounds
+    JOIN households_member m ON m.household_id BETWEEN bounds.lo AND bounds.hi
+    JOIN h ON h.id = m.household_id
+    GROUP BY h.village_id
+),
+agg AS (
+    SELECT c.village_id, c.poor_h, c.exited_h, c.returned_h, c.monitored_h,
+        coalesce(p.poor_p, 0) AS poor_p, coalesce(p.exited_p, 0) AS exited_p,
+        coalesce(p.returned_p, 0) AS returned_p, coalesce(p.monitored_p, 0) AS monitored_p
+    FROM hh_counts c LEFT JOIN people p ON p.village_id = c.village_id
+),
+vil AS (
+    SELECT v.id AS village_id, v.township_id, coalesce(p.rural_population, 0) AS pop,
+        coalesce(agg.poor_h, 0) AS poor_h, coalesce(agg.poor_p, 0) AS poor_p,
+        coalesce(agg.exited_h, 0) AS exited_h, coalesce(agg.exited_p, 0) AS exited_p,
+        coalesce(agg.returned_h, 0) AS returned_h, coalesce(agg.returned_p, 0) AS returned_p,
+        coalesce(agg.monitored_h, 0) AS monitored_h, coalesce(agg.monitored_p, 0) AS monitored_p
+    FROM v
+    LEFT JOIN agg ON agg.village_id = v.id
+    LEFT JOIN areas_areapopulation p ON p.area_id = v.id AND p.year = %(year)s
+)
+INSERT INTO dashboards_incidencefigure (
+    snapshot_id, as_of, area_id, parent_id, level, population, villages, villages_without_population,
+    poor_people, poor_households, exited_people, exited_households, returned_people,
+    returned_households, monitored_people, monitored_households, incidence
+)
+SELECT %(snapshot)s, %(as_of)s,
+    CASE WHEN GROUPING(township_id) = 1 THEN %(county)s
+         WHEN GROUPING(village_id) = 1 THEN township_id ELSE village_id END,
+    CASE WHEN GROUPING(township_id) = 1 THEN %(county_parent)s
+         WHEN GROUPING(village_id) = 1 THEN %(county)s ELSE township_id END,
+    CASE WHEN GROUPING(township_id) = 1 THEN 'county'
+         WHEN GROUPING(village_id) = 1 THEN 'township' ELSE 'village' END,
+    sum(pop), count(*), count(*) FILTER (WHERE pop = 0),
+    sum(poor_p), sum(poor_h), sum(exited_p), sum(exited_h), sum(returned_p), sum(returned_h),
+    sum(monitored_p), sum(monitored_h),
+    CASE WHEN sum(pop) > 0 THEN round(sum(poor_p) * 100.0 / sum(pop), 2) END
+FROM vil
+GROUP BY ROLLUP (township_id, village_id)
+"""
+
+
+def _totals(snapshot: IncidenceSnapshot) -> dict[str, Any]:
+    row = IncidenceFigure.objects.filter(snapshot=snapshot, area=snapshot.county).values(
+        *TOTAL_FIELDS, "incidence"
+    )
+    first = row.first()
+    if not first:
+        return {}
+    first["incidence"] = None if first["incidence"] is None else str(first["incidence"])
+    return first
+
+
+def incidence_compute_county(*, snapshot: IncidenceSnapshot) -> int:
+    """(Re)write a snapshot's figures in one statement; returns the number of rows written.
+
+    Runs inside the caller's transaction: deleting and inserting together keeps it idempotent.
+    """
+    county = snapshot.county
+    IncidenceFigure.objects.filter(snapshot=snapshot).delete()
+    with connection.cursor() as cursor:
+        # JIT compilation costs more than it saves on a statement that reads one county.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(
+            _COMPUTE_SQL,
+            {
+                "prefix": county.prefix + "%",
+                "poor": [str(s) for s in POOR_STATUSES],
+                "exited": str(HouseholdStatusChoices.EXITED),
+                "returned": str(HouseholdStatusChoices.RETURNED),
+                "monitoring": str(HouseholdStatusChoices.MONITORING),
+                "year": snapshot.population_year,
+                "snapshot": snapshot.pk,
+                "as_of": snapshot.as_of,
+                "county": county.pk,
+                "county_parent": county.parent_id,
+            },
+        )
+        return cursor.rowcount
+
+
+def _counties_under(area: Area) -> list[Area]:
+    if area.level == AreaLevelChoices.COUNTY:
+        return [area]
+    if LEVEL_PREFIX_LENGTH[AreaLevelChoices(area.level)] > LEVEL_PREFIX_LENGTH[AreaLevelChoices.COUNTY]:
+        return []
+    return list(
+        Area.objects.filter(level=AreaLevelChoices.COUNTY, code__startswith=area.prefix).order_by("code")
+    )
+
+
+def incidence_job_handler(job: Job) -> dict[str, Any]:
+    """Compute each county of the job in its own transaction, with visible progress.
+
+    Idempotent and resumable: a county whose snapshot for the date is complete is left alone (it is
+    frozen) unless the job is the recompute of that snapshot, which is done once.
+    """
+    as_of = dt.date.fromisoformat(job.params["as_of"])
+    year = int(job.params.get("population_year") or as_of.year)
+    recompute_id = job.params.get("recompute_id")
+    counties = list(Area.objects.filter(pk__in=job.params["county_ids"]).order_by("code"))
+    job_progress(job, done=0, total=len(counties), message=_("Computing incidence"))
+    computed, unchanged = [], []
+    for done, county in enumerate(counties, start=1):
+        with transaction.atomic():
+            snapshot, _created = IncidenceSnapshot.objects.get_or_create(
+                county=county, as_of=as_of, defaults={"population_year": year}
+            )
+            snapshot = IncidenceSnapshot.objects.select_for_update().get(pk=snapshot.pk)
+            recompute = (
+                IncidenceRecompute.objects.select_for_update()
+                .filter(pk=recompute_id, snapshot=snapshot, after__isnull=True)
+                .first()
+                if recompute_id
+                else None
+            )
+            if snapshot.status == SnapshotStatusChoices.COMPLETE and recompute is None:
+                unchanged.append(county.code)
+            else:
+                if recompute is not None:
+                    snapshot.population_year = year
+                incidence_compute_county(snapshot=snapshot)
+                IncidenceSnapshot.objects.filter(pk=snapshot.pk).update(
+                    status=SnapshotStatusChoices.COMPLETE,
+                    computed_at=timezone.now(),
+                    computed_by=job.created_by,
+                    population_year=snapshot.population_year,
+                    recompute_count=snapshot.recompute_count + (1 if recompute else 0),
+                )
+                if recompute is not None:
+                    IncidenceRecompute.objects.filter(pk=recompute.pk).update(after=_totals(snapshot))
+                computed.append(county.code)
+        job_progress(job, done=done, message=county.name)
+    return {"as_of": as_of.isoformat(), "computed": computed, "unchanged": unchanged}
+
+
+def _validate_as_of(as_of: dt.date) -> None:
+    if as_of > timezone.localdate():
+        raise ValidationError({"as_of": _("A snapshot cannot be dated in the future.")})
+
+
+@transaction.atomic
+def incidence_compute_request(
+    *, user: Any, area: Area, as_of: dt.date | None = None, population_year: int | None = None
+) -> Job:
+    """Start the incidence job for the counties under `area` (a county or above) as of a date."""
+    from .tasks import incidence_compute_task
+
+    ensure_can(user, Capability.RUN_JOBS, area=area)
+    as_of = as_of or timezone.localdate()
+    _validate_as_of(as_of)
+    counties = _counties_under(area)
+    if not counties:
+        raise ValidationError(
+            {"area": _("Choose a county or a higher level: incidence is computed per county.")}
+        )
+    frozen = set(
+        IncidenceSnapshot.objects.filter(
+            county__in=counties, as_of=as_of, status=SnapshotStatusChoices.COMPLETE
+        ).values_list("county_id", flat=True)
+    )
+    if len(frozen) == len(counties):
+        raise ValidationError(
+            {
+                "as_of": _(
+                    "The snapshot as of %(date)s already exists and is frozen. To recompute it on "
+                    "purpose, use “Recompute” on the snapshot and give a reason."
+                )
+                % {"date": as_of.isoformat()}
+            }
+        )
+    job = job_create(
+        kind=JOB_KIND,
+        user=user,
+        area=area,
+        params={
+            "as_of": as_of.isoformat(),
+            "population_year": population_year or as_of.year,
+            "county_ids": [c.pk for c in counties],
+        },
+    )
+    job_enqueue(job, incidence_compute_task)
+    return job
+
+
+@transaction.atomic
+def incidence_snapshot_recompute(
+    *, snapshot: IncidenceSnapshot, reason: str, user: Any, population_year: int | None = None
+) -> IncidenceRecompute:
+    """Recompute a frozen snapshot on purpose; the reason and the figures before and after are kept."""
+    from .tasks import incidence_compute_task
+
+    ensure_can(user, Capability.RUN_JOBS, snapshot)
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise ValidationError({"reason": _("Say why the snapshot is recomputed (at least 4 characters).")})
+    snapshot = IncidenceSnapshot.objects.select_for_update().get(pk=snapshot.pk)
+    if snapshot.recomputes.filter(after__isnull=True).exists():
+        raise ValidationError({"reason": _("A recomputation of this snapshot is already under way.")})
+    job = job_create(
+        kind=JOB_KIND,
+        user=user,
+        area=snapshot.county,
+        params={
+            "as_of": snapshot.as_of.isoformat(),
+            "population_year": population_year or snapshot.population_year,
+            "county_ids": [snapshot.county_id],
+        },
+    )
+    recompute = IncidenceRecompute.objects.create(
+        snapshot=snapshot, requested_by=user, reason=reason[:300], before=_totals(snapshot), job=job
+    )
+    job.params["recompute_id"] = recompute.pk
+    Job.objects.filter(pk=job.pk).update(params=job.params)
+    job_enqueue(job, incidence_compute_task)
+    return recompute
+
+
+def incidence_nightly_jobs(*, as_of: dt.date | None = None) -> list[Job]:
+    """The nightly run: one job per province (or top area), chunked by county inside."""
+    from .tasks import incidence_compute_task
+
+    as_of = as_of or timezone.localdate()
+    jobs = []
+    for top in Area.objects.filter(parent__isnull=True).order_by("code"):
+        counties = _counties_under(top)
+        pending = [
+            c.pk
+            for c in counties
+            if not IncidenceSnapshot.objects.filter(
+                county=c, as_of=as_of, status=SnapshotStatusChoices.COMPLETE
+            ).exists()
+        ]
+        if not pending:
+            continue
+        with transaction.atomic():
+            job = job_create(
+                kind=JOB_KIND,
+                user=None,
+                area=top,
+                params={"as_of": as_of.isoformat(), "population_year": as_of.year, "county_ids": pending},
+            )
+            job_enqueue(job, incidence_compute_task)
+        jobs.append(job)
+    return jobs

@@ -1,0 +1,59 @@
+// Draws the dashboard charts from the JSON the page embeds; every chart also has its table below it.
+(function () {
+  if (typeof echarts === "undefined") { return; }
+  var source = document.getElementById("dashboard-data");
+  if (!source) { return; }
+  var data = JSON.parse(source.textContent);
+  var labels = data.labels;
+  function num(v) { return v === null || v === undefined ? null : Number(v); }
+  function draw(id, option) {
+    var el = document.getElementById(id);
+    if (!el) { return; }
+    var chart = echarts.init(el, null, { renderer: "svg" });
+    chart.setOption(option);
+    window.addEventListener("resize", function () { chart.resize(); });
+    el.setAttribute("data-drawn", "1");
+  }
+  var grid = { left: 48, right: 48, top: 36, bottom: 64, containLabel: true };
+  if (data.children.length) {
+    draw("chart-children", {
+      tooltip: { trigger: "axis" }, grid: grid, legend: { top: 0 },
+      xAxis: { type: "category", data: data.children.map(function (r) { return r.name; }), axisLabel: { rotate: 30 } },
+      yAxis: [{ type: "value", name: labels.people }, { type: "value", name: labels.incidence }],
+      series: [
+        { name: labels.poor_people, type: "bar", data: data.children.map(function (r) { return r.poor_people; }) },
+        { name: labels.incidence, type: "line", yAxisIndex: 1, data: data.children.map(function (r) { return num(r.incidence); }) }
+      ]
+    });
+  }
+  if (data.trend.length) {
+    draw("chart-trend", {
+      tooltip: { trigger: "axis" }, grid: grid, legend: { top: 0 },
+      xAxis: { type: "category", data: data.trend.map(function (r) { return r.as_of; }) },
+      yAxis: [{ type: "value", name: labels.people }, { type: "value", name: labels.incidence }],
+      series: [
+        { name: labels.poor_people, type: "bar", data: data.trend.map(function (r) { return r.poor_people; }) },
+        { name: labels.exited_people, type: "bar", data: data.trend.map(function (r) { return r.exited_people; }) },
+        { name: labels.incidence, type: "line", yAxisIndex: 1, data: data.trend.map(function (r) { return num(r.incidence); }) }
+      ]
+    });
+  }
+  if (data.classes.length) {
+    draw("chart-classes", {
+      tooltip: { trigger: "item" }, legend: { bottom: 0 },
+      series: [{ type: "pie", radius: ["35%", "65%"], data: data.classes.map(function (r) { return { name: r.label, value: r.villages }; }) }]
+    });
+  }
+  if (data.ledger.length) {
+    draw("chart-ledger", {
+      tooltip: { trigger: "axis" }, grid: grid, legend: { top: 0 },
+      xAxis: { type: "category", data: data.ledger.map(function (r) { return r.name; }), axisLabel: { rotate: 30 } },
+      yAxis: { type: "value" },
+      series: [
+        { name: labels.open, type: "bar", stack: "s", data: data.ledger.map(function (r) { return r.open - r.overdue; }) },
+        { name: labels.overdue, type: "bar", stack: "s", color: "#dc3545", data: data.ledger.map(function (r) { return r.overdue; }) },
+        { name: labels.closed, type: "bar", stack: "s", color: "#198754", data: data.ledger.map(function (r) { return r.closed; }) }
+      ]
+    });
+  }
+})();

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.roles import Capability
+from areas.models import Area
+from areas.selectors import areas_top_for
+from core.scoping import get_visible_or_404
+
+from . import figures, services
+from .exports import xlsx_response
+from .forms import ComputeForm, RecomputeForm
+from .models import IncidenceSnapshot
+from .selectors import snapshot_list
+
+
+def _as_of(request: HttpRequest) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        return None
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    tops = list(areas_top_for(request.user))
+    if len(tops) == 1:
+        return redirect("dashboards:area", code=tops[0].code)
+    return render(request, "dashboards/index.html", {"areas": tops})
+
+
+@login_required
+def area_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    area = get_visible_or_404(Area.objects.select_related("parent"), request.user, code=code)
+    data = figures.dashboard(user=request.user, area=area, as_of=_as_of(request))
+    ancestors = [
+        a for a in area.ancestors() if Area.objects.visible_to(request.user).filter(pk=a.pk).exists()
+    ]
+    chart_data = {
+        "labels": {
+            "people": _("People"),
+            "poor_people": _("Poor people"),
+            "exited_people": _("Exited people"),
+            "incidence": _("Incidence (%)"),
+            "open": _("Open"),
+            "overdue": _("Overdue"),
+            "closed": _("Closed"),
+        },
+        "children": data["children"],
+        "trend": data["trend"],
+        "classes": data.get("village_classes", []),
+        "ledger": data["ledger"]["children"],
+    }
+    return render(
+        request,
+        "dashboards/area.html",
+        {
+            "area": area,
+            "ancestors": ancestors,
+            "data": data,
+            "tables": figures.TABLES,
+            "chart_data": chart_data,
+        },
+    )
+
+
+@login_required
+def area_export(request: HttpRequest, code: str, table: str) -> HttpResponse:
+    area = get_visible_or_404(Area.objects.all(), request.user, code=code)
+    if table not in figures.TABLES:
+        raise Http404(_("Unknown table."))
+    data = figures.dashboard(user=request.user, area=area, as_of=_as_of(request))
+    title, header, rows = figures.table(table, data)
+    stamp = data["as_of"].isoformat() if data["as_of"] else "none"
+    return xlsx_response(
+        filename=f"{area.code}-{table}-{stamp}.xlsx", title=str(title), header=header, rows=rows
+    )
+
+
+@login_required
+def snapshots(request: HttpRequest) -> HttpResponse:
+    """Snapshot dates, the compute-now form and the recompute ledger."""
+    counties = Area.objects.visible_to(request.user).filter(level__in=["province", "prefecture", "county"])
+    form = ComputeForm(request.POST or None, counties=counties)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.incidence_compute_request(
+                user=request.user,
+                area=form.cleaned_data["area"],
+                as_of=form.cleaned_data["as_of"],
+                population_year=form.cleaned_data.get("population_year"),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            return redirect("core:job", pk=job.pk)
+    return render(
+        request,
+        "dashboards/snapshots.html",
+        {
+            "form": form,
+            "snapshots": snapshot_list(user=request.user, filters=request.GET)[:200],
+            "can_run": request.user.has_capability(Capability.RUN_JOBS),
+        },
+    )
+
+
+@login_required
+def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    snapshot = get_visible_or_404(
+        IncidenceSnapshot.objects.select_related("county", "computed_by"), request.user, pk=pk
+    )
+    form = RecomputeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            recompute = services.incidence_snapshot_recompute(
+                snapshot=snapshot,
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+                population_year=form.cleaned_data.get("population_year"),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.info(request, _("The snapshot is being recomputed; the reason is recorded."))
+            return redirect("core:job", pk=recompute.job_id)
+    return render(
+        request,
+        "dashboards/snapshot_detail.html",
+        {
+            "snapshot": snapshot,
+            "form": form,
+            "recomputes": snapshot.recomputes.select_related("requested_by"),
+            "can_run": request.user.has_capability(Capability.RUN_JOBS),
+        },
+    )

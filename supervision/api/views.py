@@ -1,0 +1,219 @@
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.roles import Capability
+from areas.models import Area
+from core.api.mixins import ScopedViewSetMixin
+from core.scoping import get_visible_or_404
+from supervision import selectors, services
+from supervision.filters import ComplaintFilterSet, InspectionFilterSet, ProblemFilterSet
+from supervision.models import Complaint, Inspection, Problem
+
+from .serializers import (
+    ComplaintAnswerSerializer,
+    ComplaintAssignSerializer,
+    ComplaintOpenProblemSerializer,
+    ComplaintSerializer,
+    FollowUpCreateSerializer,
+    FollowUpSerializer,
+    InspectionSerializer,
+    ProblemCloseSerializer,
+    ProblemSerializer,
+    ProblemUpdateSerializer,
+)
+
+
+class InspectionViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Supervision inspections (督导检查) in the caller's areas."""
+
+    queryset = Inspection.objects.all()
+    serializer_class = InspectionSerializer
+    filterset_class = InspectionFilterSet
+    write_capability = Capability.SUPERVISE
+
+    def base_queryset(self) -> Any:
+        return selectors.inspection_list(user=self.request.user)
+
+    def perform_create(self, serializer: InspectionSerializer) -> None:
+        data = serializer.validated_data
+        serializer.instance = services.inspection_create(
+            user=self.request.user,
+            area=data["area"],
+            title=data["title"],
+            inspected_on=data["inspected_on"],
+            inspectors=data.get("inspectors", ""),
+            summary=data.get("summary", ""),
+        )
+        serializer.instance.problem_count = serializer.instance.open_count = 0
+
+
+class ProblemViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The rectification ledger (整改台账): problems, follow-ups, closure on evidence."""
+
+    queryset = Problem.objects.all()
+    serializer_class = ProblemSerializer
+    filterset_class = ProblemFilterSet
+    write_capability = Capability.SUPERVISE
+    action_capabilities = {"follow_up": Capability.VIEW}
+
+    def base_queryset(self) -> Any:
+        return selectors.problem_list(user=self.request.user)
+
+    def perform_create(self, serializer: ProblemSerializer) -> None:
+        data = serializer.validated_data
+        serializer.instance = services.problem_create(
+            user=self.request.user,
+            area=data["area"],
+            category=data["category"],
+            description=data["description"],
+            responsible_unit=data["responsible_unit"],
+            responsible_person=data["responsible_person"],
+            deadline=data["deadline"],
+            inspection=data.get("inspection"),
+            household=data.get("household"),
+        )
+
+    @extend_schema(request=ProblemUpdateSerializer, responses=ProblemSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        problem = self.get_object()
+        payload = ProblemUpdateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        problem = services.problem_update(
+            problem=problem,
+            user=request.user,
+            expected_version=data["version"],
+            responsible_unit=data["responsible_unit"],
+            responsible_person=data["responsible_person"],
+            deadline=data["deadline"],
+            description=data["description"],
+        )
+        return Response(ProblemSerializer(self.get_queryset().get(pk=problem.pk)).data)
+
+    @extend_schema(request=FollowUpCreateSerializer, responses={201: FollowUpSerializer})
+    @action(detail=True, methods=["post"], url_path="follow-ups")
+    def follow_up(self, request: Request, pk: str | None = None) -> Response:
+        payload = FollowUpCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        follow_up = services.problem_follow_up(
+            problem=self.get_object(), note=payload.validated_data["note"], user=request.user
+        )
+        return Response(FollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ProblemCloseSerializer, responses=ProblemSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        payload = ProblemCloseSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        problem = services.problem_close(
+            problem=self.get_object(),
+            closure_note=payload.validated_data["closure_note"],
+            user=request.user,
+            expected_version=payload.validated_data["version"],
+        )
+        return Response(ProblemSerializer(self.get_queryset().get(pk=problem.pk)).data)
+
+
+class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Complaints from the public (漏评, 错评, 错退, unfair treatment)."""
+
+    queryset = Complaint.objects.all()
+    serializer_class = ComplaintSerializer
+    filterset_class = ComplaintFilterSet
+    write_capability = Capability.SUPERVISE
+    action_capabilities = {"answer": Capability.VIEW}
+
+    def base_queryset(self) -> Any:
+        return selectors.complaint_list(user=self.request.user)
+
+    def perform_create(self, serializer: ComplaintSerializer) -> None:
+        data = serializer.validated_data
+        serializer.instance = services.complaint_receive(
+            user=self.request.user,
+            area=data["area"],
+            kind=data["kind"],
+            content=data["content"],
+            received_on=data["received_on"],
+            channel=data.get("channel") or "hotline",
+            complainant=data.get("complainant", ""),
+            contact=data.get("contact", ""),
+            household=data.get("household"),
+        )
+
+    @extend_schema(request=ComplaintAssignSerializer, responses=ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request: Request, pk: str | None = None) -> Response:
+        payload = ComplaintAssignSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        complaint = services.complaint_assign(
+            complaint=self.get_object(),
+            assignee=payload.validated_data["assignee"],
+            user=request.user,
+            expected_version=payload.validated_data["version"],
+        )
+        return Response(ComplaintSerializer(complaint).data)
+
+    @extend_schema(request=ComplaintAnswerSerializer, responses=ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request: Request, pk: str | None = None) -> Response:
+        payload = ComplaintAnswerSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        complaint = services.complaint_answer(
+            complaint=self.get_object(),
+            answer=payload.validated_data["answer"],
+            finding=payload.validated_data["finding"],
+            user=request.user,
+            expected_version=payload.validated_data["version"],
+        )
+        return Response(ComplaintSerializer(complaint).data)
+
+    @extend_schema(request=ComplaintOpenProblemSerializer, responses={201: ProblemSerializer})
+    @action(detail=True, methods=["post"], url_path="open-problem")
+    def open_problem(self, request: Request, pk: str | None = None) -> Response:
+        payload = ComplaintOpenProblemSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        problem = services.complaint_open_problem(
+            complaint=self.get_object(),
+            user=request.user,
+            category=data["category"],
+            responsible_unit=data["responsible_unit"],
+            responsible_person=data["responsible_person"],
+            deadline=data["deadline"],
+            description=data.get("description", ""),
+        )
+        return Response(ProblemSerializer(problem).data, status=status.HTTP_201_CREATED)
+
+
+class SupervisionFiguresViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
+    """Supervision figures of an area (by code): ledger counts, complaint rates, assessment."""
+
+    queryset = Area.objects.all()
+    lookup_field = "code"
+
+    def _area(self, code: str) -> Area:
+        return get_visible_or_404(Area.objects.all(), self.request.user, code=code)
+
+    @extend_schema(responses={200: OpenApiResponse(description="Ledger counts, per child area")})
+    @action(detail=True, methods=["get"])
+    def ledger(self, request: Request, code: str | None = None) -> Response:
+        return Response(selectors.ledger_summary(user=request.user, area=self._area(code or "")))
+
+    @extend_schema(
+        responses={200: OpenApiResponse(description="Left-out, wrong-inclusion, wrong-exit rates")}
+    )
+    @action(detail=True, methods=["get"])
+    def rates(self, request: Request, code: str | None = None) -> Response:
+        return Response(selectors.complaint_rates(user=request.user, area=self._area(code or "")))
+
+    @extend_schema(responses={200: OpenApiResponse(description="Per person and per township")})
+    @action(detail=True, methods=["get"])
+    def assessment(self, request: Request, code: str | None = None) -> Response:
+        return Response(selectors.assessment(user=request.user, area=self._area(code or "")))

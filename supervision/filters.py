@@ -1,0 +1,86 @@
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from areas.models import Area
+
+from .choices import (
+    ComplaintFindingChoices,
+    ComplaintKindChoices,
+    ComplaintStatusChoices,
+    ProblemCategoryChoices,
+    ProblemStatusChoices,
+)
+from .models import Complaint, Inspection, Problem
+
+
+def _within(queryset: QuerySet, field: str, value: str) -> QuerySet:
+    area = Area.objects.filter(code=value).first()
+    return queryset.filter(**{f"{field}__code__startswith": area.prefix}) if area else queryset.none()
+
+
+class InspectionFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+    inspected_after = django_filters.DateFilter(field_name="inspected_on", lookup_expr="gte", label=_("From"))
+
+    class Meta:
+        model = Inspection
+        fields = ["q", "within", "inspected_after"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(title__icontains=value) | Q(inspectors__icontains=value))
+
+    def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _within(queryset, "area", value)
+
+
+class ProblemFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=ProblemStatusChoices.choices, label=_("Status"))
+    category = django_filters.ChoiceFilter(choices=ProblemCategoryChoices.choices, label=_("Category"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+    inspection = django_filters.NumberFilter(field_name="inspection_id", label=_("Inspection"))
+    responsible_person = django_filters.NumberFilter(
+        field_name="responsible_person_id", label=_("Responsible person")
+    )
+
+    class Meta:
+        model = Problem
+        fields = ["q", "status", "category", "overdue", "within", "inspection", "responsible_person"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(
+            Q(description__icontains=value)
+            | Q(responsible_unit__icontains=value)
+            | Q(area__name__icontains=value)
+        )
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        overdue = Q(deadline__lt=timezone.localdate()) & ~Q(status=ProblemStatusChoices.CLOSED)
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _within(queryset, "area", value)
+
+
+class ComplaintFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    kind = django_filters.ChoiceFilter(choices=ComplaintKindChoices.choices, label=_("Kind"))
+    status = django_filters.ChoiceFilter(choices=ComplaintStatusChoices.choices, label=_("Status"))
+    finding = django_filters.ChoiceFilter(choices=ComplaintFindingChoices.choices, label=_("Finding"))
+    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+
+    class Meta:
+        model = Complaint
+        fields = ["q", "kind", "status", "finding", "within"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(content__icontains=value) | Q(complainant__icontains=value))
+
+    def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _within(queryset, "area", value)

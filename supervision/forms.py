@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from areas.models import Area
+from core.forms import StyledFormMixin
+
+from .choices import (
+    ComplaintChannelChoices,
+    ComplaintFindingChoices,
+    ComplaintKindChoices,
+    ProblemCategoryChoices,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class _ScopedChoices:
+    """Areas and people limited to what the signed-in user can see."""
+
+    def scope(self, user: Any) -> None:
+        fields = self.fields  # type: ignore[attr-defined]
+        if "area" in fields:
+            fields["area"].queryset = Area.objects.visible_to(user).order_by("code")
+        for name in ("responsible_person", "assignee"):
+            if name in fields:
+                fields[name].queryset = (
+                    (
+                        User.objects.filter(
+                            is_active=True, areas__in=Area.objects.visible_to(user)
+                        ).distinct()
+                        | User.objects.filter(is_active=True, areas__in=user.areas.all()).distinct()
+                    )
+                    .distinct()
+                    .order_by("username")
+                )
+                fields[name].label_from_instance = lambda u: (
+                    f"{u.display_name} · {u.unit or u.get_role_display()}"
+                )
+
+
+class InspectionForm(StyledFormMixin, _ScopedChoices, forms.Form):
+    area = forms.ModelChoiceField(label=_("Area inspected"), queryset=Area.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=200)
+    inspected_on = forms.DateField(label=_("Inspected on"), widget=DATE)
+    inspectors = forms.CharField(label=_("Inspectors"), max_length=300, required=False)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ProblemForm(StyledFormMixin, _ScopedChoices, forms.Form):
+    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none())
+    category = forms.ChoiceField(label=_("Category"), choices=ProblemCategoryChoices.choices)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
+    responsible_unit = forms.CharField(label=_("Responsible unit"), max_length=120)
+    responsible_person = forms.ModelChoiceField(label=_("Responsible person"), queryset=User.objects.none())
+    deadline = forms.DateField(label=_("Rectification deadline"), widget=DATE)
+
+
+class FollowUpForm(StyledFormMixin, forms.Form):
+    note = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class CloseForm(StyledFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    closure_note = forms.CharField(
+        label=_("How it was rectified"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class ComplaintForm(StyledFormMixin, _ScopedChoices, forms.Form):
+    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none())
+    kind = forms.ChoiceField(label=_("Kind"), choices=ComplaintKindChoices.choices)
+    channel = forms.ChoiceField(label=_("Channel"), choices=ComplaintChannelChoices.choices)
+    complainant = forms.CharField(label=_("Complainant"), max_length=60, required=False)
+    contact = forms.CharField(label=_("Contact"), max_length=40, required=False)
+    received_on = forms.DateField(label=_("Received on"), widget=DATE)
+    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AssignForm(StyledFormMixin, _ScopedChoices, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=User.objects.none())
+
+
+class AnswerForm(StyledFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    finding = forms.ChoiceField(
+        label=_("Finding"), choices=[("", "---------"), *ComplaintFindingChoices.choices], required=False
+    )
+
+
+class OpenProblemForm(StyledFormMixin, _ScopedChoices, forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=ProblemCategoryChoices.choices)
+    responsible_unit = forms.CharField(label=_("Responsible unit"), max_length=120)
+    responsible_person = forms.ModelChoiceField(label=_("Responsible person"), queryset=User.objects.none())
+    deadline = forms.DateField(label=_("Rectification deadline"), widget=DATE)

@@ -1,0 +1,221 @@
+"""Reads of supervision: lists, the ledger's overdue items, complaint rates and assessments."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from areas.choices import LEVEL_PREFIX_LENGTH, AreaLevelChoices
+from areas.models import Area
+from households.choices import POOR_STATUSES, HouseholdStatusChoices
+from households.models import Household
+
+from .choices import (
+    ComplaintFindingChoices,
+    ComplaintKindChoices,
+    ComplaintStatusChoices,
+    ProblemStatusChoices,
+)
+from .filters import ComplaintFilterSet, InspectionFilterSet, ProblemFilterSet
+from .models import Complaint, Inspection, Problem, ProblemFollowUp
+
+UPHELD = (ComplaintFindingChoices.UPHELD, ComplaintFindingChoices.PARTLY)
+
+
+def _percent(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def inspection_list(*, user: Any, filters: dict | None = None) -> QuerySet[Inspection]:
+    qs = (
+        Inspection.objects.visible_to(user)
+        .select_related("area", "created_by")
+        .annotate(
+            problem_count=Count("problems"),
+            open_count=Count("problems", filter=~Q(problems__status=ProblemStatusChoices.CLOSED)),
+        )
+    )
+    return InspectionFilterSet(filters or {}, queryset=qs).qs
+
+
+def problem_list(*, user: Any, filters: dict | None = None) -> QuerySet[Problem]:
+    qs = (
+        Problem.objects.visible_to(user)
+        .select_related("area", "area__parent", "responsible_person", "inspection", "household")
+        .annotate(follow_up_count=Count("follow_ups"))
+    )
+    return ProblemFilterSet(filters or {}, queryset=qs).qs
+
+
+def complaint_list(*, user: Any, filters: dict | None = None) -> QuerySet[Complaint]:
+    qs = Complaint.objects.visible_to(user).select_related("area", "assigned_to", "household", "problem")
+    return ComplaintFilterSet(filters or {}, queryset=qs).qs
+
+
+def follow_ups_of(problem: Problem) -> QuerySet[ProblemFollowUp]:
+    return problem.follow_ups.select_related("recorded_by").order_by("recorded_at", "id")
+
+
+def _overdue_q() -> Q:
+    return Q(deadline__lt=timezone.localdate()) & ~Q(status=ProblemStatusChoices.CLOSED)
+
+
+def ledger_summary(*, user: Any, area: Area) -> dict[str, Any]:
+    """Counts of the rectification ledger under an area, and per child area."""
+    qs = Problem.objects.visible_to(user).filter(area__code__startswith=area.prefix)
+    totals = qs.aggregate(
+        total=Count("id"),
+        open=Count("id", filter=~Q(status=ProblemStatusChoices.CLOSED)),
+        closed=Count("id", filter=Q(status=ProblemStatusChoices.CLOSED)),
+        overdue=Count("id", filter=_overdue_q()),
+        closed_on_time=Count(
+            "id", filter=Q(status=ProblemStatusChoices.CLOSED, closed_at__date__lte=F("deadline"))
+        ),
+    )
+    children = []
+    index = list(LEVEL_PREFIX_LENGTH).index(AreaLevelChoices(area.level))
+    if index + 1 < len(LEVEL_PREFIX_LENGTH):
+        length = list(LEVEL_PREFIX_LENGTH.values())[index + 1]
+        per: dict[str, dict[str, int]] = defaultdict(lambda: {"open": 0, "overdue": 0, "closed": 0})
+        today = timezone.localdate()
+        for code, status, deadline in qs.values_list("area__code", "status", "deadline"):
+            bucket = per[code[:length]]
+            if status == ProblemStatusChoices.CLOSED:
+                bucket["closed"] += 1
+            else:
+                bucket["open"] += 1
+                bucket["overdue"] += int(deadline < today)
+        for child in Area.objects.filter(parent=area).order_by("code"):
+            counts = per.get(child.code[:length], {"open": 0, "overdue": 0, "closed": 0})
+            children.append({"code": child.code, "name": child.name, **counts})
+    return {**totals, "children": children}
+
+
+def overdue_problems(*, user: Any, area: Area, limit: int = 50) -> QuerySet[Problem]:
+    return (
+        problem_list(user=user, filters={"within": area.code})
+        .filter(_overdue_q())
+        .order_by("deadline", "id")[:limit]
+    )
+
+
+def complaint_rates(*, user: Any, area: Area) -> dict[str, Any]:
+    """The rates county assessments use, from upheld complaints (distinct households):
+
+    - wrong-inclusion rate (错评率) = upheld 错评 / households registered poor (registered, returned,
+      exited);
+    - wrong-exit rate (错退率) = upheld 错退 / exited households;
+    - left-out rate (漏评率) = upheld 漏评 / (registered households + upheld 漏评).
+    """
+    households = Household.objects.visible_to(user).filter(village__code__startswith=area.prefix)
+    counts = households.aggregate(
+        registered=Count("id", filter=Q(status__in=[*POOR_STATUSES, HouseholdStatusChoices.EXITED])),
+        exited=Count("id", filter=Q(status=HouseholdStatusChoices.EXITED)),
+    )
+    upheld = Complaint.objects.visible_to(user).filter(area__code__startswith=area.prefix, finding__in=UPHELD)
+
+    def distinct(kind: str) -> int:
+        rows = upheld.filter(kind=kind)
+        with_household = rows.exclude(household=None).values("household").distinct().count()
+        return with_household + rows.filter(household=None).count()
+
+    left_out = distinct(ComplaintKindChoices.LEFT_OUT)
+    wrong_inclusion = distinct(ComplaintKindChoices.WRONG_INCLUSION)
+    wrong_exit = distinct(ComplaintKindChoices.WRONG_EXIT)
+    complaints = Complaint.objects.visible_to(user).filter(area__code__startswith=area.prefix)
+    return {
+        "registered_households": counts["registered"],
+        "exited_households": counts["exited"],
+        "left_out": left_out,
+        "wrong_inclusion": wrong_inclusion,
+        "wrong_exit": wrong_exit,
+        "left_out_rate": _percent(left_out, counts["registered"] + left_out),
+        "wrong_inclusion_rate": _percent(wrong_inclusion, counts["registered"]),
+        "wrong_exit_rate": _percent(wrong_exit, counts["exited"]),
+        "complaints": complaints.count(),
+        "unanswered": complaints.exclude(status=ComplaintStatusChoices.ANSWERED).count(),
+        "answered_late": complaints.filter(
+            status=ComplaintStatusChoices.ANSWERED, answered_at__date__gt=F("answer_deadline")
+        ).count(),
+    }
+
+
+def _blank() -> dict[str, int]:
+    return {
+        "problems": 0,
+        "closed": 0,
+        "closed_on_time": 0,
+        "overdue": 0,
+        "follow_ups": 0,
+        "complaints": 0,
+        "complaints_answered": 0,
+    }
+
+
+def assessment(*, user: Any, area: Area) -> dict[str, list[dict[str, Any]]]:
+    """Assessment (考核) figures the supervision records support, per responsible person and per
+    township: problems assigned, closed, closed on time, overdue, follow-ups recorded, complaints
+    assigned and answered. Other apps add visits and verified exits where they provide them."""
+    today = timezone.localdate()
+    problems = Problem.objects.visible_to(user).filter(area__code__startswith=area.prefix)
+    people: dict[int, dict[str, Any]] = defaultdict(_blank)
+    townships: dict[str, dict[str, Any]] = defaultdict(_blank)
+    township_len = LEVEL_PREFIX_LENGTH[AreaLevelChoices.TOWNSHIP]
+    rows = problems.values_list("responsible_person_id", "area__code", "status", "deadline", "closed_at")
+    for person_id, code, status, deadline, closed_at in rows:
+        for bucket in (people[person_id], townships[code[:township_len]]):
+            bucket["problems"] += 1
+            if status == ProblemStatusChoices.CLOSED:
+                bucket["closed"] += 1
+                bucket["closed_on_time"] += int(timezone.localdate(closed_at) <= deadline)
+            elif deadline < today:
+                bucket["overdue"] += 1
+    follow_ups = (
+        ProblemFollowUp.objects.visible_to(user)
+        .filter(problem__area__code__startswith=area.prefix)
+        .values("recorded_by_id", "problem__area__code")
+        .annotate(n=Count("id"))
+    )
+    for row in follow_ups:
+        if row["recorded_by_id"]:
+            people[row["recorded_by_id"]]["follow_ups"] += row["n"]
+        townships[row["problem__area__code"][:township_len]]["follow_ups"] += row["n"]
+    complaints = (
+        Complaint.objects.visible_to(user)
+        .filter(area__code__startswith=area.prefix)
+        .values_list("assigned_to_id", "area__code", "status")
+    )
+    for person_id, code, status in complaints:
+        buckets = [townships[code[:township_len]]] + ([people[person_id]] if person_id else [])
+        for bucket in buckets:
+            bucket["complaints"] += 1
+            bucket["complaints_answered"] += int(status == ComplaintStatusChoices.ANSWERED)
+    from accounts.models import User
+
+    users = User.objects.in_bulk(list(people))
+    names = dict(
+        Area.objects.filter(code__in=[c.ljust(12, "0") for c in townships]).values_list("code", "name")
+    )
+    person_rows = [
+        {
+            "user_id": pk,
+            "name": users[pk].display_name if pk in users else "?",
+            "unit": users[pk].unit if pk in users else "",
+            **v,
+        }
+        for pk, v in people.items()
+    ]
+    township_rows = [
+        {"code": code.ljust(12, "0"), "name": names.get(code.ljust(12, "0"), code), **v}
+        for code, v in sorted(townships.items())
+    ]
+    for row in [*person_rows, *township_rows]:
+        row["closure_rate"] = _percent(row["closed"], row["problems"])
+    person_rows.sort(key=lambda r: (-(r["overdue"]), r["name"]))
+    return {"people": person_rows, "townships": township_rows}

@@ -1,0 +1,259 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Capability
+from areas.models import Area
+from areas.selectors import areas_top_for
+from core.exceptions import ConflictError
+from core.scoping import ensure_can, get_visible_or_404
+
+from . import selectors, services
+from .filters import ComplaintFilterSet, InspectionFilterSet, ProblemFilterSet
+from .forms import (
+    AnswerForm,
+    AssignForm,
+    CloseForm,
+    ComplaintForm,
+    FollowUpForm,
+    InspectionForm,
+    OpenProblemForm,
+    ProblemForm,
+)
+from .models import Inspection
+
+
+def _apply_errors(form: Any, exc: ValidationError) -> None:
+    for field, errors in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+def _page(request: HttpRequest, qs: Any) -> Any:
+    return Paginator(qs, 50).get_page(request.GET.get("page"))
+
+
+@login_required
+def problem_list(request: HttpRequest) -> HttpResponse:
+    filterset = ProblemFilterSet(request.GET, queryset=selectors.problem_list(user=request.user))
+    return render(
+        request,
+        "supervision/problem_list.html",
+        {"filter": filterset, "page": (pg := _page(request, filterset.qs)), "page_obj": pg},
+    )
+
+
+@login_required
+def problem_create(request: HttpRequest) -> HttpResponse:
+    ensure_can(request.user, Capability.SUPERVISE)
+    inspection = None
+    if request.GET.get("inspection") or request.POST.get("inspection"):
+        inspection = get_visible_or_404(
+            Inspection.objects.select_related("area"),
+            request.user,
+            pk=request.GET.get("inspection") or request.POST.get("inspection"),
+        )
+    form = ProblemForm(request.POST or None, initial={"area": inspection.area_id if inspection else None})
+    form.scope(request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            problem = services.problem_create(user=request.user, inspection=inspection, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The problem is in the rectification ledger."))
+            return redirect("supervision:problem", pk=problem.pk)
+    return render(
+        request, "supervision/form.html", {"form": form, "title": _("New problem"), "inspection": inspection}
+    )
+
+
+@login_required
+def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = get_visible_or_404(selectors.problem_list(user=request.user), request.user, pk=pk)
+    follow_up_form = FollowUpForm(request.POST if request.POST.get("action") == "follow_up" else None)
+    close_form = CloseForm(
+        request.POST if request.POST.get("action") == "close" else None, initial={"version": problem.version}
+    )
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "follow_up" and follow_up_form.is_valid():
+                services.problem_follow_up(
+                    problem=problem, note=follow_up_form.cleaned_data["note"], user=request.user
+                )
+                messages.success(request, _("Progress recorded."))
+                return redirect("supervision:problem", pk=pk)
+            if request.POST.get("action") == "close" and close_form.is_valid():
+                services.problem_close(
+                    problem=problem,
+                    closure_note=close_form.cleaned_data["closure_note"],
+                    user=request.user,
+                    expected_version=close_form.cleaned_data["version"],
+                )
+                messages.success(request, _("The problem is closed."))
+                return redirect("supervision:problem", pk=pk)
+        except ValidationError as exc:
+            _apply_errors(follow_up_form if request.POST.get("action") == "follow_up" else close_form, exc)
+        except ConflictError as exc:
+            messages.error(request, exc.message)
+    return render(
+        request,
+        "supervision/problem_detail.html",
+        {
+            "problem": problem,
+            "follow_ups": selectors.follow_ups_of(problem),
+            "follow_up_form": follow_up_form,
+            "close_form": close_form,
+            "can_supervise": request.user.has_capability(Capability.SUPERVISE),
+            "can_follow_up": request.user.has_capability(Capability.SUPERVISE)
+            or problem.responsible_person_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+def inspection_list(request: HttpRequest) -> HttpResponse:
+    filterset = InspectionFilterSet(request.GET, queryset=selectors.inspection_list(user=request.user))
+    return render(
+        request,
+        "supervision/inspection_list.html",
+        {"filter": filterset, "page": (pg := _page(request, filterset.qs)), "page_obj": pg},
+    )
+
+
+@login_required
+def inspection_create(request: HttpRequest) -> HttpResponse:
+    ensure_can(request.user, Capability.SUPERVISE)
+    form = InspectionForm(request.POST or None)
+    form.scope(request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inspection = services.inspection_create(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect("supervision:inspection", pk=inspection.pk)
+    return render(request, "supervision/form.html", {"form": form, "title": _("New inspection")})
+
+
+@login_required
+def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = get_visible_or_404(selectors.inspection_list(user=request.user), request.user, pk=pk)
+    problems = selectors.problem_list(user=request.user, filters={"inspection": pk})
+    return render(
+        request, "supervision/inspection_detail.html", {"inspection": inspection, "problems": problems}
+    )
+
+
+@login_required
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    filterset = ComplaintFilterSet(request.GET, queryset=selectors.complaint_list(user=request.user))
+    return render(
+        request,
+        "supervision/complaint_list.html",
+        {"filter": filterset, "page": (pg := _page(request, filterset.qs)), "page_obj": pg},
+    )
+
+
+@login_required
+def complaint_create(request: HttpRequest) -> HttpResponse:
+    ensure_can(request.user, Capability.SUPERVISE)
+    form = ComplaintForm(request.POST or None)
+    form.scope(request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = services.complaint_receive(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect("supervision:complaint", pk=complaint.pk)
+    return render(request, "supervision/form.html", {"form": form, "title": _("Receive a complaint")})
+
+
+@login_required
+def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = get_visible_or_404(selectors.complaint_list(user=request.user), request.user, pk=pk)
+    action = request.POST.get("action")
+    assign = AssignForm(request.POST if action == "assign" else None, initial={"version": complaint.version})
+    assign.scope(request.user)
+    answer = AnswerForm(request.POST if action == "answer" else None, initial={"version": complaint.version})
+    open_problem = OpenProblemForm(request.POST if action == "open_problem" else None)
+    open_problem.scope(request.user)
+    forms = {"assign": assign, "answer": answer, "open_problem": open_problem}
+    if request.method == "POST" and action in forms and forms[action].is_valid():
+        data = forms[action].cleaned_data
+        try:
+            if action == "assign":
+                services.complaint_assign(
+                    complaint=complaint,
+                    assignee=data["assignee"],
+                    user=request.user,
+                    expected_version=data["version"],
+                )
+            elif action == "answer":
+                services.complaint_answer(
+                    complaint=complaint,
+                    answer=data["answer"],
+                    finding=data["finding"],
+                    user=request.user,
+                    expected_version=data["version"],
+                )
+            else:
+                problem = services.complaint_open_problem(complaint=complaint, user=request.user, **data)
+                return redirect("supervision:problem", pk=problem.pk)
+        except ValidationError as exc:
+            _apply_errors(forms[action], exc)
+        except ConflictError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("supervision:complaint", pk=pk)
+    return render(
+        request,
+        "supervision/complaint_detail.html",
+        {
+            "complaint": complaint,
+            "forms": forms,
+            "can_supervise": request.user.has_capability(Capability.SUPERVISE),
+            "can_answer": request.user.has_capability(Capability.SUPERVISE)
+            or complaint.assigned_to_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+def assessment(request: HttpRequest) -> HttpResponse:
+    tops = list(areas_top_for(request.user))
+    code = request.GET.get("area") or (tops[0].code if tops else "")
+    area = get_visible_or_404(Area.objects.all(), request.user, code=code)
+    return render(
+        request,
+        "supervision/assessment.html",
+        {
+            "area": area,
+            "assessment": selectors.assessment(user=request.user, area=area),
+            "rates": selectors.complaint_rates(user=request.user, area=area),
+            "ledger": selectors.ledger_summary(user=request.user, area=area),
+        },
+    )
+
+
+@login_required
+@require_POST
+def escalate_now(request: HttpRequest) -> HttpResponse:
+    ensure_can(request.user, Capability.SUPERVISE)
+    counts = services.overdue_escalate()
+    messages.info(
+        request,
+        _("Escalated %(problems)d overdue problems and %(complaints)d complaints.") % counts,
+    )
+    return redirect("supervision:problems")

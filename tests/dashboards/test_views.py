@@ -1,0 +1,141 @@
+"""Dashboard pages: drill-down, scope, exports, snapshots."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from dashboards.models import IncidenceRecompute, IncidenceSnapshot
+
+pytestmark = pytest.mark.django_db
+
+
+def test_county_dashboard_shows_townships_with_drill_down(county: Any, figures: Any, web: Any) -> None:
+    # when
+    response = web(county.county_official).get(f"/dashboards/{county.county.code}/")
+
+    # then
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f'data-testid="drill-{county.town_a.code}"' in body
+    assert "折桥镇" in body
+    assert "枹罕镇" in body
+    assert "2024-12-31" in body
+    assert "echarts.min.js" in body
+
+
+def test_township_dashboard_lists_its_villages(county: Any, figures: Any, web: Any) -> None:
+    # when
+    body = web(county.county_official).get(f"/dashboards/{county.town_b.code}/").content.decode()
+
+    # then
+    assert "王坪村" in body
+    assert "江牌村" in body
+    assert "折桥村" not in body
+
+
+def test_township_staff_cannot_open_another_township(county: Any, figures: Any, web: Any) -> None:
+    # when
+    own = web(county.staff_b).get(f"/dashboards/{county.town_b.code}/")
+    other = web(county.staff_b).get(f"/dashboards/{county.town_a.code}/")
+    export = web(county.staff_b).get(f"/dashboards/{county.town_a.code}/export/children.xlsx")
+
+    # then
+    assert own.status_code == 200
+    assert other.status_code == 404
+    assert export.status_code == 404
+
+
+def test_the_dashboard_index_opens_the_users_area(county: Any, figures: Any, web: Any) -> None:
+    response = web(county.staff_a).get("/dashboards/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/dashboards/{county.town_a.code}/"
+
+
+def test_children_export_holds_the_tables_figures(county: Any, figures: Any, web: Any) -> None:
+    # when
+    response = web(county.county_official).get(f"/dashboards/{county.county.code}/export/children.xlsx")
+
+    # then
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][2:5] == ("农村户籍人口", "贫困户数", "贫困人口")
+    by_name = {row[1]: row for row in rows[1:]}
+    assert by_name["折桥镇"][2:5] == (1400, 1, 3)
+    assert by_name["枹罕镇"][2:5] == (600, 1, 5)
+
+
+def test_trend_export_has_one_row_per_snapshot(county: Any, figures: Any, web: Any) -> None:
+    response = web(county.county_official).get(f"/dashboards/{county.county.code}/export/trend.xlsx")
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert [row[0].date() for row in rows[1:]] == [figures.earlier, figures.as_of]
+    assert [row[3] for row in rows[1:]] == [3, 8]
+
+
+def test_an_older_snapshot_can_be_chosen(county: Any, figures: Any, web: Any) -> None:
+    body = (
+        web(county.county_official)
+        .get(f"/dashboards/{county.county.code}/?as_of=2023-12-31")
+        .content.decode()
+    )
+    assert 'value="2023-12-31" selected' in body
+
+
+def test_unknown_export_is_404(county: Any, figures: Any, web: Any) -> None:
+    assert (
+        web(county.county_official).get(f"/dashboards/{county.county.code}/export/nope.xlsx").status_code
+        == 404
+    )
+
+
+def test_compute_form_refuses_a_frozen_date_and_changes_nothing(county: Any, figures: Any, web: Any) -> None:
+    # given
+    snapshots = IncidenceSnapshot.objects.count()
+
+    # when
+    response = web(county.county_official).post(
+        "/dashboards/snapshots/", {"area": county.county.pk, "as_of": "2024-12-31"}
+    )
+
+    # then
+    assert response.status_code == 200
+    assert "已冻结" in response.content.decode()
+    assert IncidenceSnapshot.objects.count() == snapshots
+
+
+def test_recompute_without_reason_shows_the_error(county: Any, figures: Any, web: Any) -> None:
+    snapshot = IncidenceSnapshot.objects.get(as_of=figures.as_of)
+    response = web(county.county_official).post(f"/dashboards/snapshots/{snapshot.pk}/", {"reason": ""})
+    assert response.status_code == 200
+    assert 'data-testid="error-reason"' in response.content.decode()
+    assert IncidenceRecompute.objects.count() == 0
+
+
+def test_recompute_with_reason_is_recorded(
+    county: Any, figures: Any, web: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    snapshot = IncidenceSnapshot.objects.get(as_of=figures.as_of)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = web(county.county_official).post(
+            f"/dashboards/snapshots/{snapshot.pk}/", {"reason": "更正人口数据"}
+        )
+    assert response.status_code == 302
+    recompute = IncidenceRecompute.objects.get()
+    assert recompute.after is not None
+    assert recompute.after["poor_people"] == recompute.before["poor_people"] == 8
+    body = web(county.county_official).get(f"/dashboards/snapshots/{snapshot.pk}/").content.decode()
+    assert "更正人口数据" in body
+
+
+def test_dashboard_page_query_count_is_bounded(
+    county: Any, figures: Any, web: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = web(county.county_official)
+    with django_assert_max_num_queries(40):
+        client.get(f"/dashboards/{county.county.code}/")
+    with django_assert_max_num_queries(15):
+        client.get("/dashboards/snapshots/")
