@@ -44,18 +44,32 @@ class HouseholdFilterSet(django_filters.FilterSet):
         model = Household
         fields = ["q", "township", "village", "status", "cause", "attribute", "year_identified"]
 
-    def __init__(self, *args: object, user: object = None, **kwargs: object) -> None:
+    # A county has hundreds of villages: the page offers a township's villages once one is chosen.
+    VILLAGE_MENU_LIMIT = 60
+
+    def __init__(self, *args: object, user: object = None, for_page: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         request = kwargs.get("request") or getattr(self, "request", None)
         user = user or getattr(request, "user", None)
-        if user is not None:
-            # Only offer the user's own areas.
-            self.filters["township"].queryset = Area.objects.visible_to(user).filter(
-                level=AreaLevelChoices.TOWNSHIP
-            )
-            self.filters["village"].queryset = Area.objects.visible_to(user).filter(
-                level=AreaLevelChoices.VILLAGE
-            )
+        if user is None:
+            return
+        # Only offer the user's own areas.
+        self.filters["township"].queryset = Area.objects.visible_to(user).filter(
+            level=AreaLevelChoices.TOWNSHIP
+        )
+        villages = Area.objects.visible_to(user).filter(level=AreaLevelChoices.VILLAGE)
+        if for_page:
+            data = self.data or {}
+            township = Area.objects.filter(pk=_int(data.get("township"))).first()
+            village = Area.objects.filter(pk=_int(data.get("village"))).first()
+            if township is not None:
+                villages = villages.filter(parent=township)
+            elif village is not None:
+                villages = villages.filter(parent_id=village.parent_id)
+            elif villages.count() > self.VILLAGE_MENU_LIMIT:
+                villages = villages.none()
+                self.filters["village"].extra["help_text"] = _("Choose a township first.")
+        self.filters["village"].queryset = villages
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
@@ -75,6 +89,13 @@ class HouseholdFilterSet(django_filters.FilterSet):
 
     def filter_cause(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(main_cause=value) | Q(secondary_causes__contains=[value]))
+
+
+def _int(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
 
 
 class DuplicateCandidateFilterSet(django_filters.FilterSet):

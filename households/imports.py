@@ -445,10 +445,11 @@ def apply(
     done_keys = set(
         ImportLedger.objects.filter(file_sha256=plan.file_sha256).values_list("row_key", flat=True)
     )
-    by_village: dict[str, list[str]] = defaultdict(list)
-    for key, fields in plan.households.items():
-        by_village[fields["village_code"]].append(key)
-    villages = {a.code: a for a in Area.objects.filter(code__in=list(by_village))}
+    # Village by village (sorted by village code, then number), in chunks of `chunk_size` households.
+    keys = sorted(plan.households, key=lambda k: (plan.households[k]["village_code"], k))
+    villages = {
+        a.code: a for a in Area.objects.filter(code__in={f["village_code"] for f in plan.households.values()})
+    }
     totals = {
         "households_created": 0,
         "households_updated": 0,
@@ -457,27 +458,23 @@ def apply(
         "skipped": 0,
     }
     processed = 0
-    for code in sorted(by_village):
-        keys = sorted(by_village[code])
-        for start in range(0, len(keys), chunk_size):
-            chunk = keys[start : start + chunk_size]
-            todo = [
-                k for k in chunk if not all(row_key(k, m["id_number"]) in done_keys for m in plan.members[k])
-            ]
-            totals["skipped"] += len(chunk) - len(todo)
-            if todo:
-                counts = _apply_chunk(plan, villages[code], todo, user=user, job_id=job_id)
-                for name, value in counts.items():
-                    totals[name] += value
-            processed += len(chunk)
-            if progress is not None:
-                progress(processed)
+    for start in range(0, len(keys), chunk_size):
+        chunk = keys[start : start + chunk_size]
+        todo = [k for k in chunk if not all(row_key(k, m["id_number"]) in done_keys for m in plan.members[k])]
+        totals["skipped"] += len(chunk) - len(todo)
+        if todo:
+            counts = _apply_chunk(plan, villages, todo, user=user, job_id=job_id)
+            for name, value in counts.items():
+                totals[name] += value
+        processed += len(chunk)
+        if progress is not None:
+            progress(processed)
     return totals
 
 
 @transaction.atomic
 def _apply_chunk(
-    plan: ImportPlan, village: Area, keys: list[str], *, user: Any, job_id: Any
+    plan: ImportPlan, villages: dict[str, Area], keys: list[str], *, user: Any, job_id: Any
 ) -> dict[str, int]:
     now = timezone.now()
     today = timezone.localdate()
@@ -498,7 +495,7 @@ def _apply_chunk(
         else:
             new_households.append(
                 Household(
-                    village=village,
+                    village=villages[fields["village_code"]],
                     number=key,
                     status=fields.get("status") or HouseholdStatusChoices.CANDIDATE,
                     status_changed_at=now,
