@@ -11,12 +11,10 @@ class AssistanceConfig(AppConfig):
         from core import panels
         from core.navigation import NavItem, register
 
+        # Two entries only (the menu is shared by every app); the app's own tabs lead to the rest.
         register(
-            NavItem(_("Assistance coverage"), "assistance:coverage", order=30),
+            NavItem(_("Assistance"), "assistance:coverage", order=30),
             NavItem(_("Visits"), "assistance:households", capability=Capability.LOG_VISIT, order=31),
-            NavItem(_("Work teams"), "assistance:teams", order=32),
-            NavItem(_("Cadres"), "assistance:cadres", order=33),
-            NavItem(_("Measures"), "assistance:measures", order=34),
         )
         # The household page shows who helps and how (cadre, visits, follow-ups, plan, measures).
         panels.register("households.Household", "assistance/_household_panel.html", order=20)
