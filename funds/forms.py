@@ -161,16 +161,34 @@ class DisbursementForm(StyledFormMixin, forms.Form):
         required=False,
         help_text=_("Only for a payment to a household: one of the project's benefiting households."),
     )
+    measure = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Household measure"),
+        required=False,
+        help_text=_("Only for paying a household's measure that this project pays for."),
+    )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args: Any, user: Any, project: Project | None = None, **kwargs: Any) -> None:
+        from assistance.models import Measure
+
         self.user = user
         super().__init__(*args, **kwargs)
         qs = fundings_payable_by(user)
         if project is not None:
             qs = qs.filter(project=project)
         self.fields["funding"].queryset = qs
+        measures = Measure.objects.visible_to(user).select_related("household__head")
+        self.fields["measure"].queryset = (
+            measures.filter(fund_link__project=project) if project is not None else measures.none()
+        )
+        self.fields["measure"].label_from_instance = lambda m: (
+            f"{m.household.number} {m.household.head.name if m.household.head else ''} · {m.get_kind_display()}"
+            + (f" · {m.amount:,.2f}" if m.amount is not None else "")
+        )
+        if project is None:
+            del self.fields["measure"]
         self.fields["funding"].label_from_instance = lambda f: (
             f"{f.project.name} · {f.allocation.source.name} ({f.allocation.document_number}) · "
             f"{_('balance')} {f.balance:,.2f}"

@@ -171,6 +171,20 @@ def declared_total_list(*, user: Any, filters: dict | None = None) -> QuerySet[D
     return DeclaredTotalFilterSet(filters or {}, queryset=qs).qs
 
 
+def measures_linkable_to(*, project: Project, user: Any) -> QuerySet:
+    """Measures with an amount, of households in the project's area, not yet paid by any project."""
+    from assistance.models import Measure
+
+    return (
+        Measure.objects.visible_to(user)
+        .filter(
+            household__village__code__startswith=project.area.prefix, amount__gt=0, fund_link__isnull=True
+        )
+        .select_related("household__village", "household__head")
+        .order_by("household__village__code", "household__number", "pk")
+    )
+
+
 # -- household view --------------------------------------------------------------------------------
 
 

@@ -269,10 +269,15 @@ def project_beneficiaries_set(
     ProjectVillage.objects.bulk_create(
         [ProjectVillage(project=project, village=v) for v in villages], ignore_conflicts=True
     )
-    keep = {h.pk for h in households} | set(
-        Disbursement.objects.filter(project=project, household__isnull=False).values_list(
-            "household_id", flat=True
+    # Households already paid, or whose measure the project pays, stay beneficiaries.
+    keep = (
+        {h.pk for h in households}
+        | set(
+            Disbursement.objects.filter(project=project, household__isnull=False).values_list(
+                "household_id", flat=True
+            )
         )
+        | set(ProjectMeasure.objects.filter(project=project).values_list("measure__household_id", flat=True))
     )
     ProjectBeneficiary.objects.filter(project=project).exclude(household_id__in=keep).delete()
     ProjectBeneficiary.objects.bulk_create(

@@ -19,6 +19,7 @@ urlpatterns = [
     path("projects/<int:pk>/edit/", views.project_edit, name="project-edit"),
     path("projects/<int:pk>/fund/", views.project_fund, name="project-fund"),
     path("projects/<int:pk>/notice/", views.project_notice, name="project-notice"),
+    path("projects/<int:pk>/measures/", views.project_measures, name="project-measures"),
     path("projects/<int:pk>/pay-households/", views.project_batch, name="project-batch"),
     path("projects/<int:pk>/status/<str:status>/", views.project_transition, name="project-transition"),
     path("payments/", views.disbursement_list, name="disbursements"),

@@ -428,6 +428,31 @@ def project_batch(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+def project_measures(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link households' measures (from assistance) to the project that pays for them."""
+    project = get_visible_or_404(Project.objects.select_related("area"), request.user, pk=pk)
+    ensure_can(request.user, Capability.PROPOSE, project)
+    candidates = selectors.measures_linkable_to(project=project, user=request.user)[:300]
+    if request.method == "POST":
+        chosen = selectors.measures_linkable_to(project=project, user=request.user).filter(
+            pk__in=[v for v in request.POST.getlist("measure") if v.isdigit()]
+        )
+        try:
+            with transaction.atomic():
+                linked = [
+                    services.project_measure_link(project=project, measure=m, user=request.user)
+                    for m in chosen
+                ]
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("%(n)d measures linked to the project.") % {"n": len(linked)})
+            return redirect("funds:project", pk=pk)
+    return render(request, "funds/project_measures.html", {"project": project, "candidates": candidates})
+
+
 # -- payments --------------------------------------------------------------------------------------
 
 
@@ -463,6 +488,7 @@ def disbursement_create(request: HttpRequest) -> HttpResponse:
                 voucher_number=data["voucher_number"],
                 payee=data["payee"],
                 household=data["household_number"],
+                measure=data.get("measure"),
                 note=data["note"],
                 idempotency_key=data["idempotency_key"],
                 user=request.user,

@@ -69,13 +69,25 @@ class FundSourceViewSet(ScopedViewSetMixin, *CreateListRetrieve, viewsets.Generi
         serializer.instance = services.fund_source_create(user=self.request.user, **serializer.validated_data)
 
 
-class AllocationViewSet(ScopedViewSetMixin, *CreateListRetrieve, viewsets.GenericViewSet):
-    """Batches of money that came down to a county, with the document number."""
+class AllocationViewSet(
+    ScopedViewSetMixin, *CreateListRetrieve, mixins.UpdateModelMixin, viewsets.GenericViewSet
+):
+    """Batches of money that came down to a county, with the document number. PATCH corrects one
+    (send the `version` you read); the amount never drops below what is assigned to projects."""
 
     queryset = Allocation.objects.select_related("source", "county")
     serializer_class = AllocationSerializer
     filterset_class = AllocationFilterSet
     write_capability = Capability.MANAGE_FUNDS
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def perform_update(self, serializer: Any) -> None:
+        data = dict(serializer.validated_data)
+        data.pop("source", None)
+        version = int(self.request.data.get("version") or serializer.instance.version)
+        serializer.instance = services.allocation_update(
+            allocation=serializer.instance, expected_version=version, user=self.request.user, **data
+        )
 
     def perform_create(self, serializer: Any) -> None:
         data = serializer.validated_data

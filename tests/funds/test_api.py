@@ -295,3 +295,21 @@ def test_public_lookup_is_rate_limited(money: Any) -> None:
     ]
     assert statuses[:5] == [404] * 5
     assert statuses[5:] == [429, 429]
+
+
+def test_an_allocation_is_corrected_with_its_version_and_never_below_what_is_assigned(
+    money: Any, api: Any
+) -> None:
+    client = api(money.official)
+    url = f"/api/funds/allocations/{money.allocation.pk}/"
+    version = client.get(url).json()["version"]
+    # when
+    too_low = client.patch(url, {"amount": "99999.99", "version": version}, format="json")
+    corrected = client.patch(url, {"amount": "150000.00", "note": "追加", "version": version}, format="json")
+    stale = client.patch(url, {"note": "旧版本", "version": version}, format="json")
+    # then
+    assert too_low.status_code == 400
+    assert corrected.status_code == 200
+    assert corrected.json()["amount"] == "150000.00"
+    assert stale.status_code == 409
+    assert Allocation.objects.get(pk=money.allocation.pk).note == "追加"
