@@ -1,6 +1,6 @@
 """Demo exits: the county's poverty lines, rules and village standards; exit procedures at every step;
-monitoring objects for the households the registry marks as monitored; a spring re-verification
-campaign (春季攻势) over one township, part done."""
+monitoring objects for the households the registry marks as monitored; a re-verification campaign
+(回头看) over one township, part done."""
 
 from __future__ import annotations
 
@@ -259,7 +259,7 @@ def seed(ctx: DemoContext) -> None:
     if official is not None:
         campaign = Campaign.objects.create(
             area=zheqiao,
-            title=f"{ctx.year}年春季攻势“回头看”",
+            title=f"{ctx.year}年“回头看”专项行动（十访十看）",
             starts_on=today - dt.timedelta(days=14),
             due_on=today + dt.timedelta(days=16),
             started_by=official,

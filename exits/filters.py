@@ -1,6 +1,7 @@
 """One FilterSet per model, shared by the pages and the API."""
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,10 @@ from .choices import (
     MonitoringStateChoices,
 )
 from .models import Campaign, CheckTask, ExitFlag, ExitProcedure, MonitoringCase, PovertyLine, VillageExit
+
+
+def _yes_no() -> forms.Select:
+    return forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))])
 
 
 def _within(queryset: QuerySet, path: str, value: str) -> QuerySet:
@@ -50,8 +55,8 @@ class ExitProcedureFilterSet(HouseholdScopedFilterSet):
 
 class ExitFlagFilterSet(HouseholdScopedFilterSet):
     year = django_filters.NumberFilter(label=_("Year"))
-    eligible = django_filters.BooleanFilter(label=_("Exit-eligible"))
-    proposed = django_filters.BooleanFilter(label=_("Exit proposed"))
+    eligible = django_filters.BooleanFilter(label=_("Exit-eligible"), widget=_yes_no())
+    proposed = django_filters.BooleanFilter(label=_("Exit proposed"), widget=_yes_no())
 
     class Meta:
         model = ExitFlag
