@@ -40,6 +40,7 @@ def inspection_list(*, user: Any, filters: dict | None = None) -> QuerySet[Inspe
             problem_count=Count("problems"),
             open_count=Count("problems", filter=~Q(problems__status=ProblemStatusChoices.CLOSED)),
         )
+        .order_by("-inspected_on", "-id")
     )
     return InspectionFilterSet(filters or {}, queryset=qs).qs
 

@@ -1,0 +1,109 @@
+"""The supervision API: the ledger, complaints and figures; errors in the caller's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from supervision.choices import ComplaintKindChoices, ProblemStatusChoices
+from supervision.models import Complaint, Problem
+
+from .conftest import overdue
+
+pytestmark = pytest.mark.django_db
+
+
+def test_problems_list_and_overdue_filter(county: Any, problem: Problem, api: Any) -> None:
+    overdue(problem)
+    client = api(county.county_official)
+    rows = client.get("/api/supervision/problems/", {"overdue": "true"}).json()["results"]
+    assert [r["id"] for r in rows] == [problem.pk]
+    assert rows[0]["is_overdue"] is True
+    assert client.get("/api/supervision/problems/", {"overdue": "false"}).json()["results"] == []
+    assert api(county.staff_b).get(f"/api/supervision/problems/{problem.pk}/").status_code == 404
+
+
+def test_create_a_problem_with_errors_then_correctly(county: Any, api: Any, today: dt.date) -> None:
+    client = api(county.county_official)
+    payload = {
+        "area": county.village_b1.code,
+        "category": "funds",
+        "description": "扶贫项目资金公示不及时",
+        "responsible_unit": "枹罕镇人民政府",
+        "responsible_person": county.staff_a.pk,
+        "deadline": today.isoformat(),
+    }
+    bad = client.post("/api/supervision/problems/", payload)
+    assert bad.status_code == 400
+    assert "不在王坪村工作" in bad.json()["errors"]["responsible_person"][0]
+    assert Problem.objects.count() == 0
+    good = client.post("/api/supervision/problems/", {**payload, "responsible_person": county.staff_b.pk})
+    assert good.status_code == 201
+    assert good.json()["status"] == ProblemStatusChoices.OPEN
+
+
+def test_follow_up_and_close_through_the_api(county: Any, problem: Problem, api: Any) -> None:
+    assert (
+        api(county.staff_a)
+        .post(f"/api/supervision/problems/{problem.pk}/follow-ups/", {"note": "已整改"})
+        .status_code
+        == 201
+    )
+    close = api(county.county_official).post(
+        f"/api/supervision/problems/{problem.pk}/close/", {"version": 2, "closure_note": "已整改到位"}
+    )
+    assert close.status_code == 400
+    assert "evidence" in close.json()["errors"]
+    stale = api(county.county_official).patch(
+        f"/api/supervision/problems/{problem.pk}/",
+        {
+            "version": 1,
+            "description": problem.description,
+            "responsible_unit": "x",
+            "responsible_person": county.staff_a.pk,
+            "deadline": problem.deadline.isoformat(),
+        },
+        format="json",
+    )
+    assert stale.status_code == 409
+
+
+def test_complaints_flow_and_rates(county: Any, api: Any, today: dt.date) -> None:
+    client = api(county.county_official)
+    created = client.post(
+        "/api/supervision/complaints/",
+        {
+            "area": county.village_a1.code,
+            "kind": ComplaintKindChoices.WRONG_INCLUSION,
+            "content": "反映某户家有轿车仍为贫困户",
+            "received_on": today.isoformat(),
+            "channel": "online",
+        },
+    ).json()
+    assigned = client.post(
+        f"/api/supervision/complaints/{created['id']}/assign/", {"version": 1, "assignee": county.staff_a.pk}
+    )
+    assert assigned.status_code == 200
+    answered = api(county.staff_a).post(
+        f"/api/supervision/complaints/{created['id']}/answer/",
+        {"version": 2, "answer": "经核实属实，启动清退", "finding": "upheld"},
+    )
+    assert answered.status_code == 200
+    rates = client.get(f"/api/supervision/figures/{county.county.code}/rates/").json()
+    assert rates["wrong_inclusion"] == 1
+    assert Complaint.objects.get().finding == "upheld"
+
+
+def test_supervision_lists_have_a_fixed_number_of_queries(
+    county: Any, problem: Problem, api: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = api(county.county_official)
+    for url in (
+        "/api/supervision/problems/",
+        "/api/supervision/complaints/",
+        "/api/supervision/inspections/",
+    ):
+        with django_assert_max_num_queries(8):
+            assert client.get(url).status_code == 200

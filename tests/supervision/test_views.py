@@ -1,0 +1,157 @@
+"""Supervision pages: the ledger, a problem's follow-ups and closure, complaints, assessment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from supervision.choices import ComplaintKindChoices, ProblemCategoryChoices, ProblemStatusChoices
+from supervision.models import Complaint, Problem
+from supervision.services import complaint_receive, problem_create
+
+from .conftest import overdue
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+
+
+def _many(county: Any, today: dt.date, n: int) -> None:
+    for i in range(n):
+        problem_create(
+            user=county.county_official,
+            area=county.village_a2 if i % 2 else county.village_b1,
+            category=ProblemCategoryChoices.DATA_QUALITY,
+            description=f"第{i}户信息与明白卡不一致",
+            responsible_unit="镇扶贫工作站",
+            responsible_person=county.staff_a if i % 2 else county.staff_b,
+            deadline=today + dt.timedelta(days=i),
+        )
+        complaint_receive(
+            user=county.county_official,
+            area=county.village_a1,
+            kind=ComplaintKindChoices.UNFAIR,
+            content=f"反映{i}",
+            received_on=today,
+            channel="hotline",
+        )
+
+
+def test_ledger_page_marks_overdue_and_has_bounded_queries(
+    county: Any, problem: Problem, web: Any, today: dt.date, django_assert_max_num_queries: Any
+) -> None:
+    # given
+    overdue(problem)
+    _many(county, today, 8)
+    client = web(county.county_official)
+
+    # when
+    with django_assert_max_num_queries(15):
+        body = client.get("/supervision/").content.decode()
+    with django_assert_max_num_queries(15):
+        client.get("/supervision/complaints/")
+    with django_assert_max_num_queries(15):
+        client.get("/supervision/inspections/")
+
+    # then
+    assert "table-danger" in body
+    assert "部分贫困户帮扶手册填写不完整" in body
+    assert "已逾期" in body
+
+
+def test_township_staff_see_only_their_problems(county: Any, problem: Problem, web: Any) -> None:
+    assert web(county.staff_b).get(f"/supervision/problems/{problem.pk}/").status_code == 404
+    assert "帮扶手册" not in web(county.staff_b).get("/supervision/").content.decode()
+
+
+def test_follow_up_then_close_with_evidence_on_the_page(county: Any, problem: Problem, web: Any) -> None:
+    # given
+    staff, official = web(county.staff_a), None
+    staff.post(f"/supervision/problems/{problem.pk}/", {"action": "follow_up", "note": "已补填帮扶手册"})
+    problem.refresh_from_db()
+    official = web(county.county_official)
+
+    # when: closing without evidence
+    refused = official.post(
+        f"/supervision/problems/{problem.pk}/",
+        {"action": "close", "version": problem.version, "closure_note": "已整改"},
+    )
+
+    # then
+    assert "请至少上传一份整改佐证材料" in refused.content.decode()
+    assert Problem.objects.get(pk=problem.pk).status == ProblemStatusChoices.RECTIFYING
+
+    # when: evidence uploaded, then closed
+    official.post(
+        f"/attachments/supervision/problem/{problem.pk}/upload/",
+        {
+            "file": SimpleUploadedFile("照片.png", PNG, content_type="image/png"),
+            "kind": "evidence",
+            "next": "/",
+        },
+    )
+    closed = official.post(
+        f"/supervision/problems/{problem.pk}/",
+        {"action": "close", "version": problem.version, "closure_note": "已整改"},
+    )
+
+    # then
+    assert closed.status_code == 302
+    assert Problem.objects.get(pk=problem.pk).status == ProblemStatusChoices.CLOSED
+
+
+def test_new_problem_form_shows_field_errors_and_saves_nothing(county: Any, web: Any, today: dt.date) -> None:
+    response = web(county.county_official).post(
+        "/supervision/problems/new/",
+        {
+            "area": county.village_a1.pk,
+            "category": "funds",
+            "description": "资金未公示",
+            "responsible_unit": "镇政府",
+            "responsible_person": county.staff_b.pk,
+            "deadline": (today - dt.timedelta(days=2)).isoformat(),
+        },
+    )
+    body = response.content.decode()
+    assert 'data-testid="error-deadline"' in body
+    assert 'data-testid="error-responsible_person"' in body
+    assert Problem.objects.count() == 0
+
+
+def test_complaint_page_assigns_and_answers(county: Any, web: Any, today: dt.date) -> None:
+    complaint = complaint_receive(
+        user=county.county_official,
+        area=county.village_a1,
+        kind=ComplaintKindChoices.WRONG_EXIT,
+        content="反映脱贫户收入不稳定",
+        received_on=today,
+        channel="hotline",
+    )
+    client = web(county.county_official)
+    client.post(
+        f"/supervision/complaints/{complaint.pk}/",
+        {"action": "assign", "version": 1, "assignee": county.staff_a.pk},
+    )
+    web(county.staff_a).post(
+        f"/supervision/complaints/{complaint.pk}/",
+        {"action": "answer", "version": 2, "answer": "经核实不属实", "finding": "not_upheld"},
+    )
+    complaint = Complaint.objects.get(pk=complaint.pk)
+    assert complaint.assigned_to == county.staff_a
+    assert complaint.finding == "not_upheld"
+
+
+def test_assessment_page_counts_per_township_and_person(
+    county: Any, problem: Problem, web: Any, today: dt.date
+) -> None:
+    overdue(problem)
+    body = (
+        web(county.county_official)
+        .get(f"/supervision/assessment/?area={county.county.code}")
+        .content.decode()
+    )
+    assert "折桥镇" in body
+    assert 'data-testid="assessment-people"' in body
