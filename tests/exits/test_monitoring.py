@@ -263,3 +263,43 @@ def test_notice_shows_no_id_phone_or_health(county: Any, exited: Household, web:
     assert "尿毒症" not in body
     assert str(HealthChoices.SERIOUS.label) not in body
     assert str(RiskChoices.SERIOUS_ILLNESS.label) not in body
+
+
+def test_an_edge_household_is_monitored_and_returns_to_its_status(county: Any) -> None:
+    # given: a household not registered as poor, at the edge
+    set_line(county.county)
+    edge = ready_household(county.village_a1, income=Decimal("4500"), status=HouseholdStatusChoices.CANDIDATE)
+    case = monitoring_case_report(
+        household=edge,
+        category=Cat.EDGE,
+        source=Src.DEPARTMENT_ALERT,
+        risks=[RiskChoices.LOW_INCOME],
+        user=county.county_official,
+    )
+
+    # when
+    case = _include(county, case)
+    edge.refresh_from_db()
+    assert edge.status == HouseholdStatusChoices.MONITORING
+    _shift(case, included_on=200)
+    case = monitoring_case_sign(
+        case=case, step=MS.REMOVE_RISK, user=county.county_official, comment="务工稳定"
+    )
+
+    # then
+    edge.refresh_from_db()
+    assert case.state == M.RISK_REMOVED
+    assert edge.status == HouseholdStatusChoices.CANDIDATE
+
+
+def test_a_registered_poor_household_is_not_an_edge_case(county: Any) -> None:
+    set_line(county.county)
+    poor = ready_household(county.village_a1)
+    with pytest.raises(ValidationError):
+        monitoring_case_report(
+            household=poor,
+            category=Cat.EDGE,
+            source=Src.SELF_REPORT,
+            risks=[RiskChoices.DISASTER],
+            user=county.staff_a,
+        )

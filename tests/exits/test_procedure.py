@@ -360,3 +360,25 @@ def test_after_exit_the_household_keeps_its_history_and_can_return_to_poverty(
     # and a returned household can exit again through a new procedure
     again = exit_procedure_propose(household=household, year=YEAR, user=county.secretary_a1)
     assert again.state == S.PROPOSED
+
+
+def test_only_registered_poor_households_can_be_proposed(county: Any) -> None:
+    set_line(county.county)
+    exited = ready_household(county.village_a1, status=HouseholdStatusChoices.EXITED)
+    with pytest.raises(ValidationError) as refused:
+        exit_procedure_propose(household=exited, year=YEAR, user=county.secretary_a1)
+    assert "已脱贫" in refused.value.message_dict["household"][0]
+    assert ExitProcedure.objects.count() == 0
+
+
+def test_withdrawing_needs_a_reason_and_frees_the_household(county: Any, household: Any) -> None:
+    procedure = exit_procedure_propose(household=household, year=YEAR, user=county.secretary_a1)
+    with pytest.raises(ValidationError):
+        exit_procedure_sign(procedure=procedure, step=E.WITHDRAW, user=county.secretary_a1)
+    procedure = exit_procedure_sign(
+        procedure=procedure, step=E.WITHDRAW, user=county.secretary_a1, comment="收入不稳定"
+    )
+    assert procedure.state == S.WITHDRAWN
+    assert not any(exit_can_transition(procedure, step) for step in EXIT_TRANSITIONS)
+    again = exit_procedure_propose(household=household, year=YEAR, user=county.secretary_a1)
+    assert again.pk != procedure.pk
