@@ -50,6 +50,7 @@ def problem_list(*, user: Any, filters: dict | None = None) -> QuerySet[Problem]
         Problem.objects.visible_to(user)
         .select_related("area", "area__parent", "responsible_person", "inspection", "household")
         .annotate(follow_up_count=Count("follow_ups"))
+        .order_by("deadline", "id")
     )
     return ProblemFilterSet(filters or {}, queryset=qs).qs
 
