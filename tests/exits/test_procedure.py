@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import ProgrammingError, transaction
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.roles import RoleChoices
 from core.exceptions import ConflictError
@@ -365,7 +365,7 @@ def test_after_exit_the_household_keeps_its_history_and_can_return_to_poverty(
 def test_only_registered_poor_households_can_be_proposed(county: Any) -> None:
     set_line(county.county)
     exited = ready_household(county.village_a1, status=HouseholdStatusChoices.EXITED)
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
         exit_procedure_propose(household=exited, year=YEAR, user=county.secretary_a1)
     assert "已脱贫" in refused.value.message_dict["household"][0]
     assert ExitProcedure.objects.count() == 0
