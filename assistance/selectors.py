@@ -136,6 +136,7 @@ class CoverageRow:
 
     key: Any
     label: str
+    code: str = ""  # the area code, for village rows
     households: int = 0
     without_cadre: int = 0
     without_plan: int = 0
@@ -158,6 +159,7 @@ class CoverageRow:
         return {
             "key": self.key,
             "label": self.label,
+            "code": self.code,
             "households": self.households,
             "without_cadre": self.without_cadre,
             "without_plan": self.without_plan,
@@ -236,9 +238,12 @@ def coverage_for_area(area: Area, *, today: dt.date, visit_days: int) -> Coverag
     villages: dict[int, CoverageRow] = {}
     cadres: dict[int, CoverageRow] = {}
     teams: dict[Any, CoverageRow] = {}
-    village_names = dict(
-        Area.objects.filter(code__startswith=area.prefix, level="village").values_list("pk", "name")
-    )
+    village_names = {
+        pk: (name, code)
+        for pk, name, code in Area.objects.filter(code__startswith=area.prefix, level="village").values_list(
+            "pk", "name", "code"
+        )
+    }
     team_of_village: dict[int, WorkTeam] = {
         link.village_id: link.team
         for link in TeamVillage.objects.filter(
@@ -256,9 +261,8 @@ def coverage_for_area(area: Area, *, today: dt.date, visit_days: int) -> Coverag
             "with_overdue": count if _has_overdue else 0,
         }
         total.add(**flags)
-        villages.setdefault(
-            village_id, CoverageRow(key=village_id, label=village_names.get(village_id, ""))
-        ).add(**flags)
+        name, code = village_names.get(village_id, ("", ""))
+        villages.setdefault(village_id, CoverageRow(key=village_id, label=name, code=code)).add(**flags)
         team = team_of_village.get(village_id)
         team_key = team.pk if team else None
         teams.setdefault(team_key, CoverageRow(key=team_key, label=team.name if team else "")).add(**flags)

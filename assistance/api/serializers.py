@@ -417,6 +417,7 @@ class VillagePlanUpdateSerializer(serializers.Serializer):
 class CoverageRowSerializer(serializers.Serializer):
     key = serializers.IntegerField(allow_null=True)
     label = serializers.CharField()
+    code = serializers.CharField(help_text="Area code (village rows)")
     households = serializers.IntegerField()
     without_cadre = serializers.IntegerField()
     without_plan = serializers.IntegerField()

@@ -525,3 +525,23 @@ def test_a_first_secretary_may_pair_township_cadres_but_not_other_townships(coun
     assert pairing.cadre == township_cadre
     assert "cadre" in exc.value.message_dict
     assert CadrePairing.objects.get(household=household, end__isnull=True).cadre == township_cadre
+
+
+def test_reassignment_is_in_the_audit_trail(county: Any) -> None:
+    # given
+    from core.audit import audit_events_for
+
+    household = make_household(county.village_a1)
+    first = cadre_assign(
+        household=household, cadre=make_cadre(county.town_a), start=dt.date(2024, 1, 1), user=county.staff_a
+    )
+
+    # when
+    cadre_assign(
+        household=household, cadre=make_cadre(county.town_a), start=dt.date(2024, 9, 1), user=county.staff_a
+    )
+
+    # then: the closed pairing's history shows its insert and the end being set
+    events = audit_events_for(first)
+    assert [e["action"] for e in events] == ["update", "insert"]
+    assert events[0]["changes"]["end"] == [None, "2024-09-01"]

@@ -54,6 +54,12 @@ def test_reminders_job_reports_progress_and_counts(
     assert (job.progress_done, job.progress_total) == (2, 2)
     assert job.result == {"visits": 1, "follow_ups": 3}
 
+    # and a second run the same day raises nothing new
+    with django_capture_on_commit_callbacks(execute=True):
+        again = reminders_job_start(area=county.county, visit_days=30, user=county.county_official)
+    assert Job.objects.get(pk=again.pk).result == {"visits": 0, "follow_ups": 0}
+    assert Notification.objects.count() == 4
+
 
 def test_reminders_job_refuses_a_bad_window(county: Any) -> None:
     with pytest.raises(ValidationError):
