@@ -570,6 +570,7 @@ def monitoring_open_by_rule_village(*, village: Area, year: int, user: Any = Non
     return len(created)
 
 
+@transaction.atomic
 def exit_screening_start(*, area: Area, year: int, user: Any) -> Job:
     """Queue the exit screening over a county (or, on demand, a township); runs after commit."""
     from .tasks import SCREENING_KIND, exits_screening_task
