@@ -208,6 +208,15 @@ class CadreForm(StyledFormMixin, forms.Form):
         )
 
 
+class CadreEditForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=60)
+    unit = forms.CharField(label=_("Work unit"), max_length=120)
+    position = forms.CharField(label=_("Position"), max_length=60, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    is_active = forms.BooleanField(label=_("In post"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class _TeamPeopleForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("Team name"), max_length=120)
     sending_unit = forms.CharField(label=_("Sending unit"), max_length=120)

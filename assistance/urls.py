@@ -20,6 +20,7 @@ urlpatterns = [
     path("cadres/", views.cadre_list, name="cadres"),
     path("cadres/new/", views.cadre_new, name="cadre-new"),
     path("cadres/<int:pk>/", views.cadre_detail, name="cadre"),
+    path("cadres/<int:pk>/edit/", views.cadre_edit, name="cadre-edit"),
     path("teams/", views.team_list, name="teams"),
     path("teams/new/", views.team_new, name="team-new"),
     path("teams/<int:pk>/", views.team_detail, name="team"),

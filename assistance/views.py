@@ -36,6 +36,7 @@ from .filters import (
 )
 from .forms import (
     CadreAssignForm,
+    CadreEditForm,
     CadreForm,
     FollowUpCloseForm,
     MeasureForm,
@@ -291,7 +292,14 @@ def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "assistance/cadre_detail.html",
-        {"cadre": cadre, "pairings": pairings, "visits": visits, "memberships": teams},
+        {
+            "cadre": cadre,
+            "pairings": pairings,
+            "visits": visits,
+            "memberships": teams,
+            "can_manage": request.user.has_capability(Capability.MANAGE_ASSISTANCE)
+            and Cadre.objects.visible_to(request.user).filter(pk=cadre.pk).exists(),
+        },
     )
 
 
@@ -305,6 +313,29 @@ def cadre_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Cadre registered."))
             return redirect("assistance:cadre", pk=cadre.pk)
     return render(request, "assistance/form.html", {"form": form, "title": _("Register a responsible cadre")})
+
+
+@login_required
+def cadre_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = get_visible_or_404(Cadre.objects.all(), request.user, pk=pk)
+    ensure_can(request.user, Capability.MANAGE_ASSISTANCE, cadre)
+    initial = {f: getattr(cadre, f) for f in ("name", "unit", "position", "phone", "is_active", "version")}
+    form = CadreEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        saved = _save(
+            form,
+            lambda: services.cadre_update(cadre=cadre, expected_version=version, user=request.user, **data),
+        )
+        if saved is not None:
+            messages.success(request, _("Cadre saved."))
+            return redirect("assistance:cadre", pk=cadre.pk)
+    return render(
+        request,
+        "assistance/form.html",
+        {"form": form, "title": _("Edit cadre: %(name)s") % {"name": cadre.name}},
+    )
 
 
 @login_required

@@ -371,3 +371,23 @@ def test_a_township_cadre_page_opens_for_the_secretary_of_a_village_it_helps(
     assert f"/assistance/households/{known.h1.pk}/" in html
     assert f"/assistance/households/{known.h2.pk}/" in html
     assert other.status_code == 404
+
+
+def test_a_cadre_who_still_helps_households_cannot_be_marked_as_left(
+    county: Any, known: Any, web: Any
+) -> None:
+    # given
+    client = web(county.staff_a)
+    form = {"name": "马一", "unit": "县农业农村局", "phone": "13900000000", "version": known.ma.version}
+
+    # when: unticking "in post" while 马一 still helps two households
+    refused = client.post(f"/assistance/cadres/{known.ma.pk}/edit/", form)
+    renamed = client.post(
+        f"/assistance/cadres/{known.ma.pk}/edit/", {**form, "name": "马一鸣", "is_active": "on"}
+    )
+
+    # then
+    assert "该干部仍在结对帮扶农户" in refused.content.decode()
+    assert renamed.status_code == 302
+    known.ma.refresh_from_db()
+    assert (known.ma.name, known.ma.is_active, known.ma.version) == ("马一鸣", True, 2)
