@@ -213,3 +213,24 @@ def test_pages_are_available_in_english(county: Any, filled: dict, web: Any) -> 
     body = client.get(f"/exits/procedures/{filled['procedures'][0].pk}/").content.decode()
     assert "Exit conditions now" in body
     assert "Village committee and work team verification" in body
+
+
+def test_the_signed_consent_scan_attaches_to_the_procedure(county: Any, filled: dict, web: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.choices import AttachmentKindChoices
+    from core.models import Attachment
+
+    procedure = filled["procedures"][0]
+    url = f"/attachments/exits/exitprocedure/{procedure.pk}/upload/"
+    scan = SimpleUploadedFile("consent.pdf", b"%PDF-1.4 signed consent", content_type="application/pdf")
+    outsider = web(county.staff_b).post(url, {"file": scan, "kind": AttachmentKindChoices.SIGNED_FORM})
+    assert outsider.status_code == 404
+    scan.seek(0)
+    web(county.secretary_a1).post(
+        url, {"file": scan, "kind": AttachmentKindChoices.SIGNED_FORM, "next": "/exits/"}
+    )
+    attachment = Attachment.objects.get()
+    assert (attachment.record, attachment.kind) == (procedure, AttachmentKindChoices.SIGNED_FORM)
+    page = web(county.secretary_a1).get(f"/exits/procedures/{procedure.pk}/").content.decode()
+    assert "consent.pdf" in page
