@@ -11,6 +11,12 @@ from django.test.utils import CaptureQueriesContext
 
 from core.choices import JobStatusChoices
 from core.models import Job
+from exits.choices import (
+    ExitConditionChoices,
+    MonitoringCategoryChoices,
+    MonitoringSourceChoices,
+    RiskChoices,
+)
 from exits.choices import ExitProcedureStateChoices as S
 from exits.choices import ExitStepChoices as E
 from exits.models import ExitProcedure, ExitSettings, ExitSignoff, PovertyLine
@@ -102,7 +108,7 @@ def test_eligibility_endpoint_explains(county: Any, api: Any) -> None:
     household = ready_household(county.village_a1, safe_drinking_water=False)
     body = api(county.staff_a).get(f"/api/exits/eligibility/{household.pk}/", {"year": YEAR}).json()
     assert body["eligible"] is False
-    assert [c["code"] for c in body["checks"] if not c["passed"]] == ["water"]
+    assert [c["code"] for c in body["checks"] if not c["passed"]] == [ExitConditionChoices.WATER]
     assert body["poverty_line"] == "4000.00"
     assert (
         api(county.staff_b).get(f"/api/exits/eligibility/{household.pk}/", {"year": YEAR}).status_code == 404
@@ -163,16 +169,21 @@ def test_monitoring_report_and_objection_through_the_api(county: Any, api: Any) 
         "/api/exits/monitoring/",
         {
             "household": exited.pk,
-            "category": "unstable_exited",
-            "source": "cadre_visit",
-            "risks": ["disaster"],
+            "category": MonitoringCategoryChoices.UNSTABLE_EXITED,
+            "source": MonitoringSourceChoices.CADRE_VISIT,
+            "risks": [RiskChoices.DISASTER],
         },
         format="json",
     )
     assert created.status_code == 201
     bad = api(county.secretary_a1).post(
         "/api/exits/monitoring/",
-        {"household": exited.pk, "category": "edge", "source": "rule", "risks": []},
+        {
+            "household": exited.pk,
+            "category": MonitoringCategoryChoices.EDGE,
+            "source": MonitoringSourceChoices.RULE,
+            "risks": [],
+        },
         format="json",
     )
     assert bad.status_code == 400
@@ -196,9 +207,9 @@ def _rows(county: Any, n: int) -> None:
         exit_objection_record(procedure=procedure, content="有意见", user=county.staff_a)
         monitoring_case_report(
             household=ready_household(county.village_a2, status=HouseholdStatusChoices.EXITED),
-            category="unstable_exited",
-            source="self_report",
-            risks=["disaster"],
+            category=MonitoringCategoryChoices.UNSTABLE_EXITED,
+            source=MonitoringSourceChoices.SELF_REPORT,
+            risks=[RiskChoices.DISASTER],
             user=county.staff_a,
         )
     exit_flags_refresh_village(village=county.village_a1, year=YEAR)

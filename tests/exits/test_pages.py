@@ -20,7 +20,7 @@ from exits.services import (
     exit_procedure_propose,
     monitoring_case_report,
 )
-from households.choices import HouseholdStatusChoices
+from households.choices import HouseholdStatusChoices, HousingSafetyChoices
 from tests.exits.builders import YEAR, ready_household, set_line
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +137,7 @@ def test_pages_are_scoped(county: Any, filled: dict, web: Any) -> None:
 
 def test_propose_from_the_household_panel_explains_refusal(county: Any, web: Any) -> None:
     set_line(county.county)
-    household = ready_household(county.village_a1, housing_grade="C")
+    household = ready_household(county.village_a1, housing_grade=HousingSafetyChoices.C)
     response = web(county.secretary_a1).post(
         f"/exits/households/{household.pk}/propose/", {"year": YEAR, "next": "/exits/"}, follow=True
     )

@@ -14,7 +14,7 @@ from core.models import Job
 from exits.choices import ExitConditionChoices, ExitStepChoices, MonitoringSourceChoices, RiskChoices
 from exits.models import ExitFlag, ExitProcedure, MonitoringCase
 from exits.services import exit_procedure_propose, exit_procedure_sign, exit_screening_start
-from households.choices import HealthChoices, HouseholdStatusChoices
+from households.choices import HealthChoices, HouseholdStatusChoices, HousingSafetyChoices
 from tests.exits.builders import LINE, YEAR, ready_household, set_income, set_line
 from tests.factories import make_member
 from tests.helpers import wait_for
@@ -33,7 +33,7 @@ def registry(county: Any) -> dict[str, Any]:
     proposed = ready_household(county.village_a2)
     exit_procedure_propose(household=proposed, year=YEAR, user=county.staff_a)
     set_income(proposed, LINE)  # corrected after the proposal: no longer eligible
-    poor = ready_household(county.village_b1, income=Decimal("2800"), housing_grade="D")
+    poor = ready_household(county.village_b1, income=Decimal("2800"), housing_grade=HousingSafetyChoices.D)
     unstable = ready_household(
         county.village_b2, income=Decimal("5999.99"), status=HouseholdStatusChoices.EXITED
     )
