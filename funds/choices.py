@@ -4,10 +4,10 @@ from django.utils.translation import pgettext_lazy
 
 
 class FundLevelChoices(models.TextChoices):
-    CENTRAL = "central", _("Central")
-    PROVINCIAL = "provincial", _("Provincial")
-    PREFECTURE = "prefecture", _("Prefecture / city")
-    COUNTY = "county", _("County")
+    CENTRAL = "central", pgettext_lazy("fund level", "Central")
+    PROVINCIAL = "provincial", pgettext_lazy("fund level", "Provincial")
+    PREFECTURE = "prefecture", pgettext_lazy("fund level", "Prefecture / city")
+    COUNTY = "county", pgettext_lazy("fund level", "County")
 
 
 class FundKindChoices(models.TextChoices):

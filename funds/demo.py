@@ -172,7 +172,11 @@ def seed(ctx: DemoContext) -> None:
             project_villages[len(projects) - 1] = (
                 villages_by_township[township.pk] if township_wide else [village]
             )
-    for name, code in (("全市扶贫小额信贷贴息", "credit"), ("雨露计划职业教育补助", "education")):
+    for name, code in (
+        ("全市扶贫小额信贷贴息", "credit"),
+        ("雨露计划职业教育补助", "education"),
+        ("农村危房改造到户补助", "housing"),
+    ):
         projects.append(
             Project(
                 area=county,
@@ -374,8 +378,9 @@ def _link_measures(ctx: DemoContext, projects: list, fundings: list, paid: dict,
                 amount__gt=0,
                 household__village__code__startswith=project.area.prefix,
             )
+            .exclude(pk__in=[link.measure_id for link in links])
             .select_related("household__head")
-            .order_by("pk")[:5]
+            .order_by("pk")[:8]
         )
         for measure in measures:
             if funding.amount - paid[funding.pk] < measure.amount:

@@ -1,9 +1,13 @@
 """One FilterSet per model, shared by the pages and the API."""
 
+from typing import Any
+
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from areas.choices import AreaLevelChoices
 from areas.models import Area
 
 from .choices import (
@@ -26,11 +30,25 @@ from .models import (
 )
 
 
-def _within(queryset: QuerySet, path: str, code: str) -> QuerySet:
-    area = Area.objects.filter(code=code).first()
-    if area is None:
-        return queryset.none()
-    return queryset.filter(**{f"{path}__code__startswith": area.prefix})
+def _areas_for(request: Any) -> QuerySet:
+    """Counties and townships the caller may filter by (their own scope)."""
+    user = getattr(request, "user", None)
+    if user is None:
+        return Area.objects.none()
+    return Area.objects.visible_to(user).filter(
+        level__in=[AreaLevelChoices.COUNTY, AreaLevelChoices.TOWNSHIP]
+    )
+
+
+def _categories_for(request: Any) -> QuerySet:
+    from .selectors import categories_applicable_to
+
+    user = getattr(request, "user", None)
+    return categories_applicable_to(user) if user is not None else ProjectCategory.objects.none()
+
+
+def _hidden() -> forms.HiddenInput:
+    return forms.HiddenInput()
 
 
 class FundSourceFilterSet(django_filters.FilterSet):
@@ -46,7 +64,9 @@ class FundSourceFilterSet(django_filters.FilterSet):
 class AllocationFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     year = django_filters.NumberFilter(label=_("Year"))
-    source_id = django_filters.NumberFilter(field_name="source_id", label=_("Fund source (id)"))
+    source_id = django_filters.NumberFilter(
+        field_name="source_id", label=_("Fund source (id)"), widget=_hidden()
+    )
     level = django_filters.ChoiceFilter(
         field_name="source__level", choices=FundLevelChoices.choices, label=_("Level")
     )
@@ -80,19 +100,23 @@ class ProjectFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.ChoiceFilter(choices=ProjectStatusChoices.choices, label=_("Status"))
     year = django_filters.NumberFilter(label=_("Year"))
-    category_id = django_filters.NumberFilter(field_name="category_id", label=_("Category (id)"))
-    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
-    household_id = django_filters.NumberFilter(field_name="households", label=_("Benefiting household (id)"))
+    category = django_filters.ModelChoiceFilter(queryset=_categories_for, label=_("Category"))
+    within = django_filters.ModelChoiceFilter(
+        queryset=_areas_for, to_field_name="code", method="filter_within", label=_("Run by")
+    )
+    household_id = django_filters.NumberFilter(
+        field_name="households", label=_("Benefiting household (id)"), widget=_hidden()
+    )
 
     class Meta:
         model = Project
-        fields = ["q", "status", "year", "category_id", "within", "household_id"]
+        fields = ["q", "status", "year", "category", "within", "household_id"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value))
 
-    def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return _within(queryset, "area", value)
+    def filter_within(self, queryset: QuerySet, name: str, value: Area) -> QuerySet:
+        return queryset.filter(area__code__startswith=value.prefix)
 
 
 class ProjectFundingFilterSet(django_filters.FilterSet):
@@ -107,11 +131,17 @@ class ProjectFundingFilterSet(django_filters.FilterSet):
 class DisbursementFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=DisbursementKindChoices.choices, label=_("Kind"))
-    project_id = django_filters.NumberFilter(field_name="project_id", label=_("Project (id)"))
-    household_id = django_filters.NumberFilter(field_name="household_id", label=_("Household (id)"))
+    project_id = django_filters.NumberFilter(
+        field_name="project_id", label=_("Project (id)"), widget=_hidden()
+    )
+    household_id = django_filters.NumberFilter(
+        field_name="household_id", label=_("Household (id)"), widget=_hidden()
+    )
     paid_from = django_filters.DateFilter(field_name="paid_on", lookup_expr="gte", label=_("Paid from"))
     paid_to = django_filters.DateFilter(field_name="paid_on", lookup_expr="lte", label=_("Paid until"))
-    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+    within = django_filters.ModelChoiceFilter(
+        queryset=_areas_for, to_field_name="code", method="filter_within", label=_("Run by")
+    )
 
     class Meta:
         model = Disbursement
@@ -122,14 +152,16 @@ class DisbursementFilterSet(django_filters.FilterSet):
             Q(voucher_number__icontains=value) | Q(payee__icontains=value) | Q(project__name__icontains=value)
         )
 
-    def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return _within(queryset, "project__area", value)
+    def filter_within(self, queryset: QuerySet, name: str, value: Area) -> QuerySet:
+        return queryset.filter(project__area__code__startswith=value.prefix)
 
 
 class NoticeFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=NoticeKindChoices.choices, label=_("Kind"))
-    project_id = django_filters.NumberFilter(field_name="project_id", label=_("Project (id)"))
+    project_id = django_filters.NumberFilter(
+        field_name="project_id", label=_("Project (id)"), widget=_hidden()
+    )
 
     class Meta:
         model = Notice

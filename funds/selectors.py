@@ -66,6 +66,13 @@ def execution_rate(paid: Decimal, allocated: Decimal) -> Decimal | None:
     return (Decimal(paid) * 100 / Decimal(allocated)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def _as_request(user: Any) -> Any:
+    """FilterSets choose their options from `request.user`; selectors only have the user."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(user=user)
+
+
 # -- lists -----------------------------------------------------------------------------------------
 
 
@@ -106,7 +113,7 @@ def categories_usable_by(user: Any) -> QuerySet[ProjectCategory]:
 
 def project_list(*, user: Any, filters: dict | None = None) -> QuerySet[Project]:
     qs = Project.objects.visible_to(user).select_related("area", "category")
-    return ProjectFilterSet(filters or {}, queryset=qs).qs.distinct()
+    return ProjectFilterSet(filters or {}, queryset=qs, request=_as_request(user)).qs.distinct()
 
 
 def funding_list(*, user: Any, filters: dict | None = None) -> QuerySet[ProjectFunding]:
@@ -135,7 +142,7 @@ def disbursement_list(*, user: Any, filters: dict | None = None) -> QuerySet[Dis
         "reversal",
         "reverses",
     )
-    return DisbursementFilterSet(filters or {}, queryset=qs).qs
+    return DisbursementFilterSet(filters or {}, queryset=qs, request=_as_request(user)).qs
 
 
 def notice_list(*, user: Any, filters: dict | None = None) -> QuerySet[Notice]:
@@ -239,8 +246,16 @@ class ReportRow:
         return self.allocated - self.paid
 
 
-def _rows(allocated: dict[Any, Decimal], paid: dict[Any, Decimal], labels: dict[Any, str]) -> list[ReportRow]:
-    keys = sorted(set(allocated) | set(paid), key=lambda k: str(labels.get(k, k)))
+def _rows(
+    allocated: dict[Any, Decimal], paid: dict[Any, Decimal], labels: dict[Any, str], *, ordered: bool = False
+) -> list[ReportRow]:
+    """One row per key; in the order of `labels` when `ordered` (levels, kinds, years), else by label."""
+    keys: Any = set(allocated) | set(paid)
+    if ordered:
+        position = {k: i for i, k in enumerate(labels)}
+        keys = sorted(keys, key=lambda k: position.get(k, len(position)))
+    else:
+        keys = sorted(keys, key=lambda k: str(labels.get(k, k)))
     return [
         ReportRow(
             key=str(k), label=str(labels.get(k, k)), allocated=allocated.get(k, ZERO), paid=paid.get(k, ZERO)
@@ -277,6 +292,8 @@ def execution_report(*, user: Any, by: str, year: int | None = None) -> list[Rep
             for r in payments.values(key=_path(column)).annotate(total=_money_sum("amount")).order_by()
         }
         labels: dict[Any, str] = {}
+        if by == G.YEAR:
+            labels = {y: str(y) for y in sorted(set(allocated) | set(paid))}
         if by == G.SOURCE:
             labels = dict(
                 FundSource.objects.filter(pk__in=set(allocated) | set(paid)).values_list("pk", "name")
@@ -285,7 +302,7 @@ def execution_report(*, user: Any, by: str, year: int | None = None) -> list[Rep
             labels = {k: str(v) for k, v in FundLevelChoices.choices}
         elif by == G.KIND:
             labels = {k: str(v) for k, v in FundKindChoices.choices}
-        return _rows(allocated, paid, labels)
+        return _rows(allocated, paid, labels, ordered=by in (G.LEVEL, G.KIND, G.YEAR))
 
     projects = Project.objects.visible_to(user)
     fundings = ProjectFunding.objects.visible_to(user)

@@ -227,7 +227,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         request,
         "funds/project_list.html",
         {
-            "filter": ProjectFilterSet(request.GET),
+            "filter": ProjectFilterSet(request.GET, request=request),
             "page_obj": _page(request, qs),
             "querystring_without_page": _querystring_without_page(request),
             "can_propose": request.user.has_capability(Capability.PROPOSE),
@@ -463,7 +463,7 @@ def disbursement_list(request: HttpRequest) -> HttpResponse:
         request,
         "funds/disbursement_list.html",
         {
-            "filter": DisbursementFilterSet(request.GET),
+            "filter": DisbursementFilterSet(request.GET, request=request),
             "page_obj": _page(request, qs),
             "querystring_without_page": _querystring_without_page(request),
             "can_manage": request.user.has_capability(Capability.MANAGE_FUNDS),
