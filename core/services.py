@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -110,11 +110,17 @@ def job_fail(job: Job, message: str) -> None:
 
 
 def notification_raise(*, user: Any, key: str, title: str, body: str = "", url: str = "") -> bool:
-    """Create the reminder unless this user already has one with this key. True if created."""
-    created = Notification.objects.bulk_create(
-        [Notification(user=user, key=key, title=title[:200], body=body, url=url)], ignore_conflicts=True
-    )
-    return bool(created and created[0].pk)
+    """Create the reminder unless this user already has one with this key. True if created.
+
+    The unique (user, key) constraint decides, so two jobs raising the same reminder at once still
+    create one.
+    """
+    try:
+        with transaction.atomic():
+            Notification.objects.create(user=user, key=key, title=title[:200], body=body, url=url)
+    except IntegrityError:
+        return False
+    return True
 
 
 # -- sensitive reads ------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ def test_registered_panels_render_in_order_for_their_model_only(
     (tmp_path / "p3.html").write_text("AREA")
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
     saved = list(panels._PANELS)
+    panels._PANELS.clear()  # only this test's panels, not the apps' real ones
     panels.register("households.Household", "p2.html", order=20)
     panels.register("households.Household", "p1.html", order=10)
     panels.register("areas.Area", "p3.html")
