@@ -110,14 +110,18 @@ def table(name: str, data: dict[str, Any]) -> tuple[str, list[str], list[list[An
     if name == "classes":
         return (
             title,
-            [_("Class"), _("Villages")],
+            [_("Class"), _("Number of villages")],
             [[r["label"], r["villages"]] for r in data.get("village_classes", [])],
         )
     if name == "ledger":
         rows = [
             [r["code"], r["name"], r["open"], r["overdue"], r["closed"]] for r in data["ledger"]["children"]
         ]
-        return title, [_("Code"), _("Area"), _("Open"), _("Overdue"), _("Closed")], rows
+        return (
+            title,
+            [_("Code"), _("Area"), _("Not closed"), _("Past deadline"), _("Closed (rectified)")],
+            rows,
+        )
     if name == "overdue":
         rows = [
             [r["area"], r["description"], r["responsible_unit"], r["responsible_person"], r["deadline"]]
@@ -125,7 +129,13 @@ def table(name: str, data: dict[str, Any]) -> tuple[str, list[str], list[list[An
         ]
         return (
             title,
-            [_("Area"), _("Description"), _("Responsible unit"), _("Responsible person"), _("Deadline")],
+            [
+                _("Area"),
+                _("Problem description"),
+                _("Responsible unit"),
+                _("Responsible person"),
+                _("Deadline"),
+            ],
             rows,
         )
     if name == "rates":

@@ -171,14 +171,29 @@ def trend(area: Area) -> list[dict[str, Any]]:
 
 
 def exit_threshold(area: Area) -> Decimal:
+    from .external import exit_threshold as from_exits
+
+    threshold = from_exits(area)
+    if threshold is not None:
+        return Decimal(threshold)
     conf = dashboard_settings()
     province = Area.objects.filter(code=area.code[:2].ljust(12, "0")).first()
     return conf["EXIT_THRESHOLD_WESTERN"] if province and province.is_western else conf["EXIT_THRESHOLD"]
 
 
-def village_class(rate: Decimal | None) -> str:
+def village_class(rate: Decimal | None, bands: list[dict] | None = None) -> str:
+    """Guizhou's class of a village by incidence; the bands are exits' county settings when present."""
     if rate is None:
         return VillageClassChoices.UNKNOWN
+    if bands:
+        for band in bands:
+            low = Decimal(str(band["min"]))
+            high = Decimal(str(band["max"])) if band.get("max") not in (None, "") else None
+            if rate >= low and (high is None or rate < high):
+                return {1: VillageClassChoices.CLASS_1, 2: VillageClassChoices.CLASS_2}.get(
+                    int(band["class"]), VillageClassChoices.CLASS_3
+                )
+        return VillageClassChoices.OTHER
     first, second, third = dashboard_settings()["VILLAGE_CLASS_BOUNDS"]
     if rate >= first:
         return VillageClassChoices.CLASS_1
@@ -201,9 +216,12 @@ def _village_rates(area: Area, as_of: dt.date) -> dict[int, Decimal | None]:
 
 
 def village_classes(area: Area, as_of: dt.date) -> list[dict[str, Any]]:
+    from .external import village_class_bands
+
+    bands = village_class_bands(area)
     counts = {choice: 0 for choice in VillageClassChoices}
     for rate in _village_rates(area, as_of).values():
-        counts[VillageClassChoices(village_class(rate))] += 1
+        counts[VillageClassChoices(village_class(rate, bands))] += 1
     return [{"class": str(c), "label": str(c.label), "villages": n} for c, n in counts.items()]
 
 

@@ -6,7 +6,7 @@ class ProblemCategoryChoices(models.TextChoices):
     IDENTIFICATION = "identification", _("Identification accuracy")
     ASSISTANCE = "assistance", _("Assistance and visits")
     FUNDS = "funds", _("Fund use")
-    PROJECTS = "projects", _("Projects")
+    PROJECTS = "projects", _("Project management")
     EXIT = "exit", _("Exit accuracy")
     DATA_QUALITY = "data_quality", _("Data quality")
     WORK_STYLE = "work_style", _("Work style and discipline")
@@ -14,9 +14,9 @@ class ProblemCategoryChoices(models.TextChoices):
 
 
 class ProblemStatusChoices(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Not yet rectified")
     RECTIFYING = "rectifying", _("Being rectified")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Closed on evidence")
 
 
 class ComplaintKindChoices(models.TextChoices):
@@ -41,6 +41,6 @@ class ComplaintStatusChoices(models.TextChoices):
 
 
 class ComplaintFindingChoices(models.TextChoices):
-    UPHELD = "upheld", _("Upheld")
-    PARTLY = "partly", _("Partly upheld")
-    NOT_UPHELD = "not_upheld", _("Not upheld")
+    UPHELD = "upheld", _("Complaint upheld")
+    PARTLY = "partly", _("Complaint partly upheld")
+    NOT_UPHELD = "not_upheld", _("Complaint not upheld")

@@ -23,7 +23,9 @@ def _within(queryset: QuerySet, field: str, value: str) -> QuerySet:
 class InspectionFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
-    inspected_after = django_filters.DateFilter(field_name="inspected_on", lookup_expr="gte", label=_("From"))
+    inspected_after = django_filters.DateFilter(
+        field_name="inspected_on", lookup_expr="gte", label=_("Inspected from")
+    )
 
     class Meta:
         model = Inspection
@@ -39,8 +41,10 @@ class InspectionFilterSet(django_filters.FilterSet):
 class ProblemFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.ChoiceFilter(choices=ProblemStatusChoices.choices, label=_("Status"))
-    category = django_filters.ChoiceFilter(choices=ProblemCategoryChoices.choices, label=_("Category"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    category = django_filters.ChoiceFilter(
+        choices=ProblemCategoryChoices.choices, label=_("Problem category")
+    )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Past deadline"))
     within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
     inspection = django_filters.NumberFilter(field_name="inspection_id", label=_("Inspection"))
     responsible_person = django_filters.NumberFilter(

@@ -53,15 +53,15 @@ class InspectionForm(StyledFormMixin, _ScopedChoices, forms.Form):
 
 class ProblemForm(StyledFormMixin, _ScopedChoices, forms.Form):
     area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none())
-    category = forms.ChoiceField(label=_("Category"), choices=ProblemCategoryChoices.choices)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
+    category = forms.ChoiceField(label=_("Problem category"), choices=ProblemCategoryChoices.choices)
+    description = forms.CharField(label=_("Problem description"), widget=forms.Textarea(attrs={"rows": 3}))
     responsible_unit = forms.CharField(label=_("Responsible unit"), max_length=120)
     responsible_person = forms.ModelChoiceField(label=_("Responsible person"), queryset=User.objects.none())
     deadline = forms.DateField(label=_("Rectification deadline"), widget=DATE)
 
 
 class FollowUpForm(StyledFormMixin, forms.Form):
-    note = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(label=_("Progress made"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class CloseForm(StyledFormMixin, forms.Form):
@@ -95,7 +95,7 @@ class AnswerForm(StyledFormMixin, forms.Form):
 
 
 class OpenProblemForm(StyledFormMixin, _ScopedChoices, forms.Form):
-    category = forms.ChoiceField(label=_("Category"), choices=ProblemCategoryChoices.choices)
+    category = forms.ChoiceField(label=_("Problem category"), choices=ProblemCategoryChoices.choices)
     responsible_unit = forms.CharField(label=_("Responsible unit"), max_length=120)
     responsible_person = forms.ModelChoiceField(label=_("Responsible person"), queryset=User.objects.none())
     deadline = forms.DateField(label=_("Rectification deadline"), widget=DATE)

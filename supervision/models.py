@@ -71,8 +71,8 @@ class Problem(TimeStampedModel, VersionedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    category = models.CharField(_("category"), max_length=20, choices=ProblemCategoryChoices.choices)
-    description = models.TextField(_("description"))
+    category = models.CharField(_("problem category"), max_length=20, choices=ProblemCategoryChoices.choices)
+    description = models.TextField(_("problem description"))
     responsible_unit = models.CharField(_("responsible unit"), max_length=120)
     responsible_person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -121,19 +121,19 @@ class ProblemFollowUp(models.Model):
     """Insert-only: what was done on a problem and when (整改进展)."""
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="follow_ups")
-    note = models.TextField(_("progress"))
+    note = models.TextField(_("progress made"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    recorded_at = models.DateTimeField(_("progress recorded at"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "problem__area"
 
     class Meta:
         ordering = ["problem", "recorded_at", "id"]
-        verbose_name = _("follow-up")
-        verbose_name_plural = _("follow-ups")
+        verbose_name = _("progress entry")
+        verbose_name_plural = _("progress entries")
 
     def __str__(self) -> str:
         return self.note[:60]
@@ -163,7 +163,7 @@ class Complaint(TimeStampedModel, VersionedModel):
     complainant = models.CharField(_("complainant"), max_length=60, blank=True)
     contact = models.CharField(_("contact"), max_length=40, blank=True)
     content = models.TextField(_("content"))
-    received_on = models.DateField(_("received on"))
+    received_on = models.DateField(_("date received"))
     answer_deadline = models.DateField(_("answer deadline"))
     status = models.CharField(
         _("status"),

@@ -108,7 +108,7 @@ def problem_create(
     ensure_can(user, Capability.SUPERVISE, area=area)
     errors: dict[str, str] = {}
     if category not in ProblemCategoryChoices.values:
-        errors["category"] = _("Choose a category.")
+        errors["category"] = _("Choose the problem category.")
     if not _text(description):
         errors["description"] = _("Describe the problem.")
     if not _text(responsible_unit):
