@@ -50,7 +50,9 @@ class AllocationForm(StyledFormMixin, forms.Form):
     source = forms.ModelChoiceField(queryset=FundSource.objects.none(), label=_("Fund source"))
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     document_number = forms.CharField(label=_("Document number"), max_length=80)
-    document_date = forms.DateField(label=_("Document date"), widget=forms.DateInput(attrs={"type": "date"}))
+    document_date = forms.DateField(
+        label=_("Document date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     amount = MoneyField(label=_("Amount (yuan)"))
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
@@ -152,7 +154,9 @@ class DisbursementForm(StyledFormMixin, forms.Form):
         queryset=ProjectFunding.objects.none(), label=_("Paid from (project and source)")
     )
     amount = MoneyField(label=_("Amount (yuan)"))
-    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(
+        label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     voucher_number = forms.CharField(label=_("Voucher number"), max_length=60)
     payee = forms.CharField(label=_("Payee"), max_length=120)
     household_number = forms.CharField(
@@ -179,6 +183,10 @@ class DisbursementForm(StyledFormMixin, forms.Form):
         if project is not None:
             qs = qs.filter(project=project)
         self.fields["funding"].queryset = qs
+        if project is not None and not self.is_bound:
+            lines = list(qs.values_list("pk", flat=True)[:2])
+            if len(lines) == 1:
+                self.initial.setdefault("funding", lines[0])
         measures = Measure.objects.visible_to(user).select_related("household__head")
         self.fields["measure"].queryset = (
             measures.filter(fund_link__project=project) if project is not None else measures.none()
@@ -219,7 +227,9 @@ class ReversalForm(StyledFormMixin, forms.Form):
 
 class NoticeForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=NoticeKindChoices.choices)
-    starts_on = forms.DateField(label=_("Notice starts"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(
+        label=_("Notice starts"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     days = forms.IntegerField(label=_("Notice period (days)"), min_value=1, max_value=90, initial=7)
     extra_text = forms.CharField(
         label=_("Additional text"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=1000
@@ -233,7 +243,9 @@ class NoticeForm(StyledFormMixin, forms.Form):
 class HouseholdBatchForm(StyledFormMixin, forms.Form):
     funding = forms.ModelChoiceField(queryset=ProjectFunding.objects.none(), label=_("Paid from"))
     amount_each = MoneyField(label=_("Amount per household (yuan)"))
-    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(
+        label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     voucher_number = forms.CharField(label=_("Voucher number"), max_length=60)
     batch_key = forms.CharField(widget=forms.HiddenInput, max_length=40)
 
