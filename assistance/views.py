@@ -139,12 +139,23 @@ def reminders_run(request: HttpRequest) -> HttpResponse:
 def household_list(request: HttpRequest) -> HttpResponse:
     days = _visit_days(request)
     qs = selectors.assisted_household_list(user=request.user, visit_days=days)
-    filterset = AssistedHouseholdFilterSet(request.GET or None, queryset=qs)
+    own = Cadre.objects.filter(user=request.user).first()
+    filters = request.GET
+    if not filters and own is not None and own.pairings.filter(end__isnull=True).exists():
+        filters = {"cadre": own.pk}  # a cadre starts from the households paired with them (结对户)
+    filterset = AssistedHouseholdFilterSet(filters or None, queryset=qs)
     page, query = _page(request, filterset.qs)
     return render(
         request,
         "assistance/household_list.html",
-        {"filter": filterset, "page_obj": page, "querystring_without_page": query, "days": days},
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "querystring_without_page": query,
+            "days": days,
+            "own_cadre": own,
+            "showing_own": own is not None and str(filters.get("cadre", "")) == str(own.pk),
+        },
     )
 
 

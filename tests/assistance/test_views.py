@@ -391,3 +391,17 @@ def test_a_cadre_who_still_helps_households_cannot_be_marked_as_left(
     assert renamed.status_code == 302
     known.ma.refresh_from_db()
     assert (known.ma.name, known.ma.is_active, known.ma.version) == ("马一鸣", True, 2)
+
+
+def test_a_cadre_starts_from_their_own_households(county: Any, known: Any, web: Any) -> None:
+    # given: cadre_a is 马一, paired with h1 and h2
+    client = web(county.cadre_a)
+
+    # when
+    own = client.get("/assistance/households/").content.decode()
+    everyone = client.get("/assistance/households/?q=").content.decode()
+
+    # then
+    assert f"/assistance/households/{known.h1.pk}/" in own
+    assert f"/assistance/households/{known.h5.pk}/" not in own
+    assert f"/assistance/households/{known.h5.pk}/" in everyone
