@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -731,7 +732,7 @@ def reminders_raise_for_area(*, area: Area, today: dt.date, visit_days: int) -> 
                 _("Household %(number)s has not been visited for %(days)d days")
                 % {"number": household.number, "days": visit_days},
                 _("Last visit: %(date)s.") % {"date": since if household.last_visit else _("never")},
-                f"/assistance/households/{household.pk}/",
+                reverse("assistance:household", args=[household.pk]),
             )
         )
     for follow_up in follow_ups_overdue(area, today=today):
@@ -745,7 +746,7 @@ def reminders_raise_for_area(*, area: Area, today: dt.date, visit_days: int) -> 
                     _("Follow-up overdue for household %(number)s") % {"number": follow_up.household.number},
                     _("“%(what)s” was due on %(date)s.")
                     % {"what": follow_up.description, "date": follow_up.due_date.isoformat()},
-                    f"/assistance/households/{follow_up.household_id}/",
+                    reverse("assistance:household", args=[follow_up.household_id]),
                 )
             )
     existing = set(
