@@ -220,6 +220,13 @@ def bench_list() -> list[tuple[str, float, float]]:
         results.append((f"page  {username:<13} ({total:,} visible) first vs 90% deep", first, deep))
         first, deep = timed(api_first), timed(api_deep)
         results.append((f"api   {username:<13} ({total:,} visible) first vs 90% deep", first, deep))
+
+        def page_search(web=web) -> None:  # noqa: ANN001
+            assert web.get("/households/", {"q": "王成员2"}).status_code == 200
+
+        results.append(
+            (f"page  {username:<13} name search vs unfiltered", timed(page_first), timed(page_search))
+        )
         results.append(
             (
                 f"page  {username:<13} filtered (status+cause) vs unfiltered",

@@ -25,7 +25,21 @@ from .choices import (
     WorkStatusChoices,
 )
 from .id_numbers import id_number_make
-from .models import Household, HouseholdStatusChange, IncomeRecord, LivingConditions, Member, MembershipPeriod
+from .models import (
+    CrossCheckBatch,
+    CrossCheckMatch,
+    FourLooksAssessment,
+    Household,
+    HouseholdStatusChange,
+    IdentificationProcedure,
+    IdentificationStep,
+    IncomeRecord,
+    LivingConditions,
+    Member,
+    MembershipPeriod,
+    NoticeObjection,
+    RegistryPolicy,
+)
 
 SURNAMES = "马王张李杨罗祁何韩苏赵刘陈魏石孔毛冶白丁"
 GIVEN = [
@@ -95,12 +109,14 @@ def seed(ctx: DemoContext) -> None:
         village = rural_villages[index % len(rural_villages)]
         status = _pick(rng, STATUS_WEIGHTS)
         year_identified = rng.choice([2014, 2014, 2015, 2016, 2017, 2018]) if status != "candidate" else None
+        phone = f"1{rng.choice('3578')}{rng.randint(100000000, 999999999)}"
         households.append(
             Household(
                 village=village,
                 number=f"{village.code}{index + 1:05d}",
                 address=f"{village.parent.name}{village.name}{rng.randint(1, 12)}社{rng.randint(1, 80)}号",
-                phone=f"1{rng.choice('3578')}{rng.randint(100000000, 999999999)}",
+                phone=phone,
+                phone_key=phone,
                 attribute=rng.choices(list(HouseholdAttributeChoices), weights=[70, 22, 8])[0],
                 main_cause=_pick(rng, CAUSE_WEIGHTS),
                 secondary_causes=rng.sample(list(PovertyCauseChoices), rng.randint(0, 2)),
@@ -144,10 +160,12 @@ def seed(ctx: DemoContext) -> None:
                 if health in (HealthChoices.SERIOUS, HealthChoices.DISABLED)
                 else rng.choice([LabourCapacityChoices.ORDINARY, LabourCapacityChoices.SKILLED])
             )
-            number = id_number_make("622901", birth, sequence, female=female)
+            # Linxia city's code exists from 1983; people born earlier carry Linxia county's.
+            region = "622901" if birth.year >= 1984 else "622921"
+            number = id_number_make(region, birth, sequence, female=female)
             while number in used_numbers:
                 sequence += 2
-                number = id_number_make("622901", birth, sequence, female=female)
+                number = id_number_make(region, birth, sequence, female=female)
             used_numbers.add(number)
             members.append(
                 Member(
@@ -280,6 +298,178 @@ def seed(ctx: DemoContext) -> None:
     IncomeRecord.objects.bulk_create(incomes, batch_size=5000)
     LivingConditions.objects.bulk_create(conditions, batch_size=5000)
     HouseholdStatusChange.objects.bulk_create(changes, batch_size=5000)
+    _seed_quality_and_procedures(ctx, households, members)
     ctx.data["households"] = households
     ctx.data["poverty_line"] = line
     ctx.say(f"Households: {len(households)} with {len(members)} members.")
+
+
+def _seed_quality_and_procedures(
+    ctx: DemoContext, households: list[Household], members: list[Member]
+) -> None:
+    """The county's policy, 四看法 sheets, candidates part-way through identification (one rejected
+    with its reason, one with an objection during the notice), a probable duplicate pair, and a
+    vehicle-registration cross-check with matches awaiting review."""
+    from .choices import (
+        CrossCheckSourceChoices,
+        IdentificationStageChoices,
+        ObjectionStatusChoices,
+        ProcedureStatusChoices,
+        StepDecisionChoices,
+    )
+    from .services import duplicates_scan
+
+    rng = ctx.rng
+    now = timezone.now()
+    RegistryPolicy.objects.create(area=ctx.county, notice_min_days=7)
+    looks = [
+        FourLooksAssessment(
+            household=h,
+            assessed_on=timezone.localdate() - dt.timedelta(days=rng.randint(30, 300)),
+            housing_score=(hs := rng.randint(20, 95)),
+            grain_score=(gs := rng.randint(10, 90)),
+            labour_score=(ls := rng.randint(10, 95)),
+            students_score=(ss := rng.randint(0, 80)),
+            weights={"housing": "30", "grain": "30", "labour": "20", "students": "20"},
+            total=(Decimal(hs * 30 + gs * 30 + ls * 20 + ss * 20) / 100).quantize(Decimal("0.01")),
+        )
+        for h in households
+        if h.status in (HouseholdStatusChoices.CANDIDATE, HouseholdStatusChoices.REGISTERED)
+        and rng.random() < 0.6
+    ]
+    FourLooksAssessment.objects.bulk_create(looks, batch_size=5000)
+
+    township_user = ctx.users.get("zheqiao") or ctx.users.get("admin")
+    village_user = ctx.users.get("secretary") or township_user
+    county_user = ctx.users.get("county") or township_user
+    signer = {
+        IdentificationStageChoices.APPLICATION: township_user,
+        IdentificationStageChoices.SURVEY: village_user,
+        IdentificationStageChoices.CROSS_CHECK: township_user,
+        IdentificationStageChoices.DEMOCRATIC_REVIEW: village_user,
+        IdentificationStageChoices.PUBLIC_NOTICE: village_user,
+        IdentificationStageChoices.TOWNSHIP_REVIEW: township_user,
+        IdentificationStageChoices.COUNTY_APPROVAL: county_user,
+    }
+    stages = list(IdentificationStageChoices.values)
+    candidates = [h for h in households if h.status == HouseholdStatusChoices.CANDIDATE]
+    rejected = [h for h in households if h.status == HouseholdStatusChoices.REJECTED]
+    procedures, plans = [], []
+    for household in candidates:
+        done = rng.randint(0, 4)  # signed up to the democratic review at most: the notice is running
+        started = now - dt.timedelta(days=30 + 3 * done)
+        procedures.append(
+            IdentificationProcedure(
+                household=household,
+                next_stage=stages[done],
+                notice_min_days=7,
+                notice_started_on=(started + dt.timedelta(days=3 * done)).date() if done == 4 else None,
+                started_by=township_user,
+                created_at=started,
+            )
+        )
+        plans.append((done, StepDecisionChoices.PASS, started))
+    for household in rejected:
+        at = rng.randint(1, 3)
+        started = now - dt.timedelta(days=400)
+        procedures.append(
+            IdentificationProcedure(
+                household=household,
+                status=ProcedureStatusChoices.REJECTED,
+                next_stage="",
+                notice_min_days=7,
+                started_by=township_user,
+                finished_at=started + dt.timedelta(days=3 * at),
+                rejection_reason="家庭人均纯收入明显高于当年扶贫标准",
+                created_at=started,
+            )
+        )
+        plans.append((at, StepDecisionChoices.REJECT, started))
+    IdentificationProcedure.objects.bulk_create(procedures, batch_size=2000)
+    steps = []
+    for procedure, (count, last_decision, started) in zip(procedures, plans, strict=True):
+        total = count + 1 if last_decision == StepDecisionChoices.REJECT else count
+        for position in range(total):
+            stage = stages[position]
+            rejecting = last_decision == StepDecisionChoices.REJECT and position == total - 1
+            user = signer[stage]
+            steps.append(
+                IdentificationStep(
+                    procedure=procedure,
+                    stage=stage,
+                    decision=StepDecisionChoices.REJECT if rejecting else StepDecisionChoices.PASS,
+                    signed_by=user,
+                    signer_name=user.display_name,
+                    signer_role=user.role,
+                    signed_at=started + dt.timedelta(days=3 * position, hours=10),
+                    comment=procedure.rejection_reason if rejecting else "同意",
+                )
+            )
+    IdentificationStep.objects.bulk_create(steps, batch_size=5000)
+    in_notice = [p for p in procedures if p.notice_started_on][:3]
+    NoticeObjection.objects.bulk_create(
+        [
+            NoticeObjection(
+                procedure=p,
+                raised_on=p.notice_started_on,
+                raised_by="村民代表",
+                content="反映该户在县城有商品房",
+                recorded_by=village_user,
+                status=ObjectionStatusChoices.OPEN,
+            )
+            for p in in_notice
+        ]
+    )
+
+    # A probable duplicate: the same person entered in two townships under a mistyped ID number.
+    if len(members) > 10:
+        original = members[0]
+        copy_household = households[-1]
+        twin = Member(
+            household=copy_household,
+            name=original.name,
+            id_number=None,
+            relation=RelationChoices.OTHER,
+            sex=original.sex,
+            birth_date=original.birth_date,
+            ethnicity=original.ethnicity,
+        )
+        Member.objects.bulk_create([twin])
+        MembershipPeriod.objects.bulk_create(
+            [
+                MembershipPeriod(
+                    member=twin,
+                    household=copy_household,
+                    relation=twin.relation,
+                    joined_on=dt.date(2016, 3, 1),
+                    join_reason=MembershipChangeReasonChoices.MOVED_IN,
+                )
+            ]
+        )
+    duplicates_scan(area=None)
+
+    # A vehicle-registration list from the county traffic police: a few registered people appear.
+    listed = [m for m in members if m.household.status == HouseholdStatusChoices.REGISTERED][
+        :: max(1, len(members) // 12)
+    ][:6]
+    batch = CrossCheckBatch.objects.create(
+        area=ctx.county,
+        source=CrossCheckSourceChoices.VEHICLES,
+        source_name="县公安局交警大队",
+        file_name="2025年机动车登记名单.xlsx",
+        file_sha256="0" * 64,
+        uploaded_by=township_user,
+        row_count=1200,
+        match_count=len(listed),
+    )
+    CrossCheckMatch.objects.bulk_create(
+        [
+            CrossCheckMatch(
+                batch=batch,
+                member=m,
+                household=m.household,
+                detail=f"甘N{rng.randint(10000, 99999)} 小型轿车",
+            )
+            for m in listed
+        ]
+    )

@@ -33,7 +33,10 @@ class HouseholdFilterSet(django_filters.FilterSet):
     village = django_filters.ModelChoiceFilter(
         queryset=Area.objects.filter(level=AreaLevelChoices.VILLAGE), label=_("Village")
     )
-    status = django_filters.MultipleChoiceFilter(choices=HouseholdStatusChoices.choices, label=_("Status"))
+    # distinct=False: one row per household anyway, and DISTINCT would sort the whole registry.
+    status = django_filters.MultipleChoiceFilter(
+        choices=HouseholdStatusChoices.choices, label=_("Status"), distinct=False
+    )
     cause = django_filters.ChoiceFilter(
         choices=PovertyCauseChoices.choices, method="filter_cause", label=_("Poverty cause")
     )
@@ -72,17 +75,19 @@ class HouseholdFilterSet(django_filters.FilterSet):
         self.filters["village"].queryset = villages
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """An 18-character ID number finds its household; anything with digits is a household
+        number (prefix); otherwise a member's name (prefix). Each uses its own index."""
         value = value.strip()
         if not value:
             return queryset
         number = id_number_normalize(value)
-        if number.isdigit() and len(number) >= 12 or (len(number) == 18 and number[:17].isdigit()):
-            if len(number) == 18:
-                members = Member.objects.filter(household=OuterRef("pk"), id_number=number)
-                return queryset.filter(Exists(members))
-            return queryset.filter(number__startswith=number)
-        members = Member.objects.filter(household=OuterRef("pk"), name__startswith=value)
-        return queryset.filter(Q(number=value) | Exists(members))
+        if len(number) == 18 and number[:17].isdigit():
+            return queryset.filter(Exists(Member.objects.filter(household=OuterRef("pk"), id_number=number)))
+        if any(ch.isdigit() for ch in value):
+            return queryset.filter(number__startswith=value)
+        return queryset.filter(
+            Exists(Member.objects.filter(household=OuterRef("pk"), name__startswith=value))
+        )
 
     def filter_within(self, queryset: QuerySet, name: str, value: Area) -> QuerySet:
         return queryset.filter(village__code__startswith=value.prefix)

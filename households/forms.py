@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from areas.choices import AreaLevelChoices
 from areas.models import Area
@@ -94,6 +95,7 @@ class MemberForm(VersionedFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["name"].label = pgettext_lazy("person", "Name")
         self.fields["id_number"].required = True
         self.fields["id_number"].help_text = _("18 characters; the birth date and sex must agree with it.")
         if self.instance.pk:
@@ -119,7 +121,7 @@ class BaseMemberFormSet(forms.BaseFormSet):
             raise forms.ValidationError(_("A household has at least one member."))
 
 
-MemberFormSet = forms.formset_factory(MemberCardForm, formset=BaseMemberFormSet, extra=4, max_num=20)
+MemberFormSet = forms.formset_factory(MemberCardForm, formset=BaseMemberFormSet, extra=6, max_num=20)
 
 
 class MemberLeaveForm(StyledFormMixin, forms.Form):

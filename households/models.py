@@ -96,7 +96,13 @@ class Household(TimeStampedModel, VersionedModel):
         ordering = ["-id"]
         verbose_name = _("household")
         verbose_name_plural = _("households")
-        indexes = [models.Index(fields=["village", "status"])]
+        indexes = [
+            models.Index(fields=["village", "status"]),
+            # Search by number prefix (LIKE 'x%') under a non-C collation needs the pattern operator class.
+            models.Index(
+                fields=["number"], name="household_number_pattern_idx", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -186,7 +192,10 @@ class Member(TimeStampedModel, VersionedModel):
                 name="member_id_number_unique",
             ),
         ]
-        indexes = [models.Index(fields=["name", "birth_date"])]
+        indexes = [
+            models.Index(fields=["name", "birth_date"]),
+            models.Index(fields=["name"], name="member_name_pattern_idx", opclasses=["varchar_pattern_ops"]),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -20,13 +20,13 @@ pytestmark = pytest.mark.django_db
 
 def _post_members(members: list[dict[str, Any]], **household: Any) -> dict[str, Any]:
     data = {
-        "members-TOTAL_FORMS": "4",
+        "members-TOTAL_FORMS": "6",
         "members-INITIAL_FORMS": "0",
         "members-MIN_NUM_FORMS": "0",
         "members-MAX_NUM_FORMS": "20",
         **household,
     }
-    for index in range(4):
+    for index in range(6):
         data[f"members-{index}-relation"] = RelationChoices.HEAD if index == 0 else ""
         data[f"members-{index}-schooling"] = "not_in_school"
         data[f"members-{index}-health"] = "healthy"
