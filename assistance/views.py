@@ -20,7 +20,7 @@ from accounts.roles import Capability
 from areas.models import Area
 from areas.selectors import areas_top_for
 from core.exceptions import ConflictError
-from core.scoping import ensure_can, get_visible_or_404
+from core.scoping import ensure_can, get_visible_or_404, user_covers_area
 from households.models import Household
 
 from . import selectors, services
@@ -110,6 +110,8 @@ def coverage(request: HttpRequest) -> HttpResponse:
             "today": today,
             "reminders_form": RemindersForm(initial={"visit_days": days}),
             "can_manage": user.has_capability(Capability.MANAGE_ASSISTANCE),
+            "top_areas": list(areas_top_for(user).order_by("code")[:20]),
+            "parent": area.parent if area and area.parent and user_covers_area(user, area.parent) else None,
         },
     )
 

@@ -405,3 +405,12 @@ def test_a_cadre_starts_from_their_own_households(county: Any, known: Any, web: 
     assert f"/assistance/households/{known.h1.pk}/" in own
     assert f"/assistance/households/{known.h5.pk}/" not in own
     assert f"/assistance/households/{known.h5.pk}/" in everyone
+
+
+def test_coverage_page_drills_into_a_village_and_back(county: Any, known: Any, web: Any) -> None:
+    client = web(county.staff_a)
+    township = client.get("/assistance/?days=30").content.decode()
+    village = client.get(f"/assistance/?area={county.village_a1.code}&days=30").content.decode()
+    assert f"?area={county.village_a1.code}&amp;days=30" in township
+    assert "↑ 折桥镇" in village
+    assert client.get(f"/assistance/?area={county.village_b1.code}").status_code == 404
