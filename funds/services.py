@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -861,11 +861,6 @@ def public_lookup(*, id_number: str, name: str, request: Any = None) -> PublicLo
         .order_by("-paid_on", "-pk")
     )
     return PublicLookupResult(household=member.household, member_name=member.name, receipts=receipts)
-
-
-def ensure_manage_funds(user: Any) -> None:
-    if not user.has_capability(Capability.MANAGE_FUNDS):
-        raise PermissionDenied(_("Your role does not allow this action."))
 
 
 # -- reference data: positive and negative lists ---------------------------------------------------

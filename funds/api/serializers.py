@@ -72,6 +72,17 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
         return self.model.objects.visible_to(self.context["request"].user).filter(**self.filters)
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class CategoryField(serializers.PrimaryKeyRelatedField):
+    """A category from the lists that apply to the caller's areas (both lists, so that choosing a
+    negative-list entry gets its own clear refusal from the service)."""
+
+    def get_queryset(self) -> Any:
+        from funds.selectors import categories_applicable_to
+
+        return categories_applicable_to(self.context["request"].user)
+
+
 class FundSourceSerializer(serializers.ModelSerializer):
     area = ScopedRelatedField(Area, filters={"level": "county"})
     level_display = serializers.CharField(source="get_level_display", read_only=True)
@@ -120,7 +131,7 @@ class ProjectCategorySerializer(serializers.ModelSerializer):
 
 class ProjectSerializer(serializers.ModelSerializer):
     area = ScopedRelatedField(Area, filters={"level__in": ["county", "township"]})
-    category = serializers.PrimaryKeyRelatedField(queryset=ProjectCategory.objects.all())
+    category = CategoryField()
     villages = ScopedRelatedField(Area, many=True, required=False, filters={"level": "village"})
     households = ScopedRelatedField(Household, many=True, required=False)
     budget = MoneyField()

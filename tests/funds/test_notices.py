@@ -109,3 +109,20 @@ def test_mask_name() -> None:
     assert mask_name("马建国") == "马*国"
     assert mask_name("马军") == "马*"
     assert mask_name("欧阳建国") == "欧**国"
+
+
+def test_a_project_description_with_a_phone_number_cannot_be_announced(county: Any, money: Any) -> None:
+    type(money.project).objects.filter(pk=money.project.pk).update(
+        description="联系人马建国，电话13912345678"
+    )
+    money.project.refresh_from_db()
+    with pytest.raises(ValidationError) as exc:
+        notice_publish_standard(
+            project=money.project,
+            kind=NoticeKindChoices.PROJECT,
+            starts_on=dt.date(2024, 6, 1),
+            days=7,
+            user=county.staff_a,
+        )
+    assert "phone" in " ".join(exc.value.message_dict["body"])
+    assert Notice.objects.count() == 0

@@ -16,6 +16,7 @@ from funds.models import Allocation, Disbursement, Project
 from funds.services import declared_total_record, disbursement_record, disbursement_reverse
 
 pytestmark = pytest.mark.django_db
+COUNTY_CODE = "622901000000"
 
 
 def _pay(money: Any, amount: str, key: str, **extra: Any) -> Disbursement:
@@ -141,13 +142,30 @@ def test_township_staff_see_their_project_and_can_propose(county: Any, money: An
         "/funds/allocations/",
         "/funds/notices/",
         "/funds/reports/?by=project",
+        "/funds/reconciliation/",
+        "/funds/sources/",
+        f"/funds/projects/?within={COUNTY_CODE}",
+        "/funds/public/notices/",
     ],
 )
 def test_list_pages_do_not_query_per_row(
     money: Any, web: Any, django_assert_max_num_queries: Any, url: str
 ) -> None:
+    from django.utils import timezone
+
+    from funds.choices import NoticeKindChoices
+    from funds.services import notice_publish_standard
+
     for i in range(20):
         _pay(money, "10.00", f"q{i}", household=money.household)
+        notice_publish_standard(
+            project=money.project,
+            kind=NoticeKindChoices.PAYMENT,
+            starts_on=timezone.localdate(),
+            days=3,
+            user=money.official,
+        )
+    _seed_declared_totals(money.project.area.parent)
     client = web(money.official)
     with django_assert_max_num_queries(16):
         response = client.get(url)
