@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -221,3 +222,64 @@ def assessment(*, user: Any, area: Area) -> dict[str, list[dict[str, Any]]]:
         row["closure_rate"] = _percent(row["closed"], row["problems"])
     person_rows.sort(key=lambda r: (-(r["overdue"]), r["name"]))
     return {"people": person_rows, "townships": township_rows}
+
+
+def assessment_from_other_apps(*, user: Any, area: Area, days: int = 365) -> dict[str, Any]:
+    """What the assistance and exits records add to an assessment over the last `days` days: visits
+    and follow-ups per work team and per cadre (assistance's selectors), exits verified per person
+    and exits approved per township (exits' sign-off ledger). A section is None when its app is absent."""
+    from importlib import import_module
+
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=days)
+    result: dict[str, Any] = {"start": start, "end": today, "teams": None, "cadres": None, "exits": None}
+    try:
+        assistance = import_module("assistance.selectors")
+    except ModuleNotFoundError:
+        assistance = None
+    if assistance is not None and hasattr(assistance, "work_counts_by_team"):
+        result["teams"] = assistance.work_counts_by_team(area, start=start, end=today, today=today)
+        result["cadres"] = assistance.work_counts_by_cadre(area, start=start, end=today, today=today)
+    try:
+        exits_models = import_module("exits.models")
+        exits_choices = import_module("exits.choices")
+    except ModuleNotFoundError:
+        return result
+    signoffs = exits_models.ExitSignoff.objects.visible_to(user).filter(
+        procedure__household__village__code__startswith=area.prefix,
+        to_state=exits_choices.ExitProcedureStateChoices.VERIFIED,
+        signed_at__date__gte=start,
+    )
+    verified = {
+        row["signed_by"]: row["n"] for row in signoffs.values("signed_by").annotate(n=Count("id")).order_by()
+    }
+    from accounts.models import User
+
+    users = User.objects.in_bulk(list(verified))
+    township_len = LEVEL_PREFIX_LENGTH[AreaLevelChoices.TOWNSHIP]
+    approved: dict[str, int] = defaultdict(int)
+    for code in (
+        exits_models.ExitProcedure.objects.visible_to(user)
+        .filter(
+            household__village__code__startswith=area.prefix,
+            state=exits_choices.ExitProcedureStateChoices.APPROVED,
+            approved_on__gte=start,
+        )
+        .values_list("household__village__code", flat=True)
+    ):
+        approved[code[:township_len].ljust(12, "0")] += 1
+    names = dict(Area.objects.filter(code__in=list(approved)).values_list("code", "name"))
+    result["exits"] = {
+        "verified_by_person": sorted(
+            (
+                {"name": users[pk].display_name if pk in users else "?", "verified": n}
+                for pk, n in verified.items()
+            ),
+            key=lambda r: (-r["verified"], r["name"]),
+        ),
+        "approved_by_township": [
+            {"code": code, "name": names.get(code, code), "approved": n}
+            for code, n in sorted(approved.items())
+        ],
+    }
+    return result

@@ -243,6 +243,7 @@ def assessment(request: HttpRequest) -> HttpResponse:
             "assessment": selectors.assessment(user=request.user, area=area),
             "rates": selectors.complaint_rates(user=request.user, area=area),
             "ledger": selectors.ledger_summary(user=request.user, area=area),
+            "other": selectors.assessment_from_other_apps(user=request.user, area=area),
         },
     )
 
