@@ -269,3 +269,54 @@ class PublicLookupForm(StyledFormMixin, forms.Form):
 
 class ReportForm(StyledFormMixin, forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+
+
+class DeclaredTotalForm(StyledFormMixin, forms.Form):
+    """A total as a report prints it, with its parts, in yuan or in 万元 (converted exactly)."""
+
+    UNITS = (("wan", _("10k yuan")), ("yuan", _("yuan")))
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100, required=False)
+    source_document = forms.CharField(label=_("Source document"), max_length=200, required=False)
+    unit = forms.ChoiceField(label=_("Unit"), choices=UNITS, initial="wan")
+    declared_amount = forms.DecimalField(label=_("Declared total"), max_digits=18, decimal_places=6)
+    parts = forms.CharField(
+        label=_("Parts"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One part a line: a label, then the amount, e.g. “中央 130”."),
+    )
+
+    def _to_yuan(self, amount: Decimal) -> Decimal:
+        return amount * 10000 if self.cleaned_data.get("unit") == "wan" else amount
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "declared_amount" in data:
+            data["declared_amount"] = self._to_yuan(data["declared_amount"])
+        return data
+
+    def clean_parts(self) -> list[tuple[str, Decimal]]:
+        from decimal import InvalidOperation
+
+        parts = []
+        for number, line in enumerate((self.cleaned_data.get("parts") or "").splitlines(), start=1):
+            line = line.strip().replace("：", " ").replace(":", " ").replace(",", "").replace("，", "")
+            if not line:
+                continue
+            label, _sep, raw = line.rpartition(" ")
+            try:
+                amount = Decimal(raw)
+            except InvalidOperation:
+                amount = None
+            if not label.strip() or amount is None or not amount.is_finite():
+                raise forms.ValidationError(
+                    _("Line %(n)d: write a label and an amount, e.g. “中央 130”.") % {"n": number}
+                )
+            parts.append((label.strip(), amount))
+        if not parts:
+            raise forms.ValidationError(_("Enter at least one part."))
+        return parts
+
+    def parts_in_yuan(self) -> list[tuple[str, Decimal]]:
+        return [(label, self._to_yuan(amount)) for label, amount in self.cleaned_data["parts"]]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("reports/", views.report, name="report"),
     path("reconciliation/", views.reconciliation, name="reconciliation"),
     path("reconciliation/check/", views.ledger_check_start, name="ledger-check"),
+    path("reconciliation/new/", views.declared_total_create, name="declared-new"),
     path("sources/", views.source_list, name="sources"),
     path("allocations/", views.allocation_list, name="allocations"),
     path("allocations/new/", views.allocation_create, name="allocation-new"),

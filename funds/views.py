@@ -25,6 +25,7 @@ from .choices import ProjectStatusChoices, ReportGroupingChoices
 from .filters import AllocationFilterSet, DisbursementFilterSet, NoticeFilterSet, ProjectFilterSet
 from .forms import (
     AllocationForm,
+    DeclaredTotalForm,
     DisbursementForm,
     FundSourceForm,
     HouseholdBatchForm,
@@ -132,8 +133,38 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
             "declared_mismatches": selectors.declared_mismatches(user=user),
             "ledger_mismatches": ledger,
             "can_run": user.has_capability(Capability.RUN_JOBS) and counties_for(user).exists(),
+            "can_manage": user.has_capability(Capability.MANAGE_FUNDS),
         },
     )
+
+
+@login_required
+def declared_total_create(request: HttpRequest) -> HttpResponse:
+    """Record a total as a report declares it, with its parts, to reconcile it."""
+    ensure_can(request.user, Capability.MANAGE_FUNDS)
+    form = DeclaredTotalForm(request.POST or None)
+    county = counties_for(request.user).order_by("code").first()
+    if request.method == "POST" and form.is_valid():
+        if county is None:
+            form.add_error(None, _("Declared totals are kept by a county; your area is not a county."))
+        else:
+            data = form.cleaned_data
+            try:
+                services.declared_total_record(
+                    area=county,
+                    title=data["title"],
+                    year=data["year"],
+                    source_document=data["source_document"],
+                    declared_amount=data["declared_amount"],
+                    parts=form.parts_in_yuan(),
+                    user=request.user,
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Declared total recorded."))
+                return redirect("funds:reconciliation")
+    return render(request, "funds/form.html", {"form": form, "title": _("Record a declared total")})
 
 
 @login_required

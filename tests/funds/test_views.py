@@ -249,3 +249,45 @@ def test_public_notice_board_needs_no_login(county: Any, money: Any) -> None:
     )
     body = Client().get("/funds/public/notices/").content.decode()
     assert money.project.name in body
+
+
+def test_a_declared_total_in_wan_is_recorded_and_its_mismatch_shown(county: Any, web: Any) -> None:
+    # given: the Linxia figures as the report prints them, in 万元
+    client = web(county.county_official)
+    # when
+    response = client.post(
+        "/funds/reconciliation/new/",
+        {
+            "title": "临夏市财政专项扶贫资金",
+            "year": 2018,
+            "unit": "wan",
+            "declared_amount": "39856.84",
+            "parts": "中央和省级 23,571.04\n州级：608.8\n市级 15707",
+        },
+    )
+    # then: stored exactly in yuan, and the reconciliation shows the 30 万元 gap
+    assert response.status_code == 302
+    from funds.models import DeclaredTotal
+
+    total = DeclaredTotal.objects.get()
+    assert total.declared_amount == Decimal("398568400.00")
+    assert sorted(p.amount for p in total.parts.all()) == [
+        Decimal("6088000.00"),
+        Decimal("157070000.00"),
+        Decimal("235710400.00"),
+    ]
+    body = client.get("/funds/reconciliation/").content.decode().replace(",", "")
+    assert 'data-testid="mismatch-alert"' in body
+    assert "30.00" in body
+
+
+def test_a_declared_total_with_a_bad_line_names_the_line_and_stores_nothing(county: Any, web: Any) -> None:
+    response = web(county.county_official).post(
+        "/funds/reconciliation/new/",
+        {"title": "T", "unit": "yuan", "declared_amount": "10", "parts": "甲 5\n乙 五元"},
+    )
+    from funds.models import DeclaredTotal
+
+    assert response.status_code == 200
+    assert "Line 2" in response.content.decode()
+    assert DeclaredTotal.objects.count() == 0
