@@ -38,14 +38,8 @@ from ..models import (
 
 
 def enum_field(choices: Any, **kwargs: Any) -> serializers.ChoiceField:
-    """A ChoiceField whose allowed values are documented inline: several of the registry's models
-    have a `status` (or cause, stage) with different choices, and inline enums keep the schema free
-    of component name collisions."""
-    values = [value for value, _label in choices]
-    field_class = extend_schema_field({"type": "string", "enum": values})(
-        type("InlineChoiceField", (serializers.ChoiceField,), {})
-    )
-    return field_class(choices=choices, **kwargs)
+    """A ChoiceField; its enum is named in the schema by households.apps (ENUM_NAME_OVERRIDES)."""
+    return serializers.ChoiceField(choices=choices, **kwargs)
 
 
 def many_enum_field(choices: Any, **kwargs: Any) -> serializers.ListField:

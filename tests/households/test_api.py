@@ -83,7 +83,10 @@ def test_list_filters_with_the_shared_filterset_and_is_cursor_paginated(
     assert len(by_cause) == 3
     assert [r["id"] for r in by_name] == [target.pk]
     assert [r["id"] for r in by_status] == [target.pk]
-    assert all(r["village_code"].startswith("622901103") for r in client.get(URL, {"page_size": 500}).json()["results"])
+    assert all(
+        r["village_code"].startswith("622901103")
+        for r in client.get(URL, {"page_size": 500}).json()["results"]
+    )
 
 
 def test_list_endpoints_run_a_fixed_number_of_queries(
@@ -128,8 +131,12 @@ def test_ids_are_masked_by_role_and_every_full_number_returned_is_logged(
 def test_other_areas_are_404_and_readers_cannot_write(county: Any, api: Any, register: Any) -> None:
     household = register()
     assert api(county.staff_b).get(f"{URL}{household.pk}/").status_code == 404
-    assert api(county.staff_b).patch(f"{URL}{household.pk}/", {"version": 1, "address": "x"}).status_code == 404
-    assert api(county.viewer).patch(f"{URL}{household.pk}/", {"version": 1, "address": "x"}).status_code == 403
+    assert (
+        api(county.staff_b).patch(f"{URL}{household.pk}/", {"version": 1, "address": "x"}).status_code == 404
+    )
+    assert (
+        api(county.viewer).patch(f"{URL}{household.pk}/", {"version": 1, "address": "x"}).status_code == 403
+    )
     household.refresh_from_db()
     assert household.address == ""
 
@@ -137,7 +144,10 @@ def test_other_areas_are_404_and_readers_cannot_write(county: Any, api: Any, reg
 def test_stale_version_is_409_and_changes_nothing(county: Any, api: Any, register: Any) -> None:
     household = register(address="一社")
     client = api(county.staff_a)
-    assert client.patch(f"{URL}{household.pk}/", {"version": 1, "address": "二社"}, format="json").status_code == 200
+    assert (
+        client.patch(f"{URL}{household.pk}/", {"version": 1, "address": "二社"}, format="json").status_code
+        == 200
+    )
     response = client.patch(f"{URL}{household.pk}/", {"version": 1, "address": "三社"}, format="json")
     assert response.status_code == 409
     household.refresh_from_db()

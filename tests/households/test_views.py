@@ -219,3 +219,108 @@ def test_edit_page_shows_a_conflict_instead_of_overwriting(county: Any, web: Any
 
 def test_viewer_cannot_open_the_registration_form(county: Any, web: Any) -> None:
     assert web(county.viewer).get("/households/new/").status_code == 403
+
+
+def test_duplicates_page_scans_as_a_job_and_records_reviews(
+    county: Any,
+    web: Any,
+    register: Any,
+    django_capture_on_commit_callbacks: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    # given: the same name and birth date in two townships
+    import datetime as dt
+
+    from core.choices import JobStatusChoices
+    from core.models import Job
+    from households.models import DuplicateCandidate
+
+    birth = dt.date(1991, 6, 6)
+    register(members=[person(name="杨春花", birth=birth, female=True)])
+    other = register(
+        county.village_b1, user=county.staff_b, members=[person(name="杨春花", birth=birth, female=True)]
+    )
+    client = web(county.staff_a)
+
+    # when: the scan runs as a job (eagerly here), then the pair is reviewed
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/households/duplicates/scan/")
+    job = Job.objects.get()
+    with django_assert_max_num_queries(10):
+        page = client.get("/households/duplicates/").content.decode()
+    pair = DuplicateCandidate.objects.get()
+    refused = client.post(
+        f"/households/duplicates/{pair.pk}/review/", {"status": "cleared", "review_note": ""}
+    )
+    client.post(
+        f"/households/duplicates/{pair.pk}/review/", {"status": "cleared", "review_note": "不是同一人"}
+    )
+
+    # then
+    assert response.status_code == 302
+    assert (job.status, job.result) == (JobStatusChoices.SUCCEEDED, {"pairs_added": 1})
+    assert "杨春花" in page
+    assert "在其他乡镇" in page  # the other township's household is not linked or named
+    assert other.number not in page
+    assert refused.status_code == 302
+    pair.refresh_from_db()
+    assert (pair.status, pair.review_note) == ("cleared", "不是同一人")
+
+
+def test_cross_check_page_uploads_and_reviews(
+    county: Any, web: Any, register: Any, django_assert_max_num_queries: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from households.models import CrossCheckMatch
+
+    household = register()
+    client = web(county.staff_a)
+    content = f"身份证号,登记内容\n{household.head.id_number},甘N12345\n".encode()
+
+    response = client.post(
+        "/households/cross-checks/",
+        {
+            "area": county.town_a.pk,
+            "source": "vehicles",
+            "source_name": "县公安局交警大队",
+            "file": SimpleUploadedFile("v.csv", content),
+        },
+    )
+    with django_assert_max_num_queries(12):
+        page = client.get(response["Location"]).content.decode()
+    match = CrossCheckMatch.objects.get()
+    client.post(
+        f"/households/cross-checks/matches/{match.pk}/review/", {"status": "confirmed", "review_note": "属实"}
+    )
+
+    assert "甘N12345" in page
+    match.refresh_from_db()
+    assert (match.status, match.review_note) == ("confirmed", "属实")
+    assert web(county.cadre_a).post(
+        f"/households/cross-checks/matches/{match.pk}/review/", {"status": "cleared", "review_note": "x"}
+    ).status_code in (302, 403)
+    match.refresh_from_db()
+    assert match.status == "confirmed"
+
+
+def test_procedure_is_signed_from_the_detail_page(county: Any, web: Any, register: Any) -> None:
+    household = register()
+    client = web(county.staff_a)
+    client.post(f"/households/{household.pk}/identification/start/")
+    procedure = household.procedures.get()
+
+    client.post(
+        f"/households/identification/{procedure.pk}/sign/",
+        {"stage": "application", "decision": "pass", "comment": "申请"},
+    )
+    skipped = client.post(
+        f"/households/identification/{procedure.pk}/sign/",
+        {"stage": "public_notice", "decision": "pass"},
+        follow=True,
+    )
+
+    assert procedure.steps.count() == 1
+    assert "不能跳过环节" in skipped.content.decode()
+    body = client.get(f"/households/{household.pk}/").content.decode()
+    assert "入户调查和实地踏勘" in body  # the next stage
