@@ -43,7 +43,9 @@ def test_register_two_members_fix_a_rejected_id_and_find_the_household(phone_pag
     assert page.input_value("#id_members-0-name") == "马海军"
     assert Household.objects.count() == 0
     error.scroll_into_view_if_needed()
-    page.locator("[data-testid=member-1]").screenshot(path=str(screenshot(page, "households-register-error-phone")))
+    page.locator("[data-testid=member-1]").screenshot(
+        path=str(screenshot(page, "households-register-error-phone"))
+    )
 
     # when: the number is corrected
     page.fill("#id_members-1-id_number", wife["id_number"])

@@ -239,3 +239,43 @@ def test_living_conditions_keep_history(county: Any, register: Any) -> None:
     latest = household.conditions.order_by("-assessed_on").first()
     assert latest.housing_safe
     assert LivingConditions.objects.filter(household=household).count() == 2
+
+
+def test_registry_policy_is_set_by_administrators_only_and_validated(county: Any) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from households.selectors import policy_for
+    from households.services import registry_policy_save
+
+    weights = {
+        "weight_housing": Decimal("0"),
+        "weight_grain": Decimal("0"),
+        "weight_labour": Decimal("0"),
+        "weight_students": Decimal("0"),
+    }
+    with pytest.raises(ValidationError):
+        registry_policy_save(area=county.county, user=county.county_admin, notice_min_days=0, **weights)
+    with pytest.raises(PermissionDenied):
+        registry_policy_save(
+            area=county.town_a,
+            user=county.staff_a,
+            notice_min_days=7,
+            **{**weights, "weight_grain": Decimal("1")},
+        )
+    assert not RegistryPolicy.objects.exists()
+
+    registry_policy_save(
+        area=county.county,
+        user=county.county_admin,
+        notice_min_days=9,
+        **{**weights, "weight_grain": Decimal("1")},
+    )
+    registry_policy_save(
+        area=county.town_b,
+        user=county.county_admin,
+        notice_min_days=5,
+        **{**weights, "weight_labour": Decimal("2")},
+    )
+    assert policy_for(county.village_a1).notice_min_days == 9
+    assert policy_for(county.village_b1).notice_min_days == 5
+    assert policy_for(county.village_b1).weights["labour"] == Decimal("2")
