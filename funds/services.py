@@ -257,11 +257,11 @@ def project_propose(
         budget=budget,
         proposed_by=user,
     )
-    project_beneficiaries_set(project=project, villages=villages, households=households)
+    _beneficiaries_replace(project=project, villages=villages, households=households)
     return project
 
 
-def project_beneficiaries_set(
+def _beneficiaries_replace(
     *, project: Project, villages: Sequence[Area], households: Sequence[Household]
 ) -> None:
     """Replace the lists of benefiting villages and households (the caller has checked them)."""
@@ -327,7 +327,7 @@ def project_update(
         raise ValidationError(errors)
     updated = versioned_update(locked, expected_version=expected_version, fields=changes)
     if villages is not None or households is not None:
-        project_beneficiaries_set(
+        _beneficiaries_replace(
             project=updated,
             villages=villages if villages is not None else list(updated.villages.all()),
             households=households if households is not None else list(updated.households.all()),
