@@ -97,8 +97,27 @@ def test_complaints_flow_and_rates(county: Any, api: Any, today: dt.date) -> Non
 
 
 def test_supervision_lists_have_a_fixed_number_of_queries(
-    county: Any, problem: Problem, api: Any, django_assert_max_num_queries: Any
+    county: Any, problem: Problem, api: Any, django_assert_max_num_queries: Any, today: dt.date
 ) -> None:
+    # given: several rows of each, so a query per row would show
+    for i in range(6):
+        api(county.county_official).post(
+            f"/api/supervision/problems/{problem.pk}/follow-ups/", {"note": f"进展{i}"}
+        )
+        api(county.county_official).post(
+            "/api/supervision/complaints/",
+            {
+                "area": county.village_b2.code,
+                "kind": "unfair",
+                "content": f"反映{i}",
+                "received_on": today.isoformat(),
+            },
+        )
+        api(county.county_official).post(
+            "/api/supervision/inspections/",
+            {"area": county.town_b.code, "title": f"督导{i}", "inspected_on": today.isoformat()},
+        )
+    assert Complaint.objects.count() == 6
     client = api(county.county_official)
     for url in (
         "/api/supervision/problems/",

@@ -1,0 +1,40 @@
+"""Read-only admin: supervision records change only through the services (pages and API)."""
+
+from typing import Any
+
+from django.contrib import admin
+
+from core.admin import ScopedAdmin
+
+from .models import Complaint, Inspection, Problem
+
+
+class ReadOnlyAdmin(ScopedAdmin):
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ReadOnlyAdmin):
+    list_display = ["title", "area", "inspected_on"]
+    list_select_related = ["area"]
+
+
+@admin.register(Problem)
+class ProblemAdmin(ReadOnlyAdmin):
+    list_display = ["id", "area", "category", "responsible_unit", "deadline", "status"]
+    list_filter = ["status", "category"]
+    list_select_related = ["area"]
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(ReadOnlyAdmin):
+    list_display = ["id", "area", "kind", "received_on", "answer_deadline", "status", "finding"]
+    list_filter = ["kind", "status", "finding"]
+    list_select_related = ["area"]
