@@ -291,3 +291,13 @@ def test_a_declared_total_with_a_bad_line_names_the_line_and_stores_nothing(coun
     assert response.status_code == 200
     assert "Line 2" in response.content.decode()
     assert DeclaredTotal.objects.count() == 0
+
+
+def test_the_overview_speaks_chinese_by_default_and_english_on_request(money: Any, client: Any) -> None:
+    client.force_login(money.official)
+    chinese = client.get("/funds/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    english = client.get("/funds/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "拨付率" in chinese
+    assert "资金使用" in chinese
+    assert "Execution rate" in english
+    assert "Execution rate" not in chinese
