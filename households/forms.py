@@ -106,6 +106,24 @@ class MemberForm(VersionedFormMixin, forms.ModelForm):
         """A duplicate ID number is reported by the service without saying where the person is."""
 
 
+class MemberAddForm(MemberForm):
+    """A person joining an existing household: why and when."""
+
+    join_reason = forms.ChoiceField(
+        label=_("Reason joined"),
+        choices=[
+            (c.value, c.label)
+            for c in (
+                MembershipChangeReasonChoices.BIRTH,
+                MembershipChangeReasonChoices.MARRIAGE,
+                MembershipChangeReasonChoices.MOVED_IN,
+                MembershipChangeReasonChoices.CORRECTION,
+            )
+        ],
+    )
+    joined_on = forms.DateField(label=_("Joined on"), widget=DATE, initial=timezone.localdate)
+
+
 class MemberCardForm(MemberForm):
     """A member card of the registration form: a card without a name or ID number is left empty."""
 

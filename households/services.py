@@ -154,6 +154,11 @@ def member_add(
     """Add a person to a household. The same ID number can never be added twice anywhere."""
     ensure_can(user, Capability.EDIT_REGISTRY, household)
     data = _member_clean(data)
+    joined_on = joined_on or timezone.localdate()
+    if joined_on > timezone.localdate():
+        raise ValidationError({"joined_on": _("The date cannot be in the future.")})
+    if data.get("birth_date") and joined_on < data["birth_date"]:
+        raise ValidationError({"joined_on": _("The date cannot be before the birth date.")})
     if data["id_number"] and Member.objects.filter(id_number=data["id_number"]).exists():
         raise _duplicate_error(data["id_number"])
     try:
@@ -165,7 +170,7 @@ def member_add(
         member=member,
         household=household,
         relation=member.relation,
-        joined_on=joined_on or timezone.localdate(),
+        joined_on=joined_on,
         join_reason=join_reason,
     )
     if member.relation == RelationChoices.HEAD:

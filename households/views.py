@@ -39,6 +39,7 @@ from .forms import (
     HouseholdForm,
     ImportForm,
     IncomeForm,
+    MemberAddForm,
     MemberForm,
     MemberFormSet,
     MemberLeaveForm,
@@ -324,19 +325,14 @@ def _household_for_edit(
 @login_required
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household_for_edit(request, pk)
-    form = MemberForm(request.POST or None)
+    form = MemberAddForm(request.POST or None)
     return _service_form(
         request,
         form,
         household,
         _("Add a member"),
         lambda d: services.member_add(
-            household=household,
-            user=request.user,
-            join_reason=services.MembershipChangeReasonChoices.BIRTH
-            if d.get("relation") in ("child", "grandchild")
-            else services.MembershipChangeReasonChoices.MOVED_IN,
-            **{k: v for k, v in d.items() if k != "version"},
+            household=household, user=request.user, **{k: v for k, v in d.items() if k != "version"}
         ),
         _("Member added."),
     )

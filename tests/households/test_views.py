@@ -324,3 +324,32 @@ def test_procedure_is_signed_from_the_detail_page(county: Any, web: Any, registe
     assert "不能跳过环节" in skipped.content.decode()
     body = client.get(f"/households/{household.pk}/").content.decode()
     assert "入户调查和实地踏勘" in body  # the next stage
+
+
+def test_a_newborn_joins_with_reason_and_date(county: Any, web: Any, register: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    household = register()
+    baby = person("child", name="马小宝", birth=timezone.localdate() - dt.timedelta(days=40))
+    data = {
+        **{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in baby.items() if k != "relation"},
+        "schooling": "not_in_school",
+        "health": "healthy",
+        "labour_capacity": "none",
+        "work_status": "none",
+        "join_reason": "birth",
+        "joined_on": baby["birth_date"].isoformat(),
+    }
+    data["relation"] = "grandchild"
+    too_early = web(county.staff_a).post(
+        f"/households/{household.pk}/members/new/", {**data, "joined_on": "2000-01-01"}
+    )
+    added = web(county.staff_a).post(f"/households/{household.pk}/members/new/", data)
+
+    assert too_early.status_code == 200
+    assert 'data-testid="error-joined_on"' in too_early.content.decode()
+    assert added.status_code == 302
+    period = household.membership_periods.get(member__name="马小宝")
+    assert (period.join_reason, period.joined_on) == ("birth", baby["birth_date"])
