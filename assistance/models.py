@@ -8,6 +8,7 @@ import pghistory
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel, VersionedModel
@@ -62,6 +63,9 @@ class Cadre(TimeStampedModel, VersionedModel):
     def __str__(self) -> str:
         return f"{self.name}（{self.unit}）" if self.unit else self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("assistance:cadre", args=[self.pk])
+
 
 @pghistory.track()
 class WorkTeam(TimeStampedModel, VersionedModel):
@@ -112,6 +116,9 @@ class WorkTeam(TimeStampedModel, VersionedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("assistance:team", args=[self.pk])
 
 
 @pghistory.track()
@@ -277,6 +284,9 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.visited_on}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assistance:visit", args=[self.pk])
 
 
 @pghistory.track()

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel, VersionedModel
@@ -212,6 +213,9 @@ class ExitProcedure(TimeStampedModel, VersionedModel):
     def __str__(self) -> str:
         return f"{self.household} {self.year}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("exits:procedure", args=[self.pk])
+
     @property
     def is_open(self) -> bool:
         return self.state not in EXIT_FINAL_STATES
@@ -364,6 +368,9 @@ class VillageExit(TimeStampedModel, VersionedModel):
     def __str__(self) -> str:
         return f"{self.village} {self.year}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("exits:village-exit", args=[self.pk])
+
 
 @pghistory.track()
 class VillageStandardCheck(models.Model):
@@ -494,6 +501,9 @@ class MonitoringCase(TimeStampedModel, VersionedModel):
     def __str__(self) -> str:
         return f"{self.household} {self.category}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("exits:monitoring-detail", args=[self.pk])
+
     @property
     def is_open(self) -> bool:
         return self.state not in MONITORING_FINAL_STATES
@@ -587,6 +597,9 @@ class Campaign(TimeStampedModel, VersionedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("exits:campaign", args=[self.pk])
 
 
 @pghistory.track()
