@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from core.admin import ScopedAdmin
 
-from .models import IncidenceRecompute, IncidenceSnapshot
+from .models import ExitTarget, IncidenceRecompute, IncidenceSnapshot
 
 
 class ReadOnlyAdmin(ScopedAdmin):
@@ -31,3 +31,9 @@ class IncidenceSnapshotAdmin(ReadOnlyAdmin):
 class IncidenceRecomputeAdmin(ReadOnlyAdmin):
     list_display = ["snapshot", "requested_by", "requested_at", "reason"]
     list_select_related = ["snapshot__county", "requested_by"]
+
+
+@admin.register(ExitTarget)
+class ExitTargetAdmin(ReadOnlyAdmin):
+    list_display = ["area", "year", "people", "households", "version"]
+    list_select_related = ["area"]

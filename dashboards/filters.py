@@ -6,7 +6,7 @@ from areas.choices import AreaLevelChoices
 from areas.models import Area
 
 from .choices import SnapshotStatusChoices
-from .models import IncidenceFigure, IncidenceSnapshot
+from .models import ExitTarget, IncidenceFigure, IncidenceSnapshot
 
 
 class IncidenceFigureFilterSet(django_filters.FilterSet):
@@ -38,3 +38,13 @@ class IncidenceSnapshotFilterSet(django_filters.FilterSet):
     class Meta:
         model = IncidenceSnapshot
         fields = ["q", "as_of", "status", "county"]
+
+
+class ExitTargetFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="area__name", lookup_expr="icontains", label=_("Search"))
+    year = django_filters.NumberFilter(label=_("Year"))
+    area = django_filters.CharFilter(field_name="area__code", label=_("Area code"))
+
+    class Meta:
+        model = ExitTarget
+        fields = ["q", "year", "area"]

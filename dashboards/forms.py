@@ -28,3 +28,17 @@ class ComputeForm(StyledFormMixin, forms.Form):
 class RecomputeForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Why recompute this frozen snapshot?"), max_length=300, required=False)
     population_year = forms.IntegerField(label=_("Population year"), required=False)
+
+
+class ExitTargetForm(StyledFormMixin, forms.Form):
+    area = forms.ModelChoiceField(label=_("County or township"), queryset=Area.objects.none())
+    year = forms.IntegerField(label=_("Year"))
+    people = forms.IntegerField(label=_("People to exit"))
+    households = forms.IntegerField(label=_("Households to exit"), required=False, initial=0)
+    source = forms.CharField(label=_("Source document"), max_length=200, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas.filter(level__in=["county", "township"]).order_by("code")
+        self.fields["year"].initial = timezone.localdate().year

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import pghistory
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from areas.choices import AreaLevelChoices
+from core.models import TimeStampedModel, VersionedModel
 from core.scoping import ScopedQuerySet
 
 from .choices import SnapshotStatusChoices
@@ -121,3 +123,30 @@ class IncidenceRecompute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.snapshot} · {self.reason}"
+
+
+@pghistory.track()
+class ExitTarget(TimeStampedModel, VersionedModel):
+    """The number of people (and households) an area plans to lift out of poverty in a year (年度减贫
+    任务), against which the dashboards show exit progress."""
+
+    area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
+    people = models.PositiveIntegerField(_("people to exit"))
+    households = models.PositiveIntegerField(_("households to exit"), default=0)
+    source = models.CharField(_("source document"), max_length=200, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "area"
+
+    class Meta:
+        ordering = ["-year", "area__code"]
+        verbose_name = _("exit target")
+        verbose_name_plural = _("exit targets")
+        constraints = [models.UniqueConstraint(fields=["area", "year"], name="exit_target_once_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.year}: {self.people}"

@@ -16,8 +16,8 @@ from areas.choices import LEVEL_ORDER, LEVEL_PREFIX_LENGTH, AreaLevelChoices
 from areas.models import Area
 
 from .choices import SnapshotStatusChoices, VillageClassChoices
-from .filters import IncidenceFigureFilterSet, IncidenceSnapshotFilterSet
-from .models import IncidenceFigure, IncidenceSnapshot
+from .filters import ExitTargetFilterSet, IncidenceFigureFilterSet, IncidenceSnapshotFilterSet
+from .models import ExitTarget, IncidenceFigure, IncidenceSnapshot
 from .services import TOTAL_FIELDS
 
 CACHE_SECONDS = 600
@@ -243,6 +243,32 @@ def village_exit_progress(area: Area, as_of: dt.date, baseline: dt.date) -> dict
     }
 
 
+def exit_target_list(*, user: Any, filters: dict | None = None) -> QuerySet[ExitTarget]:
+    return ExitTargetFilterSet(
+        filters or {}, queryset=ExitTarget.objects.visible_to(user).select_related("area", "set_by")
+    ).qs
+
+
+def exit_progress(area: Area, as_of: dt.date, dates: list[dt.date]) -> dict[str, Any]:
+    """People exited during the year of `as_of` against the area's target for that year: exited now
+    minus exited at the last snapshot of the previous year (None without such a snapshot)."""
+    target = ExitTarget.objects.filter(area=area, year=as_of.year).first()
+    before = [d for d in dates if d.year < as_of.year]
+    now = area_figures(area, as_of)
+    exited = None
+    if before and now is not None:
+        previous = area_figures(area, max(before))
+        exited = now["exited_people"] - (previous["exited_people"] if previous else 0)
+    return {
+        "year": as_of.year,
+        "target_people": target.people if target else None,
+        "target_households": target.households if target else None,
+        "exited_people": exited,
+        "since": max(before) if before else None,
+        "progress": percent(exited, target.people) if target and exited is not None else None,
+    }
+
+
 def cache_key(user: Any, *parts: Any) -> str:
     """Dashboard cache keys carry the user's scope, so two users never share a cached answer."""
     scope = "*" if user.is_superuser else ",".join(user.scope_prefixes)
@@ -264,7 +290,8 @@ def dashboard_data(*, user: Any, area: Area, as_of: dt.date | None = None) -> di
     dates = snapshot_dates(area)
     if as_of is None or as_of not in dates:
         as_of = dates[0] if dates else None
-    key = cache_key(user, "area", area.code, as_of, _stamp(area))
+    target_stamp = ExitTarget.objects.filter(area=area).aggregate(m=Max("updated_at"))["m"]
+    key = cache_key(user, "area", area.code, as_of, _stamp(area), target_stamp)
     cached = cache.get(key)
     if cached is not None:
         return cached
@@ -277,6 +304,7 @@ def dashboard_data(*, user: Any, area: Area, as_of: dt.date | None = None) -> di
             trend=trend(area),
             village_classes=village_classes(area, as_of),
             village_exits=village_exit_progress(area, as_of, baseline),
+            exit_target=exit_progress(area, as_of, dates),
         )
     cache.set(key, data, CACHE_SECONDS)
     return data

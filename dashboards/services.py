@@ -19,7 +19,7 @@ from core.services import job_create, job_enqueue, job_progress
 from households.choices import POOR_STATUSES, HouseholdStatusChoices
 
 from .choices import SnapshotStatusChoices
-from .models import IncidenceFigure, IncidenceRecompute, IncidenceSnapshot
+from .models import ExitTarget, IncidenceFigure, IncidenceRecompute, IncidenceSnapshot
 
 JOB_KIND = "dashboards.incidence"
 TOTAL_FIELDS = (
@@ -316,3 +316,45 @@ def incidence_nightly_jobs(*, as_of: dt.date | None = None) -> list[Job]:
             job_enqueue(job, incidence_compute_task)
         jobs.append(job)
     return jobs
+
+
+@transaction.atomic
+def exit_target_set(
+    *,
+    user: Any,
+    area: Area,
+    year: int,
+    people: int,
+    households: int = 0,
+    source: str = "",
+    expected_version: int | None = None,
+) -> ExitTarget:
+    """Set an area's exit target for a year; changing an existing one names the version it read."""
+    from core.services import versioned_update
+
+    ensure_can(user, Capability.APPROVE, area=area)
+    errors = {}
+    if area.level not in (AreaLevelChoices.COUNTY, AreaLevelChoices.TOWNSHIP):
+        errors["area"] = _("Exit targets are set for a county or a township.")
+    if people is None or people < 0:
+        errors["people"] = _("Enter the number of people to exit (0 or more).")
+    if households is None or households < 0:
+        errors["households"] = _("Enter the number of households to exit (0 or more).")
+    elif people is not None and households > people:
+        errors["households"] = _("There cannot be more households than people.")
+    if not 2000 <= year <= timezone.localdate().year + 5:
+        errors["year"] = _("Enter a year between 2000 and five years from now.")
+    if errors:
+        raise ValidationError(errors)
+    existing = ExitTarget.objects.filter(area=area, year=year).first()
+    fields = {"people": people, "households": households, "source": source.strip(), "set_by": user}
+    if existing is None:
+        return ExitTarget.objects.create(area=area, year=year, **fields)
+    if expected_version is None:
+        raise ValidationError(
+            {
+                "year": _("%(area)s already has a target for %(year)d; edit that one.")
+                % {"area": area.name, "year": year}
+            }
+        )
+    return versioned_update(existing, expected_version=expected_version, fields=fields)

@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from accounts.roles import Capability
 from areas.models import Area
 from areas.selectors import areas_top_for
+from core.exceptions import ConflictError
 from core.scoping import get_visible_or_404
 
 from . import figures, services
 from .exports import xlsx_response
-from .forms import ComputeForm, RecomputeForm
-from .models import IncidenceSnapshot
-from .selectors import snapshot_list
+from .forms import ComputeForm, ExitTargetForm, RecomputeForm
+from .models import ExitTarget, IncidenceSnapshot
+from .selectors import exit_target_list, snapshot_list
 
 
 def _as_of(request: HttpRequest) -> dt.date | None:
@@ -143,5 +144,52 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "recomputes": snapshot.recomputes.select_related("requested_by"),
             "can_run": request.user.has_capability(Capability.RUN_JOBS),
+        },
+    )
+
+
+@login_required
+def targets(request: HttpRequest) -> HttpResponse:
+    """Yearly exit targets (年度减贫任务) per county and township."""
+    initial = {}
+    if request.GET.get("edit"):
+        editing = get_visible_or_404(ExitTarget.objects.all(), request.user, pk=request.GET["edit"])
+        initial = {
+            "area": editing.area_id,
+            "year": editing.year,
+            "people": editing.people,
+            "households": editing.households,
+            "source": editing.source,
+            "version": editing.version,
+        }
+    form = ExitTargetForm(request.POST or None, initial=initial, areas=Area.objects.visible_to(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.exit_target_set(
+                user=request.user,
+                area=data["area"],
+                year=data["year"],
+                people=data["people"],
+                households=data.get("households") or 0,
+                source=data.get("source") or "",
+                expected_version=data.get("version"),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        except ConflictError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The exit target is saved."))
+            return redirect("dashboards:targets")
+    return render(
+        request,
+        "dashboards/targets.html",
+        {
+            "form": form,
+            "targets": exit_target_list(user=request.user, filters={})[:300],
+            "can_set": request.user.has_capability(Capability.APPROVE),
         },
     )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from areas.models import Area
-from dashboards.models import IncidenceFigure, IncidenceRecompute, IncidenceSnapshot
+from dashboards.models import ExitTarget, IncidenceFigure, IncidenceRecompute, IncidenceSnapshot
 
 
 class IncidenceFigureSerializer(serializers.ModelSerializer):
@@ -80,3 +80,25 @@ class TableSerializer(serializers.Serializer):
     title = serializers.CharField()
     header = serializers.ListField(child=serializers.CharField())
     rows = serializers.ListField(child=serializers.ListField())
+
+
+class ExitTargetSerializer(serializers.ModelSerializer):
+    area = serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all())
+    area_name = serializers.CharField(source="area.name", read_only=True)
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = ExitTarget
+        fields = [
+            "id",
+            "area",
+            "area_name",
+            "year",
+            "people",
+            "households",
+            "source",
+            "version",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+        validators: list = []  # the service reports a duplicate year in the user's language

@@ -18,11 +18,12 @@ from areas.models import Area
 from core.api.mixins import ScopedViewSetMixin
 from core.scoping import get_visible_or_404
 from dashboards import figures, selectors, services
-from dashboards.filters import IncidenceFigureFilterSet, IncidenceSnapshotFilterSet
-from dashboards.models import IncidenceFigure, IncidenceSnapshot
+from dashboards.filters import ExitTargetFilterSet, IncidenceFigureFilterSet, IncidenceSnapshotFilterSet
+from dashboards.models import ExitTarget, IncidenceFigure, IncidenceSnapshot
 
 from .serializers import (
     ComputeRequestSerializer,
+    ExitTargetSerializer,
     IncidenceFigureSerializer,
     IncidenceRecomputeSerializer,
     IncidenceSnapshotSerializer,
@@ -105,6 +106,41 @@ class IncidenceSnapshotViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet
             population_year=payload.validated_data.get("population_year"),
         )
         return Response(IncidenceRecomputeSerializer(recompute).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ExitTargetViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+    """Yearly exit targets per county and township; a change names the version it read."""
+
+    queryset = ExitTarget.objects.all()
+    serializer_class = ExitTargetSerializer
+    filterset_class = ExitTargetFilterSet
+    write_capability = Capability.APPROVE
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def base_queryset(self) -> Any:
+        return selectors.exit_target_list(user=self.request.user)
+
+    def _save(self, serializer: ExitTargetSerializer, expected_version: int | None) -> None:
+        data = serializer.validated_data
+        area = get_visible_or_404(Area.objects.all(), self.request.user, pk=data["area"].pk)
+        serializer.instance = services.exit_target_set(
+            user=self.request.user,
+            area=area,
+            year=data["year"],
+            people=data["people"],
+            households=data.get("households", 0),
+            source=data.get("source", ""),
+            expected_version=expected_version,
+        )
+
+    def perform_create(self, serializer: ExitTargetSerializer) -> None:
+        self._save(serializer, None)
+
+    def perform_update(self, serializer: ExitTargetSerializer) -> None:
+        instance = serializer.instance
+        for field in ("area", "year", "people", "households", "source"):
+            serializer.validated_data.setdefault(field, getattr(instance, field))
+        self._save(serializer, serializer.validated_data.get("version", instance.version))
 
 
 class AreaDashboardViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
