@@ -64,15 +64,16 @@ def active_cadre_for(household: Household) -> Cadre | None:
     return pairing.cadre if pairing else None
 
 
-def cadres_eligible_for(household: Household) -> QuerySet[Cadre]:
+def cadres_eligible_for(household: Household, *, include_left: bool = False) -> QuerySet[Cadre]:
     """Cadres in post who may be paired with the household: those registered in its village or in an
     area above it (its township, its county...). A village's first secretary sees township cadres
-    here even though the cadre list, scoped to the village, does not show them."""
+    here even though the cadre list, scoped to the village, does not show them. `include_left` keeps
+    the cadres no longer in post (to tell "left" from "works elsewhere")."""
     village = household.village
     ancestors = [a.pk for a in village.ancestors()]
+    qs = Cadre.objects.all() if include_left else Cadre.objects.filter(is_active=True)
     return (
-        Cadre.objects.filter(is_active=True)
-        .filter(Q(area_id__in=ancestors) | Q(area__code__startswith=village.prefix))
+        qs.filter(Q(area_id__in=ancestors) | Q(area__code__startswith=village.prefix))
         .select_related("area")
         .order_by("name", "id")
     )

@@ -118,6 +118,11 @@ def cadre_update(*, cadre: Cadre, expected_version: int, user: Any, **fields: An
 # -- pairings (结对帮扶) -----------------------------------------------------------------------------
 
 
+def cadre_not_eligible_message() -> str:
+    """The one answer for a cadre who cannot help a household, whether the id exists elsewhere or not."""
+    return _("Choose a cadre working in this household's village or township.")
+
+
 @transaction.atomic
 def cadre_assign(
     *,
@@ -138,10 +143,12 @@ def cadre_assign(
     _not_future(start, "start", errors)
     from .selectors import cadres_eligible_for
 
-    if not cadre.is_active:
+    # Eligibility first: a cadre working elsewhere is not named in the message (no data of another
+    # area leaks through an error).
+    if not cadres_eligible_for(household, include_left=True).filter(pk=cadre.pk).exists():
+        errors["cadre"] = cadre_not_eligible_message()
+    elif not cadre.is_active:
         errors["cadre"] = _("%(name)s is no longer in post.") % {"name": cadre.name}
-    elif not cadres_eligible_for(household).filter(pk=cadre.pk).exists():
-        errors["cadre"] = _("Choose a cadre working in this household's village or township.")
     if errors:
         raise ValidationError(errors)
     locked = Household.objects.select_for_update().get(pk=household.pk)

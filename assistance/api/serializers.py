@@ -52,6 +52,27 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         return obj
 
 
+class PairableCadreField(serializers.PrimaryKeyRelatedField):
+    """A cadre for a pairing. Not scoped to the caller (a township's cadre may help a household of a
+    village first secretary; the service checks the cadre works in the household's village or above).
+    An unknown id gets the service's answer for a cadre working elsewhere, so the API does not tell
+    which ids exist in other areas."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=Cadre.objects.all(), **kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        from assistance.services import cadre_not_eligible_message
+
+        try:
+            cadre = Cadre.objects.filter(pk=int(data)).first()
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if cadre is None:
+            raise serializers.ValidationError(cadre_not_eligible_message())
+        return cadre
+
+
 # -- read -----------------------------------------------------------------------------------------
 
 
@@ -295,9 +316,7 @@ class TeamEndSerializer(serializers.Serializer):
 
 class PairingInputSerializer(serializers.Serializer):
     household = ScopedPrimaryKeyField(Household)
-    # Not scoped to the caller: a township's cadre may help a household of a village first secretary;
-    # the service checks that the cadre works in the household's village or above it.
-    cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all())
+    cadre = PairableCadreField()
     start = serializers.DateField(required=False, allow_null=True, default=None)
 
 
@@ -350,12 +369,8 @@ class PlanUpdateSerializer(serializers.Serializer):
 
 class MeasureInputSerializer(serializers.Serializer):
     household = ScopedPrimaryKeyField(Household)
-    member = serializers.PrimaryKeyRelatedField(
-        queryset=Member.objects.all(), required=False, allow_null=True
-    )
-    plan = serializers.PrimaryKeyRelatedField(
-        queryset=AssistancePlan.objects.all(), required=False, allow_null=True
-    )
+    member = ScopedPrimaryKeyField(Member, required=False, allow_null=True)
+    plan = ScopedPrimaryKeyField(AssistancePlan, required=False, allow_null=True)
     kind = serializers.ChoiceField(choices=MeasureKindChoices.choices)
     category = serializers.ChoiceField(
         choices=MeasureCategoryChoices.choices, required=False, allow_null=True
@@ -371,12 +386,8 @@ class MeasureInputSerializer(serializers.Serializer):
 
 class MeasureUpdateSerializer(serializers.Serializer):
     version = serializers.IntegerField()
-    member = serializers.PrimaryKeyRelatedField(
-        queryset=Member.objects.all(), required=False, allow_null=True
-    )
-    plan = serializers.PrimaryKeyRelatedField(
-        queryset=AssistancePlan.objects.all(), required=False, allow_null=True
-    )
+    member = ScopedPrimaryKeyField(Member, required=False, allow_null=True)
+    plan = ScopedPrimaryKeyField(AssistancePlan, required=False, allow_null=True)
     kind = serializers.ChoiceField(choices=MeasureKindChoices.choices, required=False)
     category = serializers.ChoiceField(
         choices=MeasureCategoryChoices.choices, required=False, allow_null=True

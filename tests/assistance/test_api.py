@@ -279,3 +279,52 @@ def test_close_a_follow_up_over_the_api(county: Any, known: Any, api: Any) -> No
     assert response.status_code == 200
     assert response.json()["status"] == FollowUpStatusChoices.DONE
     assert viewer.status_code == 403
+
+
+def test_pairing_with_a_cadre_of_another_area_names_no_one(county: Any, api: Any) -> None:
+    """A cadre working elsewhere (even one who has left) and an id that does not exist get the same
+    answer, without the other area's cadre's name, and nothing is paired."""
+    # given: a cadre of town B who has left, unseen by town A's staff
+    household = make_household(county.village_a1)
+    elsewhere = make_cadre(county.town_b, name="外乡干部")
+    elsewhere.is_active = False
+    elsewhere.save(update_fields=["is_active"])
+    missing_id = elsewhere.pk + 1000
+    client = api(county.staff_a)
+
+    # when
+    other = client.post("/api/assistance/pairings/", {"household": household.pk, "cadre": elsewhere.pk})
+    unknown = client.post("/api/assistance/pairings/", {"household": household.pk, "cadre": missing_id})
+
+    # then
+    assert (other.status_code, unknown.status_code) == (400, 400)
+    assert other.json()["errors"]["cadre"] == unknown.json()["errors"]["cadre"]
+    assert "外乡干部" not in other.content.decode()
+    assert not CadrePairing.objects.filter(household=household).exists()
+
+
+def test_a_measure_cannot_name_a_member_or_plan_of_another_area(county: Any, api: Any) -> None:
+    """A member or plan id from outside the caller's area is a 404 like an unknown id: the API does not
+    tell it exists; nothing is written."""
+    # given
+    from assistance.services import plan_save
+    from tests.factories import make_member
+
+    household = make_household(county.village_a1)
+    outside = make_household(county.village_b1)
+    outside_member = make_member(outside)
+    outside_plan = plan_save(household=outside, year=2025, goals="增收", user=county.staff_b)
+    client = api(county.staff_a)
+    body = {"household": household.pk, "kind": "micro_credit", "start_date": "2025-03-01"}
+
+    # when
+    by_member = client.post("/api/assistance/measures/", {**body, "member": outside_member.pk}, format="json")
+    by_plan = client.post("/api/assistance/measures/", {**body, "plan": outside_plan.pk}, format="json")
+    unknown = client.post(
+        "/api/assistance/measures/", {**body, "member": outside_member.pk + 1000}, format="json"
+    )
+
+    # then
+    assert (by_member.status_code, by_plan.status_code, unknown.status_code) == (404, 404, 404)
+    assert by_member.json() == unknown.json()
+    assert not Measure.objects.exists()
