@@ -13,7 +13,7 @@ from areas.choices import AreaLevelChoices
 from core.demo import DemoContext
 
 from .choices import SnapshotStatusChoices
-from .models import IncidenceFigure, IncidenceSnapshot
+from .models import ExitTarget, IncidenceFigure, IncidenceSnapshot
 from .selectors import percent
 from .services import TOTAL_FIELDS, incidence_compute_county
 
@@ -80,4 +80,14 @@ def seed(ctx: DemoContext) -> None:
         for figure in [*past.values(), *totals.values()]:
             figure.incidence = percent(figure.poor_people, figure.population)
         IncidenceFigure.objects.bulk_create([*past.values(), *totals.values()])
+    county_row = next(r for r in rows if r.area_id == ctx.county.pk)
+    # This year's task: lift about three in five of the people still poor at the last year-end.
+    last_year_poor = county_row.poor_people + round(county_row.exited_people * HISTORY[-1])
+    ExitTarget.objects.create(
+        area=ctx.county,
+        year=ctx.year,
+        people=round(last_year_poor * 0.6),
+        households=round((county_row.poor_households + county_row.exited_households * HISTORY[-1]) * 0.6),
+        source="县脱贫攻坚领导小组年度减贫任务分解表（示例）",
+    )
     ctx.say(f"Dashboards: {len(HISTORY) + 1} incidence snapshots of {ctx.county.name}.")
