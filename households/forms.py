@@ -243,7 +243,20 @@ class FourLooksForm(StyledFormMixin, forms.Form):
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class SignStepForm(StyledFormMixin, forms.Form):
+class PlaceholderMixin:
+    """Inline forms on the household page show their labels as placeholders."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.TextInput | forms.Textarea):
+                field.widget.attrs.setdefault("placeholder", field.label)
+                field.widget.attrs.setdefault("aria-label", field.label)
+
+
+class SignStepForm(PlaceholderMixin, StyledFormMixin, forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=StepDecisionChoices.choices)
     comment = forms.CharField(
         label=_("Comment"),
@@ -253,7 +266,7 @@ class SignStepForm(StyledFormMixin, forms.Form):
     )
 
 
-class ObjectionForm(StyledFormMixin, forms.Form):
+class ObjectionForm(PlaceholderMixin, StyledFormMixin, forms.Form):
     raised_on = forms.DateField(label=_("Raised on"), widget=DATE, initial=timezone.localdate)
     raised_by = forms.CharField(label=_("Raised by"), max_length=60, required=False)
     content = forms.CharField(label=_("Objection"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -438,6 +438,15 @@ class IdentificationStep(models.Model):
     def __str__(self) -> str:
         return f"{self.procedure_id} {self.stage} {self.decision}"
 
+    @property
+    def signer_role_display(self) -> str:
+        from accounts.roles import RoleChoices
+
+        try:
+            return str(RoleChoices(self.signer_role).label)
+        except ValueError:
+            return self.signer_role
+
 
 @pghistory.track()
 class NoticeObjection(TimeStampedModel):
