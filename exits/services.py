@@ -171,6 +171,11 @@ def _ensure_any(user: Any, capabilities: tuple[str, ...], obj: Any) -> None:
         raise PermissionDenied(_("Your role does not allow this action."))
 
 
+def _check_year(year: Any) -> None:
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise ValidationError({"year": _("Enter a year between 2000 and 2100.")})
+
+
 # -- configuration ----------------------------------------------------------------------------------
 
 
@@ -183,8 +188,7 @@ def poverty_line_set(*, county: Area, year: int, amount: Decimal, user: Any, bas
     amount = Decimal(amount)
     if amount <= 0:
         raise ValidationError({"amount": _("The poverty line must be more than zero.")})
-    if not 2000 <= int(year) <= 2100:
-        raise ValidationError({"year": _("Enter a year between 2000 and 2100.")})
+    _check_year(int(year))
     line, _created = PovertyLine.objects.update_or_create(
         county=county, year=year, defaults={"amount": amount, "basis": basis[:200], "set_by": user}
     )
@@ -305,6 +309,7 @@ def exit_procedure_propose(*, household: Household, year: int, user: Any, commen
     """Propose a registered household's exit (village first secretary or township). It must meet the
     exit rule now; every failing condition is named."""
     ensure_can(user, Capability.PROPOSE, household)
+    _check_year(year)
     household = Household.objects.select_for_update().select_related("village").get(pk=household.pk)
     if household.status not in POOR_STATUSES:
         raise ValidationError(
@@ -578,8 +583,7 @@ def exit_screening_start(*, area: Area, year: int, user: Any) -> Job:
     ensure_can(user, Capability.RUN_JOBS, area=area)
     if area.level not in (AreaLevelChoices.COUNTY, AreaLevelChoices.TOWNSHIP):
         raise ValidationError({"area": _("Screen a county or a township.")})
-    if not 2000 <= int(year) <= 2100:
-        raise ValidationError({"year": _("Enter a year between 2000 and 2100.")})
+    _check_year(int(year))
     job = job_create(kind=SCREENING_KIND, user=user, area=area, params={"year": int(year)})
     job_enqueue(job, exits_screening_task)
     return job
@@ -784,6 +788,7 @@ def village_exit_propose(
     ensure_can(user, Capability.PROPOSE, area=village)
     if village.level != AreaLevelChoices.VILLAGE:
         raise ValidationError({"village": _("Choose a village.")})
+    _check_year(year)
     standards = list(village_standards_for(village))
     missing = [s.title for s in standards if s.pk not in checks]
     if missing:
@@ -882,6 +887,7 @@ def county_exit_record(
     ensure_can(user, Capability.APPROVE, area=county)
     if county.level != AreaLevelChoices.COUNTY:
         raise ValidationError({"county": _("Choose a county.")})
+    _check_year(year)
     today = timezone.localdate()
     errors = {}
     for name, day in (("province_check_on", province_check_on), ("assessment_on", assessment_on)):

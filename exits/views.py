@@ -106,6 +106,20 @@ def _errors_to_form(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def _year(raw: str | None) -> tuple[int, str]:
+    """The year a page was asked for (this year when none), and an error when it is not a year."""
+    this_year = timezone.localdate().year
+    if not raw:
+        return this_year, ""
+    try:
+        year = int(raw)
+    except ValueError:
+        year = 0
+    if not 2000 <= year <= 2100:
+        return this_year, _("Enter a year between 2000 and 2100.")
+    return year, ""
+
+
 def _areas_for(user: Any, levels: tuple[str, ...]) -> list[Area]:
     return list(Area.objects.visible_to(user).filter(level__in=levels).order_by("code")[:300])
 
@@ -339,7 +353,9 @@ def screening(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def villages(request: HttpRequest) -> HttpResponse:
-    year = int(request.GET.get("year") or timezone.localdate().year)
+    year, year_error = _year(request.GET.get("year"))
+    if year_error:
+        messages.error(request, year_error)
     tops = list(request.user.areas.all().order_by("code")) if not request.user.is_superuser else []
     area = None
     if request.GET.get("area"):
@@ -364,11 +380,11 @@ def villages(request: HttpRequest) -> HttpResponse:
 @login_required
 def village_exit_propose(request: HttpRequest, code: str) -> HttpResponse:
     village = get_visible_or_404(Area.objects.filter(level=AreaLevelChoices.VILLAGE), request.user, code=code)
-    year = int(request.POST.get("year") or request.GET.get("year") or timezone.localdate().year)
+    year, year_error = _year(request.POST.get("year") or request.GET.get("year"))
     standards = list(selectors.village_standards_for(village))
     check = selectors.area_exit_check(village, year)
-    errors: list[str] = []
-    if request.method == "POST":
+    errors: list[str] = [year_error] if year_error else []
+    if request.method == "POST" and not errors:
         checks = {
             s.pk: (request.POST.get(f"met_{s.pk}") == "on", request.POST.get(f"note_{s.pk}", ""))
             for s in standards
@@ -468,8 +484,11 @@ def exit_settings(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Standard added."))
                 return redirect("exits:settings")
             if request.POST.get("form") == "retire":
+                standard_pk = request.POST.get("standard", "")
                 standard = get_visible_or_404(
-                    VillageStandard.objects.all(), request.user, pk=request.POST.get("standard")
+                    VillageStandard.objects.all(),
+                    request.user,
+                    pk=int(standard_pk) if standard_pk.isdigit() else 0,
                 )
                 services.village_standard_retire(standard=standard, user=request.user)
                 messages.success(request, _("Standard retired."))

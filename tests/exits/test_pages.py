@@ -234,3 +234,44 @@ def test_the_signed_consent_scan_attaches_to_the_procedure(county: Any, filled: 
     assert (attachment.record, attachment.kind) == (procedure, AttachmentKindChoices.SIGNED_FORM)
     page = web(county.secretary_a1).get(f"/exits/procedures/{procedure.pk}/").content.decode()
     assert "consent.pdf" in page
+
+
+def test_a_year_that_is_not_a_year_is_explained_and_writes_nothing(county: Any, web: Any) -> None:
+    """`?year=abc` or a year out of range on the village pages shows the error instead of failing, and
+    a proposal posted with it records nothing."""
+    from exits.models import VillageExit, VillageStandard
+
+    # given
+    VillageStandard.objects.create(county=county.county, title="通村道路硬化", position=1)
+    client = web(county.staff_a)
+    propose_url = f"/exits/villages/{county.village_a1.code}/propose/"
+
+    # when
+    listing = client.get("/exits/villages/", {"year": "abc"}, follow=True)
+    posted = {
+        year: client.post(propose_url, {"year": year, f"met_{VillageStandard.objects.get().pk}": "on"})
+        for year in ("abc", "99999")
+    }
+
+    # then
+    assert listing.status_code == 200
+    assert "请输入2000至2100之间的年度" in listing.content.decode()
+    for response in posted.values():
+        assert response.status_code == 200
+        assert "请输入2000至2100之间的年度" in response.content.decode()
+    assert not VillageExit.objects.exists()
+
+
+def test_retiring_a_standard_that_is_not_a_number_is_not_found(county: Any, web: Any) -> None:
+    from exits.models import VillageStandard
+
+    # given
+    standard = VillageStandard.objects.create(county=county.county, title="通村道路硬化", position=1)
+
+    # when
+    response = web(county.county_official).post("/exits/settings/", {"form": "retire", "standard": "abc"})
+
+    # then
+    assert response.status_code == 404
+    standard.refresh_from_db()
+    assert standard.active
