@@ -435,12 +435,20 @@ def visit_log(
         errors["follow_ups"] = follow_up_errors
     done_ids = sorted({int(pk) for pk in done_follow_ups})
     closable = list(
-        FollowUp.objects.select_for_update()
+        FollowUp.objects.select_for_update(of=("self",))
+        .select_related("visit")
         .filter(pk__in=done_ids, household=household, status=FollowUpStatusChoices.OPEN)
         .order_by("pk")
     )
     if len(closable) != len(done_ids):
         errors["done_follow_ups"] = _("Some follow-ups are not open follow-ups of this household.")
+    elif visited_on is not None:
+        # As follow_up_close: a promise cannot be kept before the visit where it was made.
+        early = [f.description for f in closable if visited_on < f.visit.visited_on]
+        if early:
+            errors["done_follow_ups"] = _(
+                "This visit is dated before the visit where these were promised: %(what)s."
+            ) % {"what": "、".join(early)}
     if len(photos) > MAX_PHOTOS_PER_VISIT:
         errors["photos"] = _("At most %(n)d photos per visit.") % {"n": MAX_PHOTOS_PER_VISIT}
     else:

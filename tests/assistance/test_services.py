@@ -426,6 +426,37 @@ def test_follow_ups_of_another_household_cannot_be_closed(county: Any) -> None:
     assert Visit.objects.count() == 1
 
 
+def test_a_visit_dated_before_the_promise_cannot_keep_it(county: Any) -> None:
+    """Logging a late entry for an earlier visit must not mark a later promise as kept before it was
+    made (follow_up_close refuses the same)."""
+    # given: a promise made today
+    household = make_household(county.village_a1)
+    visit = visit_log(
+        household=household,
+        visited_on=_today(),
+        findings="x",
+        follow_ups=[("办慢病卡", _today() + dt.timedelta(days=7))],
+        user=county.secretary_a1,
+    )
+    promise = visit.follow_ups.get()
+
+    # when: a visit of last week is logged as keeping it
+    with pytest.raises(ValidationError) as exc:
+        visit_log(
+            household=household,
+            visited_on=_today() - dt.timedelta(days=7),
+            findings="补录",
+            done_follow_ups=[promise.pk],
+            user=county.secretary_a1,
+        )
+
+    # then: the error names the promise, and nothing changed
+    assert "办慢病卡" in " ".join(exc.value.message_dict["done_follow_ups"])
+    promise.refresh_from_db()
+    assert (promise.status, promise.done_on, promise.version) == (FollowUpStatusChoices.OPEN, None, 1)
+    assert Visit.objects.count() == 1
+
+
 def test_closing_a_follow_up_twice_is_a_conflict(county: Any) -> None:
     household = make_household(county.village_a1)
     visit = visit_log(
