@@ -306,7 +306,9 @@ def household_register(
     ensure_can(user, Capability.EDIT_REGISTRY, area=village)
     if village.level != AreaLevelChoices.VILLAGE:
         raise ValidationError({"village": _("Choose a village.")})
-    fields = _household_clean({k: v for k, v in fields.items() if k in HOUSEHOLD_FIELDS})
+    fields = _household_clean(
+        {"main_cause": "", **{k: v for k, v in fields.items() if k in HOUSEHOLD_FIELDS}}
+    )
     errors: dict[str, Any] = {}
     if not members:
         errors["members"] = _("A household has at least one member.")

@@ -211,3 +211,18 @@ def test_update_validates_phone_and_year(county: Any, register: Any) -> None:
 )
 def test_phone_key_normalises(raw: str, key: str) -> None:
     assert phone_key(raw) == key
+
+
+def test_the_main_cause_is_required(county: Any) -> None:
+    with pytest.raises(ValidationError) as exc:
+        household_register(user=county.staff_a, village=county.village_a1, members=[person()])
+    assert "main_cause" in exc.value.message_dict
+    assert Household.objects.count() == 0
+
+
+def test_household_and_member_errors_come_back_together(county: Any) -> None:
+    bad = person()
+    bad["id_number"] = "12345"
+    with pytest.raises(ValidationError) as exc:
+        household_register(user=county.staff_a, village=county.village_a1, members=[bad], phone="1")
+    assert {"main_cause", "phone", "members[0].id_number"} <= set(exc.value.message_dict)
