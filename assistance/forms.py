@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,15 +25,6 @@ from .models import AssistancePlan, Cadre, FollowUp, Measure, VillagePlan, WorkT
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 FOLLOW_UP_ROWS = 3
-
-
-def form_add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on the field it names, or at the top."""
-    if hasattr(exc, "error_dict"):
-        for name, messages in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

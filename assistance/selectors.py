@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +63,16 @@ def active_cadre_for(household: Household) -> Cadre | None:
     """The household's responsible cadre today, or None."""
     pairing = active_pairing_for(household)
     return pairing.cadre if pairing else None
+
+
+def active_cadre_ids_for(household_ids: Iterable[int]) -> dict[int, int]:
+    """Each household's responsible cadre id today (households without one are left out), in one
+    query: `active_cadre_for` for many households."""
+    return dict(
+        CadrePairing.objects.filter(household_id__in=list(household_ids), end__isnull=True).values_list(
+            "household_id", "cadre_id"
+        )
+    )
 
 
 def cadres_eligible_for(household: Household, *, include_left: bool = False) -> QuerySet[Cadre]:

@@ -19,7 +19,6 @@ from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core.choices import AttachmentKindChoices
-from core.models import Notification
 from core.scoping import ensure_can
 from core.services import attachment_add, attachment_validate, notification_raise, versioned_update
 from households.choices import ASSISTED_STATUSES, HouseholdStatusChoices
@@ -731,8 +730,8 @@ def reminders_raise_for_area(*, area: Area, today: dt.date, visit_days: int) -> 
     household's cadre. Keys make a rerun raise nothing new."""
     from .selectors import follow_ups_overdue, households_not_visited
 
-    # (user, key, title, body, url) for every reminder due; counted against the keys already raised,
-    # because notification_raise cannot tell whether its insert was skipped.
+    # (kind, user, key, title, body, url) for every reminder due; notification_raise says which it
+    # created (the unique (user, key) constraint decides, even against a concurrent run).
     due: list[tuple[str, Any, str, str, str, str]] = []
     for household in households_not_visited(area, today=today, visit_days=visit_days):
         user = household.active_cadre_user
@@ -764,14 +763,9 @@ def reminders_raise_for_area(*, area: Area, today: dt.date, visit_days: int) -> 
                     reverse("assistance:household", args=[follow_up.household_id]),
                 )
             )
-    existing = set(
-        Notification.objects.filter(key__in={item[2] for item in due}).values_list("user_id", "key")
-    )
     raised = {"visits": 0, "follow_ups": 0}
     for kind, user, key, title, body, url in due:
-        notification_raise(user=user, key=key, title=title, body=body, url=url)
-        if (user.pk, key) not in existing:
-            existing.add((user.pk, key))
+        if notification_raise(user=user, key=key, title=title, body=body, url=url):
             raised[kind] += 1
     return raised
 

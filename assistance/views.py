@@ -20,6 +20,7 @@ from accounts.roles import Capability
 from areas.models import Area
 from areas.selectors import areas_top_for
 from core.exceptions import ConflictError
+from core.forms import form_add_service_errors
 from core.scoping import ensure_can, get_visible_or_404, user_covers_area
 from households.models import Household
 
@@ -46,7 +47,6 @@ from .forms import (
     TeamRotateForm,
     VillagePlanForm,
     VisitForm,
-    form_add_service_errors,
 )
 from .models import AssistancePlan, Cadre, CadrePairing, FollowUp, Measure, VillagePlan, Visit, WorkTeam
 

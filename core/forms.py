@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 class StyledFormMixin:
@@ -29,3 +30,12 @@ class VersionedFormMixin(StyledFormMixin):
         instance = getattr(self, "instance", None)
         if instance is not None and getattr(instance, "pk", None) and not self.is_bound:
             self.initial["version"] = instance.version
+
+
+def form_add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on the field it names, or at the top."""
+    if hasattr(exc, "error_dict"):
+        for name, messages in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, exc.messages)

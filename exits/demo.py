@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from areas.models import Area
 from core.demo import DemoContext
-from households.choices import HouseholdStatusChoices
+from households.choices import ASSISTED_STATUSES, HouseholdStatusChoices
 from households.models import Household
 
 from .choices import (
@@ -267,17 +267,12 @@ def seed(ctx: DemoContext) -> None:
         ids = list(
             Household.objects.filter(
                 village__code__startswith=zheqiao.prefix,
-                status__in=[
-                    HouseholdStatusChoices.REGISTERED,
-                    HouseholdStatusChoices.RETURNED,
-                    HouseholdStatusChoices.MONITORING,
-                    HouseholdStatusChoices.EXITED,
-                ],
+                status__in=ASSISTED_STATUSES,
             ).values_list("pk", flat=True)
         )
-        from .services import _active_cadres
+        from assistance.selectors import active_cadre_ids_for
 
-        cadres = _active_cadres(ids)
+        cadres = active_cadre_ids_for(ids)
         tasks = []
         for hid in ids:
             roll = rng.random()

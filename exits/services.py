@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
+from assistance.selectors import active_cadre_ids_for
 from core.exceptions import ConflictError
 from core.models import Job
 from core.scoping import ensure_can
@@ -940,18 +941,6 @@ def county_exit_record(
 # -- re-verification campaigns ----------------------------------------------------------------------
 
 
-def _active_cadres(household_ids: list[int]) -> dict[int, int]:
-    """Each household's active responsible cadre id, in one query: the open pairing, as
-    assistance.selectors.active_cadre_for defines it for one household."""
-    from assistance.models import CadrePairing
-
-    return dict(
-        CadrePairing.objects.filter(household_id__in=household_ids, end__isnull=True).values_list(
-            "household_id", "cadre_id"
-        )
-    )
-
-
 @transaction.atomic
 def campaign_start(*, area: Area, title: str, starts_on: dt.date, due_on: dt.date, user: Any) -> Campaign:
     """Start a re-verification campaign (回头看) over an area: one check task per household in scope."""
@@ -971,7 +960,7 @@ def campaign_start(*, area: Area, title: str, starts_on: dt.date, due_on: dt.dat
         .order_by("village__code", "number")
         .values_list("pk", flat=True)
     )
-    cadres = _active_cadres(ids)
+    cadres = active_cadre_ids_for(ids)
     CheckTask.objects.bulk_create(
         [CheckTask(campaign=campaign, household_id=hid, cadre_id=cadres.get(hid)) for hid in ids],
         batch_size=2000,

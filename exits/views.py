@@ -20,6 +20,7 @@ from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core.exceptions import ConflictError
+from core.forms import form_add_service_errors
 from core.models import Job
 from core.scoping import get_visible_or_404
 from households.models import Household
@@ -96,14 +97,6 @@ def _back(request: HttpRequest, default: str) -> str:
 def _errors_to_messages(request: HttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
-
-
-def _errors_to_form(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _year(raw: str | None) -> tuple[int, str]:
@@ -326,7 +319,7 @@ def screening(request: HttpRequest) -> HttpResponse:
                     area=area, year=form.cleaned_data["year"], user=request.user
                 )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            form_add_service_errors(form, exc)
         else:
             return redirect("core:job", pk=job.pk)
     filterset = ExitFlagFilterSet(request.GET, queryset=selectors.exit_flag_list(user=request.user))
@@ -442,7 +435,7 @@ def county_exit(request: HttpRequest) -> HttpResponse:
         try:
             services.county_exit_record(county=county, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("County exit check recorded."))
             return redirect("exits:county")
@@ -513,7 +506,9 @@ def exit_settings(request: HttpRequest) -> HttpResponse:
             if request.POST.get("form") in ("standard", "retire"):
                 _errors_to_messages(request, exc)
             else:
-                _errors_to_form(line_form if request.POST.get("form") == "line" else settings_form, exc)
+                form_add_service_errors(
+                    line_form if request.POST.get("form") == "line" else settings_form, exc
+                )
         except ConflictError as exc:
             settings_form.add_error(None, exc.message)
     return render(
@@ -562,7 +557,7 @@ def monitoring_report(request: HttpRequest, household_pk: int) -> HttpResponse:
                 household=household, user=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("Monitoring object reported."))
             return redirect("exits:monitoring-detail", pk=case.pk)
@@ -643,7 +638,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         try:
             campaign = services.campaign_start(area=area, user=request.user, **data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("Campaign started with %(n)d check tasks.") % {"n": campaign.task_count}
