@@ -103,9 +103,10 @@ SELECT %(snapshot)s, %(as_of)s,
          WHEN GROUPING(village_id) = 1 THEN %(county)s ELSE township_id END,
     CASE WHEN GROUPING(township_id) = 1 THEN 'county'
          WHEN GROUPING(village_id) = 1 THEN 'township' ELSE 'village' END,
-    sum(pop), count(*), count(*) FILTER (WHERE pop = 0),
-    sum(poor_p), sum(poor_h), sum(exited_p), sum(exited_h), sum(returned_p), sum(returned_h),
-    sum(monitored_p), sum(monitored_h),
+    coalesce(sum(pop), 0), count(*), count(*) FILTER (WHERE pop = 0),
+    coalesce(sum(poor_p), 0), coalesce(sum(poor_h), 0), coalesce(sum(exited_p), 0),
+    coalesce(sum(exited_h), 0), coalesce(sum(returned_p), 0), coalesce(sum(returned_h), 0),
+    coalesce(sum(monitored_p), 0), coalesce(sum(monitored_h), 0),
     CASE WHEN sum(pop) > 0 THEN round(sum(poor_p) * 100.0 / sum(pop), 2) END
 FROM vil
 GROUP BY ROLLUP (township_id, village_id)

@@ -233,3 +233,24 @@ def test_future_dates_and_townships_are_refused(county: Any) -> None:
         incidence_compute_request(user=county.county_official, area=county.town_a, as_of=AS_OF)
     assert "area" in error.value.message_dict
     assert Job.objects.count() == 0
+
+
+def test_a_county_without_villages_gets_an_empty_county_row(
+    county: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # given: a new county with no village yet
+    from areas.choices import AreaLevelChoices
+    from tests.factories import make_area, make_user
+
+    empty = make_area("622902000000", "新设县", AreaLevelChoices.COUNTY, county.prefecture)
+    official = make_user("county_official", empty)
+
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        job = incidence_compute_request(user=official, area=empty, as_of=AS_OF)
+
+    # then
+    job.refresh_from_db()
+    assert job.status == JobStatusChoices.SUCCEEDED
+    row = IncidenceFigure.objects.get(area=empty)
+    assert (row.population, row.poor_people, row.villages, row.incidence) == (0, 0, 0, None)
