@@ -306,10 +306,13 @@ def household_register(
     ensure_can(user, Capability.EDIT_REGISTRY, area=village)
     if village.level != AreaLevelChoices.VILLAGE:
         raise ValidationError({"village": _("Choose a village.")})
-    fields = _household_clean(
-        {"main_cause": "", **{k: v for k, v in fields.items() if k in HOUSEHOLD_FIELDS}}
-    )
     errors: dict[str, Any] = {}
+    try:
+        fields = _household_clean(
+            {"main_cause": "", **{k: v for k, v in fields.items() if k in HOUSEHOLD_FIELDS}}
+        )
+    except ValidationError as exc:  # reported together with the members' errors
+        errors.update(exc.message_dict)
     if not members:
         errors["members"] = _("A household has at least one member.")
     heads = [m for m in members if m.get("relation") == RelationChoices.HEAD]
