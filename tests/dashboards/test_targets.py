@@ -108,3 +108,21 @@ def test_editing_on_the_page_carries_the_version(county: Any, web: Any) -> None:
     assert stale.status_code == 200
     assert "其他人已修改了它" in stale.content.decode()
     assert ExitTarget.objects.get().people == 55
+
+
+def test_target_lists_have_a_fixed_number_of_queries(
+    county: Any, web: Any, api: Any, django_assert_max_num_queries: Any
+) -> None:
+    # given: several targets
+    for year in range(2020, 2026):
+        for area in (county.county, county.town_a, county.town_b):
+            exit_target_set(user=county.county_official, area=area, year=year, people=year - 2000)
+
+    # when / then
+    with django_assert_max_num_queries(15):
+        assert web(county.county_official).get("/dashboards/targets/").status_code == 200
+    with django_assert_max_num_queries(8):
+        rows = (
+            api(county.county_official).get("/api/dashboards/targets/", {"page_size": 100}).json()["results"]
+        )
+    assert len(rows) == 18
