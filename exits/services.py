@@ -529,15 +529,23 @@ def exit_flags_refresh_village(*, village: Area, year: int, opened_by: Any = Non
     }
 
 
+# Who the rule looks at, and as what: exited households (脱贫不稳定户) and households found not poor
+# at identification (边缘易致贫户, in the registry but not registered as poor).
+RULE_CATEGORIES = {
+    HouseholdStatusChoices.EXITED: MonitoringCategoryChoices.UNSTABLE_EXITED,
+    HouseholdStatusChoices.REJECTED: MonitoringCategoryChoices.EDGE,
+}
+
+
 def monitoring_open_by_rule_village(*, village: Area, year: int, user: Any = None) -> int:
-    """Open a monitoring case for each exited household of the village whose income is below the
-    configured multiple of the line (with any serious-illness or disability signal added)."""
+    """Open a monitoring case for each exited or edge household of the village whose income is below
+    the configured multiple of the line (with any serious-illness or disability signal added)."""
     settings_row = exit_settings_for(village)
     line = poverty_line_for(village, year)
     if line is None:
         return 0
     exited = list(
-        Household.objects.filter(village=village, status=HouseholdStatusChoices.EXITED).exclude(
+        Household.objects.filter(village=village, status__in=list(RULE_CATEGORIES)).exclude(
             monitoring_cases__state__in=set(M.values) - set(MONITORING_FINAL_STATES)
         )
     )
@@ -561,7 +569,7 @@ def monitoring_open_by_rule_village(*, village: Area, year: int, user: Any = Non
         cases.append(
             MonitoringCase(
                 household=household,
-                category=MonitoringCategoryChoices.UNSTABLE_EXITED,
+                category=RULE_CATEGORIES[household.status],
                 source=MonitoringSourceChoices.RULE,
                 risks=risks,
                 description=_("Per-capita net income %(income)s yuan is below %(multiple)s times the line.")

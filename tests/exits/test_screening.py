@@ -150,3 +150,33 @@ def test_screening_runs_on_a_real_worker(county: Any, celery_worker: Any) -> Non
     done = wait_for(lambda: Job.objects.filter(pk=job.pk, status=JobStatusChoices.SUCCEEDED).first())
     assert done.result["eligible_not_proposed"][0]["id"] == household.pk
     assert ExitFlag.objects.get().eligible
+
+
+def test_edge_households_below_the_multiple_are_opened_by_rule_once(
+    county: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A household found not poor at identification (边缘易致贫户) whose income is below 1.5 x the
+    line is opened as an edge household by rule; exactly at the multiple it is not; a rerun opens
+    nothing more."""
+    from exits.choices import MonitoringCategoryChoices
+
+    # given: line 4000, multiple 1.5
+    set_line(county.county)
+    edge = ready_household(
+        county.village_a1, income=Decimal("5999.99"), status=HouseholdStatusChoices.REJECTED
+    )
+    ready_household(county.village_a1, income=Decimal("6000.00"), status=HouseholdStatusChoices.REJECTED)
+
+    # when
+    first = _run(county, django_capture_on_commit_callbacks)
+    second = _run(county, django_capture_on_commit_callbacks)
+
+    # then
+    case = MonitoringCase.objects.get()
+    assert (case.household, case.category, case.source) == (
+        edge,
+        MonitoringCategoryChoices.EDGE,
+        MonitoringSourceChoices.RULE,
+    )
+    assert case.status_before == HouseholdStatusChoices.REJECTED
+    assert (first.result["monitoring_opened"], second.result["monitoring_opened"]) == (1, 0)
