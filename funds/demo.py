@@ -330,24 +330,8 @@ def seed(ctx: DemoContext) -> None:
     # Household measures with an amount, paid by the county's housing projects.
     _link_measures(ctx, projects, fundings, paid, official)
 
-    # Maintained totals, from the rows above.
-    for funding in fundings:
-        funding.paid_total = paid[funding.pk]
-    ProjectFunding.objects.bulk_update(fundings, ["paid_total"])
-    allocated: dict[int, Decimal] = defaultdict(Decimal)
-    project_paid: dict[int, Decimal] = defaultdict(Decimal)
-    assigned: dict[int, Decimal] = defaultdict(Decimal)
-    for funding in fundings:
-        allocated[funding.project_id] += funding.amount
-        project_paid[funding.project_id] += funding.paid_total
-        assigned[funding.allocation_id] += funding.amount
-    for project in projects:
-        project.allocated_total = allocated[project.pk]
-        project.paid_total = project_paid[project.pk]
-    Project.objects.bulk_update(projects, ["allocated_total", "paid_total"])
-    for allocation in allocations:
-        allocation.assigned_total = assigned[allocation.pk]
-    Allocation.objects.bulk_update(allocations, ["assigned_total"])
+    # The allocations', projects' and lines' totals are maintained by database triggers from the rows
+    # above (funds.models); nothing to add up here.
 
     _seed_notices(ctx, projects, project_households, official)
     _seed_declared_totals(county)

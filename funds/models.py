@@ -3,9 +3,10 @@ library, the money assigned from allocations to projects, payments, public notic
 figures that reports are reconciled against.
 
 Amounts are yuan in DecimalField(14, 2). The ledger is insert-only: a payment is corrected by a
-reversal entry, never edited or deleted (a database trigger refuses both). Totals that must always
-hold (paid ≤ allocated) are maintained on the locked parent rows and guarded by check constraints,
-so no concurrent request can overspend even if a service were bypassed.
+reversal entry, never edited or deleted (a database trigger refuses both). The totals that must always
+hold (assigned ≤ allocation, allocated ≤ budget, paid ≤ allocated) are maintained by database triggers
+from the funding lines and ledger entries themselves and guarded by check constraints, so no
+concurrent request, bulk load or raw SQL can overspend even if a service were bypassed.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -110,6 +112,9 @@ class Allocation(TimeStampedModel, VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.document_number} · {self.source}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("funds:allocation", args=[self.pk])
 
     @property
     def unassigned(self) -> Decimal:
@@ -236,6 +241,9 @@ class Project(TimeStampedModel, VersionedModel):
     def balance(self) -> Decimal:
         return self.allocated_total - self.paid_total
 
+    def get_absolute_url(self) -> str:
+        return reverse("funds:project", args=[self.pk])
+
     @property
     def rate(self) -> Decimal | None:
         """Execution rate (拨付率): paid / allocated in percent, two decimals rounded half up."""
@@ -287,6 +295,37 @@ class ProjectBeneficiary(models.Model):
 
 
 @pghistory.track()
+@pgtrigger.register(
+    # The database, not only the services, keeps the allocation's and the project's totals equal to the
+    # sum of their funding lines, so the check constraints see every line however it was written.
+    pgtrigger.Trigger(
+        name="funding_maintains_totals",
+        level=pgtrigger.Row,
+        when=pgtrigger.After,
+        operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+        declare=[("delta", "numeric")],
+        func="""
+        IF TG_OP = 'UPDATE' AND (NEW.project_id <> OLD.project_id OR NEW.allocation_id <> OLD.allocation_id) THEN
+            RAISE EXCEPTION 'funds: a funding line cannot move to another project or allocation'
+                USING ERRCODE = 'check_violation';
+        END IF;
+        IF TG_OP = 'INSERT' THEN
+            delta := NEW.amount;
+        ELSIF TG_OP = 'UPDATE' THEN
+            delta := NEW.amount - OLD.amount;
+        ELSE
+            delta := -OLD.amount;
+        END IF;
+        IF delta <> 0 THEN
+            UPDATE funds_allocation SET assigned_total = assigned_total + delta
+                WHERE id = COALESCE(NEW.allocation_id, OLD.allocation_id);
+            UPDATE funds_project SET allocated_total = allocated_total + delta
+                WHERE id = COALESCE(NEW.project_id, OLD.project_id);
+        END IF;
+        RETURN NULL;
+        """,
+    )
+)
 class ProjectFunding(TimeStampedModel):
     """Money from one allocation assigned to one project: the project's budget by source.
 
@@ -361,7 +400,40 @@ class ProjectMeasure(TimeStampedModel):
 
 @pghistory.track()
 @pgtrigger.register(
-    pgtrigger.Protect(name="disbursement_insert_only", operation=pgtrigger.Update | pgtrigger.Delete)
+    pgtrigger.Protect(name="disbursement_insert_only", operation=pgtrigger.Update | pgtrigger.Delete),
+    # Every inserted entry, however it was written (service, bulk load, raw SQL), moves the paid totals of
+    # its project and funding line, so the check constraints refuse any overspending. Once per statement,
+    # so a bulk load updates each project once.
+    pgtrigger.Trigger(
+        name="disbursement_maintains_paid_totals",
+        level=pgtrigger.Statement,
+        when=pgtrigger.After,
+        operation=pgtrigger.Insert,
+        referencing=pgtrigger.Referencing(new="new_rows"),
+        func="""
+        IF EXISTS (
+            SELECT 1 FROM new_rows n JOIN funds_projectfunding f ON f.id = n.funding_id
+            WHERE f.project_id <> n.project_id
+        ) THEN
+            RAISE EXCEPTION 'funds: a payment must belong to the project of its funding line'
+                USING ERRCODE = 'check_violation';
+        END IF;
+        IF EXISTS (
+            SELECT 1 FROM new_rows n JOIN funds_disbursement o ON o.id = n.reverses_id
+            WHERE n.amount <> -o.amount OR n.funding_id <> o.funding_id OR o.kind <> 'payment'
+        ) THEN
+            RAISE EXCEPTION 'funds: a reversal must cancel exactly one payment of the same funding line'
+                USING ERRCODE = 'check_violation';
+        END IF;
+        UPDATE funds_project p SET paid_total = p.paid_total + s.total
+            FROM (SELECT project_id, SUM(amount) AS total FROM new_rows GROUP BY project_id) s
+            WHERE p.id = s.project_id;
+        UPDATE funds_projectfunding f SET paid_total = f.paid_total + s.total
+            FROM (SELECT funding_id, SUM(amount) AS total FROM new_rows GROUP BY funding_id) s
+            WHERE f.id = s.funding_id;
+        RETURN NULL;
+        """,
+    ),
 )
 class Disbursement(models.Model):
     """One entry of the payment ledger: a payment from a project's funding line (to the project's
@@ -439,6 +511,9 @@ class Disbursement(models.Model):
     def __str__(self) -> str:
         return f"{self.voucher_number} {self.amount}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("funds:disbursement", args=[self.pk])
+
     @property
     def is_reversal(self) -> bool:
         return self.kind == DisbursementKindChoices.REVERSAL
@@ -478,6 +553,9 @@ class Notice(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("funds:notice", args=[self.pk])
 
     @property
     def state(self) -> str:

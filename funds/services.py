@@ -2,8 +2,9 @@
 
 Lock order, everywhere: Allocation → Project → ProjectFunding (each by primary key). Two requests
 that touch the same money therefore queue behind each other instead of deadlocking, and each
-re-reads the totals after it holds the lock. Check constraints on the maintained totals are the
-last line: even a write that bypassed these functions could not overspend.
+re-reads the totals after it holds the lock. The totals themselves are maintained by database
+triggers (funds.models) from the rows inserted here, and check constraints on them are the last line:
+even a write that bypassed these functions could not overspend.
 """
 
 from __future__ import annotations
@@ -419,8 +420,6 @@ def project_fund(*, project: Project, allocation: Allocation, amount: Any, user:
     )
     if not created:
         ProjectFunding.objects.filter(pk=funding.pk).update(amount=F("amount") + amount)
-    Allocation.objects.filter(pk=allocation.pk).update(assigned_total=F("assigned_total") + amount)
-    Project.objects.filter(pk=project.pk).update(allocated_total=F("allocated_total") + amount)
     funding.refresh_from_db()
     return funding
 
@@ -549,11 +548,11 @@ def disbursement_record(
             )
     except IntegrityError as exc:
         existing = Disbursement.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None and _same_request(existing, **request_values):
+        if existing is None:
+            raise  # not the key: a database guarantee refused the entry
+        if _same_request(existing, **request_values):
             return existing
         raise _key_reused() from exc
-    ProjectFunding.objects.filter(pk=line.pk).update(paid_total=F("paid_total") + amount)
-    Project.objects.filter(pk=project.pk).update(paid_total=F("paid_total") + amount)
     return payment
 
 
@@ -590,8 +589,6 @@ def disbursement_reverse(
         idempotency_key=(idempotency_key or f"reversal-{uuid.uuid4().hex}")[:64],
         recorded_by=user,
     )
-    ProjectFunding.objects.filter(pk=line.pk).update(paid_total=F("paid_total") - original.amount)
-    Project.objects.filter(pk=project.pk).update(paid_total=F("paid_total") - original.amount)
     return reversal
 
 

@@ -115,6 +115,39 @@ def test_pages_are_scoped(county: Any, money: Any, web: Any) -> None:
     assert client.get("/funds/payments/new/").status_code == 403
 
 
+def test_every_record_with_a_page_links_to_it_and_the_page_is_scoped(
+    county: Any, money: Any, web: Any
+) -> None:
+    # given: one record of each kind that has a detail page
+    from funds.choices import NoticeKindChoices
+    from funds.models import Notice
+    from funds.services import notice_publish_standard
+
+    payment = _pay(money, "1.00", "u1")
+    notice = notice_publish_standard(
+        project=money.project,
+        kind=NoticeKindChoices.PROJECT,
+        starts_on=money.today,
+        days=7,
+        user=county.staff_a,
+    )
+    records = [money.allocation, money.project, payment, notice]
+    urls = [record.get_absolute_url() for record in records]
+    # when: the official opens each page; then another township's staff try the same addresses
+    official = web(county.county_official)
+    seen = {url: official.get(url) for url in urls}
+    outsider = web(county.staff_b)
+    hidden = {url: outsider.get(url).status_code for url in urls}
+    # then: each page names its record inside the area and is 404 outside it
+    for record, url in zip(records, urls, strict=True):
+        label = getattr(record, "document_number", None) or getattr(record, "voucher_number", None)
+        label = label or getattr(record, "title", None) or record.name
+        assert seen[url].status_code == 200, url
+        assert label in seen[url].content.decode(), url
+    assert set(hidden.values()) == {404}
+    assert {type(r) for r in records} == {Allocation, Project, Disbursement, Notice}
+
+
 def test_township_staff_see_their_project_and_can_propose(county: Any, money: Any, web: Any) -> None:
     client = web(county.staff_a)
     page = client.get(f"/funds/projects/{money.project.pk}/").content.decode()
