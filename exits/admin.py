@@ -1,3 +1,9 @@
+"""Read-only admin views, scoped like the rest of the app. The poverty line, the rules and the village
+standards are set on the exits settings page or the API, through the services (which check the
+county official's role and keep the version); the admin neither adds, changes nor deletes them."""
+
+from typing import Any
+
 from django.contrib import admin
 
 from core.admin import ScopedAdmin
@@ -5,32 +11,31 @@ from core.admin import ScopedAdmin
 from .models import ExitSettings, PovertyLine, VillageStandard
 
 
+class ReadOnlyScopedAdmin(ScopedAdmin):
+    list_select_related = ["county"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(PovertyLine)
-class PovertyLineAdmin(ScopedAdmin):
+class PovertyLineAdmin(ReadOnlyScopedAdmin):
     list_display = ["county", "year", "amount", "basis"]
     list_filter = ["year"]
-    readonly_fields = ["county", "year", "amount", "basis", "set_by", "version"]
-
-    def has_add_permission(self, request: object) -> bool:
-        return False  # set through the settings page or API (exits.services.poverty_line_set)
 
 
 @admin.register(ExitSettings)
-class ExitSettingsAdmin(ScopedAdmin):
+class ExitSettingsAdmin(ReadOnlyScopedAdmin):
     list_display = ["county", "notice_min_days", "village_exit_threshold", "monitoring_deadline_days"]
-    readonly_fields = [f.name for f in ExitSettings._meta.fields]
-
-    def has_add_permission(self, request: object) -> bool:
-        return False
 
 
 @admin.register(VillageStandard)
-class VillageStandardAdmin(ScopedAdmin):
-    """Read-only here: standards are added and retired on the exits settings page (services)."""
-
+class VillageStandardAdmin(ReadOnlyScopedAdmin):
     list_display = ["county", "position", "title", "active"]
     list_filter = ["active"]
-    readonly_fields = [f.name for f in VillageStandard._meta.fields]
-
-    def has_add_permission(self, request: object) -> bool:
-        return False
