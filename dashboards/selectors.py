@@ -61,6 +61,12 @@ def _county_prefix(area: Area) -> str:
     return area.code[:COUNTY_LEN]
 
 
+def _figures(user: Any = None) -> QuerySet[IncidenceFigure]:
+    """Stored figures, narrowed to the user's scope when a user is given (pages and API always give one;
+    tests and jobs reading a known area may not)."""
+    return IncidenceFigure.objects.visible_to(user) if user is not None else IncidenceFigure.objects.all()
+
+
 def snapshot_dates(area: Area) -> list[dt.date]:
     """Dates with a complete snapshot covering the area, newest first."""
     if len(area.prefix) >= COUNTY_LEN:
@@ -89,18 +95,17 @@ def _aggregate(qs: QuerySet[IncidenceFigure]) -> dict[str, Any]:
     return qs.aggregate(**{f: Sum(f) for f in TOTAL_FIELDS})
 
 
-def area_figures(area: Area, as_of: dt.date) -> dict[str, Any] | None:
+def area_figures(area: Area, as_of: dt.date, user: Any = None) -> dict[str, Any] | None:
     """One area's figures as of a date (None if no snapshot covers it)."""
     if len(area.prefix) >= COUNTY_LEN:
         row = (
-            IncidenceFigure.objects.filter(
-                area=area, as_of=as_of, snapshot__status=SnapshotStatusChoices.COMPLETE
-            )
+            _figures(user)
+            .filter(area=area, as_of=as_of, snapshot__status=SnapshotStatusChoices.COMPLETE)
             .values(*TOTAL_FIELDS)
             .first()
         )
         return _with_rates(row) if row else None
-    counties = IncidenceFigure.objects.filter(
+    counties = _figures(user).filter(
         as_of=as_of,
         level=AreaLevelChoices.COUNTY,
         area__code__startswith=area.prefix,
@@ -115,13 +120,13 @@ def child_level(area: Area) -> str | None:
     return LEVEL_ORDER[index + 1] if index + 1 < len(LEVEL_ORDER) else None
 
 
-def children_figures(area: Area, as_of: dt.date) -> list[dict[str, Any]]:
+def children_figures(area: Area, as_of: dt.date, user: Any = None) -> list[dict[str, Any]]:
     """The figures of each child area (townships of a county, villages of a township, ...)."""
     level = child_level(area)
     if level is None:
         return []
     children = {a.pk: a for a in Area.objects.filter(parent=area).order_by("code")}
-    base = IncidenceFigure.objects.filter(as_of=as_of, snapshot__status=SnapshotStatusChoices.COMPLETE)
+    base = _figures(user).filter(as_of=as_of, snapshot__status=SnapshotStatusChoices.COMPLETE)
     if len(area.prefix) >= COUNTY_LEN:
         rows = {r["area_id"]: r for r in base.filter(parent=area).values("area_id", *TOTAL_FIELDS)}
     else:
@@ -148,17 +153,19 @@ def children_figures(area: Area, as_of: dt.date) -> list[dict[str, Any]]:
     return result
 
 
-def trend(area: Area) -> list[dict[str, Any]]:
+def trend(area: Area, user: Any = None) -> list[dict[str, Any]]:
     """The area's figures at every snapshot date, oldest first."""
     if len(area.prefix) >= COUNTY_LEN:
         rows = (
-            IncidenceFigure.objects.filter(area=area, snapshot__status=SnapshotStatusChoices.COMPLETE)
+            _figures(user)
+            .filter(area=area, snapshot__status=SnapshotStatusChoices.COMPLETE)
             .order_by("as_of")
             .values("as_of", *TOTAL_FIELDS)
         )
     else:
         rows = (
-            IncidenceFigure.objects.filter(
+            _figures(user)
+            .filter(
                 level=AreaLevelChoices.COUNTY,
                 area__code__startswith=area.prefix,
                 snapshot__status=SnapshotStatusChoices.COMPLETE,
@@ -204,33 +211,35 @@ def village_class(rate: Decimal | None, bands: list[dict] | None = None) -> str:
     return VillageClassChoices.OTHER
 
 
-def _village_rates(area: Area, as_of: dt.date) -> dict[int, Decimal | None]:
+def _village_rates(area: Area, as_of: dt.date, user: Any = None) -> dict[int, Decimal | None]:
     return dict(
-        IncidenceFigure.objects.filter(
+        _figures(user)
+        .filter(
             as_of=as_of,
             level=AreaLevelChoices.VILLAGE,
             area__code__startswith=area.prefix,
             snapshot__status=SnapshotStatusChoices.COMPLETE,
-        ).values_list("area_id", "incidence")
+        )
+        .values_list("area_id", "incidence")
     )
 
 
-def village_classes(area: Area, as_of: dt.date) -> list[dict[str, Any]]:
+def village_classes(area: Area, as_of: dt.date, user: Any = None) -> list[dict[str, Any]]:
     from .external import village_class_bands
 
     bands = village_class_bands(area)
     counts = {choice: 0 for choice in VillageClassChoices}
-    for rate in _village_rates(area, as_of).values():
+    for rate in _village_rates(area, as_of, user).values():
         counts[VillageClassChoices(village_class(rate, bands))] += 1
     return [{"class": str(c), "label": str(c.label), "villages": n} for c, n in counts.items()]
 
 
-def village_exit_progress(area: Area, as_of: dt.date, baseline: dt.date) -> dict[str, Any]:
+def village_exit_progress(area: Area, as_of: dt.date, baseline: dt.date, user: Any = None) -> dict[str, Any]:
     """Poor villages at the baseline date (incidence at or above the exit threshold) and how many of
     them are below it now: the "182 of 200 poor villages exited" figure."""
     threshold = exit_threshold(area)
-    before = _village_rates(area, baseline)
-    now = _village_rates(area, as_of)
+    before = _village_rates(area, baseline, user)
+    now = _village_rates(area, as_of, user)
     poor = [pk for pk, rate in before.items() if rate is not None and rate >= threshold]
     exited = [pk for pk in poor if now.get(pk) is not None and now[pk] < threshold]
     return {
@@ -249,15 +258,15 @@ def exit_target_list(*, user: Any, filters: dict | None = None) -> QuerySet[Exit
     ).qs
 
 
-def exit_progress(area: Area, as_of: dt.date, dates: list[dt.date]) -> dict[str, Any]:
+def exit_progress(area: Area, as_of: dt.date, dates: list[dt.date], user: Any = None) -> dict[str, Any]:
     """People exited during the year of `as_of` against the area's target for that year: exited now
     minus exited at the last snapshot of the previous year (None without such a snapshot)."""
     target = ExitTarget.objects.filter(area=area, year=as_of.year).first()
     before = [d for d in dates if d.year < as_of.year]
-    now = area_figures(area, as_of)
+    now = area_figures(area, as_of, user)
     exited = None
     if before and now is not None:
-        previous = area_figures(area, max(before))
+        previous = area_figures(area, max(before), user)
         exited = now["exited_people"] - (previous["exited_people"] if previous else 0)
     return {
         "year": as_of.year,
@@ -299,12 +308,12 @@ def dashboard_data(*, user: Any, area: Area, as_of: dt.date | None = None) -> di
     if as_of is not None:
         baseline = dates[-1]
         data.update(
-            summary=area_figures(area, as_of),
-            children=children_figures(area, as_of),
-            trend=trend(area),
-            village_classes=village_classes(area, as_of),
-            village_exits=village_exit_progress(area, as_of, baseline),
-            exit_target=exit_progress(area, as_of, dates),
+            summary=area_figures(area, as_of, user),
+            children=children_figures(area, as_of, user),
+            trend=trend(area, user),
+            village_classes=village_classes(area, as_of, user),
+            village_exits=village_exit_progress(area, as_of, baseline, user),
+            exit_target=exit_progress(area, as_of, dates, user),
         )
     cache.set(key, data, CACHE_SECONDS)
     return data
