@@ -823,9 +823,36 @@ def declared_total_record(
 
 @dataclass
 class PublicLookupResult:
+    """What the public lookup may show: the household's record masked, and its own ledger entries."""
+
     household: Household
     member_name: str
     receipts: list[Disbursement]
+
+    @property
+    def head_name(self) -> str:
+        head = self.household.head
+        return mask_name(head.name if head else "")
+
+    @property
+    def household_number(self) -> str:
+        """The first six and last three characters; the rest starred."""
+        number = self.household.number
+        return number[:6] + "*" * max(len(number) - 9, 0) + number[-3:]
+
+    @property
+    def village(self) -> str:
+        village = self.household.village
+        return f"{village.parent.name if village.parent else ''}{village.name}"
+
+    @property
+    def total(self) -> Decimal:
+        return sum((r.amount for r in self.receipts), Decimal("0.00"))
+
+
+def public_lookup_refused(*, request: Any) -> None:
+    """Log a lookup the rate limit refused (the number is not read: nothing was looked up)."""
+    sensitive_access_log(user=None, what="funds.public_lookup", detail="refused: rate limit", request=request)
 
 
 def public_lookup(*, id_number: str, name: str, request: Any = None) -> PublicLookupResult | None:

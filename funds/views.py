@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -39,7 +38,6 @@ from .forms import (
     counties_for,
 )
 from .models import Allocation, Disbursement, Notice, Project
-from .notices import mask_name
 from .throttling import PublicLookupThrottle
 
 PAGE_SIZE = 50
@@ -626,15 +624,6 @@ def public_lookup(request: HttpRequest) -> HttpResponse:
             )
             form = PublicLookupForm()  # never echo the number back into the page
     context: dict[str, Any] = {"form": form, "result": result, "searched": searched, "limited": limited}
-    if result is not None:
-        household = result.household
-        context.update(
-            head_name=mask_name(household.head.name if household.head else ""),
-            household_number=household.number[:6]
-            + "*" * max(len(household.number) - 9, 0)
-            + household.number[-3:],
-            total=sum((r.amount for r in result.receipts), Decimal("0.00")),
-        )
     response = render(request, "funds/public_lookup.html", context)
     if limited:
         response.status_code = 429

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -29,7 +28,6 @@ from funds.filters import (
 )
 from funds.forms import counties_for
 from funds.models import Allocation, DeclaredTotal, Disbursement, FundSource, Notice, Project, ProjectFunding
-from funds.notices import mask_name
 from funds.throttling import PublicLookupThrottle
 from households.models import Household
 
@@ -341,15 +339,12 @@ class PublicLookupView(APIView):
                 "receipts": [],
             }
             return Response(PublicLookupResponseSerializer(empty).data, status=status.HTTP_404_NOT_FOUND)
-        household = result.household
         data = {
             "found": True,
-            "village": f"{household.village.parent.name if household.village.parent else ''}{household.village.name}",
-            "head": mask_name(household.head.name if household.head else ""),
-            "household_number": household.number[:6]
-            + "*" * max(len(household.number) - 9, 0)
-            + household.number[-3:],
-            "total": sum((r.amount for r in result.receipts), Decimal("0.00")),
+            "village": result.village,
+            "head": result.head_name,
+            "household_number": result.household_number,
+            "total": result.total,
             "receipts": result.receipts,
         }
         return Response(PublicLookupResponseSerializer(data).data)

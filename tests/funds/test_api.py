@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from core.models import SensitiveAccess
@@ -295,6 +296,30 @@ def test_public_lookup_is_rate_limited(money: Any) -> None:
     ]
     assert statuses[:5] == [404] * 5
     assert statuses[5:] == [429, 429]
+
+
+def test_a_made_up_forwarded_address_does_not_escape_the_limit_and_refusals_are_logged(money: Any) -> None:
+    # given: one client that sends a new X-Forwarded-For with every request (no proxy is configured)
+    client = APIClient()
+    # when: seven lookups, the last two on the page instead of the API (one shared budget)
+    statuses = [
+        client.post(
+            "/api/funds/public-lookup/",
+            {"id_number": "x", "name": "y"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{i}",
+        ).status_code
+        for i in range(6)
+    ]
+    page = Client().post(
+        "/funds/public/lookup/", {"id_number": "x", "name": "y"}, HTTP_X_FORWARDED_FOR="10.9.9.9"
+    )
+    # then: still limited after five, and each refusal is logged like a lookup
+    assert statuses == [404] * 5 + [429]
+    assert page.status_code == 429
+    logged = SensitiveAccess.objects.filter(what="funds.public_lookup")
+    assert logged.count() == 7
+    assert logged.filter(detail__startswith="refused").count() == 2
 
 
 def test_an_allocation_is_corrected_with_its_version_and_never_below_what_is_assigned(

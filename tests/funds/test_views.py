@@ -264,7 +264,12 @@ def test_public_lookup_page_masks_logs_and_limits(money: Any) -> None:
         client.post("/funds/public/lookup/", {"id_number": "x", "name": "y"}).status_code for _ in range(5)
     ]
     assert statuses == [200, 200, 200, 200, 429]
-    assert SensitiveAccess.objects.filter(what="funds.public_lookup").count() == 5
+    # and: every attempt is logged, the refused one too
+    logged = SensitiveAccess.objects.filter(what="funds.public_lookup")
+    assert logged.count() == 6
+    assert list(logged.filter(detail__startswith="refused").values_list("ip_address", flat=True)) == [
+        "127.0.0.1"
+    ]
 
 
 def test_public_notice_board_needs_no_login(county: Any, money: Any) -> None:
