@@ -11,6 +11,10 @@ class SupervisionConfig(AppConfig):
 
         register(NavItem(_("Supervision"), "supervision:problems", order=70))
 
+        from core import panels
+
+        panels.register("households.Household", "supervision/_household_panel.html", order=80)
+
         # Name this app's enums in the API schema so they never collide with other apps' fields.
         from django.conf import settings
 

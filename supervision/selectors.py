@@ -283,3 +283,18 @@ def assessment_from_other_apps(*, user: Any, area: Area, days: int = 365) -> dic
         ],
     }
     return result
+
+
+def household_supervision(*, household: Any, user: Any) -> dict[str, Any]:
+    """Problems and complaints about one household, for the panel on its page."""
+    return {
+        "problems": list(
+            Problem.objects.visible_to(user)
+            .filter(household=household)
+            .select_related("responsible_person")
+            .order_by("-created_at")[:20]
+        ),
+        "complaints": list(
+            Complaint.objects.visible_to(user).filter(household=household).order_by("-received_on")[:20]
+        ),
+    }

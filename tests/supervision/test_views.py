@@ -155,3 +155,33 @@ def test_assessment_page_counts_per_township_and_person(
     )
     assert "折桥镇" in body
     assert 'data-testid="assessment-people"' in body
+
+
+def test_household_page_shows_its_problems_and_complaints(county: Any, web: Any, today: dt.date) -> None:
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    from tests.factories import make_household
+
+    household = make_household(county.village_a1)
+    complaint_receive(
+        user=county.county_official,
+        area=county.village_a1,
+        household=household,
+        kind=ComplaintKindChoices.WRONG_INCLUSION,
+        content="反映该户有经营性车辆",
+        received_on=today,
+        channel="hotline",
+    )
+    request = RequestFactory().get("/")
+    request.user = county.staff_a
+    shown = render_to_string(
+        "supervision/_household_panel.html", {"record": household, "user": county.staff_a}, request=request
+    )
+    request.user = county.staff_b
+    hidden = render_to_string(
+        "supervision/_household_panel.html", {"record": household, "user": county.staff_b}, request=request
+    )
+    assert "反映该户有经营性车辆" in shown
+    assert "错评" in shown
+    assert "反映该户有经营性车辆" not in hidden
