@@ -11,7 +11,7 @@ concurrent request, bulk load or raw SQL can overspend even if a service were by
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import pghistory
 import pgtrigger
@@ -35,6 +35,7 @@ from .choices import (
     ProjectStatusChoices,
     UseListChoices,
 )
+from .money import execution_rate
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0.00")
@@ -247,11 +248,7 @@ class Project(TimeStampedModel, VersionedModel):
     @property
     def rate(self) -> Decimal | None:
         """Execution rate (拨付率): paid / allocated in percent, two decimals rounded half up."""
-        if not self.allocated_total:
-            return None
-        return (self.paid_total * 100 / self.allocated_total).quantize(
-            Decimal("0.01"), rounding=ROUND_HALF_UP
-        )
+        return execution_rate(self.paid_total, self.allocated_total)
 
 
 @pghistory.track()

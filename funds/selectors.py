@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
@@ -41,29 +41,12 @@ from .models import (
     ProjectCategory,
     ProjectFunding,
 )
-
-ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
-TEN_THOUSAND = Decimal(10000)
+from .money import ZERO, execution_rate, to_wan
 
 
 def _money_sum(expression: str, **extra: Any) -> Coalesce:
     """Coalesce(Sum(...), 0) as an exact decimal: an empty group is 0.00, never None."""
     return Coalesce(Sum(expression, **extra), Value(ZERO), output_field=DecimalField(**MONEY))
-
-
-def to_wan(amount: Decimal | None) -> Decimal | None:
-    """Yuan → 万元, rounded half up to two decimals, exactly."""
-    if amount is None:
-        return None
-    return (Decimal(amount) / TEN_THOUSAND).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def execution_rate(paid: Decimal, allocated: Decimal) -> Decimal | None:
-    """拨付率 = paid / allocated, a percentage with two decimals; None when nothing was allocated."""
-    if not allocated:
-        return None
-    return (Decimal(paid) * 100 / Decimal(allocated)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _as_request(user: Any) -> Any:

@@ -20,7 +20,7 @@ from core.scoping import ensure_can, get_visible_or_404
 from core.services import job_create, job_enqueue
 
 from . import selectors, services
-from .choices import ProjectStatusChoices, ReportGroupingChoices
+from .choices import FUNDABLE_STATUSES, ProjectStatusChoices, ReportGroupingChoices
 from .filters import AllocationFilterSet, DisbursementFilterSet, NoticeFilterSet, ProjectFilterSet
 from .forms import (
     AllocationForm,
@@ -325,16 +325,12 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     user = request.user
     can_manage = user.has_capability(Capability.MANAGE_FUNDS)
-    fundable = project.status in ProjectStatusChoices.values and project.status not in (
-        ProjectStatusChoices.PROPOSED,
-        ProjectStatusChoices.REJECTED,
-    )
+    fundable = project.status in FUNDABLE_STATUSES
     return render(
         request,
         "funds/project_detail.html",
         {
             "project": project,
-            "rate": selectors.execution_rate(project.paid_total, project.allocated_total),
             "fundings": project.fundings.select_related("allocation__source").order_by("pk"),
             "payments": selectors.disbursement_list(user=user, filters={"project_id": project.pk})[:100],
             "notices": project.notices.order_by("-starts_on"),

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from areas.models import Area
+from funds.choices import DisbursementKindChoices
 from funds.models import (
     Allocation,
     DeclaredTotal,
@@ -22,7 +23,7 @@ from funds.models import (
     ProjectCategory,
     ProjectFunding,
 )
-from funds.selectors import to_wan
+from funds.money import to_wan
 from funds.services import money_parse
 from households.models import Household
 
@@ -238,7 +239,7 @@ class DisbursementSerializer(serializers.ModelSerializer):
         read_only_fields = ["project", "kind", "reverses", "recorded_at"]
 
     def get_reversed_by(self, obj: Disbursement) -> int | None:
-        reversal = getattr(obj, "reversal", None) if obj.kind == "payment" else None
+        reversal = getattr(obj, "reversal", None) if obj.kind == DisbursementKindChoices.PAYMENT else None
         return reversal.pk if reversal is not None else None
 
 
