@@ -139,3 +139,12 @@ def test_dashboard_page_query_count_is_bounded(
         client.get(f"/dashboards/{county.county.code}/")
     with django_assert_max_num_queries(15):
         client.get("/dashboards/snapshots/")
+
+
+def test_the_dashboard_is_available_in_english(county: Any, figures: Any, web: Any) -> None:
+    client = web(county.county_official)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = client.get(f"/dashboards/{county.county.code}/").content.decode()
+    assert "Poverty incidence" in body
+    assert "Download table (xlsx)" in body
+    assert "贫困发生率" not in body
