@@ -278,11 +278,19 @@ def member_health_by_household(household_ids: Iterable[int]) -> dict[int, set[st
     return found
 
 
+# A case in one of these has had the county's decision; the others are waiting for it.
+MONITORING_DECIDED_STATES = (*MONITORING_FINAL_STATES, MonitoringStateChoices.INCLUDED)
+
+
 def monitoring_overdue(case: MonitoringCase, today: dt.date | None = None) -> bool:
     """Still waiting for the township and county decision after the deadline."""
     today = today or timezone.localdate()
-    undecided = case.state not in (*MONITORING_FINAL_STATES, MonitoringStateChoices.INCLUDED)
-    return undecided and today > case.decision_due
+    return case.state not in MONITORING_DECIDED_STATES and today > case.decision_due
+
+
+def monitoring_overdue_cases(today: dt.date) -> QuerySet[MonitoringCase]:
+    """Every case `monitoring_overdue` on `today` (for jobs: not scoped to a user)."""
+    return MonitoringCase.objects.filter(decision_due__lt=today).exclude(state__in=MONITORING_DECIDED_STATES)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,8 +20,8 @@ from areas.models import Area
 from assistance.selectors import active_cadre_ids_for
 from core.exceptions import ConflictError
 from core.models import Job
-from core.scoping import ensure_can
-from core.services import job_create, job_enqueue, versioned_update
+from core.scoping import ensure_can, user_covers_area
+from core.services import job_create, job_enqueue, notification_raise, versioned_update
 from households.choices import ASSISTED_STATUSES, POOR_STATUSES, HouseholdStatusChoices
 from households.models import Household, IncomeRecord
 from households.services import household_can_transition, household_status_change
@@ -64,6 +65,7 @@ from .selectors import (
     exit_eligibility_many,
     exit_settings_for,
     member_health_by_household,
+    monitoring_overdue_cases,
     monitoring_rule_signals,
     poverty_line_for,
     village_standards_for,
@@ -759,6 +761,33 @@ def monitoring_case_sign(
         comment=comment,
     )
     return versioned_update(locked, expected_version=locked.version, fields=fields)
+
+
+def monitoring_overdue_remind(*, today: dt.date) -> int:
+    """Remind the county officials covering each overdue monitoring case (one notification key per
+    case, so each official gets one reminder however often this runs). Returns how many are overdue."""
+    from accounts.models import User
+    from accounts.roles import RoleChoices
+
+    officials = list(
+        User.objects.filter(role=RoleChoices.COUNTY_OFFICIAL, is_active=True).prefetch_related("areas")
+    )
+    overdue = monitoring_overdue_cases(today).select_related("household", "household__village")
+    count = 0
+    for case in overdue.iterator(chunk_size=500):
+        count += 1
+        for official in officials:
+            if not user_covers_area(official, case.household.village):
+                continue
+            notification_raise(
+                user=official,
+                key=f"exits.monitoring_overdue:{case.pk}",
+                title=_("Monitoring decision overdue: household %(number)s")
+                % {"number": case.household.number},
+                body=_("Decision was due on %(date)s.") % {"date": case.decision_due.isoformat()},
+                url=reverse("exits:monitoring-detail", args=[case.pk]),
+            )
+    return count
 
 
 @transaction.atomic

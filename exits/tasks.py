@@ -7,14 +7,13 @@ from typing import Any
 
 from celery import shared_task
 from celery.schedules import crontab
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core.models import Job
-from core.services import job_progress, job_run, notification_raise
+from core.services import job_progress, job_run
 
 LIST_CAP = 500  # households listed per category in a job's result; the flags page has them all
 
@@ -62,38 +61,10 @@ def exits_screening_task(job_id: str) -> None:
 
 @shared_task(name="exits.monitoring_overdue_reminders", acks_late=True, soft_time_limit=300, time_limit=360)
 def monitoring_overdue_reminders_task() -> int:
-    """Remind the county officials of each overdue monitoring case (a notification key per case, so each
-    official gets one reminder however often this runs). Returns how many cases are overdue."""
-    from accounts.models import User
-    from accounts.roles import RoleChoices
+    """Remind the county officials of each overdue monitoring case; returns how many are overdue."""
+    from .services import monitoring_overdue_remind
 
-    from .choices import MONITORING_FINAL_STATES, MonitoringStateChoices
-    from .models import MonitoringCase
-
-    today = timezone.localdate()
-    overdue = (
-        MonitoringCase.objects.filter(decision_due__lt=today)
-        .exclude(state__in=[*MONITORING_FINAL_STATES, MonitoringStateChoices.INCLUDED])
-        .select_related("household", "household__village")
-    )
-    officials = list(
-        User.objects.filter(role=RoleChoices.COUNTY_OFFICIAL, is_active=True).prefetch_related("areas")
-    )
-    reminded = 0
-    for case in overdue.iterator(chunk_size=500):
-        reminded += 1
-        for official in officials:
-            if not any(case.household.village.code.startswith(p) for p in official.scope_prefixes):
-                continue
-            notification_raise(
-                user=official,
-                key=f"exits.monitoring_overdue:{case.pk}",
-                title=_("Monitoring decision overdue: household %(number)s")
-                % {"number": case.household.number},
-                body=_("Decision was due on %(date)s.") % {"date": case.decision_due.isoformat()},
-                url=reverse("exits:monitoring-detail", args=[case.pk]),
-            )
-    return reminded
+    return monitoring_overdue_remind(today=timezone.localdate())
 
 
 BEAT_SCHEDULE = {

@@ -230,6 +230,33 @@ def test_overdue_cases_are_flagged_and_officials_reminded_once(county: Any, exit
     assert county.staff_a.notifications.count() == 0
 
 
+def test_the_overdue_list_and_the_overdue_flag_are_one_rule(county: Any) -> None:
+    """Due today is not overdue, one day past is, and a decided case never is: the jobs' list and the
+    pages' flag agree on every case."""
+    from exits.selectors import monitoring_overdue_cases
+
+    # given
+    set_line(county.county)
+    cases = []
+    for due in (0, 1):
+        household = ready_household(county.village_a1, status=HouseholdStatusChoices.EXITED)
+        case = _report(county, household)
+        _shift(case, reported_on=15 + due, decision_due=due)
+        cases.append(case)
+    decided = _include(
+        county, _report(county, ready_household(county.village_a1, status=HouseholdStatusChoices.EXITED))
+    )
+    _shift(decided, decision_due=3)
+    today = timezone.localdate()
+
+    # when
+    listed = set(monitoring_overdue_cases(today).values_list("pk", flat=True))
+
+    # then
+    flagged = {c.pk for c in [*cases, decided] if monitoring_overdue(c, today)}
+    assert listed == flagged == {cases[1].pk}
+
+
 def test_assistance_measures(county: Any, exited: Household) -> None:
     case = _report(county, exited)
     with pytest.raises(ValidationError):
