@@ -21,7 +21,17 @@ from .models import (
 from .services import project_category_save
 
 
-class ReadOnlyScopedAdmin(ScopedAdmin):
+class FundsAdmin(ScopedAdmin):
+    """Select boxes offer only rows in the user's area, like the lists."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+        related = db_field.remote_field.model
+        if hasattr(related, "scope_path") and hasattr(related._default_manager, "visible_to"):
+            kwargs["queryset"] = related._default_manager.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReadOnlyScopedAdmin(FundsAdmin):
     def has_add_permission(self, request: Any) -> bool:
         return False
 
@@ -45,18 +55,21 @@ class DisbursementAdmin(ReadOnlyScopedAdmin):
         "recorded_at",
     ]
     list_filter = ["kind"]
+    list_select_related = ["project", "recorded_by"]
     search_fields = ["voucher_number", "payee", "idempotency_key"]
 
 
 @admin.register(Allocation)
 class AllocationAdmin(ReadOnlyScopedAdmin):
     list_display = ["document_number", "source", "year", "amount", "assigned_total", "county"]
+    list_select_related = ["source", "county"]
     list_filter = ["year", "source__level", "source__kind"]
 
 
 @admin.register(Project)
 class ProjectAdmin(ReadOnlyScopedAdmin):
     list_display = ["name", "area", "category", "year", "status", "budget", "allocated_total", "paid_total"]
+    list_select_related = ["area", "category"]
     list_filter = ["status", "year"]
     search_fields = ["name"]
 
@@ -64,26 +77,31 @@ class ProjectAdmin(ReadOnlyScopedAdmin):
 @admin.register(ProjectFunding)
 class ProjectFundingAdmin(ReadOnlyScopedAdmin):
     list_display = ["project", "allocation", "amount", "paid_total"]
+    list_select_related = ["project", "allocation__source"]
 
 
 @admin.register(FundSource)
 class FundSourceAdmin(ReadOnlyScopedAdmin):
     list_display = ["name", "level", "kind", "area"]
+    list_select_related = ["area"]
 
 
 @admin.register(Notice)
 class NoticeAdmin(ReadOnlyScopedAdmin):
     list_display = ["title", "kind", "project", "starts_on", "ends_on"]
+    list_select_related = ["project"]
 
 
 @admin.register(DeclaredTotal)
 class DeclaredTotalAdmin(ReadOnlyScopedAdmin):
     list_display = ["title", "year", "declared_amount", "area"]
+    list_select_related = ["area"]
 
 
 @admin.register(ProjectCategory)
-class ProjectCategoryAdmin(ScopedAdmin):
+class ProjectCategoryAdmin(FundsAdmin):
     list_display = ["code", "name", "list_kind", "area", "keywords"]
+    list_select_related = ["area"]
     list_filter = ["list_kind"]
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
