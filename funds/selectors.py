@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from areas.choices import AreaLevelChoices
 from areas.models import Area
+from core.scoping import user_covers_area
 
 from .choices import (
     DisbursementKindChoices,
@@ -191,14 +192,17 @@ class HouseholdReceipts:
 def household_receipts(*, household: Any, user: Any = None) -> HouseholdReceipts:
     """What a household received: every ledger entry to it (reversals shown, netted in the total).
 
-    Payments come from projects the user may see; the household page itself is already scoped.
+    The caller has already found the household in the user's area, so its receipts are shown whole,
+    also those from a project run above the user's area (a county-wide project paying a household of
+    the user's township); `row.openable` says whether the user may open that project's pages.
     """
-    qs = Disbursement.objects.filter(household=household)
-    if user is not None:
-        qs = qs.visible_to(user)
     rows = list(
-        qs.select_related("project", "funding__allocation__source", "reversal").order_by("-paid_on", "-pk")
+        Disbursement.objects.filter(household=household)
+        .select_related("project__area", "funding__allocation__source", "reversal")
+        .order_by("-paid_on", "-pk")
     )
+    for row in rows:
+        row.openable = user is None or user_covers_area(user, row.project.area)
     return HouseholdReceipts(payments=rows, total=sum((r.amount for r in rows), ZERO))
 
 

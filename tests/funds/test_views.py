@@ -244,6 +244,63 @@ def test_household_panel_shows_what_the_household_received(county: Any, money: A
     assert "-99.00" in html
 
 
+def test_a_household_sees_payments_from_a_county_wide_project_without_a_link_to_it(
+    county: Any, money: Any, api: Any, web: Any
+) -> None:
+    # given: a county-wide project (outside township A's scope) pays a household of township A
+    import datetime as dt
+
+    from funds.choices import ProjectStatusChoices
+    from funds.services import allocation_record, project_fund, project_propose, project_transition
+
+    official = county.county_official
+    allocation = allocation_record(
+        county=county.county,
+        source=money.source,
+        year=2024,
+        document_number="县财〔2024〕9号",
+        document_date=dt.date(2024, 3, 2),
+        amount="5000.00",
+        user=official,
+    )
+    wide = project_propose(
+        area=county.county,
+        name="全县危房改造补助",
+        category=money.positive,
+        year=2024,
+        budget="5000.00",
+        households=[money.household],
+        user=official,
+    )
+    wide = project_transition(project=wide, to_status=ProjectStatusChoices.APPROVED, user=official)
+    line = project_fund(project=wide, allocation=allocation, amount="5000.00", user=official)
+    disbursement_record(
+        funding=line,
+        amount="3000.00",
+        paid_on=money.today,
+        voucher_number="县-1",
+        payee="户主",
+        household=money.household,
+        idempotency_key="wide-1",
+        user=official,
+    )
+    _pay(money, "1500.00", "h1", household=money.household)
+    request = RequestFactory().get("/")
+    request.user = county.staff_a
+    # when: township A's staff open the household's panel and the API
+    html = Template("{% load povertycase %}{% record_panels h %}").render(
+        Context({"h": money.household, "request": request})
+    )
+    body = api(county.staff_a).get(f"/api/funds/households/{money.household.pk}/receipts/").json()
+    # then: the whole 4,500.00, the county project named but not linked (its page is outside the scope)
+    assert "4,500.00" in html
+    assert "全县危房改造补助" in html
+    assert f"/funds/projects/{wide.pk}/" not in html
+    assert f"/funds/projects/{money.project.pk}/" in html
+    assert body["total"] == "4500.00"
+    assert web(county.staff_a).get(f"/funds/projects/{wide.pk}/").status_code == 404
+
+
 def test_public_lookup_page_masks_logs_and_limits(money: Any) -> None:
     # given
     head = money.household.head
