@@ -481,7 +481,7 @@ def visit_list(*, user: Any, filters: dict | None = None) -> QuerySet[Visit]:
 
 def follow_up_list(*, user: Any, filters: dict | None = None) -> QuerySet[FollowUp]:
     qs = FollowUp.objects.visible_to(user).select_related(
-        "household__village", "household__head", "visit__visitor"
+        "household__village", "household__head", "visit__visitor", "visit__cadre"
     )
     return FollowUpFilterSet(filters or {}, queryset=qs).qs
 

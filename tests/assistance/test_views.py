@@ -103,6 +103,36 @@ def test_household_page_shows_cadre_follow_ups_plan_and_measures(
     assert f"{known.today.year}年无帮扶计划" in html or "No plan for" in html
 
 
+def test_a_visit_without_a_visitor_account_names_its_cadre(county: Any, known: Any, web: Any) -> None:
+    """Visits recorded for a cadre without a user account (imported, or logged for them) show the cadre,
+    not "unknown", on the household page, the visit list and the visit itself."""
+    # given: a visit by 王二, who has no account
+    visit = Visit.objects.create(
+        household=known.h5, visited_on=known.today, visitor=None, cadre=known.wang, findings="补录走访"
+    )
+    client = web(county.staff_a)
+
+    # when
+    pages = [
+        client.get(f"/assistance/households/{known.h5.pk}/").content.decode(),
+        client.get("/assistance/visits/").content.decode(),
+        client.get(f"/assistance/visits/{visit.pk}/").content.decode(),
+    ]
+
+    # then
+    household_page = pages[0]
+    line = household_page[household_page.index(f"/assistance/visits/{visit.pk}/") :][:300]
+    assert "王二" in line
+    assert "未知" not in line
+    assert all("王二" in page for page in pages[1:])
+
+
+def test_team_page_lists_the_team_members_as_such(county: Any, known: Any, web: Any) -> None:
+    html = web(county.staff_a).get(f"/assistance/teams/{known.team.pk}/").content.decode()
+    assert "工作队队员" in html
+    assert "家庭成员" not in html
+
+
 def test_pages_of_another_township_are_not_found(county: Any, known: Any, web: Any) -> None:
     client = web(county.staff_b)
     visit = known.h1.visits.get()
