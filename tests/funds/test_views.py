@@ -11,6 +11,7 @@ from django.template import Context, Template
 from django.test import Client, RequestFactory
 
 from core.models import SensitiveAccess
+from funds.choices import ProjectStatusChoices
 from funds.demo import _seed_declared_totals
 from funds.models import Allocation, Disbursement, Project
 from funds.services import declared_total_record, disbursement_record, disbursement_reverse
@@ -163,7 +164,7 @@ def test_township_staff_see_their_project_and_can_propose(county: Any, money: An
         },
     )
     assert response.status_code == 302
-    assert Project.objects.filter(name="大庄村花椒", status="proposed").exists()
+    assert Project.objects.filter(name="大庄村花椒", status=ProjectStatusChoices.PROPOSED).exists()
 
 
 @pytest.mark.parametrize(
@@ -179,6 +180,14 @@ def test_township_staff_see_their_project_and_can_propose(county: Any, money: An
         "/funds/sources/",
         f"/funds/projects/?within={COUNTY_CODE}",
         "/funds/public/notices/",
+        "/funds/reports/?by=township",
+        "/funds/reports/?by=source",
+        "/funds/reports/?by=level",
+        "/funds/reports/?by=year",
+        "/funds/projects/{project}/",
+        "/funds/projects/{project}/measures/",
+        "/funds/payments/new/?project={project}",
+        "/funds/allocations/{allocation}/",
     ],
 )
 def test_list_pages_do_not_query_per_row(
@@ -199,6 +208,7 @@ def test_list_pages_do_not_query_per_row(
             user=money.official,
         )
     _seed_declared_totals(money.project.area.parent)
+    url = url.format(project=money.project.pk, allocation=money.allocation.pk)
     client = web(money.official)
     with django_assert_max_num_queries(16):
         response = client.get(url)
@@ -244,13 +254,25 @@ def test_household_panel_shows_what_the_household_received(county: Any, money: A
     assert "-99.00" in html
 
 
+def test_the_household_panel_reads_its_payments_in_one_query(
+    county: Any, money: Any, django_assert_num_queries: Any
+) -> None:
+    # given: twenty payments to the household
+    for i in range(20):
+        _pay(money, "10.00", f"n{i}", household=money.household)
+    template = Template('{% include "funds/_household_panel.html" %}')
+    # when / then
+    with django_assert_num_queries(1):
+        html = template.render(Context({"record": money.household, "user": county.staff_a}))
+    assert html.count("/funds/payments/") == 20
+
+
 def test_a_household_sees_payments_from_a_county_wide_project_without_a_link_to_it(
     county: Any, money: Any, api: Any, web: Any
 ) -> None:
     # given: a county-wide project (outside township A's scope) pays a household of township A
     import datetime as dt
 
-    from funds.choices import ProjectStatusChoices
     from funds.services import allocation_record, project_fund, project_propose, project_transition
 
     official = county.county_official
