@@ -275,3 +275,16 @@ def test_retiring_a_standard_that_is_not_a_number_is_not_found(county: Any, web:
     assert response.status_code == 404
     standard.refresh_from_db()
     assert standard.active
+
+
+def test_campaign_page_offers_the_check_only_to_who_can_check(county: Any, filled: dict, web: Any) -> None:
+    """A county official follows the campaign (no empty check column); a cadre records the checks."""
+    url = f"/exits/campaigns/{filled['campaign'].pk}/"
+
+    official = web(county.county_official).get(url).content.decode()
+    cadre = web(county.cadre_a).get(url).content.decode()
+
+    assert "<th>核对项</th>" not in official
+    assert "check-task-complete" not in official and "/complete/" not in official
+    assert "<th>核对项</th>" in cadre
+    assert "/complete/" in cadre
