@@ -13,6 +13,7 @@ import pghistory
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from areas.choices import AreaLevelChoices
@@ -56,6 +57,9 @@ class IncidenceSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county} {self.as_of}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("dashboards:snapshot", args=[self.pk])
 
 
 @pghistory.track()

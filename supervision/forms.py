@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from areas.models import Area
 from core.forms import StyledFormMixin
+from households.models import Household
 
 from .choices import (
     ComplaintChannelChoices,
@@ -15,6 +16,7 @@ from .choices import (
     ComplaintKindChoices,
     ProblemCategoryChoices,
 )
+from .selectors import assignable_people
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -23,24 +25,42 @@ class _ScopedChoices:
     """Areas and people limited to what the signed-in user can see."""
 
     def scope(self, user: Any) -> None:
+        self.user = user
         fields = self.fields  # type: ignore[attr-defined]
         if "area" in fields:
             fields["area"].queryset = Area.objects.visible_to(user).order_by("code")
         for name in ("responsible_person", "assignee"):
             if name in fields:
-                fields[name].queryset = (
-                    (
-                        User.objects.filter(
-                            is_active=True, areas__in=Area.objects.visible_to(user)
-                        ).distinct()
-                        | User.objects.filter(is_active=True, areas__in=user.areas.all()).distinct()
-                    )
-                    .distinct()
-                    .order_by("username")
-                )
+                fields[name].queryset = assignable_people(user)
                 fields[name].label_from_instance = lambda u: (
                     f"{u.display_name} · {u.unit or u.get_role_display()}"
                 )
+
+
+class _HouseholdNumber:
+    """The household concerned, entered by its number and looked up only inside the user's areas."""
+
+    user: Any = None
+
+    def clean_household(self) -> Household | None:
+        number = (self.cleaned_data.get("household") or "").strip()  # type: ignore[attr-defined]
+        if not number:
+            return None
+        household = Household.objects.visible_to(self.user).filter(number=number).first()
+        if household is None:
+            raise forms.ValidationError(
+                _("No household numbered %(number)s in your areas."), params={"number": number}
+            )
+        return household
+
+
+def _household_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Household number"),
+        max_length=32,
+        required=False,
+        help_text=_("The household concerned, if any (its registry number)."),
+    )
 
 
 class InspectionForm(StyledFormMixin, _ScopedChoices, forms.Form):
@@ -51,8 +71,9 @@ class InspectionForm(StyledFormMixin, _ScopedChoices, forms.Form):
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class ProblemForm(StyledFormMixin, _ScopedChoices, forms.Form):
+class ProblemForm(StyledFormMixin, _HouseholdNumber, _ScopedChoices, forms.Form):
     area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none())
+    household = _household_field()
     category = forms.ChoiceField(label=_("Problem category"), choices=ProblemCategoryChoices.choices)
     description = forms.CharField(label=_("Problem description"), widget=forms.Textarea(attrs={"rows": 3}))
     responsible_unit = forms.CharField(label=_("Responsible unit"), max_length=120)
@@ -71,8 +92,9 @@ class CloseForm(StyledFormMixin, forms.Form):
     )
 
 
-class ComplaintForm(StyledFormMixin, _ScopedChoices, forms.Form):
+class ComplaintForm(StyledFormMixin, _HouseholdNumber, _ScopedChoices, forms.Form):
     area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none())
+    household = _household_field()
     kind = forms.ChoiceField(label=_("Kind"), choices=ComplaintKindChoices.choices)
     channel = forms.ChoiceField(label=_("Channel"), choices=ComplaintChannelChoices.choices)
     complainant = forms.CharField(label=_("Complainant"), max_length=60, required=False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pghistory
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,9 @@ class Inspection(TimeStampedModel, VersionedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:inspection", args=[self.pk])
 
 
 @pghistory.track()
@@ -111,6 +115,9 @@ class Problem(TimeStampedModel, VersionedModel):
 
     def __str__(self) -> str:
         return self.description[:60]
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:problem", args=[self.pk])
 
     @property
     def is_overdue(self) -> bool:
@@ -203,6 +210,9 @@ class Complaint(TimeStampedModel, VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.content[:40]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:complaint", args=[self.pk])
 
     @property
     def is_overdue(self) -> bool:

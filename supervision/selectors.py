@@ -33,6 +33,19 @@ def _percent(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def assignable_people(user: Any) -> QuerySet[Any]:
+    """Active users working in the caller's areas (or in the caller's own areas): the only people a
+    form or the API offers as responsible person or assignee, so nobody outside is named or probed."""
+    from accounts.models import User
+
+    visible = Area.objects.visible_to(user)
+    return (
+        User.objects.filter(Q(areas__in=visible) | Q(areas__in=user.areas.all()), is_active=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
 def inspection_list(*, user: Any, filters: dict | None = None) -> QuerySet[Inspection]:
     qs = (
         Inspection.objects.visible_to(user)

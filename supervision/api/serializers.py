@@ -11,6 +11,27 @@ from supervision.choices import ComplaintFindingChoices, ProblemCategoryChoices
 from supervision.models import Complaint, Inspection, Problem, ProblemFollowUp
 
 
+class ScopedChoicesMixin:
+    """Households, inspections and people offered to a write are only those of the caller's areas, so
+    an id from elsewhere is refused like a made-up one (no name or existence leaks through an error)."""
+
+    def get_fields(self) -> dict[str, Any]:
+        from supervision.selectors import assignable_people
+
+        fields = super().get_fields()  # type: ignore[misc]
+        request = self.context.get("request")  # type: ignore[attr-defined]
+        user = getattr(request, "user", None)
+        for name, field in fields.items():
+            if field.read_only or not hasattr(field, "queryset"):
+                continue
+            if name in ("responsible_person", "assignee"):
+                field.queryset = assignable_people(user) if user is not None else User.objects.none()
+            elif name in ("household", "inspection"):
+                model = field.queryset.model
+                field.queryset = model.objects.visible_to(user) if user is not None else model.objects.none()
+        return fields
+
+
 class AreaCodeField(serializers.SlugRelatedField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(slug_field="code", queryset=Area.objects.all(), **kwargs)
@@ -49,7 +70,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
         read_only_fields = ["recorded_by", "recorded_at"]
 
 
-class ProblemSerializer(serializers.ModelSerializer):
+class ProblemSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
     area = AreaCodeField()
     area_name = serializers.CharField(source="area.name", read_only=True)
     responsible_person = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
@@ -89,7 +110,7 @@ class ProblemSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "closed_at", "closure_note", "escalated_at", "version", "created_at"]
 
 
-class ProblemUpdateSerializer(serializers.Serializer):
+class ProblemUpdateSerializer(ScopedChoicesMixin, serializers.Serializer):
     version = serializers.IntegerField()
     description = serializers.CharField()
     responsible_unit = serializers.CharField()
@@ -106,7 +127,7 @@ class FollowUpCreateSerializer(serializers.Serializer):
     note = serializers.CharField(allow_blank=True)
 
 
-class ComplaintSerializer(serializers.ModelSerializer):
+class ComplaintSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
     area = AreaCodeField()
     area_name = serializers.CharField(source="area.name", read_only=True)
     household = serializers.PrimaryKeyRelatedField(
@@ -151,7 +172,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
         ]
 
 
-class ComplaintAssignSerializer(serializers.Serializer):
+class ComplaintAssignSerializer(ScopedChoicesMixin, serializers.Serializer):
     version = serializers.IntegerField()
     assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
 
@@ -162,7 +183,7 @@ class ComplaintAnswerSerializer(serializers.Serializer):
     finding = serializers.ChoiceField(choices=ComplaintFindingChoices.choices)
 
 
-class ComplaintOpenProblemSerializer(serializers.Serializer):
+class ComplaintOpenProblemSerializer(ScopedChoicesMixin, serializers.Serializer):
     category = serializers.ChoiceField(choices=ProblemCategoryChoices.choices)
     responsible_unit = serializers.CharField(allow_blank=True)
     responsible_person = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))

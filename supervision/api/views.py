@@ -83,7 +83,7 @@ class ProblemViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
     @extend_schema(request=ProblemUpdateSerializer, responses=ProblemSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         problem = self.get_object()
-        payload = ProblemUpdateSerializer(data=request.data)
+        payload = ProblemUpdateSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         problem = services.problem_update(
@@ -150,7 +150,7 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
     @extend_schema(request=ComplaintAssignSerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: str | None = None) -> Response:
-        payload = ComplaintAssignSerializer(data=request.data)
+        payload = ComplaintAssignSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         complaint = services.complaint_assign(
             complaint=self.get_object(),
@@ -177,7 +177,7 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
     @extend_schema(request=ComplaintOpenProblemSerializer, responses={201: ProblemSerializer})
     @action(detail=True, methods=["post"], url_path="open-problem")
     def open_problem(self, request: Request, pk: str | None = None) -> Response:
-        payload = ComplaintOpenProblemSerializer(data=request.data)
+        payload = ComplaintOpenProblemSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         problem = services.complaint_open_problem(

@@ -126,3 +126,51 @@ def test_supervision_lists_have_a_fixed_number_of_queries(
     ):
         with django_assert_max_num_queries(8):
             assert client.get(url).status_code == 200
+
+
+def test_ids_from_outside_the_callers_areas_are_refused_like_made_up_ones(
+    county: Any, problem: Problem, api: Any, today: dt.date
+) -> None:
+    # given: a supervisor of one township, and a household, an inspection and a person of the other
+    from accounts.roles import RoleChoices
+    from tests.factories import make_household, make_user
+
+    supervisor_b = make_user(RoleChoices.COUNTY_OFFICIAL, county.town_b, username="supervisor_b")
+    household_a = make_household(county.village_a1)
+    client = api(supervisor_b)
+    payload = {
+        "area": county.village_b1.code,
+        "category": "funds",
+        "description": "扶贫项目资金公示不及时",
+        "responsible_unit": "枹罕镇人民政府",
+        "responsible_person": county.staff_b.pk,
+        "deadline": (today + dt.timedelta(days=5)).isoformat(),
+    }
+    missing = 10**9
+
+    # when: each id is given once from the other township and once made up
+    answers = {}
+    for field, outside in (
+        ("household", household_a.pk),
+        ("inspection", problem.inspection_id),
+        ("responsible_person", county.staff_a.pk),
+    ):
+        answers[field] = (
+            client.post("/api/supervision/problems/", {**payload, field: outside}),
+            client.post("/api/supervision/problems/", {**payload, field: missing}),
+        )
+
+    # then: the same 400 and message either way, naming nothing of the other township; nothing saved
+    outside_ids = {
+        "household": household_a.pk,
+        "inspection": problem.inspection_id,
+        "responsible_person": county.staff_a.pk,
+    }
+    for field, (outside, made_up) in answers.items():
+        assert outside.status_code == made_up.status_code == 400, field
+        said = outside.json()["errors"][field][0].replace(str(outside_ids[field]), "?")
+        assert said == made_up.json()["errors"][field][0].replace(str(missing), "?"), field
+        body = outside.content.decode()
+        assert "折桥" not in body, field
+        assert county.staff_a.display_name not in body, field
+    assert Problem.objects.count() == 1

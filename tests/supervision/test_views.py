@@ -185,3 +185,36 @@ def test_household_page_shows_its_problems_and_complaints(county: Any, web: Any,
     assert "反映该户有经营性车辆" in shown
     assert "错评" in shown
     assert "反映该户有经营性车辆" not in hidden
+
+
+def test_a_complaint_names_its_household_by_number_within_the_users_areas(
+    county: Any, web: Any, today: dt.date
+) -> None:
+    # given: a household of the county, and one of a supervisor's other township
+    from accounts.roles import RoleChoices
+    from tests.factories import make_household, make_user
+
+    household_b = make_household(county.village_b1)
+    household_a = make_household(county.village_a1)
+    supervisor_b = make_user(RoleChoices.COUNTY_OFFICIAL, county.town_b, username="supervisor_b")
+    form = {
+        "area": county.village_b1.pk,
+        "kind": ComplaintKindChoices.WRONG_INCLUSION,
+        "channel": "hotline",
+        "received_on": today.isoformat(),
+        "content": "反映该户家有轿车",
+    }
+
+    # when: a number outside the supervisor's areas, then the right one
+    refused = web(supervisor_b).post(
+        "/supervision/complaints/new/", {**form, "household": household_a.number}
+    )
+    saved = web(supervisor_b).post("/supervision/complaints/new/", {**form, "household": household_b.number})
+
+    # then: the first is refused as unknown and nothing is saved; the second is linked and shown
+    assert refused.status_code == 200
+    assert f"没有编号为 {household_a.number} 的户" in refused.content.decode()
+    complaint = Complaint.objects.get()
+    assert complaint.household == household_b
+    detail = web(supervisor_b).get(saved["Location"]).content.decode()
+    assert household_b.number in detail
