@@ -285,6 +285,31 @@ def test_campaign_page_offers_the_check_only_to_who_can_check(county: Any, fille
     cadre = web(county.cadre_a).get(url).content.decode()
 
     assert "<th>核对项</th>" not in official
-    assert "check-task-complete" not in official and "/complete/" not in official
+    assert "/complete/" not in official
     assert "<th>核对项</th>" in cadre
     assert "/complete/" in cadre
+
+
+def test_county_exit_page_shows_zero_rates_and_checks_not_yet_done(county: Any, web: Any) -> None:
+    """A wrong-exit rate of 0.00% is a figure, not a blank; a check not yet done says so (not "maybe")."""
+    from decimal import Decimal
+
+    from exits.services import county_exit_record
+
+    # given
+    county_exit_record(
+        county=county.county,
+        year=YEAR,
+        wrong_exit_rate=Decimal("0.00"),
+        missed_rate=Decimal("0.50"),
+        user=county.county_official,
+    )
+
+    # when
+    html = web(county.county_official).get("/exits/county/").content.decode()
+
+    # then
+    row = html[html.index('data-testid="county-exit-table"') :]
+    assert '<td class="d-none d-md-table-cell">0.00</td>' in row
+    assert row.count("尚未进行") == 2
+    assert "可能" not in row
