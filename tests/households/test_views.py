@@ -353,3 +353,16 @@ def test_a_newborn_joins_with_reason_and_date(county: Any, web: Any, register: A
     assert added.status_code == 302
     period = household.membership_periods.get(member__name="马小宝")
     assert (period.join_reason, period.joined_on) == ("birth", baby["birth_date"])
+
+
+def test_pages_are_available_in_english(county: Any, web: Any, register: Any) -> None:
+    household = register()
+    client = web(county.staff_a)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/households/"})
+
+    listing = client.get("/households/").content.decode()
+    detail = client.get(f"/households/{household.pk}/").content.decode()
+
+    assert "Household registry" in listing
+    assert "Identification procedure" in detail
+    assert "Four-looks score sheet" in detail
