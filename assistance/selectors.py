@@ -439,15 +439,27 @@ def team_list(*, user: Any, filters: dict | None = None) -> QuerySet[WorkTeam]:
 
 
 def team_history(team: WorkTeam) -> list[WorkTeam]:
-    """The team's chain of rotations, earliest first (每一任驻村工作队)."""
+    """The team's chain of rotations, earliest first (每一任驻村工作队). A rotation hands the same
+    villages over, so every team of the chain has served one of this team's villages: one query
+    fetches them all, and the chain is followed in memory (a team outside it is fetched on its own)."""
+    village_ids = TeamVillage.objects.filter(team=team).values("village_id")
+    known = {t.pk: t for t in WorkTeam.objects.filter(village_links__village_id__in=village_ids).distinct()}
+    known[team.pk] = team
+
+    def fetch(pk: int) -> WorkTeam:
+        if pk not in known:
+            known[pk] = WorkTeam.objects.get(pk=pk)
+        return known[pk]
+
+    successor_of = {t.predecessor_id: t for t in known.values() if t.predecessor_id}
     chain = [team]
     current = team
     while current.predecessor_id:
-        current = WorkTeam.objects.select_related("predecessor").get(pk=current.predecessor_id)
+        current = fetch(current.predecessor_id)
         chain.insert(0, current)
     current = team
     while True:
-        nxt = WorkTeam.objects.filter(predecessor=current).first()
+        nxt = successor_of.get(current.pk) or WorkTeam.objects.filter(predecessor=current).first()
         if nxt is None:
             break
         chain.append(nxt)

@@ -410,11 +410,13 @@ def team_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     team = get_visible_or_404(selectors.team_list(user=request.user), request.user, pk=pk)
-    history = [
-        t
-        for t in selectors.team_history(team)
-        if WorkTeam.objects.visible_to(request.user).filter(pk=t.pk).exists()
-    ]
+    chain = selectors.team_history(team)
+    visible = set(
+        WorkTeam.objects.visible_to(request.user)
+        .filter(pk__in=[t.pk for t in chain])
+        .values_list("pk", flat=True)
+    )
+    history = [t for t in chain if t.pk in visible]
     return render(
         request,
         "assistance/team_detail.html",

@@ -478,3 +478,44 @@ def test_coverage_page_drills_into_a_village_and_back(county: Any, known: Any, w
     assert f"?area={county.village_a1.code}&amp;days=30" in township
     assert "↑ 折桥镇" in village
     assert client.get(f"/assistance/?area={county.village_b1.code}").status_code == 404
+
+
+def test_team_page_queries_do_not_grow_with_the_rotations(
+    county: Any, web: Any, django_assert_max_num_queries: Any
+) -> None:
+    """The history of a village's teams is read in a fixed number of queries, however many terms."""
+    from assistance.services import team_create, team_rotate
+
+    def rotate(team: WorkTeam, n: int) -> WorkTeam:
+        for i in range(n):
+            team = team_rotate(
+                team=team,
+                expected_version=team.version,
+                name=f"第{team.pk}-{i}届",
+                sending_unit="州财政局",
+                term_start=team.term_start + dt.timedelta(days=365),
+                user=county.staff_a,
+            )
+        return team
+
+    # given: a team rotated once, and the page's query count for the middle of the chain
+    first = team_create(
+        name="第一届",
+        sending_unit="州农业农村局",
+        villages=[county.village_a1],
+        term_start=dt.date(2015, 6, 1),
+        user=county.staff_a,
+    )
+    second = rotate(first, 1)
+    client = web(county.staff_a)
+    with CaptureQueriesContext(connection) as short:
+        assert client.get(f"/assistance/teams/{second.pk}/").status_code == 200
+
+    # when: four more terms after it
+    last = rotate(second, 4)
+
+    # then: the same number of queries, and the whole chain is listed
+    with django_assert_max_num_queries(len(short.captured_queries)):
+        html = client.get(f"/assistance/teams/{second.pk}/").content.decode()
+    assert html.count('href="/assistance/teams/') >= 5
+    assert f"/assistance/teams/{last.pk}/" in html
