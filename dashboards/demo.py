@@ -1,6 +1,7 @@
 """Demo dashboards: today's snapshot computed by the real job code, and three earlier year-end
-snapshots so the trend has a history. The registry only knows today's statuses, so the earlier
-snapshots are derived from today's figures (more people still poor, fewer exited, the further back),
+snapshots so the trend has a history. The demo registry's status history puts every exit before 2021,
+so recent year-ends computed from it would all look alike; the earlier snapshots are derived from today's
+figures instead (more people still poor, fewer exited, the further back),
 village by village; townships and the county are the sums of their villages, as in a real snapshot."""
 
 from __future__ import annotations

@@ -45,14 +45,7 @@ WITH v AS (
     FROM areas_area a
     WHERE a.level = 'village' AND a.code LIKE %(prefix)s
 ),
-h AS MATERIALIZED (
-    -- households through the village index, village by village (OFFSET 0 keeps the planner from
-    -- turning this into a scan of every county's households)
-    SELECT hh.id, hh.village_id, hh.status
-    FROM v CROSS JOIN LATERAL (
-        SELECT x.id, x.village_id, x.status FROM households_household x WHERE x.village_id = v.id OFFSET 0
-    ) hh
-),
+/*HOUSEHOLDS*/
 bounds AS (SELECT min(id) AS lo, max(id) AS hi FROM h),
 hh_counts AS (
     SELECT h.village_id,
@@ -113,6 +106,49 @@ GROUP BY ROLLUP (township_id, village_id)
 """
 
 
+_HOUSEHOLDS_NOW = """
+h AS MATERIALIZED (
+    -- households through the village index, village by village (OFFSET 0 keeps the planner from
+    -- turning this into a scan of every county's households)
+    SELECT hh.id, hh.village_id, hh.status
+    FROM v CROSS JOIN LATERAL (
+        SELECT x.id, x.village_id, x.status FROM households_household x WHERE x.village_id = v.id OFFSET 0
+    ) hh
+),
+"""
+
+# A past date counts each household by its status on that date: the last change in its status history
+# effective on or before the date (one pass over the county's history rows). A household whose history
+# starts after the date was not in the registry yet and is not counted; one with no history at all (data
+# loaded without it) is taken at its current status.
+_HOUSEHOLDS_AS_OF = """
+h0 AS MATERIALIZED (
+    SELECT hh.id, hh.village_id, hh.status
+    FROM v CROSS JOIN LATERAL (
+        SELECT x.id, x.village_id, x.status FROM households_household x WHERE x.village_id = v.id OFFSET 0
+    ) hh
+),
+changes AS MATERIALIZED (
+    SELECT c.household_id, c.to_status, c.effective_date, c.changed_at, c.id
+    FROM h0 JOIN households_householdstatuschange c ON c.household_id = h0.id
+),
+last_change AS (
+    SELECT DISTINCT ON (household_id) household_id, to_status
+    FROM changes WHERE effective_date <= %(as_of)s
+    ORDER BY household_id, effective_date DESC, changed_at DESC, id DESC
+),
+with_history AS (SELECT DISTINCT household_id FROM changes),
+h AS MATERIALIZED (
+    SELECT h0.id, h0.village_id,
+        CASE WHEN lc.household_id IS NOT NULL THEN lc.to_status
+             WHEN wh.household_id IS NULL THEN h0.status END AS status
+    FROM h0
+    LEFT JOIN last_change lc ON lc.household_id = h0.id
+    LEFT JOIN with_history wh ON wh.household_id = h0.id
+),
+"""
+
+
 def _totals(snapshot: IncidenceSnapshot) -> dict[str, Any]:
     row = IncidenceFigure.objects.filter(snapshot=snapshot, area=snapshot.county).values(
         *TOTAL_FIELDS, "incidence"
@@ -127,6 +163,9 @@ def _totals(snapshot: IncidenceSnapshot) -> dict[str, Any]:
 def incidence_compute_county(*, snapshot: IncidenceSnapshot) -> int:
     """(Re)write a snapshot's figures in one statement; returns the number of rows written.
 
+    Today's snapshot reads each household's current status; a past date reads its status on that date
+    from the status history, so a snapshot computed (or recomputed) later still describes its date.
+
     Runs inside the caller's transaction: deleting and inserting together keeps it idempotent.
     """
     county = snapshot.county
@@ -135,8 +174,9 @@ def incidence_compute_county(*, snapshot: IncidenceSnapshot) -> int:
         # JIT compilation costs more than it saves on a statement that reads one county.
         cursor.execute("SET LOCAL jit = off")
         cursor.execute("SET LOCAL work_mem = '64MB'")
+        households = _HOUSEHOLDS_AS_OF if snapshot.as_of < timezone.localdate() else _HOUSEHOLDS_NOW
         cursor.execute(
-            _COMPUTE_SQL,
+            _COMPUTE_SQL.replace("/*HOUSEHOLDS*/", households),
             {
                 "prefix": county.prefix + "%",
                 "poor": [str(s) for s in POOR_STATUSES],

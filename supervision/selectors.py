@@ -38,6 +38,8 @@ def assignable_people(user: Any) -> QuerySet[Any]:
     form or the API offers as responsible person or assignee, so nobody outside is named or probed."""
     from accounts.models import User
 
+    if not getattr(user, "is_authenticated", False):
+        return User.objects.none()
     visible = Area.objects.visible_to(user)
     return (
         User.objects.filter(Q(areas__in=visible) | Q(areas__in=user.areas.all()), is_active=True)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -213,7 +214,19 @@ class SupervisionFiguresViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
     def rates(self, request: Request, code: str | None = None) -> Response:
         return Response(selectors.complaint_rates(user=request.user, area=self._area(code or "")))
 
-    @extend_schema(responses={200: OpenApiResponse(description="Per person and per township")})
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(
+                description="Per person and per township; `other`: visits and follow-ups per work team and "
+                "cadre, exits verified per person and approved per township, over the last year"
+            )
+        }
+    )
     @action(detail=True, methods=["get"])
     def assessment(self, request: Request, code: str | None = None) -> Response:
-        return Response(selectors.assessment(user=request.user, area=self._area(code or "")))
+        area = self._area(code or "")
+        other = selectors.assessment_from_other_apps(user=request.user, area=area)
+        for name in ("teams", "cadres"):
+            if other[name] is not None:
+                other[name] = [asdict(row) for row in other[name]]
+        return Response({**selectors.assessment(user=request.user, area=area), "other": other})

@@ -254,3 +254,47 @@ def test_a_county_without_villages_gets_an_empty_county_row(
     assert job.status == JobStatusChoices.SUCCEEDED
     row = IncidenceFigure.objects.get(area=empty)
     assert (row.population, row.poor_people, row.villages, row.incidence) == (0, 0, 0, None)
+
+
+def test_a_past_date_counts_each_household_by_its_status_on_that_date(
+    county: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # given: a household poor in 2023 and exited in mid-2024, one registered only in 2025, and one
+    # loaded without any status history (taken at its current status)
+    from households.models import HouseholdStatusChange
+
+    def history(household: Any, *changes: tuple[str, str, dt.date]) -> None:
+        for before, after, effective in changes:
+            HouseholdStatusChange.objects.create(
+                household=household,
+                from_status=before,
+                to_status=after,
+                changed_at=timezone.now(),
+                effective_date=effective,
+            )
+
+    for year in (2023, 2024):
+        set_population(county.village_a1, year, 100)
+    exited = make_household(county.village_a1, status=S.EXITED, members=4)
+    history(
+        exited,
+        ("", S.CANDIDATE, dt.date(2023, 2, 1)),
+        (S.CANDIDATE, S.REGISTERED, dt.date(2023, 3, 1)),
+        (S.REGISTERED, S.EXITED, dt.date(2024, 6, 1)),
+    )
+    late = make_household(county.village_a1, status=S.REGISTERED, members=3)
+    history(late, ("", S.CANDIDATE, dt.date(2025, 1, 5)), (S.CANDIDATE, S.REGISTERED, dt.date(2025, 2, 1)))
+    make_household(county.village_a1, status=S.REGISTERED, members=2)
+
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        _compute(county, as_of=dt.date(2023, 12, 31))
+        _compute(county, as_of=AS_OF)
+
+    # then: end of 2023, the first household was still poor; end of 2024 it had exited; the 2025
+    # household counts in neither
+    end_2023, end_2024 = _fig(county.village_a1, dt.date(2023, 12, 31)), _fig(county.village_a1)
+    assert (end_2023.poor_households, end_2023.poor_people, end_2023.exited_people) == (2, 6, 0)
+    assert end_2023.incidence == Decimal("6.00")
+    assert (end_2024.poor_households, end_2024.poor_people, end_2024.exited_people) == (1, 2, 4)
+    assert end_2024.incidence == Decimal("2.00")

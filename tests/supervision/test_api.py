@@ -174,3 +174,33 @@ def test_ids_from_outside_the_callers_areas_are_refused_like_made_up_ones(
         assert "折桥" not in body, field
         assert county.staff_a.display_name not in body, field
     assert Problem.objects.count() == 1
+
+
+def test_assessment_api_has_the_visits_the_page_shows(county: Any, api: Any, today: dt.date) -> None:
+    # given: a cadre who visited a household of the county twice, promising one follow-up
+    from assistance.models import Cadre, CadrePairing
+    from assistance.services import visit_log
+    from tests.factories import make_household
+
+    household = make_household(county.village_a1)
+    cadre = Cadre.objects.create(name="马一", unit="县农业农村局", area=county.town_a, user=county.cadre_a)
+    CadrePairing.objects.create(household=household, cadre=cadre, start=today - dt.timedelta(days=100))
+    visit_log(
+        household=household, visited_on=today - dt.timedelta(days=3), findings="缺劳力", user=county.cadre_a
+    )
+    visit_log(
+        household=household,
+        visited_on=today,
+        findings="看病难",
+        follow_ups=[("办慢病卡", today + dt.timedelta(days=5))],
+        user=county.cadre_a,
+    )
+
+    # when
+    answer = api(county.county_official).get(f"/api/supervision/figures/{county.county.code}/assessment/")
+
+    # then
+    assert answer.status_code == 200
+    cadres = answer.json()["other"]["cadres"]
+    assert [(c["label"], c["visits"], c["follow_ups_promised"]) for c in cadres] == [(str(cadre), 2, 1)]
+    assert answer.json()["other"]["exits"] == {"verified_by_person": [], "approved_by_township": []}

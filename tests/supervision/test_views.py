@@ -218,3 +218,18 @@ def test_a_complaint_names_its_household_by_number_within_the_users_areas(
     assert complaint.household == household_b
     detail = web(supervisor_b).get(saved["Location"]).content.decode()
     assert household_b.number in detail
+
+
+def test_assessment_page_title_is_text_and_each_section_is_shown_once(county: Any, web: Any) -> None:
+    # when
+    body = (
+        web(county.county_official)
+        .get(f"/supervision/assessment/?area={county.county.code}")
+        .content.decode()
+    )
+
+    # then
+    title = body[body.index("<title>") + len("<title>") : body.index("</title>")]
+    assert "<" not in title
+    assert "考核" in title
+    assert body.count('data-testid="assessment-teams"') == 1
