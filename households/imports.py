@@ -653,3 +653,31 @@ def export_workbook(households: Iterable[Household], *, full_ids: bool) -> bytes
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def import_start(*, user: Any, upload: Any) -> Any:
+    """Store an uploaded workbook and queue its import job (pages and API alike)."""
+    import uuid
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from core.services import job_create, job_enqueue
+
+    from .tasks import IMPORT_KIND, households_import_task
+
+    ensure_can(user, Capability.IMPORT_REGISTRY)
+    name = (getattr(upload, "name", "") or "").lower()
+    content = upload.read()
+    if not name.endswith(".xlsx") or not content.startswith(b"PK\x03\x04"):
+        raise ValidationError({"file": _("Upload the .xlsx file made from the template.")})
+    stored = default_storage.save(f"imports/households/{uuid.uuid4().hex}.xlsx", ContentFile(content))
+    with transaction.atomic():
+        job = job_create(
+            kind=IMPORT_KIND,
+            user=user,
+            area=user.areas.order_by("code").first(),
+            params={"file": stored, "file_name": (upload.name or "")[:200]},
+        )
+        job_enqueue(job, households_import_task)
+    return job

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.forms import Form
@@ -70,7 +67,7 @@ from .selectors import (
 from .selectors import (
     household_list as household_list_selector,
 )
-from .tasks import DUPLICATES_KIND, IMPORT_KIND, households_duplicates_task, households_import_task
+from .tasks import DUPLICATES_KIND, IMPORT_KIND, households_duplicates_task
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -549,16 +546,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     ensure_can(request.user, Capability.IMPORT_REGISTRY)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        content = form.cleaned_data["file"].read()
-        stored = default_storage.save(f"imports/households/{uuid.uuid4().hex}.xlsx", ContentFile(content))
-        with transaction.atomic():
-            job = job_create(
-                kind=IMPORT_KIND,
-                user=request.user,
-                area=request.user.areas.order_by("code").first(),
-                params={"file": stored, "file_name": form.cleaned_data["file"].name[:200]},
-            )
-            job_enqueue(job, households_import_task)
+        try:
+            job = imports.import_start(user=request.user, upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            form_errors(form, exc)
+            return render(request, "households/import.html", {"form": form, "jobs": []})
         return redirect("households:import-job", pk=job.pk)
     jobs = Job.objects.visible_to(request.user).filter(kind=IMPORT_KIND, created_by=request.user)[:10]
     return render(request, "households/import.html", {"form": form, "jobs": jobs})

@@ -14,6 +14,7 @@ from areas.models import Area
 from core.masking import mask_id_number, mask_phone
 
 from ..choices import (
+    CrossCheckSourceChoices,
     DuplicateKindChoices,
     HouseholdStatusChoices,
     HousingSafetyChoices,
@@ -27,6 +28,7 @@ from ..choices import (
     StepDecisionChoices,
 )
 from ..models import (
+    CrossCheckBatch,
     CrossCheckMatch,
     DuplicateCandidate,
     Household,
@@ -370,3 +372,46 @@ class CrossCheckMatchSerializer(serializers.ModelSerializer):
             "review_note",
             "reviewed_at",
         ]
+
+
+class CrossCheckBatchSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CrossCheckBatch
+        fields = [
+            "id",
+            "area",
+            "source",
+            "source_name",
+            "file_name",
+            "row_count",
+            "match_count",
+            "created_at",
+        ]
+
+
+class CrossCheckUploadSerializer(serializers.Serializer):
+    area = serializers.PrimaryKeyRelatedField(queryset=Area.objects.all())
+    source = serializers.ChoiceField(choices=CrossCheckSourceChoices.choices)
+    source_name = serializers.CharField(max_length=100)
+    file = serializers.FileField()
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class ImportJobSerializer(serializers.Serializer):
+    job = serializers.UUIDField()
+    status_url = serializers.CharField()
+
+
+class ImportStatusSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.CharField()
+    percent = serializers.IntegerField()
+    done = serializers.IntegerField()
+    total = serializers.IntegerField()
+    message = serializers.CharField()
+    error = serializers.CharField()
+    result = serializers.DictField()
+    finished = serializers.BooleanField()

@@ -6,9 +6,11 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -19,7 +21,9 @@ from core.scoping import get_visible_or_404
 
 from .. import services
 from ..filters import CrossCheckMatchFilterSet, DuplicateCandidateFilterSet, HouseholdFilterSet
+from ..imports import import_start
 from ..models import (
+    CrossCheckBatch,
     CrossCheckMatch,
     DuplicateCandidate,
     Household,
@@ -27,6 +31,7 @@ from ..models import (
     Member,
     NoticeObjection,
 )
+from ..tasks import IMPORT_KIND
 from . import serializers as s
 
 
@@ -82,7 +87,7 @@ class HouseholdViewSet(
     serializer_class = s.HouseholdSerializer
     filterset_class = HouseholdFilterSet
     write_capability = Capability.EDIT_REGISTRY
-    action_capabilities = {"identification": Capability.PROPOSE}
+    action_capabilities = {"identification": Capability.PROPOSE, "import_file": Capability.IMPORT_REGISTRY}
 
     def base_queryset(self) -> QuerySet:
         qs = self.queryset.all()
@@ -124,6 +129,29 @@ class HouseholdViewSet(
         """Start the identification procedure for this candidate."""
         procedure = services.procedure_start(household=self.get_object(), user=request.user)
         return Response(s.ProcedureSerializer(procedure).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ImportUploadSerializer, responses={202: s.ImportJobSerializer})
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
+    def import_file(self, request: Request) -> Response:
+        """Queue a spreadsheet import (the same job as the page); poll `status_url` for progress and
+        errors by row and column."""
+        data = s.ImportUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = import_start(user=request.user, upload=data.validated_data["file"])
+        return Response(
+            {"job": job.pk, "status_url": reverse("household-import-status", args=[job.pk])},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+    @extend_schema(request=None, responses={200: s.ImportStatusSerializer})
+    @action(detail=False, methods=["get"], url_path=r"import/(?P<job_id>[0-9a-fA-F-]{36})")
+    def import_status(self, request: Request, job_id: str) -> Response:
+        """Progress of an import job, and when it failed every error keyed `<row>:<column>`."""
+        from core.models import Job
+        from core.views import job_payload
+
+        job = get_visible_or_404(Job.objects.filter(kind=IMPORT_KIND), request.user, pk=job_id)
+        return Response(job_payload(job))
 
     @extend_schema(request=s.IncomeInputSerializer, responses={201: s.IncomeSerializer})
     @action(detail=True, methods=["post"])
@@ -303,3 +331,30 @@ class CrossCheckMatchViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
             note=data.validated_data["review_note"],
         )
         return Response(s.CrossCheckMatchSerializer(match).data)
+
+
+class CrossCheckBatchViewSet(
+    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Department lists uploaded for 比对排除. POST (multipart) matches a list against the members in
+    the chosen area; the matches appear under cross-check-matches/ for review."""
+
+    queryset = CrossCheckBatch.objects.all()
+    serializer_class = s.CrossCheckBatchSerializer
+    parser_classes = [MultiPartParser, FormParser]
+    action_capabilities = {"create": Capability.SIGN_TOWNSHIP_STEP}
+
+    @extend_schema(request=s.CrossCheckUploadSerializer, responses={201: s.CrossCheckBatchSerializer})
+    def create(self, request: Request) -> Response:
+        data = s.CrossCheckUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        batch = services.cross_check_upload(
+            user=request.user,
+            area=data.validated_data["area"],
+            source=data.validated_data["source"],
+            source_name=data.validated_data["source_name"],
+            file_name=upload.name,
+            content=upload.read(),
+        )
+        return Response(s.CrossCheckBatchSerializer(batch).data, status=status.HTTP_201_CREATED)

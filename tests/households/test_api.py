@@ -203,3 +203,49 @@ def test_member_leave_and_move_through_the_api(county: Any, api: Any, register: 
     assert moved.status_code == 200, moved.json()
     assert Member.objects.get(pk=spouse.pk).household == target
     assert spouse.periods.count() == 2
+
+
+def test_cross_check_upload_and_import_through_the_api(
+    county: Any, api: Any, register: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.choices import JobStatusChoices
+    from core.models import Job
+    from households.models import CrossCheckMatch
+
+    from .test_imports import household_rows, xlsx
+
+    household = register()
+    client = api(county.staff_a)
+
+    batch = client.post(
+        "/api/households/cross-checks/",
+        {
+            "area": county.town_a.pk,
+            "source": "property",
+            "source_name": "县不动产登记中心",
+            "file": SimpleUploadedFile("p.csv", f"{household.head.id_number},商品房一套\n".encode()),
+        },
+        format="multipart",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = client.post(
+            f"{URL}import/",
+            {"file": SimpleUploadedFile("a.xlsx", xlsx(household_rows("API-1", county.village_a1.code)))},
+            format="multipart",
+        )
+    refused = api(county.cadre_a).post(f"{URL}import/", {}, format="multipart")
+
+    assert batch.status_code == 201, batch.json()
+    assert batch.json()["match_count"] == 1
+    assert CrossCheckMatch.objects.get().detail == "商品房一套"
+    assert queued.status_code == 202
+    job = Job.objects.get(pk=queued.json()["job"])
+    assert job.status == JobStatusChoices.SUCCEEDED
+    assert (
+        client.get(queued.json()["status_url"].replace("?format=json", ""), {"format": "json"}).status_code
+        == 200
+    )
+    assert Household.objects.filter(number="API-1").exists()
+    assert refused.status_code == 403
