@@ -48,6 +48,20 @@ def assignable_people(user: Any) -> QuerySet[Any]:
     )
 
 
+def complainant_for(user: Any, complaint: Complaint) -> dict[str, str]:
+    """Who complained and how to reach them: in full for supervisors and the person assigned to answer,
+    masked for everyone else who can see the complaint (complainants are protected from retaliation)."""
+    from accounts.roles import Capability
+    from core.masking import mask_phone
+
+    if getattr(user, "is_authenticated", False) and (
+        user.has_capability(Capability.SUPERVISE) or complaint.assigned_to_id == user.pk
+    ):
+        return {"complainant": complaint.complainant, "contact": complaint.contact}
+    name = complaint.complainant
+    return {"complainant": name[:1] + "**" if name else "", "contact": mask_phone(complaint.contact)}
+
+
 def inspection_list(*, user: Any, filters: dict | None = None) -> QuerySet[Inspection]:
     qs = (
         Inspection.objects.visible_to(user)

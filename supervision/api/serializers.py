@@ -9,6 +9,7 @@ from areas.models import Area
 from households.models import Household
 from supervision.choices import ComplaintFindingChoices, ProblemCategoryChoices
 from supervision.models import Complaint, Inspection, Problem, ProblemFollowUp
+from supervision.selectors import complainant_for
 
 
 class ScopedChoicesMixin:
@@ -170,6 +171,12 @@ class ComplaintSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
             "problem",
             "version",
         ]
+
+    def to_representation(self, instance: Complaint) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        data.update(complainant_for(getattr(request, "user", None), instance))
+        return data
 
 
 class ComplaintAssignSerializer(ScopedChoicesMixin, serializers.Serializer):

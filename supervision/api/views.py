@@ -159,7 +159,7 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
             user=request.user,
             expected_version=payload.validated_data["version"],
         )
-        return Response(ComplaintSerializer(complaint).data)
+        return Response(ComplaintSerializer(complaint, context=self.get_serializer_context()).data)
 
     @extend_schema(request=ComplaintAnswerSerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"])
@@ -173,7 +173,7 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
             user=request.user,
             expected_version=payload.validated_data["version"],
         )
-        return Response(ComplaintSerializer(complaint).data)
+        return Response(ComplaintSerializer(complaint, context=self.get_serializer_context()).data)
 
     @extend_schema(request=ComplaintOpenProblemSerializer, responses={201: ProblemSerializer})
     @action(detail=True, methods=["post"], url_path="open-problem")

@@ -204,3 +204,38 @@ def test_assessment_api_has_the_visits_the_page_shows(county: Any, api: Any, tod
     cadres = answer.json()["other"]["cadres"]
     assert [(c["label"], c["visits"], c["follow_ups_promised"]) for c in cadres] == [(str(cadre), 2, 1)]
     assert answer.json()["other"]["exits"] == {"verified_by_person": [], "approved_by_township": []}
+
+
+def test_the_complainant_is_shown_in_full_only_to_supervisors_and_the_assignee(
+    county: Any, api: Any, web: Any, today: dt.date
+) -> None:
+    # given: a complaint with a name and phone, seen by a supervisor and by a read-only viewer
+    from supervision.services import complaint_receive
+
+    complaint = complaint_receive(
+        user=county.county_official,
+        area=county.village_a1,
+        kind=ComplaintKindChoices.LEFT_OUT,
+        content="反映本村某户漏评",
+        received_on=today,
+        channel="hotline",
+        complainant="张三丰",
+        contact="13912345678",
+    )
+    url = f"/api/supervision/complaints/{complaint.pk}/"
+
+    # when
+    official = api(county.county_official).get(url).json()
+    viewer = api(county.viewer).get(url).json()
+    viewer_page = web(county.viewer).get(f"/supervision/complaints/{complaint.pk}/").content.decode()
+    official_page = (
+        web(county.county_official).get(f"/supervision/complaints/{complaint.pk}/").content.decode()
+    )
+
+    # then
+    assert (official["complainant"], official["contact"]) == ("张三丰", "13912345678")
+    assert (viewer["complainant"], viewer["contact"]) == ("张**", "139****5678")
+    assert "13912345678" not in viewer_page
+    assert "张三丰" not in viewer_page
+    assert "139****5678" in viewer_page
+    assert "13912345678" in official_page
