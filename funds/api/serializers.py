@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from areas.choices import AreaLevelChoices
 from areas.models import Area
 from funds.choices import DisbursementKindChoices
 from funds.models import (
@@ -85,7 +86,7 @@ class CategoryField(serializers.PrimaryKeyRelatedField):
 
 
 class FundSourceSerializer(serializers.ModelSerializer):
-    area = ScopedRelatedField(Area, filters={"level": "county"})
+    area = ScopedRelatedField(Area, filters={"level": AreaLevelChoices.COUNTY})
     level_display = serializers.CharField(source="get_level_display", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
@@ -131,9 +132,13 @@ class ProjectCategorySerializer(serializers.ModelSerializer):
 
 
 class ProjectSerializer(serializers.ModelSerializer):
-    area = ScopedRelatedField(Area, filters={"level__in": ["county", "township"]})
+    area = ScopedRelatedField(
+        Area, filters={"level__in": [AreaLevelChoices.COUNTY, AreaLevelChoices.TOWNSHIP]}
+    )
     category = CategoryField()
-    villages = ScopedRelatedField(Area, many=True, required=False, filters={"level": "village"})
+    villages = ScopedRelatedField(
+        Area, many=True, required=False, filters={"level": AreaLevelChoices.VILLAGE}
+    )
     households = ScopedRelatedField(Household, many=True, required=False)
     budget = MoneyField()
     allocated_total = MoneyField(read_only=True)
