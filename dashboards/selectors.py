@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max, QuerySet, Sum
+from django.utils import translation
 
 from areas.choices import LEVEL_ORDER, LEVEL_PREFIX_LENGTH, AreaLevelChoices
 from areas.models import Area
@@ -279,9 +280,10 @@ def exit_progress(area: Area, as_of: dt.date, dates: list[dt.date], user: Any = 
 
 
 def cache_key(user: Any, *parts: Any) -> str:
-    """Dashboard cache keys carry the user's scope, so two users never share a cached answer."""
+    """Dashboard cache keys carry the user's scope, so two users never share a cached answer, and the
+    language, since cached figures hold translated labels and headers."""
     scope = "*" if user.is_superuser else ",".join(user.scope_prefixes)
-    raw = "|".join([scope, *(str(p) for p in parts)])
+    raw = "|".join([scope, translation.get_language() or "", *(str(p) for p in parts)])
     return "dashboards:" + hashlib.sha256(raw.encode()).hexdigest()
 
 

@@ -148,3 +148,18 @@ def test_the_dashboard_is_available_in_english(county: Any, figures: Any, web: A
     assert "Poverty incidence" in body
     assert "Download table (xlsx)" in body
     assert "贫困发生率" not in body
+
+
+def test_a_dashboard_cached_in_chinese_is_not_served_in_english(county: Any, figures: Any, web: Any) -> None:
+    # given: the dashboard was opened (and cached) in Chinese
+    client = web(county.county_official)
+    chinese = client.get(f"/dashboards/{county.county.code}/").content.decode()
+
+    # when: the same user switches to English
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get(f"/dashboards/{county.county.code}/").content.decode()
+
+    # then: the cached labels and headers (village classes, coverage) follow the language
+    assert "Class 1 (deep poverty)" not in chinese
+    assert "Class 1 (deep poverty)" in english
+    assert "Assisted households" in english
