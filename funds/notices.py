@@ -8,6 +8,7 @@ finds any of these in a text; the notice services refuse to publish a text that 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.utils.translation import gettext as _
 
@@ -49,7 +50,10 @@ _HEALTH_WORDS = (
 
 
 def notice_text_problems(text: str) -> list[str]:
-    """Each kind of personal detail found in `text`, as a message for the person publishing it."""
+    """Each kind of personal detail found in `text`, as a message for the person publishing it.
+
+    Full-width digits and letters (１３９…, typed with a Chinese input method) count like ASCII ones."""
+    text = unicodedata.normalize("NFKC", text)
     problems = []
     if _ID_NUMBER.search(text):
         problems.append(_("The text contains what looks like an ID number."))

@@ -77,6 +77,9 @@ def test_generated_notices_contain_no_personal_details(county: Any, money: Any) 
         ("联系电话 139 1234 5678", "phone"),
         ("补助打入卡号 6228 4800 1234 5678", "bank"),
         ("该户户主患有尿毒症", "health"),
+        ("马建国 身份证号 ６２２９０１１９９００１０１１２３Ｘ", "ID number"),
+        ("联系电话１３９１２３４５６７８", "phone"),
+        ("补助打入６２２８４８００１２３４５６７８９０１", "bank"),
     ],
 )
 def test_publishing_personal_details_is_refused_and_nothing_is_stored(
