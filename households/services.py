@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,7 +60,7 @@ STATUS_TRANSITIONS: dict[str, set[str]] = {
     S.REGISTERED: {S.EXITED, S.CANCELLED},
     S.EXITED: {S.RETURNED, S.MONITORING},
     S.RETURNED: {S.EXITED, S.CANCELLED},
-    S.MONITORING: {S.EXITED, S.RETURNED, S.REGISTERED, S.CANDIDATE},
+    S.MONITORING: {S.EXITED, S.RETURNED, S.REGISTERED, S.CANDIDATE, S.REJECTED},
     S.CANCELLED: set(),
 }
 
@@ -428,7 +428,7 @@ def member_leave(
             raise ValidationError({"new_head": _("The head is leaving: choose the new head of household.")})
     if period:
         MembershipPeriod.objects.filter(pk=period.pk).update(left_on=left_on, leave_reason=reason)
-    Member.objects.filter(pk=member.pk).update(household=None)
+    Member.objects.filter(pk=member.pk).update(household=None, version=F("version") + 1)
     if household.head_id == member.pk:
         _set_head(household, new_head)
     member.refresh_from_db()
@@ -471,7 +471,9 @@ def member_move(
         if reason == MembershipChangeReasonChoices.MOVED_OUT
         else reason
     )
-    Member.objects.filter(pk=member.pk).update(household=to_household, relation=relation)
+    Member.objects.filter(pk=member.pk).update(
+        household=to_household, relation=relation
+    )  # version bumped on leave
     MembershipPeriod.objects.create(
         member=member, household=to_household, relation=relation, joined_on=moved_on, join_reason=join_reason
     )

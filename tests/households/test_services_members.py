@@ -138,3 +138,21 @@ def test_member_update_validates_and_detects_conflicts(county: Any, register: An
     with pytest.raises(ConflictError):
         member_update(member=member, user=county.staff_a, expected_version=1, ethnicity="汉族")
     assert Member.objects.get(pk=member.pk).ethnicity == "回族"
+
+
+def test_an_edit_started_before_a_move_is_a_conflict(county: Any, register: Any) -> None:
+    # given: someone opened the spouse's edit form (version 1), then the spouse moved
+    origin, target = register(), register()
+    spouse = origin.members.get(relation=RelationChoices.SPOUSE)
+    member_move(
+        member=spouse,
+        to_household=target,
+        user=county.staff_a,
+        moved_on=timezone.localdate(),
+        reason=R.MARRIAGE,
+        relation=RelationChoices.CHILD_IN_LAW,
+    )
+
+    # then: saving the stale form is refused
+    with pytest.raises(ConflictError):
+        member_update(member=spouse, user=county.staff_a, expected_version=1, ethnicity="回族")
