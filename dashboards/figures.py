@@ -49,25 +49,24 @@ def dashboard(*, user: Any, area: Area, as_of: dt.date | None = None) -> dict[st
     return data
 
 
-def _children_rows(data: dict[str, Any]) -> list[list[Any]]:
-    return [
-        [
-            r["code"],
-            r["name"],
-            r["population"],
-            r["poor_households"],
-            r["poor_people"],
-            r["incidence"],
-            r["exited_households"],
-            r["exited_people"],
-            r["exit_share"],
-            r["returned_households"],
-            r["returned_people"],
-            r["monitored_households"],
-            r["monitored_people"],
-        ]
-        for r in data["children"]
-    ]
+# The columns of the incidence tables (by area and over time), in the order of their headers.
+COUNT_KEYS = (
+    "population",
+    "poor_households",
+    "poor_people",
+    "incidence",
+    "exited_households",
+    "exited_people",
+    "exit_share",
+    "returned_households",
+    "returned_people",
+    "monitored_households",
+    "monitored_people",
+)
+
+
+def _counts(row: dict[str, Any]) -> list[Any]:
+    return [row[key] for key in COUNT_KEYS]
 
 
 def table(name: str, data: dict[str, Any]) -> tuple[str, list[str], list[list[Any]]]:
@@ -87,26 +86,10 @@ def table(name: str, data: dict[str, Any]) -> tuple[str, list[str], list[list[An
         _("Monitored people"),
     ]
     if name == "children":
-        return title, [_("Code"), _("Area"), *counts], _children_rows(data)
+        rows = [[r["code"], r["name"], *_counts(r)] for r in data["children"]]
+        return title, [_("Code"), _("Area"), *counts], rows
     if name == "trend":
-        rows = [
-            [
-                r["as_of"],
-                r["population"],
-                r["poor_households"],
-                r["poor_people"],
-                r["incidence"],
-                r["exited_households"],
-                r["exited_people"],
-                r["exit_share"],
-                r["returned_households"],
-                r["returned_people"],
-                r["monitored_households"],
-                r["monitored_people"],
-            ]
-            for r in data["trend"]
-        ]
-        return title, [_("As of"), *counts], rows
+        return title, [_("As of"), *counts], [[r["as_of"], *_counts(r)] for r in data["trend"]]
     if name == "classes":
         return (
             title,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +15,7 @@ from django.utils import translation
 
 from areas.choices import LEVEL_ORDER, LEVEL_PREFIX_LENGTH, AreaLevelChoices
 from areas.models import Area
+from supervision.selectors import percent
 
 from .choices import SnapshotStatusChoices, VillageClassChoices
 from .filters import ExitTargetFilterSet, IncidenceFigureFilterSet, IncidenceSnapshotFilterSet
@@ -34,13 +35,6 @@ def dashboard_settings() -> dict[str, Any]:
         "VILLAGE_CLASS_BOUNDS": (Decimal("37.5"), Decimal("31"), Decimal("27")),
     }
     return {**defaults, **getattr(settings, "POVERTYCASE", {}).get("DASHBOARDS", {})}
-
-
-def percent(part: int | None, whole: int | None) -> Decimal | None:
-    """part/whole as a percentage with two decimals, half up; None when whole is 0 or unknown."""
-    if not whole:
-        return None
-    return (Decimal(part or 0) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def figure_list(*, user: Any, filters: dict | None = None) -> QuerySet[IncidenceFigure]:

@@ -13,6 +13,7 @@ from accounts.roles import Capability
 from areas.models import Area
 from areas.selectors import areas_top_for
 from core.exceptions import ConflictError
+from core.forms import form_add_service_errors
 from core.scoping import get_visible_or_404
 
 from . import figures, services
@@ -99,9 +100,7 @@ def snapshots(request: HttpRequest) -> HttpResponse:
                 population_year=form.cleaned_data.get("population_year"),
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            form_add_service_errors(form, exc)
         else:
             return redirect("core:job", pk=job.pk)
     return render(
@@ -130,9 +129,7 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 population_year=form.cleaned_data.get("population_year"),
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            form_add_service_errors(form, exc)
         else:
             messages.info(request, _("The snapshot is being recomputed; the reason is recorded."))
             return redirect("core:job", pk=recompute.job_id)
@@ -176,9 +173,7 @@ def targets(request: HttpRequest) -> HttpResponse:
                 expected_version=data.get("version"),
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            form_add_service_errors(form, exc)
         except ConflictError as exc:
             messages.error(request, exc.message)
         else:

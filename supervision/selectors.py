@@ -27,10 +27,12 @@ from .models import Complaint, Inspection, Problem, ProblemFollowUp
 UPHELD = (ComplaintFindingChoices.UPHELD, ComplaintFindingChoices.PARTLY)
 
 
-def _percent(part: int, whole: int) -> Decimal | None:
+def percent(part: int | None, whole: int | None) -> Decimal | None:
+    """part/whole as a percentage with two decimals, half up; None when whole is 0 or unknown (every rate
+    of supervision and the dashboards)."""
     if not whole:
         return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return (Decimal(part or 0) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def assignable_people(user: Any) -> QuerySet[Any]:
@@ -167,9 +169,9 @@ def complaint_rates(*, user: Any, area: Area) -> dict[str, Any]:
         "left_out": left_out,
         "wrong_inclusion": wrong_inclusion,
         "wrong_exit": wrong_exit,
-        "left_out_rate": _percent(left_out, counts["registered"] + left_out),
-        "wrong_inclusion_rate": _percent(wrong_inclusion, counts["registered"]),
-        "wrong_exit_rate": _percent(wrong_exit, counts["exited"]),
+        "left_out_rate": percent(left_out, counts["registered"] + left_out),
+        "wrong_inclusion_rate": percent(wrong_inclusion, counts["registered"]),
+        "wrong_exit_rate": percent(wrong_exit, counts["exited"]),
         "complaints": complaints.count(),
         "unanswered": complaints.exclude(status=ComplaintStatusChoices.ANSWERED).count(),
         "answered_late": complaints.filter(
@@ -248,7 +250,7 @@ def assessment(*, user: Any, area: Area) -> dict[str, list[dict[str, Any]]]:
         for code, v in sorted(townships.items())
     ]
     for row in [*person_rows, *township_rows]:
-        row["closure_rate"] = _percent(row["closed"], row["problems"])
+        row["closure_rate"] = percent(row["closed"], row["problems"])
     person_rows.sort(key=lambda r: (-(r["overdue"]), r["name"]))
     return {"people": person_rows, "townships": township_rows}
 

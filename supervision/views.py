@@ -15,6 +15,7 @@ from accounts.roles import Capability
 from areas.models import Area
 from areas.selectors import areas_top_for
 from core.exceptions import ConflictError
+from core.forms import form_add_service_errors
 from core.scoping import ensure_can, get_visible_or_404
 
 from . import selectors, services
@@ -30,12 +31,6 @@ from .forms import (
     ProblemForm,
 )
 from .models import Inspection
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    for field, errors in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 def _page(request: HttpRequest, qs: Any) -> Any:
@@ -68,7 +63,7 @@ def problem_create(request: HttpRequest) -> HttpResponse:
         try:
             problem = services.problem_create(user=request.user, inspection=inspection, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("The problem is in the rectification ledger."))
             return redirect("supervision:problem", pk=problem.pk)
@@ -102,7 +97,9 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The problem is closed."))
                 return redirect("supervision:problem", pk=pk)
         except ValidationError as exc:
-            _apply_errors(follow_up_form if request.POST.get("action") == "follow_up" else close_form, exc)
+            form_add_service_errors(
+                follow_up_form if request.POST.get("action") == "follow_up" else close_form, exc
+            )
         except ConflictError as exc:
             messages.error(request, exc.message)
     return render(
@@ -139,7 +136,7 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
         try:
             inspection = services.inspection_create(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             return redirect("supervision:inspection", pk=inspection.pk)
     return render(request, "supervision/form.html", {"form": form, "title": _("New inspection")})
@@ -173,7 +170,7 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
         try:
             complaint = services.complaint_receive(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             return redirect("supervision:complaint", pk=complaint.pk)
     return render(request, "supervision/form.html", {"form": form, "title": _("Receive a complaint")})
@@ -211,7 +208,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 problem = services.complaint_open_problem(complaint=complaint, user=request.user, **data)
                 return redirect("supervision:problem", pk=problem.pk)
         except ValidationError as exc:
-            _apply_errors(forms[action], exc)
+            form_add_service_errors(forms[action], exc)
         except ConflictError as exc:
             messages.error(request, exc.message)
         else:

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from areas.models import Area
 from dashboards.models import ExitTarget, IncidenceFigure, IncidenceRecompute, IncidenceSnapshot
+from dashboards.services import TOTAL_FIELDS
 
 
 class IncidenceFigureSerializer(serializers.ModelSerializer):
@@ -21,17 +22,7 @@ class IncidenceFigureSerializer(serializers.ModelSerializer):
             "area_name",
             "level",
             "parent",
-            "population",
-            "villages",
-            "villages_without_population",
-            "poor_people",
-            "poor_households",
-            "exited_people",
-            "exited_households",
-            "returned_people",
-            "returned_households",
-            "monitored_people",
-            "monitored_households",
+            *TOTAL_FIELDS,
             "incidence",
         ]
 
