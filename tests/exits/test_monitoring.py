@@ -22,7 +22,7 @@ from exits.services import monitoring_assistance_add, monitoring_case_report, mo
 from exits.tasks import monitoring_overdue_reminders_task
 from households.choices import HealthChoices, HouseholdStatusChoices
 from households.models import Household
-from tests.exits.builders import LINE, ready_household, set_income, set_line
+from tests.exits.builders import LINE, YEAR, ready_household, set_income, set_line
 
 pytestmark = pytest.mark.django_db
 
@@ -330,3 +330,31 @@ def test_a_registered_poor_household_is_not_an_edge_case(county: Any) -> None:
             risks=[RiskChoices.DISASTER],
             user=county.staff_a,
         )
+
+
+def test_an_edge_household_found_by_rule_goes_back_to_not_identified(
+    county: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A household found not poor at identification, opened by the screening rule and included, is a
+    monitoring object; once the risk is removed it is again "not identified", not monitored forever."""
+    from exits.services import exit_screening_start
+
+    # given: opened by the rule, included, stable for seven months, income now above the line
+    set_line(county.county)
+    edge = ready_household(county.village_a1, income=Decimal("4500"), status=HouseholdStatusChoices.REJECTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        exit_screening_start(area=county.county, year=YEAR, user=county.county_official)
+    case = _include(county, MonitoringCase.objects.get(household=edge))
+    edge.refresh_from_db()
+    assert (case.category, edge.status) == (Cat.EDGE, HouseholdStatusChoices.MONITORING)
+    _shift(case, included_on=(timezone.localdate() - add_months(timezone.localdate(), -7)).days)
+
+    # when
+    case = monitoring_case_sign(
+        case=case, step=MS.REMOVE_RISK, user=county.county_official, comment="务工稳定"
+    )
+
+    # then
+    edge.refresh_from_db()
+    assert case.state == M.RISK_REMOVED
+    assert edge.status == HouseholdStatusChoices.REJECTED
