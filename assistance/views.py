@@ -301,7 +301,11 @@ def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "end", "-start"
     )
     visits = selectors.visit_list(user=request.user, filters={"cadre": cadre.pk})[:20]
-    teams = cadre.teams.select_related("team").order_by("-team__term_start")
+    teams = (
+        cadre.teams.filter(team__in=WorkTeam.objects.visible_to(request.user))
+        .select_related("team")
+        .order_by("-team__term_start")
+    )
     return render(
         request,
         "assistance/cadre_detail.html",

@@ -437,6 +437,33 @@ def test_a_township_cadre_page_opens_for_the_secretary_of_a_village_it_helps(
     assert other.status_code == 404
 
 
+def test_a_township_cadre_page_shows_the_secretary_only_the_teams_in_their_area(
+    county: Any, known: Any, web: Any
+) -> None:
+    """马一 also serves in a team stationed in 大庄村: the secretary of 折桥村 opening 马一's page (they
+    help a household of 折桥村) sees 甲队 but not the other village's team."""
+    # given
+    from assistance.services import team_create
+
+    team_create(
+        name="大庄村工作队",
+        sending_unit="县教育局",
+        villages=[county.village_a2],
+        term_start=dt.date(2025, 1, 1),
+        members=[known.ma],
+        user=county.staff_a,
+    )
+
+    # when
+    secretary = web(county.secretary_a1).get(f"/assistance/cadres/{known.ma.pk}/").content.decode()
+    township = web(county.staff_a).get(f"/assistance/cadres/{known.ma.pk}/").content.decode()
+
+    # then
+    assert "甲队" in secretary
+    assert "大庄村工作队" not in secretary
+    assert "大庄村工作队" in township
+
+
 def test_a_cadre_who_still_helps_households_cannot_be_marked_as_left(
     county: Any, known: Any, web: Any
 ) -> None:
