@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -82,7 +84,15 @@ class AllocationViewSet(
     def perform_update(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
         data.pop("source", None)
-        version = int(self.request.data.get("version") or serializer.instance.version)
+        raw = self.request.data.get("version")
+        if raw in (None, ""):
+            version = serializer.instance.version
+        elif isinstance(raw, int) and not isinstance(raw, bool):
+            version = raw
+        elif isinstance(raw, str) and raw.isdigit():
+            version = int(raw)
+        else:
+            raise DjangoValidationError({"version": _("Send the version you read, a whole number.")})
         serializer.instance = services.allocation_update(
             allocation=serializer.instance, expected_version=version, user=self.request.user, **data
         )
@@ -285,8 +295,10 @@ class ExecutionReportView(APIView):
             from rest_framework.exceptions import ValidationError
 
             raise ValidationError({"by": [f"{by!r}: " + ", ".join(ReportGroupingChoices.values)]})
-        year_raw = request.query_params.get("year")
-        year = int(year_raw) if year_raw and year_raw.isdigit() else None
+        year_raw = request.query_params.get("year") or ""
+        if year_raw and not year_raw.isdigit():
+            raise DjangoValidationError({"year": _("Enter a year such as 2024.")})
+        year = int(year_raw) if year_raw else None
         rows = selectors.execution_report(user=request.user, by=by, year=year)
         data = {"by": by, "year": year, "rows": rows, "total": selectors.report_totals(rows)}
         return Response(ExecutionReportSerializer(data).data)

@@ -328,6 +328,21 @@ def test_a_made_up_forwarded_address_does_not_escape_the_limit_and_refusals_are_
     assert logged.filter(detail__startswith="refused").count() == 2
 
 
+def test_a_garbled_version_or_year_gets_a_clear_400_and_changes_nothing(money: Any, api: Any) -> None:
+    client = api(money.official)
+    # when
+    patched = client.patch(
+        f"/api/funds/allocations/{money.allocation.pk}/", {"note": "改", "version": "abc"}, format="json"
+    )
+    report = client.get("/api/funds/reports/execution/?by=year&year=20x4")
+    # then
+    assert patched.status_code == 400
+    assert "whole number" in patched.json()["errors"]["version"][0]
+    assert report.status_code == 400
+    assert "2024" in report.json()["errors"]["year"][0]
+    assert Allocation.objects.get(pk=money.allocation.pk).note == ""
+
+
 def test_an_allocation_is_corrected_with_its_version_and_never_below_what_is_assigned(
     money: Any, api: Any
 ) -> None:
