@@ -339,10 +339,16 @@ class VillageExitDetailSerializer(VillageExitSerializer):
         fields = [*VillageExitSerializer.Meta.fields, "checks"]
 
 
+class VillageStandardCheckInputSerializer(serializers.Serializer):
+    standard = serializers.IntegerField()
+    met = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+
+
 class VillageExitProposeSerializer(serializers.Serializer):
     village_code = serializers.CharField()
     year = serializers.IntegerField(min_value=2000, max_value=2100)
-    checks = serializers.ListField(child=serializers.DictField(), required=False, default=list)
+    checks = VillageStandardCheckInputSerializer(many=True, required=False, default=list)
 
 
 class DecideSerializer(serializers.Serializer):

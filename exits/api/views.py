@@ -323,11 +323,7 @@ class VillageExitViewSet(
         data = s.VillageExitProposeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        checks = {
-            int(c["standard"]): (bool(c.get("met")), str(c.get("note", "")))
-            for c in v["checks"]
-            if "standard" in c
-        }
+        checks = {c["standard"]: (c["met"], c["note"]) for c in v["checks"]}
         row = services.village_exit_propose(
             village=_area(request, v["village_code"]), year=v["year"], checks=checks, user=request.user
         )

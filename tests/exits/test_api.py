@@ -261,3 +261,33 @@ def test_list_endpoints_do_not_query_per_row(
         response = client.get(url, {"page_size": 500})
     assert len(response.json()["results"]) >= len(first.json()["results"])
     assert len(few.captured_queries) <= 6
+
+
+def test_village_exit_checks_are_typed_and_bad_ones_write_nothing(county: Any, api: Any) -> None:
+    """A standard that is not a number is a field error (not a server error) and records nothing; "met"
+    sent as the text "false" is false."""
+    from exits.models import VillageExit, VillageStandard, VillageStandardCheck
+
+    # given
+    standard = VillageStandard.objects.create(county=county.county, title="通村道路硬化", position=1)
+    client = api(county.staff_a)
+    body = {"village_code": county.village_a1.code, "year": YEAR}
+
+    # when
+    bad = client.post(
+        "/api/exits/village-exits/", {**body, "checks": [{"standard": "abc", "met": True}]}, format="json"
+    )
+    nothing_written = not VillageExit.objects.exists()
+    good = client.post(
+        "/api/exits/village-exits/",
+        {**body, "checks": [{"standard": standard.pk, "met": "false", "note": "未硬化"}]},
+        format="json",
+    )
+
+    # then
+    assert bad.status_code == 400
+    assert "checks" in bad.json()["errors"]
+    assert nothing_written
+    assert good.status_code == 201
+    check = VillageStandardCheck.objects.get()
+    assert (check.met, check.note) == (False, "未硬化")
