@@ -97,7 +97,9 @@ class ProjectForm(VersionedFormMixin, forms.Form):
         self.fields["villages"].widget.attrs["size"] = 6
         self.fields["year"].initial = timezone.localdate().year
         if instance is not None:
+            # Disabled: the value comes from `initial`, also when the form is submitted.
             self.fields["area"].disabled = True
+            self.initial["area"] = instance.area_id
             if not self.is_bound:
                 self.initial.update(
                     area=instance.area_id,

@@ -107,6 +107,41 @@ def test_reversal_from_the_page(money: Any, web: Any) -> None:
     assert Project.objects.get(pk=money.project.pk).paid_total == Decimal("0.00")
 
 
+def test_a_stale_project_edit_shows_the_conflict_and_keeps_the_first_change(
+    county: Any, money: Any, web: Any
+) -> None:
+    # given: a proposed project, opened for editing by two people at version 1
+    from funds.services import project_propose
+
+    project = project_propose(
+        area=county.town_a,
+        name="大庄村花椒",
+        category=money.positive,
+        year=2024,
+        budget="5000.00",
+        user=county.staff_a,
+    )
+    url = f"/funds/projects/{project.pk}/edit/"
+    form = {
+        "name": project.name,
+        "category": money.positive.pk,
+        "year": 2024,
+        "villages": [],
+        "household_numbers": "",
+        "version": project.version,
+    }
+    client = web(county.staff_a)
+    # when: the first saves a new budget, the second saves another budget on the old version
+    first = client.post(url, {**form, "budget": "6000.00", "description": "第一次"})
+    second = client.post(url, {**form, "budget": "7000.00", "description": "第二次"})
+    # then
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert "changed by someone else" in second.content.decode()
+    project.refresh_from_db()
+    assert (project.budget, project.description, project.version) == (Decimal("6000.00"), "第一次", 2)
+
+
 def test_pages_are_scoped(county: Any, money: Any, web: Any) -> None:
     payment = _pay(money, "1.00", "s1")
     client = web(county.staff_b)
