@@ -43,7 +43,12 @@ def problem_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "supervision/problem_list.html",
-        {"filter": filterset, "page": (pg := _page(request, filterset.qs)), "page_obj": pg},
+        {
+            "filter": filterset,
+            "page": (pg := _page(request, filterset.qs)),
+            "page_obj": pg,
+            "can_supervise": request.user.has_capability(Capability.SUPERVISE),
+        },
     )
 
 
@@ -123,7 +128,12 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "supervision/inspection_list.html",
-        {"filter": filterset, "page": (pg := _page(request, filterset.qs)), "page_obj": pg},
+        {
+            "filter": filterset,
+            "page": (pg := _page(request, filterset.qs)),
+            "page_obj": pg,
+            "can_supervise": request.user.has_capability(Capability.SUPERVISE),
+        },
     )
 
 
@@ -157,7 +167,12 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "supervision/complaint_list.html",
-        {"filter": filterset, "page": (pg := _page(request, filterset.qs)), "page_obj": pg},
+        {
+            "filter": filterset,
+            "page": (pg := _page(request, filterset.qs)),
+            "page_obj": pg,
+            "can_supervise": request.user.has_capability(Capability.SUPERVISE),
+        },
     )
 
 

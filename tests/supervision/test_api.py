@@ -239,3 +239,5 @@ def test_the_complainant_is_shown_in_full_only_to_supervisors_and_the_assignee(
     assert "张三丰" not in viewer_page
     assert "139****5678" in viewer_page
     assert "13912345678" in official_page
+    searched = api(county.viewer).get("/api/supervision/complaints/", {"q": "张三丰"}).json()["results"]
+    assert searched == []

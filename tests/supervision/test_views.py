@@ -233,3 +233,24 @@ def test_assessment_page_title_is_text_and_each_section_is_shown_once(county: An
     assert "<" not in title
     assert "考核" in title
     assert body.count('data-testid="assessment-teams"') == 1
+
+
+def test_only_supervisors_are_offered_the_buttons_that_write(county: Any, web: Any) -> None:
+    # when
+    pages = {
+        user: {
+            url: web(getattr(county, user)).get(url).content.decode()
+            for url in ("/supervision/", "/supervision/complaints/", "/supervision/inspections/")
+        }
+        for user in ("county_official", "viewer")
+    }
+
+    # then
+    for url, link in (
+        ("/supervision/", "/supervision/problems/new/"),
+        ("/supervision/complaints/", "/supervision/complaints/new/"),
+        ("/supervision/inspections/", "/supervision/inspections/new/"),
+    ):
+        assert link in pages["county_official"][url]
+        assert link not in pages["viewer"][url]
+    assert '<option value="" selected>全部</option>' in pages["viewer"]["/supervision/"]
