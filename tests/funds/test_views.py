@@ -453,3 +453,70 @@ def test_the_overview_speaks_chinese_by_default_and_english_on_request(money: An
     assert "资金使用" in chinese
     assert "Execution rate" in english
     assert "Execution rate" not in chinese
+
+
+def test_the_notice_page_publishes_and_refuses_personal_details_with_the_reason(
+    county: Any, money: Any, web: Any
+) -> None:
+    # given
+    from funds.choices import NoticeKindChoices
+    from funds.models import Notice
+
+    client = web(county.staff_a)
+    url = f"/funds/projects/{money.project.pk}/notice/"
+    form = {"kind": NoticeKindChoices.PROJECT, "starts_on": "2024-06-01", "days": 7}
+    # when
+    refused = client.post(url, {**form, "extra_text": "联系人电话 139 1234 5678"})
+    published = client.post(url, {**form, "extra_text": "欢迎监督"})
+    # then: the refusal names the problem and stores nothing; the clean text is published for 7 days
+    assert refused.status_code == 200
+    assert "phone number" in refused.content.decode()
+    notice = Notice.objects.get()
+    assert published.url == notice.get_absolute_url()
+    assert "欢迎监督" in notice.body
+    assert (notice.starts_on.isoformat(), notice.ends_on.isoformat()) == ("2024-06-01", "2024-06-07")
+
+
+def test_assigning_more_than_the_allocation_holds_is_refused_on_the_page(
+    county: Any, money: Any, web: Any
+) -> None:
+    # given: a second approved project, and the allocation already fully assigned to the first
+    from funds.services import project_propose, project_transition
+
+    other = project_propose(
+        area=county.town_a,
+        name="折桥村道路",
+        category=money.positive,
+        year=2024,
+        budget="5000.00",
+        user=county.staff_a,
+    )
+    other = project_transition(project=other, to_status=ProjectStatusChoices.APPROVED, user=money.official)
+    # when
+    response = web(money.official).post(
+        f"/funds/projects/{other.pk}/fund/", {"allocation": money.allocation.pk, "amount": "10.00"}
+    )
+    # then
+    assert response.status_code == 200
+    assert "Only 0.00 yuan of this allocation is still unassigned." in response.content.decode()
+    other.refresh_from_db()
+    money.allocation.refresh_from_db()
+    assert (other.allocated_total, money.allocation.assigned_total) == (Decimal("0.00"), Decimal("100000.00"))
+
+
+def test_a_fund_source_is_added_on_the_page_and_a_second_with_the_same_name_refused(
+    county: Any, money: Any, web: Any
+) -> None:
+    from funds.choices import FundKindChoices, FundLevelChoices
+    from funds.models import FundSource
+
+    client = web(money.official)
+    form = {"area": county.county.pk, "level": FundLevelChoices.PROVINCIAL, "kind": FundKindChoices.SECTOR}
+    # when
+    added = client.post("/funds/sources/", {**form, "name": "省级行业扶贫资金"})
+    again = client.post("/funds/sources/", {**form, "name": "省级行业扶贫资金"})
+    # then
+    assert added.status_code == 302
+    assert again.status_code == 200
+    assert "already has a fund source with this name" in again.content.decode()
+    assert FundSource.objects.filter(name="省级行业扶贫资金").count() == 1
