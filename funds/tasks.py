@@ -91,7 +91,8 @@ def funds_ledger_check_task(job_id: str) -> None:
 @shared_task(name="funds.ledger_check_nightly", acks_late=True, soft_time_limit=120, time_limit=180)
 def funds_ledger_check_nightly() -> int:
     """Queue one ledger check per county with allocations, at most one per county per day."""
-    today_start = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    # The county's day (settings.TIME_ZONE), not UTC's: 00:00 in Shanghai is 16:00 UTC the day before.
+    today_start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     queued = 0
     county_ids = set(Allocation.objects.values_list("county_id", flat=True).distinct())
     for county in Area.objects.filter(pk__in=county_ids).order_by("code"):

@@ -135,3 +135,23 @@ def test_household_batch_runs_on_a_real_worker(county: Any, web: Any, celery_wor
     assert job.status == JobStatusChoices.SUCCEEDED, job.error
     assert job.result["paid"] == 4
     assert Project.objects.get(pk=money.project.pk).paid_total == Decimal("2000.00")
+
+
+@pytest.mark.django_db
+def test_a_ledger_check_just_after_local_midnight_counts_for_the_local_day(
+    county: Any, money: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # given: a check that ran at 00:00:01 today in the county's time zone (the previous day in UTC)
+    from django.utils import timezone
+
+    from core.services import job_create
+
+    job = job_create(kind="funds.ledger_check", user=None, area=county.county)
+    local_midnight = timezone.localtime().replace(hour=0, minute=0, second=1, microsecond=0)
+    Job.objects.filter(pk=job.pk).update(created_at=local_midnight)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = funds_ledger_check_nightly()
+    # then: nothing more today
+    assert queued == 0
+    assert Job.objects.filter(kind="funds.ledger_check").count() == 1
