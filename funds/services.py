@@ -431,10 +431,13 @@ def project_measure_link(*, project: Project, measure: Any, user: Any) -> Projec
     ensure_can(user, Capability.VIEW, measure)
     if not measure.household.village.code.startswith(project.area.prefix):
         raise ValidationError({"measure": _("The measure's household lives outside the project's area.")})
-    existing = ProjectMeasure.objects.filter(measure=measure).select_related("project").first()
+    existing = ProjectMeasure.objects.filter(measure=measure).select_related("project__area").first()
     if existing is not None:
         if existing.project_id == project.pk:
             return existing
+        if not user_covers_area(user, existing.project.area):
+            # Do not name a project the user may not see.
+            raise ValidationError({"measure": _("This measure is already paid by another project.")})
         raise ValidationError(
             {
                 "measure": _("This measure is already paid by project “%(name)s”.")

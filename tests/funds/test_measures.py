@@ -132,3 +132,27 @@ def test_measures_are_linked_from_the_project_page(county: Any, money: Any, web:
     assert set(ProjectMeasure.objects.values_list("measure_id", flat=True)) == {first.pk, second.pk}
     form = web(money.official).get(f"/funds/payments/new/?project={money.project.pk}").content.decode()
     assert f'<option value="{second.pk}">' in form
+
+
+def test_a_measure_paid_by_a_project_outside_the_users_area_is_refused_without_naming_it(
+    county: Any, money: Any
+) -> None:
+    # given: a county-wide project (outside township A's scope) already pays the measure
+    measure = _measure(money.household)
+    wide = project_propose(
+        area=county.county,
+        name="全县住房安全保障",
+        category=money.positive,
+        year=2024,
+        budget="10.00",
+        user=county.county_official,
+    )
+    project_measure_link(project=wide, measure=measure, user=county.county_official)
+    # when: township A's staff try to link it to their project
+    with pytest.raises(ValidationError) as exc:
+        project_measure_link(project=money.project, measure=measure, user=county.staff_a)
+    # then
+    message = exc.value.message_dict["measure"][0]
+    assert message == "This measure is already paid by another project."
+    assert wide.name not in message
+    assert ProjectMeasure.objects.get().project == wide
