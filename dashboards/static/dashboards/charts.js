@@ -14,7 +14,8 @@
     window.addEventListener("resize", function () { chart.resize(); });
     el.setAttribute("data-drawn", "1");
   }
-  var grid = { left: 48, right: 48, top: 36, bottom: 64, containLabel: true };
+  // top leaves room for the legend above the axis names, which sit over the axes
+  var grid = { left: 48, right: 48, top: 64, bottom: 16, containLabel: true };
   if (data.children.length) {
     draw("chart-children", {
       tooltip: { trigger: "axis" }, grid: grid, legend: { top: 0 },
@@ -29,7 +30,7 @@
   if (data.trend.length) {
     draw("chart-trend", {
       tooltip: { trigger: "axis" }, grid: grid, legend: { top: 0 },
-      xAxis: { type: "category", data: data.trend.map(function (r) { return r.as_of; }) },
+      xAxis: { type: "category", data: data.trend.map(function (r) { return r.as_of; }), axisLabel: { rotate: 30, interval: 0 } },
       yAxis: [{ type: "value", name: labels.people }, { type: "value", name: labels.incidence }],
       series: [
         { name: labels.poor_people, type: "bar", data: data.trend.map(function (r) { return r.poor_people; }) },
@@ -40,8 +41,13 @@
   }
   if (data.classes.length) {
     draw("chart-classes", {
+      // empty classes stay in the table below but not in the ring, where their labels would pile up
       tooltip: { trigger: "item" }, legend: { bottom: 0 },
-      series: [{ type: "pie", radius: ["35%", "65%"], data: data.classes.map(function (r) { return { name: r.label, value: r.villages }; }) }]
+      series: [{
+        type: "pie", radius: ["35%", "62%"], center: ["50%", "45%"],
+        label: { position: "inside", formatter: "{c}" },
+        data: data.classes.filter(function (r) { return r.villages > 0; }).map(function (r) { return { name: r.label, value: r.villages }; })
+      }]
     });
   }
   if (data.ledger.length) {
