@@ -103,7 +103,6 @@ def main() -> None:
             document_number="bench-1",
             document_date=dt.date(2024, 1, 1),
             amount=per_project * PROJECTS,
-            assigned_total=per_project * PROJECTS,
         )
         projects = Project.objects.bulk_create(
             Project(
@@ -113,14 +112,11 @@ def main() -> None:
                 year=2024,
                 budget=per_project,
                 status=ProjectStatusChoices.IN_PROGRESS,
-                allocated_total=per_project,
-                paid_total=each * PAYMENTS,
             )
             for i in range(PROJECTS)
         )
         fundings = ProjectFunding.objects.bulk_create(
-            ProjectFunding(project=p, allocation=allocation, amount=per_project, paid_total=each * PAYMENTS)
-            for p in projects
+            ProjectFunding(project=p, allocation=allocation, amount=per_project) for p in projects
         )
         Disbursement.objects.bulk_create(
             (
@@ -140,7 +136,7 @@ def main() -> None:
         )
 
     # 1. report by project: grouped queries against one SUM per project
-    from django.db.models import Sum
+    from django.db.models import F, Sum
 
     project_ids = list(Project.objects.filter(area=county).values_list("pk", flat=True))
 
@@ -158,7 +154,10 @@ def main() -> None:
 
     # 2. recording payments through the service against bare inserts
     funding = ProjectFunding.objects.filter(project__area=county).order_by("pk").first()
-    Project.objects.filter(pk=funding.project_id).update(budget=F_big(), allocated_total=F_big())
+    # Room for the recording benchmark; the database triggers move the allocation's and the project's
+    # totals with the line (funds.models), so only the limits are raised by hand.
+    Allocation.objects.filter(pk=funding.allocation_id).update(amount=F("amount") + F_big())
+    Project.objects.filter(pk=funding.project_id).update(budget=F_big() * 2)
     ProjectFunding.objects.filter(pk=funding.pk).update(amount=F_big())
     funding.refresh_from_db()
     run = uuid.uuid4().hex[:8]
