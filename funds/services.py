@@ -164,6 +164,24 @@ def allocation_update(
     locked = Allocation.objects.select_for_update().get(pk=allocation.pk)
     allowed = {"document_number", "document_date", "amount", "note", "year"}
     changes = {k: v for k, v in fields.items() if k in allowed}
+    if "document_number" in changes:
+        changes["document_number"] = (changes["document_number"] or "").strip()
+        if not changes["document_number"]:
+            raise ValidationError({"document_number": _("Enter the document number (文号).")})
+        if (
+            Allocation.objects.filter(
+                county_id=locked.county_id,
+                source_id=locked.source_id,
+                document_number=changes["document_number"],
+            )
+            .exclude(pk=locked.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                {"document_number": _("This document number is already recorded for this fund source.")}
+            )
+    if changes.get("document_date") and changes["document_date"] > timezone.localdate():
+        raise ValidationError({"document_date": _("The document date cannot be in the future.")})
     if "amount" in changes:
         changes["amount"] = money_parse(changes["amount"])
         if changes["amount"] < locked.assigned_total:

@@ -359,3 +359,39 @@ def test_an_allocation_is_corrected_with_its_version_and_never_below_what_is_ass
     assert corrected.json()["amount"] == "150000.00"
     assert stale.status_code == 409
     assert Allocation.objects.get(pk=money.allocation.pk).note == "追加"
+
+
+def test_correcting_an_allocation_to_a_document_number_already_recorded_is_refused(
+    money: Any, api: Any
+) -> None:
+    # given: a second allocation of the same source
+    client = api(money.official)
+    second = client.post(
+        "/api/funds/allocations/",
+        {
+            "source": money.source.pk,
+            "year": 2024,
+            "document_number": "临市财农〔2024〕2号",
+            "document_date": "2024-04-01",
+            "amount": "10.00",
+        },
+        format="json",
+    ).json()
+    # when: it is corrected to the first one's document number, or to a future date
+    clash = client.patch(
+        f"/api/funds/allocations/{second['id']}/",
+        {"document_number": money.allocation.document_number, "version": second["version"]},
+        format="json",
+    )
+    future = client.patch(
+        f"/api/funds/allocations/{second['id']}/",
+        {"document_date": "2999-01-01", "version": second["version"]},
+        format="json",
+    )
+    # then: clear 400s (not a server error), and the allocation is as it was
+    assert clash.status_code == 400
+    assert "already recorded" in clash.json()["errors"]["document_number"][0]
+    assert future.status_code == 400
+    assert "future" in future.json()["errors"]["document_date"][0]
+    stored = Allocation.objects.get(pk=second["id"])
+    assert (stored.document_number, stored.version) == ("临市财农〔2024〕2号", second["version"])
