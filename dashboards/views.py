@@ -42,9 +42,13 @@ def index(request: HttpRequest) -> HttpResponse:
 def area_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     area = get_visible_or_404(Area.objects.select_related("parent"), request.user, code=code)
     data = figures.dashboard(user=request.user, area=area, as_of=_as_of(request))
-    ancestors = [
-        a for a in area.ancestors() if Area.objects.visible_to(request.user).filter(pk=a.pk).exists()
-    ]
+    lineage = list(area.ancestors())
+    visible = set(
+        Area.objects.visible_to(request.user)
+        .filter(pk__in=[a.pk for a in lineage])
+        .values_list("pk", flat=True)
+    )
+    ancestors = [a for a in lineage if a.pk in visible]
     chart_data = {
         "labels": {
             "people": _("People"),
