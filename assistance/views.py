@@ -21,7 +21,7 @@ from areas.models import Area
 from areas.selectors import areas_top_for
 from core.exceptions import ConflictError
 from core.forms import form_add_service_errors
-from core.scoping import ensure_can, get_visible_or_404, user_covers_area
+from core.scoping import area_code_param, ensure_can, get_visible_or_404, user_covers_area
 from households.models import Household
 
 from . import selectors, services
@@ -94,7 +94,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     user = request.user
     code = request.GET.get("area")
     if code:
-        area = get_visible_or_404(Area.objects.all(), user, code=code)
+        area = get_visible_or_404(Area.objects.all(), user, code=area_code_param(code))
     else:
         area = areas_top_for(user).order_by("code").first()
     days = _visit_days(request)
@@ -119,7 +119,9 @@ def coverage(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def reminders_run(request: HttpRequest) -> HttpResponse:
-    area = get_visible_or_404(Area.objects.all(), request.user, code=request.POST.get("area", ""))
+    area = get_visible_or_404(
+        Area.objects.all(), request.user, code=area_code_param(request.POST.get("area"))
+    )
     form = RemindersForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():

@@ -53,6 +53,13 @@ def get_visible_or_404(queryset: models.QuerySet, user: Any, **lookup: Any) -> A
         raise Http404(_("Not found, or outside your area.")) from exc
 
 
+def area_code_param(value: Any) -> str:
+    """An area code taken from a URL or query string, or "" when it cannot be one: "" matches no area,
+    so a mangled code (letters, a NUL byte) is a 404 rather than a database error."""
+    text = str(value or "")
+    return text if text.isdigit() else ""
+
+
 def object_area(obj: models.Model) -> Any:
     """Follow the model's scope_path from obj to its Area (None if the row has no area)."""
     target: Any = obj

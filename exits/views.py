@@ -22,7 +22,7 @@ from areas.models import Area
 from core.exceptions import ConflictError
 from core.forms import form_add_service_errors
 from core.models import Job
-from core.scoping import get_visible_or_404
+from core.scoping import area_code_param, get_visible_or_404
 from households.models import Household
 
 from . import selectors, services
@@ -295,7 +295,9 @@ def household_return(request: HttpRequest, household_pk: int) -> HttpResponse:
 
 @login_required
 def public_notice(request: HttpRequest, code: str) -> HttpResponse:
-    village = get_visible_or_404(Area.objects.filter(level=AreaLevelChoices.VILLAGE), request.user, code=code)
+    village = get_visible_or_404(
+        Area.objects.filter(level=AreaLevelChoices.VILLAGE), request.user, code=area_code_param(code)
+    )
     rows = selectors.public_notice_rows(user=request.user, village=village)
     return render(
         request,
@@ -352,7 +354,7 @@ def villages(request: HttpRequest) -> HttpResponse:
     tops = list(request.user.areas.all().order_by("code")) if not request.user.is_superuser else []
     area = None
     if request.GET.get("area"):
-        area = get_visible_or_404(Area.objects.all(), request.user, code=request.GET["area"])
+        area = get_visible_or_404(Area.objects.all(), request.user, code=area_code_param(request.GET["area"]))
     elif tops:
         area = tops[0]
     rows = selectors.village_rows(user=request.user, area=area, year=year) if area else []
@@ -372,7 +374,9 @@ def villages(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def village_exit_propose(request: HttpRequest, code: str) -> HttpResponse:
-    village = get_visible_or_404(Area.objects.filter(level=AreaLevelChoices.VILLAGE), request.user, code=code)
+    village = get_visible_or_404(
+        Area.objects.filter(level=AreaLevelChoices.VILLAGE), request.user, code=area_code_param(code)
+    )
     year, year_error = _year(request.POST.get("year") or request.GET.get("year"))
     standards = list(selectors.village_standards_for(village))
     check = selectors.area_exit_check(village, year)

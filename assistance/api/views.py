@@ -40,7 +40,7 @@ from assistance.models import (
     WorkTeam,
 )
 from core.api.mixins import ScopedViewSetMixin
-from core.scoping import get_visible_or_404
+from core.scoping import area_code_param, get_visible_or_404
 from households.models import Household
 
 from . import serializers as s
@@ -305,7 +305,7 @@ class CoverageView(APIView):
     def get(self, request: Request) -> Response:
         code = request.query_params.get("area")
         if code:
-            area = get_visible_or_404(Area.objects.all(), request.user, code=code)
+            area = get_visible_or_404(Area.objects.all(), request.user, code=area_code_param(code))
         else:
             area = areas_top_for(request.user).order_by("code").first()
             if area is None:

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from accounts.roles import Capability
 from areas.models import Area
 from core.api.mixins import ScopedViewSetMixin
-from core.scoping import get_visible_or_404
+from core.scoping import area_code_param, get_visible_or_404
 from exits import selectors, services
 from exits.filters import (
     CampaignFilterSet,
@@ -42,7 +42,7 @@ from . import serializers as s
 
 
 def _area(request: Request, code: str) -> Area:
-    return get_visible_or_404(Area.objects.all(), request.user, code=code)
+    return get_visible_or_404(Area.objects.all(), request.user, code=area_code_param(code))
 
 
 class PovertyLineViewSet(

@@ -546,3 +546,10 @@ def test_team_page_queries_do_not_grow_with_the_rotations(
         html = client.get(f"/assistance/teams/{second.pk}/").content.decode()
     assert html.count('href="/assistance/teams/') >= 5
     assert f"/assistance/teams/{last.pk}/" in html
+
+
+def test_an_area_code_that_cannot_be_one_is_not_found(county: Any, web: Any, api: Any) -> None:
+    """A NUL byte in an area code (a mangled link) is "not found", like any code outside the area, not
+    a server error."""
+    assert web(county.staff_a).get("/assistance/", {"area": "\x00"}).status_code == 404
+    assert api(county.staff_a).get("/api/assistance/coverage/", {"area": "\x00"}).status_code == 404

@@ -313,3 +313,9 @@ def test_county_exit_page_shows_zero_rates_and_checks_not_yet_done(county: Any, 
     assert '<td class="d-none d-md-table-cell">0.00</td>' in row
     assert row.count("尚未进行") == 2
     assert "可能" not in row
+
+
+def test_a_village_code_that_cannot_be_one_is_not_found(county: Any, web: Any) -> None:
+    client = web(county.staff_a)
+    assert client.get("/exits/notice/%00/").status_code == 404
+    assert client.get("/exits/villages/", {"area": "\x00"}).status_code == 404
