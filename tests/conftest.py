@@ -129,6 +129,9 @@ def celery_worker(transactional_db: Any, settings: Any) -> Iterator[Worker]:
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "CELERY_VISIBILITY_TIMEOUT": "5",
+        # look for messages of a killed worker every second (kombu's default is about every 100 s)
+        "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+        "CELERY_UNACKED_RESTORE_THROTTLE": "1",
         "DATABASE_URL": _database_url(db),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }

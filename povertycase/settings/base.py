@@ -209,8 +209,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 else:
     # A job is redelivered if its worker dies before acknowledging it (acks_late below).
+    # kombu looks for such messages every unacked_restore_interval seconds but scans Redis only on
+    # every unacked_restore_throttle-th look (defaults 10 and 10: about every 100 s).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600") or 3600)
+        "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600") or 3600),
+        "unacked_restore_interval": int(env("CELERY_UNACKED_RESTORE_INTERVAL", "10") or 10),
+        "unacked_restore_throttle": int(env("CELERY_UNACKED_RESTORE_THROTTLE", "10") or 10),
     }
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "povertycase") or "povertycase"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
