@@ -81,6 +81,16 @@ class ProblemForm(StyledFormMixin, _HouseholdNumber, _ScopedChoices, forms.Form)
     deadline = forms.DateField(label=_("Rectification deadline"), widget=DATE)
 
 
+class ProblemEditForm(StyledFormMixin, _ScopedChoices, forms.Form):
+    """Change who rectifies a problem, by when, or its description (names the version it read)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    description = forms.CharField(label=_("Problem description"), widget=forms.Textarea(attrs={"rows": 3}))
+    responsible_unit = forms.CharField(label=_("Responsible unit"), max_length=120)
+    responsible_person = forms.ModelChoiceField(label=_("Responsible person"), queryset=User.objects.none())
+    deadline = forms.DateField(label=_("Rectification deadline"), widget=DATE)
+
+
 class FollowUpForm(StyledFormMixin, forms.Form):
     note = forms.CharField(label=_("Progress made"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 

@@ -28,6 +28,7 @@ from .forms import (
     FollowUpForm,
     InspectionForm,
     OpenProblemForm,
+    ProblemEditForm,
     ProblemForm,
 )
 from .models import Inspection
@@ -84,8 +85,33 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     close_form = CloseForm(
         request.POST if request.POST.get("action") == "close" else None, initial={"version": problem.version}
     )
+    edit_form = ProblemEditForm(
+        request.POST if request.POST.get("action") == "edit" else None,
+        initial={
+            "version": problem.version,
+            "description": problem.description,
+            "responsible_unit": problem.responsible_unit,
+            "responsible_person": problem.responsible_person_id,
+            "deadline": problem.deadline,
+        },
+    )
+    edit_form.scope(request.user)
+    forms = {"follow_up": follow_up_form, "close": close_form, "edit": edit_form}
     if request.method == "POST":
         try:
+            if request.POST.get("action") == "edit" and edit_form.is_valid():
+                data = edit_form.cleaned_data
+                services.problem_update(
+                    problem=problem,
+                    user=request.user,
+                    expected_version=data["version"],
+                    responsible_unit=data["responsible_unit"],
+                    responsible_person=data["responsible_person"],
+                    deadline=data["deadline"],
+                    description=data["description"],
+                )
+                messages.success(request, _("Saved."))
+                return redirect("supervision:problem", pk=pk)
             if request.POST.get("action") == "follow_up" and follow_up_form.is_valid():
                 services.problem_follow_up(
                     problem=problem, note=follow_up_form.cleaned_data["note"], user=request.user
@@ -102,9 +128,7 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The problem is closed."))
                 return redirect("supervision:problem", pk=pk)
         except ValidationError as exc:
-            form_add_service_errors(
-                follow_up_form if request.POST.get("action") == "follow_up" else close_form, exc
-            )
+            form_add_service_errors(forms.get(request.POST.get("action"), close_form), exc)
         except ConflictError as exc:
             messages.error(request, exc.message)
     return render(
@@ -115,6 +139,7 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "follow_ups": selectors.follow_ups_of(problem),
             "follow_up_form": follow_up_form,
             "close_form": close_form,
+            "edit_form": edit_form,
             "can_supervise": request.user.has_capability(Capability.SUPERVISE),
             "can_follow_up": request.user.has_capability(Capability.SUPERVISE)
             or problem.responsible_person_id == request.user.pk,

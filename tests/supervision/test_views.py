@@ -254,3 +254,36 @@ def test_only_supervisors_are_offered_the_buttons_that_write(county: Any, web: A
         assert link in pages["county_official"][url]
         assert link not in pages["viewer"][url]
     assert '<option value="" selected>全部</option>' in pages["viewer"]["/supervision/"]
+
+
+def test_a_supervisor_changes_the_deadline_and_person_on_the_page(
+    county: Any, problem: Problem, web: Any, today: dt.date
+) -> None:
+    # given
+    client = web(county.county_official)
+    url = f"/supervision/problems/{problem.pk}/"
+    form = {
+        "action": "edit",
+        "version": problem.version,
+        "description": problem.description,
+        "responsible_unit": "折桥镇扶贫工作站",
+        "responsible_person": county.secretary_a1.pk,
+        "deadline": (today + dt.timedelta(days=60)).isoformat(),
+    }
+
+    # when: a past deadline first, then a good change, then the same change again from a stale page
+    refused = client.post(url, {**form, "deadline": (today - dt.timedelta(days=1)).isoformat()})
+    unchanged = Problem.objects.get(pk=problem.pk)
+    saved = client.post(url, form)
+    stale = client.post(url, {**form, "responsible_unit": "另一个单位"}, follow=True)
+
+    # then
+    assert 'data-testid="error-deadline"' in refused.content.decode()
+    assert (unchanged.deadline, unchanged.version) == (problem.deadline, problem.version)
+    assert saved.status_code == 302
+    problem = Problem.objects.get(pk=problem.pk)
+    assert problem.responsible_person == county.secretary_a1
+    assert problem.deadline == today + dt.timedelta(days=60)
+    assert problem.responsible_unit == "折桥镇扶贫工作站"
+    assert 'class="alert alert-danger' in stale.content.decode()
+    assert Problem.objects.get(pk=problem.pk).responsible_unit == "折桥镇扶贫工作站"
