@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel, VersionedModel
@@ -106,6 +107,9 @@ class Household(TimeStampedModel, VersionedModel):
 
     def __str__(self) -> str:
         return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("households:detail", args=[self.pk])
 
 
 class HouseholdStatusChange(models.Model):

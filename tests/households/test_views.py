@@ -146,14 +146,15 @@ def test_detail_shows_members_panels_audit_link_and_is_404_outside(
 ) -> None:
     household = register()
 
-    body = web(county.staff_a).get(f"/households/{household.pk}/").content.decode()
-    outside = web(county.staff_b).get(f"/households/{household.pk}/")
+    body = web(county.staff_a).get(household.get_absolute_url()).content.decode()
+    outside = web(county.staff_b).get(household.get_absolute_url())
 
     assert household.head.name in body
     assert f"/audit/households/household/{household.pk}/" in body
     assert 'data-testid="procedure"' in body
     assert "附件" in body or "Attachments" in body
     assert outside.status_code == 404
+    assert household.get_absolute_url() == f"/households/{household.pk}/"
 
 
 def test_reveal_logs_every_full_id_view_and_is_refused_to_roles_without_it(
