@@ -1,24 +1,11 @@
 """Read-only admin views, scoped like the rest of the app. Every write goes through the pages and the
 API, which call the services (the one-cadre rule, rotation and versions live there)."""
 
-from typing import Any
-
 from django.contrib import admin
 
-from core.admin import ScopedAdmin
+from core.admin import ReadOnlyScopedAdmin
 
 from .models import AssistancePlan, Cadre, CadrePairing, FollowUp, Measure, VillagePlan, Visit, WorkTeam
-
-
-class ReadOnlyScopedAdmin(ScopedAdmin):
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Cadre)

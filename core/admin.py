@@ -14,6 +14,20 @@ class ScopedAdmin(admin.ModelAdmin):
         return super().get_queryset(request).visible_to(request.user)
 
 
+class ReadOnlyScopedAdmin(ScopedAdmin):
+    """A scoped admin that only reads: the records change through the services (their rules, roles,
+    versions and audit), never behind their back."""
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Job)
 class JobAdmin(ScopedAdmin):
     list_display = ["kind", "status", "area", "created_by", "created_at", "progress_done", "progress_total"]
