@@ -23,6 +23,7 @@ from .choices import (
     StepDecisionChoices,
 )
 from .models import Household, Member
+from .services import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -37,17 +38,7 @@ class HouseholdForm(VersionedFormMixin, forms.ModelForm):
 
     class Meta:
         model = Household
-        fields = [
-            "village",
-            "number",
-            "address",
-            "phone",
-            "attribute",
-            "main_cause",
-            "secondary_causes",
-            "typology",
-            "year_identified",
-        ]
+        fields = ["village", "number", *HOUSEHOLD_FIELDS]
         widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"})}
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
@@ -71,22 +62,7 @@ class HouseholdForm(VersionedFormMixin, forms.ModelForm):
 class MemberForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Member
-        fields = [
-            "name",
-            "id_number",
-            "relation",
-            "sex",
-            "birth_date",
-            "ethnicity",
-            "education",
-            "schooling",
-            "health",
-            "labour_capacity",
-            "work_status",
-            "medical_insurance",
-            "pension_insurance",
-            "phone",
-        ]
+        fields = list(MEMBER_FIELDS)
         widgets = {
             "birth_date": DATE,
             "id_number": forms.TextInput(attrs={"autocomplete": "off", "maxlength": 22, "inputmode": "text"}),

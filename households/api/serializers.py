@@ -37,6 +37,7 @@ from ..models import (
     Member,
     NoticeObjection,
 )
+from ..services import MEMBER_FIELDS
 
 
 def enum_field(choices: Any, **kwargs: Any) -> serializers.ChoiceField:
@@ -154,22 +155,7 @@ class MemberInputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Member
-        fields = [
-            "name",
-            "id_number",
-            "relation",
-            "sex",
-            "birth_date",
-            "ethnicity",
-            "education",
-            "schooling",
-            "health",
-            "labour_capacity",
-            "work_status",
-            "medical_insurance",
-            "pension_insurance",
-            "phone",
-        ]
+        fields = list(MEMBER_FIELDS)
         extra_kwargs = {"phone": {"required": False}}
 
 
