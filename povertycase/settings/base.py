@@ -192,9 +192,21 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {},
 }
 
+REDIS_URL = env("REDIS_URL")
+
+# A cache shared by every web process (rate limits, dashboard figures) when Redis is there; a
+# per-process memory cache otherwise (one dev server).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("CACHE_URL") or REDIS_URL,
+    }
+    if (env("CACHE_URL") or env("REDIS_URL"))
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # Celery: Redis in production. Without REDIS_URL, dev.py points the broker at a local folder so a
 # real worker still runs every job; tests may run tasks eagerly.
-REDIS_URL = env("REDIS_URL")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL") or REDIS_URL or "redis://127.0.0.1:6379/0"
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):

@@ -12,3 +12,5 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"public_lookup": "5/minute"}}  # noqa: F405
 WHITENOISE_USE_FINDERS = True  # serve from the app folders; no collectstatic needed here
 WHITENOISE_AUTOREFRESH = True
+# Each test process keeps its own cache, so rate-limit counters never leak between runs.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
