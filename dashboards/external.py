@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from areas.choices import AreaLevelChoices
 from areas.models import Area
 
 LIVE_CACHE_SECONDS = 300
@@ -61,10 +62,13 @@ def _coverage(user: Any, area: Area) -> dict[str, Any] | None:
         return None
     days = assistance.default_visit_days()
     coverage = assistance.coverage_for_area(area, today=timezone.localdate(), visit_days=days)
-    rows = [coverage.total, *(coverage.by_village if area.level != "county" else coverage.by_team)]
+    rows = [
+        coverage.total,
+        *(coverage.by_village if area.level != AreaLevelChoices.COUNTY else coverage.by_team),
+    ]
     return {
         "header": [
-            _("Village") if area.level != "county" else _("Work team"),
+            _("Village") if area.level != AreaLevelChoices.COUNTY else _("Work team"),
             _("Assisted households"),
             _("Without an active cadre"),
             _("Without a plan this year"),

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core.forms import StyledFormMixin
 
@@ -40,5 +41,7 @@ class ExitTargetForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = areas.filter(level__in=["county", "township"]).order_by("code")
+        self.fields["area"].queryset = areas.filter(
+            level__in=[AreaLevelChoices.COUNTY, AreaLevelChoices.TOWNSHIP]
+        ).order_by("code")
         self.fields["year"].initial = timezone.localdate().year

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
+from areas.choices import AreaLevelChoices
 from areas.models import Area
 from areas.selectors import areas_top_for
 from core.exceptions import ConflictError
@@ -93,7 +94,9 @@ def area_export(request: HttpRequest, code: str, table: str) -> HttpResponse:
 @login_required
 def snapshots(request: HttpRequest) -> HttpResponse:
     """Snapshot dates, the compute-now form and the recompute ledger."""
-    counties = Area.objects.visible_to(request.user).filter(level__in=["province", "prefecture", "county"])
+    counties = Area.objects.visible_to(request.user).filter(
+        level__in=[AreaLevelChoices.PROVINCE, AreaLevelChoices.PREFECTURE, AreaLevelChoices.COUNTY]
+    )
     form = ComputeForm(request.POST or None, counties=counties)
     if request.method == "POST" and form.is_valid():
         try:
