@@ -5,16 +5,11 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from core.money import CENT, TEN_THOUSAND, to_wan
+
 ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
-TEN_THOUSAND = Decimal(10000)
 
-
-def to_wan(amount: Decimal | None) -> Decimal | None:
-    """Yuan → 万元, rounded half up to two decimals, exactly."""
-    if amount is None:
-        return None
-    return (Decimal(amount) / TEN_THOUSAND).quantize(CENT, rounding=ROUND_HALF_UP)
+__all__ = ["CENT", "TEN_THOUSAND", "ZERO", "execution_rate", "to_wan"]
 
 
 def execution_rate(paid: Decimal, allocated: Decimal) -> Decimal | None:

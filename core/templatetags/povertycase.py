@@ -1,12 +1,12 @@
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
-from django.utils.formats import number_format
 
 from core.masking import mask_id_number, mask_phone
+from core.money import to_wan, to_yuan
 
 register = template.Library()
 
@@ -26,9 +26,8 @@ def yuan(value: Decimal | None) -> str:
     """Yuan with two decimals and thousands separators; exact (no float)."""
     if value is None:
         return "—"
-    return number_format(
-        Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), 2, force_grouping=True
-    )
+    # Grouped by thousands as financial reports print them, whatever the locale's own grouping.
+    return format(to_yuan(value), ",.2f")
 
 
 @register.filter
@@ -36,8 +35,7 @@ def wan_yuan(value: Decimal | None) -> str:
     """Yuan shown in 万元 (10,000 yuan) with two decimals, as reports print them."""
     if value is None:
         return "—"
-    wan = (Decimal(value) / Decimal(10000)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return number_format(wan, 2, force_grouping=True)
+    return format(to_wan(value), ",.2f")
 
 
 @register.simple_tag
