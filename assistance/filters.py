@@ -8,6 +8,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import yes_no_select
+
 from .choices import (
     FollowUpStatusChoices,
     MeasureCategoryChoices,
@@ -36,7 +38,7 @@ class _WithinMixin:
 class CadreFilterSet(_WithinMixin, django_filters.FilterSet):
     within_path = "area"
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    is_active = django_filters.BooleanFilter(label=_("In post"))
+    is_active = django_filters.BooleanFilter(label=_("In post"), widget=yes_no_select())
     within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
 
     class Meta:
@@ -74,7 +76,9 @@ class CadrePairingFilterSet(_WithinMixin, django_filters.FilterSet):
     within_path = "household__village"
     household = django_filters.NumberFilter(field_name="household_id", label=_("Household (id)"))
     cadre = django_filters.NumberFilter(field_name="cadre_id", label=_("Cadre (id)"))
-    active = django_filters.BooleanFilter(field_name="end", lookup_expr="isnull", label=_("Active"))
+    active = django_filters.BooleanFilter(
+        field_name="end", lookup_expr="isnull", label=_("Active"), widget=yes_no_select()
+    )
     within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
 
     class Meta:
@@ -118,7 +122,9 @@ class FollowUpFilterSet(_WithinMixin, django_filters.FilterSet):
     within_path = "household__village"
     q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.ChoiceFilter(choices=FollowUpStatusChoices.choices, label=_("Status"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label=_("Overdue"), widget=yes_no_select()
+    )
     household = django_filters.NumberFilter(field_name="household_id", widget=forms.HiddenInput)
     within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
 

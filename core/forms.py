@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 class StyledFormMixin:
@@ -39,3 +40,8 @@ def form_add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, messages)
     else:
         form.add_error(None, exc.messages)
+
+
+def yes_no_select() -> forms.Select:
+    """The widget of a yes/no list filter: "Any", "Yes", "No" (django-filter's default says "Unknown")."""
+    return forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))])

@@ -1,11 +1,11 @@
 """One FilterSet per model, shared by the pages and the API."""
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
+from core.forms import yes_no_select
 
 from .choices import (
     AreaExitStateChoices,
@@ -17,10 +17,6 @@ from .choices import (
     MonitoringStateChoices,
 )
 from .models import Campaign, CheckTask, ExitFlag, ExitProcedure, MonitoringCase, PovertyLine, VillageExit
-
-
-def _yes_no() -> forms.Select:
-    return forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))])
 
 
 def _within(queryset: QuerySet, path: str, value: str) -> QuerySet:
@@ -55,8 +51,8 @@ class ExitProcedureFilterSet(HouseholdScopedFilterSet):
 
 class ExitFlagFilterSet(HouseholdScopedFilterSet):
     year = django_filters.NumberFilter(label=_("Year"))
-    eligible = django_filters.BooleanFilter(label=_("Exit-eligible"), widget=_yes_no())
-    proposed = django_filters.BooleanFilter(label=_("Exit proposed"), widget=_yes_no())
+    eligible = django_filters.BooleanFilter(label=_("Exit-eligible"), widget=yes_no_select())
+    proposed = django_filters.BooleanFilter(label=_("Exit proposed"), widget=yes_no_select())
 
     class Meta:
         model = ExitFlag

@@ -553,3 +553,12 @@ def test_an_area_code_that_cannot_be_one_is_not_found(county: Any, web: Any, api
     a server error."""
     assert web(county.staff_a).get("/assistance/", {"area": "\x00"}).status_code == 404
     assert api(county.staff_a).get("/api/assistance/coverage/", {"area": "\x00"}).status_code == 404
+
+
+def test_yes_no_filters_offer_any_yes_no(county: Any, known: Any, web: Any) -> None:
+    """The overdue filter reads "全部 / 是 / 否" (django-filter's default says "未知", unknown)."""
+    html = web(county.staff_a).get("/assistance/follow-ups/").content.decode()
+    select = html[html.index('name="overdue"') :]
+    select = select[: select.index("</select>")]
+    assert [option in select for option in (">全部<", ">是<", ">否<")] == [True, True, True]
+    assert "未知" not in select
