@@ -15,6 +15,7 @@ from households.choices import ASSISTED_STATUSES, HouseholdStatusChoices
 from households.models import Household
 
 from .choices import (
+    AreaExitStateChoices,
     CheckTaskStateChoices,
     ExitProcedureStateChoices,
     ExitStepChoices,
@@ -300,7 +301,52 @@ def seed(ctx: DemoContext) -> None:
             )
         CheckTask.objects.bulk_create(tasks, batch_size=2000)
         Campaign.objects.filter(pk=campaign.pk).update(task_count=len(tasks))
+    village_exits = _village_exits(ctx, official=official)
     ctx.say(
         f"Exits: {len(procedures)} exit procedures under way, {len(cases)} monitoring objects, "
+        f"{village_exits} village exits, "
         f"{len(lines)} poverty lines, {len(STANDARDS)} village standards."
     )
+
+
+def _village_exits(ctx: DemoContext, *, official: object) -> int:
+    """In each township, the first village (by code) whose live incidence is below the threshold has
+    proposed its exit with every standard checked; the county has approved the first of them."""
+    from areas.choices import AreaLevelChoices
+
+    from .models import VillageExit, VillageStandardCheck
+    from .selectors import area_exit_check
+
+    if official is None:
+        return 0
+    standards = list(VillageStandard.objects.filter(county=ctx.county).order_by("position"))
+    townships = Area.objects.filter(code__startswith=ctx.county.prefix, level=AreaLevelChoices.TOWNSHIP)
+    created = []
+    for township in townships.order_by("code"):
+        villages = Area.objects.filter(code__startswith=township.prefix, level=AreaLevelChoices.VILLAGE)
+        for village in villages.order_by("code")[:5]:
+            check = area_exit_check(village, ctx.year)
+            if not check["below_threshold"]:
+                continue
+            incidence = check["incidence"]
+            approved = not created
+            created.append(
+                VillageExit.objects.create(
+                    village=village,
+                    year=ctx.year,
+                    state=AreaExitStateChoices.APPROVED if approved else AreaExitStateChoices.PROPOSED,
+                    poor_people=incidence.poor_people,
+                    population=incidence.population,
+                    incidence=incidence.rate,
+                    threshold=check["threshold"],
+                    proposed_by=official,
+                    decided_by=official if approved else None,
+                    decided_at=timezone.now() if approved else None,
+                    decision_note="经县扶贫开发领导小组审定，同意退出。" if approved else "",
+                )
+            )
+            break
+    VillageStandardCheck.objects.bulk_create(
+        [VillageStandardCheck(village_exit=row, standard=s, met=True) for row in created for s in standards]
+    )
+    return len(created)
