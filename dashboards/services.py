@@ -122,29 +122,24 @@ h AS MATERIALIZED (
 # starts after the date was not in the registry yet and is not counted; one with no history at all (data
 # loaded without it) is taken at its current status.
 _HOUSEHOLDS_AS_OF = """
-h0 AS MATERIALIZED (
-    SELECT hh.id, hh.village_id, hh.status
+hist AS (
+    -- one grouped pass over the county's history rows: the last status effective on or before the date
+    -- (NULL when the history starts after it)
+    SELECT c.household_id,
+        (array_agg(c.to_status ORDER BY c.effective_date DESC, c.changed_at DESC, c.id DESC)
+            FILTER (WHERE c.effective_date <= %(as_of)s))[1] AS status
+    FROM households_householdstatuschange c
+    JOIN households_household x ON x.id = c.household_id
+    JOIN v ON v.id = x.village_id
+    GROUP BY c.household_id
+),
+h AS MATERIALIZED (
+    SELECT hh.id, hh.village_id,
+        CASE WHEN hist.household_id IS NULL THEN hh.status ELSE hist.status END AS status
     FROM v CROSS JOIN LATERAL (
         SELECT x.id, x.village_id, x.status FROM households_household x WHERE x.village_id = v.id OFFSET 0
     ) hh
-),
-changes AS MATERIALIZED (
-    SELECT c.household_id, c.to_status, c.effective_date, c.changed_at, c.id
-    FROM h0 JOIN households_householdstatuschange c ON c.household_id = h0.id
-),
-last_change AS (
-    SELECT DISTINCT ON (household_id) household_id, to_status
-    FROM changes WHERE effective_date <= %(as_of)s
-    ORDER BY household_id, effective_date DESC, changed_at DESC, id DESC
-),
-with_history AS (SELECT DISTINCT household_id FROM changes),
-h AS MATERIALIZED (
-    SELECT h0.id, h0.village_id,
-        CASE WHEN lc.household_id IS NOT NULL THEN lc.to_status
-             WHEN wh.household_id IS NULL THEN h0.status END AS status
-    FROM h0
-    LEFT JOIN last_change lc ON lc.household_id = h0.id
-    LEFT JOIN with_history wh ON wh.household_id = h0.id
+    LEFT JOIN hist ON hist.household_id = hh.id
 ),
 """
 
