@@ -5,6 +5,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import AdministratorAccessMixin
+
 from .models import User, UserArea
 
 
@@ -15,7 +17,7 @@ class UserAreaInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AdministratorAccessMixin, DjangoUserAdmin):
     list_display = ["username", "full_name", "role", "unit", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "full_name", "phone"]

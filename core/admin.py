@@ -3,10 +3,36 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 
+from accounts.roles import Capability
+
 from .models import Attachment, Job, Notification, SensitiveAccess
 
 
-class ScopedAdmin(admin.ModelAdmin):
+class AdministratorAccessMixin:
+    """Admin access follows the role table, not Django's per-model permissions: users whose role has
+    the `administer` capability (system administrators, superusers) may use it."""
+
+    def _administers(self, request: Any) -> bool:
+        user = request.user
+        return bool(user.is_active and user.is_staff and user.has_capability(Capability.ADMINISTER))
+
+    def has_module_permission(self, request: Any) -> bool:
+        return self._administers(request)
+
+    def has_view_permission(self, request: Any, obj: Any = None) -> bool:
+        return self._administers(request)
+
+    def has_add_permission(self, request: Any) -> bool:
+        return self._administers(request)
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return self._administers(request)
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return self._administers(request)
+
+
+class ScopedAdmin(AdministratorAccessMixin, admin.ModelAdmin):
     """Admin with the same area scope as the rest of the app: a county's administrator manages only
     that county's rows."""
 

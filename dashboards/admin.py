@@ -1,23 +1,10 @@
 """Read-only admin: snapshots are written by the incidence job and recomputed through its service."""
 
-from typing import Any
-
 from django.contrib import admin
 
-from core.admin import ScopedAdmin
+from core.admin import ReadOnlyScopedAdmin as ReadOnlyAdmin
 
 from .models import ExitTarget, IncidenceRecompute, IncidenceSnapshot
-
-
-class ReadOnlyAdmin(ScopedAdmin):
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(IncidenceSnapshot)

@@ -1,23 +1,10 @@
 """Read-only admin: supervision records change only through the services (pages and API)."""
 
-from typing import Any
-
 from django.contrib import admin
 
-from core.admin import ScopedAdmin
+from core.admin import ReadOnlyScopedAdmin as ReadOnlyAdmin
 
 from .models import Complaint, Inspection, Problem
-
-
-class ReadOnlyAdmin(ScopedAdmin):
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Inspection)
