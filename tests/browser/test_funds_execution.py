@@ -59,7 +59,7 @@ def test_county_official_records_money_and_sees_the_execution_rate_change(page: 
     page.select_option("[data-testid=fund-form] #id_allocation", index=1)
     page.fill("[data-testid=fund-form] #id_amount", "100000.00")
     page.click("[data-testid=fund-form] button")
-    page.locator("[data-testid=project-allocated]").get_by_text("100000.00").wait_for()
+    page.locator("[data-testid=project-allocated]").get_by_text("100,000.00").wait_for()
     assert page.locator("[data-testid=project-rate]").inner_text().strip() == "0.00%"
 
     # and: a payment of 25,000 yuan is recorded
@@ -110,7 +110,7 @@ def test_a_household_looks_up_its_subsidies_on_a_phone(phone_page: Any, county: 
     # then: only the masked record and the subsidy, on a page that fits the screen
     result = phone_page.locator("[data-testid=lookup-result]")
     result.wait_for()
-    assert "3000.00" in result.inner_text()
+    assert "3,000.00" in result.inner_text()
     assert head.id_number not in phone_page.content()
     assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(phone_page, "funds-public-lookup-phone")
