@@ -7,6 +7,10 @@ class AreasConfig(AppConfig):
     verbose_name = _("Administrative areas")
 
     def ready(self) -> None:
+        from core import clock
         from core.navigation import NavItem, register
 
+        from .selectors import time_zone_names
+
         register(NavItem(_("Areas"), "areas:list", order=80))
+        clock.register_zone_reader(time_zone_names)

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 import pghistory
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -9,6 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from core.scoping import ScopedQuerySet
 
 from .choices import LEVEL_PREFIX_LENGTH, AreaLevelChoices
+
+
+def validate_time_zone(value: str) -> None:
+    """An IANA zone name such as Asia/Shanghai (blank: inherit)."""
+    if not value:
+        return
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(_("Unknown time zone: %(zone)s"), params={"zone": value}) from exc
 
 
 @pghistory.track()
@@ -38,6 +51,11 @@ class Area(models.Model):
     # Guizhou and other western provinces use a 3% exit threshold instead of 2%: an attribute of the
     # area (set on the province), read by the exit rules.
     is_western = models.BooleanField(_("western region"), default=False)
+    # The county's clock (core.clock): set on a county or province whose local day is not the default
+    # zone's (settings.COUNTY_TIME_ZONE); blank inherits from the nearest area above that sets one.
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, blank=True, default="", validators=[validate_time_zone]
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_path = ""  # the row itself is the area

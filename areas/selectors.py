@@ -35,3 +35,8 @@ def with_population(qs: QuerySet[Area], year: int) -> QuerySet[Area]:
 
 def prefix_of(code: str, level: str) -> str:
     return code[: LEVEL_PREFIX_LENGTH[AreaLevelChoices(level)]]
+
+
+def time_zone_names() -> dict[str, str]:
+    """{code prefix: IANA zone} for every area that sets its own clock (read by core.clock)."""
+    return {area.prefix: area.time_zone for area in Area.objects.exclude(time_zone="").only("code", "level")}

@@ -132,3 +132,15 @@ def area_population_set(*, area: Area, year: int, rural_population: int, source:
         area=area, year=year, defaults={"rural_population": rural_population, "source": source}
     )
     return population
+
+
+@transaction.atomic
+def area_time_zone_set(*, area: Area, time_zone: str) -> Area:
+    """Set (or clear, with "") the county clock of an area; every later date rule in it uses the zone."""
+    from core import clock
+
+    area.time_zone = time_zone.strip()
+    area.full_clean(validate_unique=False, validate_constraints=False)
+    Area.objects.filter(pk=area.pk).update(time_zone=area.time_zone)
+    transaction.on_commit(clock.forget_zones)
+    return area

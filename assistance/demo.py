@@ -8,8 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.utils import timezone
-
+from core import clock
 from core.demo import DemoContext
 from households.choices import ASSISTED_STATUSES, PovertyCauseChoices
 from households.models import Household, Member
@@ -105,7 +104,7 @@ def _name(rng) -> str:  # noqa: ANN001
 
 def seed(ctx: DemoContext) -> None:
     rng = ctx.rng
-    today = timezone.localdate()
+    today = clock.today()
     households: list[Household] = [h for h in ctx.data.get("households", []) if h.status in ASSISTED_STATUSES]
     by_village: dict[int, list[Household]] = defaultdict(list)
     for household in households:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from core.forms import yes_no_select
 
 from .choices import (
@@ -138,7 +138,7 @@ class FollowUpFilterSet(_WithinMixin, django_filters.FilterSet):
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:
             return queryset
-        overdue = Q(status=FollowUpStatusChoices.OPEN, due_date__lt=timezone.localdate())
+        overdue = Q(status=FollowUpStatusChoices.OPEN, due_date__lt=clock.today())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 

@@ -7,11 +7,11 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from areas.choices import AreaLevelChoices
 from areas.models import Area
+from core import clock
 from core.forms import StyledFormMixin, VersionedFormMixin
 
 from .choices import (
@@ -68,7 +68,7 @@ class VisitForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, open_follow_ups: list[FollowUp] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["visited_on"].initial = timezone.localdate()
+        self.fields["visited_on"].initial = clock.today()
         self.fields["done_follow_ups"].choices = [
             (str(f.pk), f"{f.description} ({_('due')} {f.due_date:%Y-%m-%d})") for f in open_follow_ups
         ]
@@ -119,7 +119,7 @@ class CadreAssignForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["cadre"].queryset = cadres_eligible_for(household)
         self.fields["cadre"].label_from_instance = lambda c: f"{c.name}（{c.unit} · {c.area.name}）"
-        self.fields["start"].initial = timezone.localdate()
+        self.fields["start"].initial = clock.today()
 
 
 class ServiceValidatedModelForm(forms.ModelForm):
@@ -168,7 +168,7 @@ class MeasureForm(VersionedFormMixin, ServiceValidatedModelForm):
         self.fields["plan"].queryset = AssistancePlan.objects.filter(household=household).order_by("-year")
         self.fields["amount"].help_text = _("Yuan; leave empty where no money is paid.")
         if not self.instance.pk:
-            self.fields["start_date"].initial = timezone.localdate()
+            self.fields["start_date"].initial = clock.today()
 
 
 class CadreForm(StyledFormMixin, forms.Form):

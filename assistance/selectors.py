@@ -12,9 +12,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.utils import timezone
 
 from areas.models import Area
+from core import clock
 from households.choices import ASSISTED_STATUSES
 from households.models import Household
 
@@ -99,7 +99,7 @@ def household_assistance(
     household: Household, *, today: dt.date | None = None, visits: int = 5
 ) -> dict[str, Any]:
     """Everything the household page shows about who helps and how, in a fixed number of queries."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     pairings = list(
         CadrePairing.objects.filter(household=household).select_related("cadre").order_by("-start", "-id")
     )
@@ -392,7 +392,7 @@ def work_counts_by_cadre(
 ) -> list[WorkCounts]:
     """Visits made, households visited and follow-ups promised, kept and overdue per cadre, for visits
     in [start, end] to households under `area`."""
-    counts = _work_counts(area, start=start, end=end, today=today or timezone.localdate(), group="cadre_id")
+    counts = _work_counts(area, start=start, end=end, today=today or clock.today(), group="cadre_id")
     for cadre in Cadre.objects.filter(pk__in=list(counts)):
         counts[cadre.pk].label = str(cadre)
     return sorted(counts.values(), key=lambda c: (-c.visits, c.label))
@@ -402,7 +402,7 @@ def work_counts_by_team(
     area: Area, *, start: dt.date, end: dt.date, today: dt.date | None = None
 ) -> list[WorkCounts]:
     """The same counts per work team (visits logged by the team's members in its villages)."""
-    counts = _work_counts(area, start=start, end=end, today=today or timezone.localdate(), group="team_id")
+    counts = _work_counts(area, start=start, end=end, today=today or clock.today(), group="team_id")
     for team in WorkTeam.objects.filter(pk__in=list(counts)):
         counts[team.pk].label = team.name
     return sorted(counts.values(), key=lambda c: (-c.visits, c.label))
@@ -527,7 +527,7 @@ def assisted_household_list(
     plan for this year, its last visit, whether a visit is due and its overdue follow-ups."""
     from django.db.models import BooleanField, Case, Value, When
 
-    today = today or timezone.localdate()
+    today = today or clock.today()
     cutoff = today - dt.timedelta(days=visit_days or default_visit_days())
     active = CadrePairing.objects.filter(household=OuterRef("pk"), end__isnull=True)
     qs = (

@@ -12,12 +12,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
+from core import clock
 from core.choices import AttachmentKindChoices
 from core.scoping import ensure_can
 from core.services import attachment_add, attachment_validate, notification_raise, versioned_update
@@ -54,7 +54,7 @@ MAX_PHOTOS_PER_VISIT = 6
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _not_future(value: dt.date | None, field: str, errors: dict[str, Any]) -> None:
@@ -486,7 +486,7 @@ def visit_log(
             done_visit=visit,
             closed_by=user,
             version=F("version") + 1,
-            updated_at=timezone.now(),
+            updated_at=clock.now(),
         )
     for photo in photos:
         attachment_add(user=user, record=visit, upload=photo, kind=AttachmentKindChoices.PHOTO)

@@ -10,10 +10,10 @@ import datetime as dt
 
 from celery import shared_task
 from celery.schedules import crontab
-from django.utils import timezone
 
 from areas.choices import AreaLevelChoices
 from areas.models import Area
+from core import clock
 from core.audit import audit_context
 from core.models import Job
 from core.services import job_progress, job_run
@@ -37,14 +37,12 @@ def townships_under(area: Area) -> list[Area]:
 
 @shared_task(name="assistance.raise_reminders", acks_late=True, soft_time_limit=120, time_limit=150)
 def reminders_raise_task(today: str | None = None, visit_days: int | None = None) -> int:
-    """Beat entry point: queue one reminder task per township, all for the same day."""
-    day = today or timezone.localdate().isoformat()
-    ids = list(
-        Area.objects.filter(level=AreaLevelChoices.TOWNSHIP).order_by("code").values_list("pk", flat=True)
-    )
-    for township_id in ids:
-        reminders_raise_township_task.delay(township_id, day, visit_days)
-    return len(ids)
+    """Beat entry point: queue one reminder task per township, each for its county's day."""
+    townships = list(Area.objects.filter(level=AreaLevelChoices.TOWNSHIP).order_by("code"))
+    for township in townships:
+        day = today or clock.today(township).isoformat()
+        reminders_raise_township_task.delay(township.pk, day, visit_days)
+    return len(townships)
 
 
 @shared_task(name="assistance.raise_reminders_township", acks_late=True, soft_time_limit=600, time_limit=660)
@@ -64,7 +62,7 @@ def reminders_raise_township_task(area_id: int, today: str, visit_days: int | No
 def _reminders_handler(job: Job) -> dict:
     from .services import reminders_raise_for_area
 
-    today = timezone.localdate()
+    today = clock.today(job.area)
     chunks = townships_under(job.area)
     job_progress(job, done=0, total=len(chunks))
     totals = {"visits": 0, "follow_ups": 0}

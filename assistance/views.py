@@ -12,13 +12,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
 from areas.models import Area
 from areas.selectors import areas_top_for
+from core import clock
 from core.exceptions import ConflictError
 from core.forms import form_add_service_errors
 from core.scoping import area_code_param, ensure_can, get_visible_or_404, user_covers_area
@@ -98,7 +98,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     else:
         area = areas_top_for(user).order_by("code").first()
     days = _visit_days(request)
-    today = timezone.localdate()
+    today = clock.today()
     data = selectors.coverage_for_area(area, today=today, visit_days=days) if area else None
     return render(
         request,
@@ -241,7 +241,7 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "page_obj": page,
             "querystring_without_page": query,
-            "today": timezone.localdate(),
+            "today": clock.today(),
         },
     )
 
@@ -252,7 +252,7 @@ def follow_up_close(request: HttpRequest, pk: int) -> HttpResponse:
     ensure_can(request.user, Capability.LOG_VISIT, follow_up)
     form = FollowUpCloseForm(
         request.POST or None,
-        initial={"done_on": timezone.localdate(), "version": follow_up.version, "status": "done"},
+        initial={"done_on": clock.today(), "version": follow_up.version, "status": "done"},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -456,7 +456,7 @@ def team_rotate(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user,
         initial={
             "version": team.version,
-            "term_start": timezone.localdate(),
+            "term_start": clock.today(),
             "sending_unit": team.sending_unit,
         },
     )
@@ -490,9 +490,9 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household(request, pk)
     ensure_can(request.user, Capability.MANAGE_ASSISTANCE, household)
     try:
-        year = int(request.GET.get("year") or request.POST.get("year") or timezone.localdate().year)
+        year = int(request.GET.get("year") or request.POST.get("year") or clock.today().year)
     except ValueError:
-        year = timezone.localdate().year
+        year = clock.today().year
     plan = AssistancePlan.objects.filter(household=household, year=year).first()
     form = PlanForm(request.POST or None, instance=plan, initial={"year": year})
     if request.method == "POST" and form.is_valid():
@@ -520,7 +520,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    filters = request.GET.copy() if request.GET else {"year": timezone.localdate().year}
+    filters = request.GET.copy() if request.GET else {"year": clock.today().year}
     filterset = AssistancePlanFilterSet(filters, queryset=selectors.plan_list(user=request.user))
     page, query = _page(request, filterset.qs)
     return render(
@@ -615,7 +615,7 @@ def village_plan_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
     ensure_can(request.user, Capability.MANAGE_ASSISTANCE)
     plan = get_visible_or_404(VillagePlan.objects.all(), request.user, pk=pk) if pk else None
     form = VillagePlanForm(
-        request.POST or None, instance=plan, user=request.user, initial={"year": timezone.localdate().year}
+        request.POST or None, instance=plan, user=request.user, initial={"year": clock.today().year}
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from core import clock
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "povertycase.settings.test")
@@ -227,7 +229,6 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection, transaction
-    from django.utils import timezone
 
     from areas.models import Area
     from assistance.selectors import coverage_for_area
@@ -236,7 +237,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     generate()
     county = Area.objects.get(code=COUNTY)
-    today = timezone.localdate()
+    today = clock.today()
     cutoff = today - dt.timedelta(days=VISIT_DAYS)
 
     def baseline() -> list:

@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core import clock
 
 from .choices import AttachmentKindChoices, JobStatusChoices
 from .exceptions import ConflictError
@@ -67,7 +68,7 @@ def job_run(job_id: str, handler: Callable[[Job], dict]) -> Job | None:
     if job is None or job.is_finished:
         return job
     Job.objects.filter(pk=job.pk).update(
-        status=JobStatusChoices.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
+        status=JobStatusChoices.RUNNING, started_at=clock.now(), attempts=F("attempts") + 1
     )
     job.refresh_from_db()
     from .audit import audit_context
@@ -81,19 +82,19 @@ def job_run(job_id: str, handler: Callable[[Job], dict]) -> Job | None:
             status=JobStatusChoices.FAILED,
             error="\n".join(exc.messages)[:20000],
             result={"errors": exc.message_dict if hasattr(exc, "error_dict") else exc.messages},
-            finished_at=timezone.now(),
+            finished_at=clock.now(),
         )
         job.refresh_from_db()
         return job
     except Exception as exc:
         Job.objects.filter(pk=job.pk).update(
-            status=JobStatusChoices.FAILED, error=str(exc)[:5000], finished_at=timezone.now()
+            status=JobStatusChoices.FAILED, error=str(exc)[:5000], finished_at=clock.now()
         )
         raise
     Job.objects.filter(pk=job.pk).update(
         status=JobStatusChoices.SUCCEEDED,
         result=result or {},
-        finished_at=timezone.now(),
+        finished_at=clock.now(),
         progress_done=F("progress_total"),
     )
     job.refresh_from_db()
@@ -102,7 +103,7 @@ def job_run(job_id: str, handler: Callable[[Job], dict]) -> Job | None:
 
 def job_fail(job: Job, message: str) -> None:
     Job.objects.filter(pk=job.pk).update(
-        status=JobStatusChoices.FAILED, error=message, finished_at=timezone.now()
+        status=JobStatusChoices.FAILED, error=message, finished_at=clock.now()
     )
 
 

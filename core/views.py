@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from core import clock
 
 from .audit import audit_events_for
 from .choices import AttachmentKindChoices
@@ -124,6 +125,6 @@ def job_payload(job: Job) -> dict[str, Any]:
 def notifications(request: HttpRequest) -> HttpResponse:
     items = request.user.notifications.all()[:200]
     if request.method == "POST":
-        request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+        request.user.notifications.filter(read_at__isnull=True).update(read_at=clock.now())
         return redirect("core:notifications")
     return render(request, "core/notifications.html", {"items": items})

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
-
 from areas.choices import AreaLevelChoices
+from core import clock
 from core.demo import DemoContext
 
 from .choices import SnapshotStatusChoices
@@ -23,8 +22,8 @@ HISTORY = (0.85, 0.55, 0.25)
 
 
 def seed(ctx: DemoContext) -> None:
-    now = timezone.now()
-    today = timezone.localdate()
+    now = clock.now()
+    today = clock.today()
     current = IncidenceSnapshot.objects.create(
         county=ctx.county,
         as_of=today,

@@ -14,11 +14,11 @@ from types import ModuleType
 from typing import Any
 
 from django.core.cache import cache
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from areas.choices import AreaLevelChoices
 from areas.models import Area
+from core import clock
 
 LIVE_CACHE_SECONDS = 300
 logger = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ def _coverage(user: Any, area: Area) -> dict[str, Any] | None:
     if not _has(assistance, "coverage_for_area", "default_visit_days"):
         return None
     days = assistance.default_visit_days()
-    coverage = assistance.coverage_for_area(area, today=timezone.localdate(), visit_days=days)
+    coverage = assistance.coverage_for_area(area, today=clock.today(), visit_days=days)
     rows = [
         coverage.total,
         *(coverage.by_village if area.level != AreaLevelChoices.COUNTY else coverage.by_team),
@@ -112,7 +112,7 @@ def _funds(user: Any, area: Area) -> dict[str, Any] | None:
     funds = _module("funds.selectors")
     if not _has(funds, "execution_report"):
         return None
-    report = funds.execution_report(user=user, by="source", year=timezone.localdate().year)
+    report = funds.execution_report(user=user, by="source", year=clock.today().year)
     return {
         "header": [
             _("Fund source (this year, whole scope)"),

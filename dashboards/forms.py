@@ -3,11 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from areas.choices import AreaLevelChoices
 from areas.models import Area
+from core import clock
 from core.forms import StyledFormMixin
 
 
@@ -23,7 +23,7 @@ class ComputeForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, counties: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = counties.order_by("code")
-        self.fields["as_of"].initial = timezone.localdate()
+        self.fields["as_of"].initial = clock.today()
 
 
 class RecomputeForm(StyledFormMixin, forms.Form):
@@ -44,4 +44,4 @@ class ExitTargetForm(StyledFormMixin, forms.Form):
         self.fields["area"].queryset = areas.filter(
             level__in=[AreaLevelChoices.COUNTY, AreaLevelChoices.TOWNSHIP]
         ).order_by("code")
-        self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].initial = clock.today().year

@@ -7,12 +7,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from areas.choices import LEVEL_PREFIX_LENGTH, AreaLevelChoices
 from areas.models import Area
+from core import clock
 from core.models import Job
 from core.scoping import ensure_can
 from core.services import job_create, job_enqueue, job_progress
@@ -169,7 +169,7 @@ def incidence_compute_county(*, snapshot: IncidenceSnapshot) -> int:
         # JIT compilation costs more than it saves on a statement that reads one county.
         cursor.execute("SET LOCAL jit = off")
         cursor.execute("SET LOCAL work_mem = '64MB'")
-        households = _HOUSEHOLDS_AS_OF if snapshot.as_of < timezone.localdate() else _HOUSEHOLDS_NOW
+        households = _HOUSEHOLDS_AS_OF if snapshot.as_of < clock.today(county) else _HOUSEHOLDS_NOW
         cursor.execute(
             _COMPUTE_SQL.replace("/*HOUSEHOLDS*/", households),
             {
@@ -231,7 +231,7 @@ def incidence_job_handler(job: Job) -> dict[str, Any]:
                 incidence_compute_county(snapshot=snapshot)
                 IncidenceSnapshot.objects.filter(pk=snapshot.pk).update(
                     status=SnapshotStatusChoices.COMPLETE,
-                    computed_at=timezone.now(),
+                    computed_at=clock.now(),
                     computed_by=job.created_by,
                     population_year=snapshot.population_year,
                     recompute_count=snapshot.recompute_count + (1 if recompute else 0),
@@ -244,7 +244,7 @@ def incidence_job_handler(job: Job) -> dict[str, Any]:
 
 
 def _validate_as_of(as_of: dt.date) -> None:
-    if as_of > timezone.localdate():
+    if as_of > clock.today():
         raise ValidationError({"as_of": _("A snapshot cannot be dated in the future.")})
 
 
@@ -256,7 +256,7 @@ def incidence_compute_request(
     from .tasks import incidence_compute_task
 
     ensure_can(user, Capability.RUN_JOBS, area=area)
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or clock.today()
     _validate_as_of(as_of)
     counties = _counties_under(area)
     if not counties:
@@ -329,15 +329,15 @@ def incidence_nightly_jobs(*, as_of: dt.date | None = None) -> list[Job]:
     """The nightly run: one job per province (or top area), chunked by county inside."""
     from .tasks import incidence_compute_task
 
-    as_of = as_of or timezone.localdate()
     jobs = []
     for top in Area.objects.filter(parent__isnull=True).order_by("code"):
+        day = as_of or clock.today(top)  # the province's day: the run starts after its midnight
         counties = _counties_under(top)
         pending = [
             c.pk
             for c in counties
             if not IncidenceSnapshot.objects.filter(
-                county=c, as_of=as_of, status=SnapshotStatusChoices.COMPLETE
+                county=c, as_of=day, status=SnapshotStatusChoices.COMPLETE
             ).exists()
         ]
         if not pending:
@@ -347,7 +347,7 @@ def incidence_nightly_jobs(*, as_of: dt.date | None = None) -> list[Job]:
                 kind=JOB_KIND,
                 user=None,
                 area=top,
-                params={"as_of": as_of.isoformat(), "population_year": as_of.year, "county_ids": pending},
+                params={"as_of": day.isoformat(), "population_year": day.year, "county_ids": pending},
             )
             job_enqueue(job, incidence_compute_task)
         jobs.append(job)
@@ -378,7 +378,7 @@ def exit_target_set(
         errors["households"] = _("Enter the number of households to exit (0 or more).")
     elif people is not None and households > people:
         errors["households"] = _("There cannot be more households than people.")
-    if not 2000 <= year <= timezone.localdate().year + 5:
+    if not 2000 <= year <= clock.today().year + 5:
         errors["year"] = _("Enter a year between 2000 and five years from now.")
     if errors:
         raise ValidationError(errors)

@@ -7,9 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.utils import timezone
-
 from areas.models import Area
+from core import clock
 from core.demo import DemoContext
 from households.choices import ASSISTED_STATUSES, HouseholdStatusChoices
 from households.models import Household
@@ -83,8 +82,8 @@ def seed(ctx: DemoContext) -> None:
     rng = ctx.rng
     county = ctx.county
     users = ctx.users
-    now = timezone.now()
-    today = timezone.localdate()
+    now = clock.now()
+    today = clock.today()
     current = Decimal(str(ctx.data.get("poverty_line", "4000")))
     lines = {year: Decimal(v) for year, v in LINES.items()}
     for year in range(2021, ctx.year + 1):
@@ -341,7 +340,7 @@ def _village_exits(ctx: DemoContext, *, official: object) -> int:
                     threshold=check["threshold"],
                     proposed_by=official,
                     decided_by=official if approved else None,
-                    decided_at=timezone.now() if approved else None,
+                    decided_at=clock.now() if approved else None,
                     decision_note="经县扶贫开发领导小组审定，同意退出。" if approved else "",
                 )
             )

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from core.forms import StyledFormMixin
 
 from .choices import MonitoringCategoryChoices, MonitoringSourceChoices, RiskChoices
@@ -12,7 +12,7 @@ from .models import ExitSettings
 
 def _year_field(label: str = "") -> forms.IntegerField:
     return forms.IntegerField(
-        label=label or _("Year"), min_value=2000, max_value=2100, initial=timezone.localdate().year
+        label=label or _("Year"), min_value=2000, max_value=2100, initial=clock.today().year
     )
 
 

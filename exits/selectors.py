@@ -10,11 +10,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from areas.choices import AreaLevelChoices
 from areas.models import Area, AreaPopulation
+from core import clock
 from households.choices import POOR_STATUSES, HealthChoices, HouseholdStatusChoices
 from households.models import Household, IncomeRecord, LivingConditions, Member
 from households.selectors import Incidence, incidence_live
@@ -284,21 +284,13 @@ MONITORING_DECIDED_STATES = (*MONITORING_FINAL_STATES, MonitoringStateChoices.IN
 
 def monitoring_overdue(case: MonitoringCase, today: dt.date | None = None) -> bool:
     """Still waiting for the township and county decision after the deadline."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return case.state not in MONITORING_DECIDED_STATES and today > case.decision_due
 
 
 def monitoring_overdue_cases(today: dt.date) -> QuerySet[MonitoringCase]:
     """Every case `monitoring_overdue` on `today` (for jobs: not scoped to a user)."""
     return MonitoringCase.objects.filter(decision_due__lt=today).exclude(state__in=MONITORING_DECIDED_STATES)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    import calendar
-
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # -- incidence ---------------------------------------------------------------------------------------

@@ -11,13 +11,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
 from assistance.selectors import active_cadre_ids_for
+from core import clock
 from core.exceptions import ConflictError
 from core.models import Job
 from core.scoping import ensure_can, user_covers_area
@@ -58,7 +58,6 @@ from .models import (
     VillageStandardCheck,
 )
 from .selectors import (
-    add_months,
     area_exit_check,
     county_of,
     exit_eligibility,
@@ -295,7 +294,7 @@ def _signoff(
         to_state=to_state,
         signed_by=user,
         role=user.role,
-        signed_at=timezone.now(),
+        signed_at=clock.now(),
         comment=comment,
     )
 
@@ -362,7 +361,7 @@ def exit_procedure_sign(
             else _("Give the reason.")
         )
         raise ValidationError({"comment": message})
-    today = timezone.localdate()
+    today = clock.today()
     fields: dict[str, Any] = {"state": rule.target}
     if step == E.NOTICE_START:
         fields["notice_started_on"] = today
@@ -417,7 +416,7 @@ def exit_objection_record(
         raise ValidationError({"content": _("Write down the objection.")})
     return ExitObjection.objects.create(
         procedure=locked,
-        received_on=timezone.localdate(),
+        received_on=clock.today(),
         raised_by=raised_by[:60],
         content=content.strip(),
         recorded_by=user,
@@ -441,7 +440,7 @@ def exit_objection_decide(*, objection: ExitObjection, upheld: bool, reason: str
         fields={
             "status": status,
             "decided_by": user,
-            "decided_at": timezone.now(),
+            "decided_at": clock.now(),
             "decision_reason": reason,
         },
     )
@@ -481,7 +480,7 @@ def household_return_to_poverty(*, household: Household, reason: str, user: Any)
 def exit_flags_refresh_village(*, village: Area, year: int, opened_by: Any = None) -> dict[str, Any]:
     """Recompute the exit flags of one village's poor households, and open monitoring cases by rule for
     its exited households. Running it twice gives the same flags and opens nothing twice."""
-    now = timezone.now()
+    now = clock.now()
     poor = list(
         Household.objects.filter(village=village, status__in=POOR_STATUSES).select_related("village", "head")
     )
@@ -557,7 +556,7 @@ def monitoring_open_by_rule_village(*, village: Area, year: int, user: Any = Non
         )
     )
     health = member_health_by_household(h.pk for h in exited)
-    today = timezone.localdate()
+    today = clock.today()
     cases = []
     for household in exited:
         risks = monitoring_rule_signals(
@@ -649,7 +648,7 @@ def monitoring_case_report(
             if Decimal(essential_spending) > last_total and RiskChoices.LARGE_SPENDING not in risks:
                 risks.append(RiskChoices.LARGE_SPENDING)
     settings_row = exit_settings_for(household.village)
-    today = timezone.localdate()
+    today = clock.today()
     try:
         with transaction.atomic():
             case = MonitoringCase.objects.create(
@@ -693,7 +692,7 @@ def monitoring_case_sign(
         )
         raise ValidationError({"comment": message})
     settings_row = exit_settings_for(locked.household.village)
-    today = timezone.localdate()
+    today = clock.today()
     fields: dict[str, Any] = {"state": rule.target}
     household = locked.household
     if step == MS.NOTICE_START:
@@ -720,7 +719,7 @@ def monitoring_case_sign(
             )
     elif step == MS.REMOVE_RISK:
         months = settings_row.risk_stable_months
-        earliest = add_months(locked.included_on or today, months)
+        earliest = clock.add_months(locked.included_on or today, months)
         if today < earliest:
             raise ValidationError(
                 {
@@ -757,7 +756,7 @@ def monitoring_case_sign(
         to_state=rule.target,
         signed_by=user,
         role=user.role,
-        signed_at=timezone.now(),
+        signed_at=clock.now(),
         comment=comment,
     )
     return versioned_update(locked, expected_version=locked.version, fields=fields)
@@ -809,7 +808,7 @@ def monitoring_assistance_add(
     return MonitoringAssistance.objects.create(
         case=case,
         measure=measure.strip()[:200],
-        started_on=started_on or timezone.localdate(),
+        started_on=started_on or clock.today(),
         amount=amount,
         recorded_by=user,
     )
@@ -898,7 +897,7 @@ def village_exit_decide(
             "incidence": incidence.rate,
             "threshold": check["threshold"],
             "decided_by": user,
-            "decided_at": timezone.now(),
+            "decided_at": clock.now(),
             "decision_note": note,
         },
     )
@@ -926,7 +925,7 @@ def county_exit_record(
     if county.level != AreaLevelChoices.COUNTY:
         raise ValidationError({"county": _("Choose a county.")})
     _check_year(year)
-    today = timezone.localdate()
+    today = clock.today()
     errors = {}
     for name, day in (("province_check_on", province_check_on), ("assessment_on", assessment_on)):
         if day is not None and day > today:
@@ -969,7 +968,7 @@ def county_exit_record(
             "missed_rate": missed_rate,
             "satisfaction_rate": satisfaction_rate,
             "recorded_by": user,
-            "decided_at": timezone.now() if state != AreaExitStateChoices.PROPOSED else None,
+            "decided_at": clock.now() if state != AreaExitStateChoices.PROPOSED else None,
         },
     )
     return row
@@ -1019,7 +1018,7 @@ def check_task_complete(
     return versioned_update(
         task,
         expected_version=task.version if expected_version is None else expected_version,
-        fields={"state": state, "findings": findings.strip(), "done_by": user, "done_at": timezone.now()},
+        fields={"state": state, "findings": findings.strip(), "done_by": user, "done_at": clock.now()},
     )
 
 

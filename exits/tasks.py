@@ -7,11 +7,11 @@ from typing import Any
 
 from celery import shared_task
 from celery.schedules import crontab
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from areas.choices import AreaLevelChoices
 from areas.models import Area
+from core import clock
 from core.models import Job
 from core.services import job_progress, job_run
 
@@ -64,7 +64,8 @@ def monitoring_overdue_reminders_task() -> int:
     """Remind the county officials of each overdue monitoring case; returns how many are overdue."""
     from .services import monitoring_overdue_remind
 
-    return monitoring_overdue_remind(today=timezone.localdate())
+    # Run at 07:30: every zone a Chinese county may keep is on the same date then.
+    return monitoring_overdue_remind(today=clock.today())
 
 
 BEAT_SCHEDULE = {

@@ -12,13 +12,13 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
+from core import clock
 from core.exceptions import ConflictError
 from core.forms import form_add_service_errors
 from core.models import Job
@@ -101,7 +101,7 @@ def _errors_to_messages(request: HttpRequest, exc: ValidationError) -> None:
 
 def _year(raw: str | None) -> tuple[int, str]:
     """The year a page was asked for (this year when none), and an error when it is not a year."""
-    this_year = timezone.localdate().year
+    this_year = clock.today().year
     if not raw:
         return this_year, ""
     try:
@@ -302,7 +302,7 @@ def public_notice(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "exits/public_notice.html",
-        {"village": village, "ancestors": village.ancestors(), "today": timezone.localdate(), **rows},
+        {"village": village, "ancestors": village.ancestors(), "today": clock.today(), **rows},
     )
 
 
@@ -443,7 +443,7 @@ def county_exit(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("County exit check recorded."))
             return redirect("exits:county")
-    year = timezone.localdate().year
+    year = clock.today().year
     return render(
         request,
         "exits/county_exit.html",
@@ -539,7 +539,7 @@ def monitoring_list(request: HttpRequest) -> HttpResponse:
         request.GET, queryset=selectors.monitoring_case_list(user=request.user)
     )
     page = _page(request, filterset.qs)
-    today = timezone.localdate()
+    today = clock.today()
     for case in page:
         case.overdue = selectors.monitoring_overdue(case, today)
     return render(

@@ -11,8 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import ROUND_DOWN, Decimal
 
-from django.utils import timezone
-
+from core import clock
 from core.demo import DemoContext
 from households.choices import HouseholdStatusChoices
 
@@ -94,8 +93,8 @@ def seed(ctx: DemoContext) -> None:
     rng = ctx.rng
     county = ctx.county
     official = ctx.users.get("county")
-    now = timezone.now()
-    today = timezone.localdate()
+    now = clock.now()
+    today = clock.today()
 
     categories = {
         code: c
@@ -379,7 +378,7 @@ def _link_measures(ctx: DemoContext, projects: list, fundings: list, paid: dict,
                     kind=DisbursementKindChoices.PAYMENT,
                     amount=measure.amount,
                     paid_on=min(
-                        timezone.localdate(),
+                        clock.today(),
                         max(measure.start_date + dt.timedelta(days=30), dt.date(project.year, 4, 1)),
                     ),
                     voucher_number=f"危改-{measure.pk}",
@@ -398,7 +397,7 @@ def _link_measures(ctx: DemoContext, projects: list, fundings: list, paid: dict,
 
 
 def _seed_notices(ctx: DemoContext, projects: list, project_households: dict, official: object) -> None:
-    today = timezone.localdate()
+    today = clock.today()
     notices = []
     for project in projects[:: max(1, len(projects) // 8)]:
         villages = "、".join(v.name for v in project.villages.all()) or project.area.name

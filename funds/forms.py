@@ -7,11 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from areas.choices import AreaLevelChoices
 from areas.models import Area
+from core import clock
 from core.forms import StyledFormMixin, VersionedFormMixin
 from households.models import Household
 
@@ -59,7 +59,7 @@ class AllocationForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = FundSource.objects.visible_to(user).select_related("area")
-        self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].initial = clock.today().year
 
 
 class ProjectForm(VersionedFormMixin, forms.Form):
@@ -95,7 +95,7 @@ class ProjectForm(VersionedFormMixin, forms.Form):
             level=AreaLevelChoices.VILLAGE
         )
         self.fields["villages"].widget.attrs["size"] = 6
-        self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].initial = clock.today().year
         if instance is not None:
             # Disabled: the value comes from `initial`, also when the form is submitted.
             self.fields["area"].disabled = True
@@ -203,7 +203,7 @@ class DisbursementForm(StyledFormMixin, forms.Form):
             f"{f.project.name} · {f.allocation.source.name} ({f.allocation.document_number}) · "
             f"{_('balance')} {f.balance:,.2f}"
         )
-        self.fields["paid_on"].initial = timezone.localdate()
+        self.fields["paid_on"].initial = clock.today()
         if not self.is_bound:
             self.initial["idempotency_key"] = uuid.uuid4().hex
 
@@ -239,7 +239,7 @@ class NoticeForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["starts_on"].initial = timezone.localdate()
+        self.fields["starts_on"].initial = clock.today()
 
 
 class HouseholdBatchForm(StyledFormMixin, forms.Form):
@@ -257,7 +257,7 @@ class HouseholdBatchForm(StyledFormMixin, forms.Form):
         self.fields["funding"].label_from_instance = lambda f: (
             f"{f.allocation.source.name} ({f.allocation.document_number}) · {_('balance')} {f.balance:,.2f}"
         )
-        self.fields["paid_on"].initial = timezone.localdate()
+        self.fields["paid_on"].initial = clock.today()
         if not self.is_bound:
             self.initial["batch_key"] = f"batch-{uuid.uuid4().hex[:16]}"
 

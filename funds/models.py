@@ -20,9 +20,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from core.models import TimeStampedModel, VersionedModel
 from core.scoping import ScopedQuerySet
 
@@ -213,7 +213,7 @@ class Project(TimeStampedModel, VersionedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
-    status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
+    status_changed_at = models.DateTimeField(_("status changed at"), default=clock.now)
     status_note = models.CharField(_("status note"), max_length=300, blank=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -485,7 +485,7 @@ class Disbursement(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    recorded_at = models.DateTimeField(_("recorded at"), default=clock.now)
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "project__area"
@@ -556,7 +556,7 @@ class Notice(TimeStampedModel):
 
     @property
     def state(self) -> str:
-        today = timezone.localdate()
+        today = clock.today()
         if today < self.starts_on:
             return NoticeStateChoices.UPCOMING
         if today > self.ends_on:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from areas.choices import AreaLevelChoices
 from areas.models import Area
+from core import clock
 from core.scoping import user_covers_area
 
 from .choices import (
@@ -137,9 +138,8 @@ def notice_list(*, user: Any, filters: dict | None = None) -> QuerySet[Notice]:
 def notices_public(*, county_prefix: str | None = None) -> QuerySet[Notice]:
     """Notices currently in their notice period, for the public board (no login: the texts were
     checked for personal data before they were stored)."""
-    from django.utils import timezone
 
-    today = timezone.localdate()
+    today = clock.today()
     qs = Notice.objects.filter(starts_on__lte=today, ends_on__gte=today).select_related("project__area")
     if county_prefix:
         qs = qs.filter(project__area__code__startswith=county_prefix)

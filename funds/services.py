@@ -19,12 +19,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
+from core import clock
 from core.scoping import ensure_can, user_covers_area
 from core.services import sensitive_access_log, versioned_update
 from households.models import Household
@@ -129,7 +129,7 @@ def allocation_record(
     document_number = (document_number or "").strip()
     if not document_number:
         errors["document_number"] = _("Enter the document number (文号).")
-    if document_date and document_date > timezone.localdate():
+    if document_date and document_date > clock.today():
         errors["document_date"] = _("The document date cannot be in the future.")
     if errors:
         raise ValidationError(errors)
@@ -180,7 +180,7 @@ def allocation_update(
             raise ValidationError(
                 {"document_number": _("This document number is already recorded for this fund source.")}
             )
-    if changes.get("document_date") and changes["document_date"] > timezone.localdate():
+    if changes.get("document_date") and changes["document_date"] > clock.today():
         raise ValidationError({"document_date": _("The document date cannot be in the future.")})
     if "amount" in changes:
         changes["amount"] = money_parse(changes["amount"])
@@ -396,11 +396,11 @@ def project_transition(*, project: Project, to_status: str, user: Any, note: str
         raise ValidationError({"note": _("Say why the project is rejected.")})
     values: dict[str, Any] = {
         "status": to_status,
-        "status_changed_at": timezone.now(),
+        "status_changed_at": clock.now(),
         "status_note": note[:300],
     }
     if to_status == S.APPROVED:
-        values.update(approved_by=user, approved_at=timezone.now())
+        values.update(approved_by=user, approved_at=clock.now())
     Project.objects.filter(pk=locked.pk).update(**values, version=F("version") + 1)
     locked.refresh_from_db()
     return locked
@@ -529,7 +529,7 @@ def disbursement_record(
     errors: dict[str, str] = {}
     if project.status not in FUNDABLE_STATUSES:
         errors["funding"] = _("Only an approved project can be paid from.")
-    if paid_on > timezone.localdate():
+    if paid_on > clock.today():
         errors["paid_on"] = _("The payment date cannot be in the future.")
     if not (voucher_number or "").strip():
         errors["voucher_number"] = _("Enter the voucher number.")
@@ -602,7 +602,7 @@ def disbursement_reverse(
         measure=original.measure,
         kind=DisbursementKindChoices.REVERSAL,
         amount=-original.amount,
-        paid_on=timezone.localdate(),
+        paid_on=clock.today(),
         voucher_number=original.voucher_number,
         payee=original.payee,
         note=reason.strip()[:300],

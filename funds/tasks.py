@@ -9,12 +9,12 @@ from decimal import Decimal
 
 from celery import shared_task
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import ROLE_CAPABILITIES, Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
+from core import clock
 from core.models import Job
 from core.services import job_create, job_enqueue, job_progress, job_run, notification_raise
 
@@ -72,7 +72,7 @@ def _notify_county(county: Area, count: int) -> None:
     from accounts.models import User
 
     roles = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.MANAGE_FUNDS in caps]
-    today = timezone.localdate().isoformat()
+    today = clock.today().isoformat()
     for user in User.objects.filter(is_active=True, role__in=roles, areas=county).distinct():
         notification_raise(
             user=user,
@@ -91,11 +91,11 @@ def funds_ledger_check_task(job_id: str) -> None:
 @shared_task(name="funds.ledger_check_nightly", acks_late=True, soft_time_limit=120, time_limit=180)
 def funds_ledger_check_nightly() -> int:
     """Queue one ledger check per county with allocations, at most one per county per day."""
-    # The county's day (settings.TIME_ZONE), not UTC's: 00:00 in Shanghai is 16:00 UTC the day before.
-    today_start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     queued = 0
     county_ids = set(Allocation.objects.values_list("county_id", flat=True).distinct())
     for county in Area.objects.filter(pk__in=county_ids).order_by("code"):
+        # The county's day, not UTC's: 00:00 in Shanghai is 16:00 UTC the day before.
+        today_start = clock.day_start(clock.today(county), county)
         if Job.objects.filter(kind="funds.ledger_check", area=county, created_at__gte=today_start).exists():
             continue
         with transaction.atomic():

@@ -6,8 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.utils import timezone
-
+from core import clock
 from core.demo import DemoContext
 
 from .choices import (
@@ -102,8 +101,8 @@ def _pick(rng, weights: dict):  # noqa: ANN001, ANN202
 def seed(ctx: DemoContext) -> None:
     rng = ctx.rng
     rural_villages = [v for v in ctx.villages if v.name.endswith("村")] or ctx.villages
-    today = timezone.localdate()
-    now = timezone.now()
+    today = clock.today()
+    now = clock.now()
     households: list[Household] = []
     for index in range(ctx.households):
         village = rural_villages[index % len(rural_villages)]
@@ -320,12 +319,12 @@ def _seed_quality_and_procedures(
     from .services import duplicates_scan
 
     rng = ctx.rng
-    now = timezone.now()
+    now = clock.now()
     RegistryPolicy.objects.create(area=ctx.county, notice_min_days=7)
     looks = [
         FourLooksAssessment(
             household=h,
-            assessed_on=timezone.localdate() - dt.timedelta(days=rng.randint(30, 300)),
+            assessed_on=clock.today() - dt.timedelta(days=rng.randint(30, 300)),
             housing_score=(hs := rng.randint(20, 95)),
             grain_score=(gs := rng.randint(10, 90)),
             labour_score=(ls := rng.randint(10, 95)),

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from areas.choices import AreaLevelChoices
 from areas.models import Area
+from core import clock
 from core.forms import StyledFormMixin, VersionedFormMixin
 
 from .choices import (
@@ -97,7 +97,7 @@ class MemberAddForm(MemberForm):
             )
         ],
     )
-    joined_on = forms.DateField(label=_("Joined on"), widget=DATE, initial=timezone.localdate)
+    joined_on = forms.DateField(label=_("Joined on"), widget=DATE, initial=clock.today)
 
 
 class MemberCardForm(MemberForm):
@@ -132,7 +132,7 @@ class MemberLeaveForm(StyledFormMixin, forms.Form):
             )
         ],
     )
-    left_on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+    left_on = forms.DateField(label=_("Date"), widget=DATE, initial=clock.today)
     new_head = forms.ModelChoiceField(
         label=_("New head of household"), queryset=Member.objects.none(), required=False
     )
@@ -158,7 +158,7 @@ class MemberMoveForm(StyledFormMixin, forms.Form):
         ],
     )
     relation = forms.ChoiceField(label=_("Relation to the new head"), choices=RelationChoices.choices)
-    moved_on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+    moved_on = forms.DateField(label=_("Date"), widget=DATE, initial=clock.today)
     new_head = forms.ModelChoiceField(
         label=_("New head of household"), queryset=Member.objects.none(), required=False
     )
@@ -171,7 +171,7 @@ class MemberMoveForm(StyledFormMixin, forms.Form):
 
 
 class IncomeForm(StyledFormMixin, forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2013, initial=lambda: timezone.localdate().year)
+    year = forms.IntegerField(label=_("Year"), min_value=2013, initial=lambda: clock.today().year)
     wage_income = forms.DecimalField(label=_("Wage income"), max_digits=14, decimal_places=2, initial=0)
     production_income = forms.DecimalField(
         label=_("Net production income"), max_digits=14, decimal_places=2, initial=0
@@ -188,7 +188,7 @@ class IncomeForm(StyledFormMixin, forms.Form):
 
 
 class ConditionsForm(StyledFormMixin, forms.Form):
-    assessed_on = forms.DateField(label=_("Assessed on"), widget=DATE, initial=timezone.localdate)
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=DATE, initial=clock.today)
     food_secure = forms.BooleanField(label=_("Food secure"), required=False)
     clothing_secure = forms.BooleanField(label=_("Clothing secure"), required=False)
     compulsory_education_secured = forms.BooleanField(label=_("Compulsory education secured"), required=False)
@@ -200,7 +200,7 @@ class ConditionsForm(StyledFormMixin, forms.Form):
 
 
 class FourLooksForm(StyledFormMixin, forms.Form):
-    assessed_on = forms.DateField(label=_("Assessed on"), widget=DATE, initial=timezone.localdate)
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=DATE, initial=clock.today)
     housing_score = forms.IntegerField(
         label=_("1. Housing (0-100)"), min_value=0, max_value=100, help_text=_("Higher means worse housing.")
     )
@@ -243,7 +243,7 @@ class SignStepForm(PlaceholderMixin, StyledFormMixin, forms.Form):
 
 
 class ObjectionForm(PlaceholderMixin, StyledFormMixin, forms.Form):
-    raised_on = forms.DateField(label=_("Raised on"), widget=DATE, initial=timezone.localdate)
+    raised_on = forms.DateField(label=_("Raised on"), widget=DATE, initial=clock.today)
     raised_by = forms.CharField(label=_("Raised by"), max_length=60, required=False)
     content = forms.CharField(label=_("Objection"), widget=forms.Textarea(attrs={"rows": 2}))
 

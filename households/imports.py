@@ -22,7 +22,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 from openpyxl import Workbook, load_workbook
@@ -31,6 +31,7 @@ from openpyxl.styles import Font, PatternFill
 from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
+from core import clock
 from core.masking import mask_id_number
 from core.scoping import ensure_can
 
@@ -356,7 +357,7 @@ def validate(content: bytes, *, user: Any, progress: Callable[[int, int], None] 
                 except (Http404, PermissionDenied):
                     plan.error(row, columns["village_code"], _("This village is outside your area."))
         year = clean.get("year_identified")
-        if year is not None and not 2013 <= year <= timezone.localdate().year:
+        if year is not None and not 2013 <= year <= clock.today().year:
             plan.error(
                 row, columns["year_identified"], _("The year identified must be between 2013 and this year.")
             )
@@ -476,8 +477,8 @@ def apply(
 def _apply_chunk(
     plan: ImportPlan, villages: dict[str, Area], keys: list[str], *, user: Any, job_id: Any
 ) -> dict[str, int]:
-    now = timezone.now()
-    today = timezone.localdate()
+    now = clock.now()
+    today = clock.today()
     existing = {
         h.number: h for h in Household.objects.select_for_update().filter(number__in=keys).order_by("pk")
     }

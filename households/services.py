@@ -13,12 +13,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
+from core import clock
 from core.scoping import ensure_can
 from core.services import sensitive_access_log, versioned_update
 
@@ -90,13 +90,13 @@ def household_status_change(
             _("A household that is “%(from)s” cannot become “%(to)s”.")
             % {"from": S(locked.status).label, "to": S(to_status).label}
         )
-    now = timezone.now()
+    now = clock.now()
     HouseholdStatusChange.objects.create(
         household=locked,
         from_status=locked.status,
         to_status=to_status,
         changed_at=now,
-        effective_date=effective_date or timezone.localdate(),
+        effective_date=effective_date or clock.today(),
         changed_by=user if getattr(user, "pk", None) else None,
         reason=reason[:300],
         source=source[:60],
@@ -154,8 +154,8 @@ def member_add(
     """Add a person to a household. The same ID number can never be added twice anywhere."""
     ensure_can(user, Capability.EDIT_REGISTRY, household)
     data = _member_clean(data)
-    joined_on = joined_on or timezone.localdate()
-    if joined_on > timezone.localdate():
+    joined_on = joined_on or clock.today()
+    if joined_on > clock.today():
         raise ValidationError({"joined_on": _("The date cannot be in the future.")})
     if data.get("birth_date") and joined_on < data["birth_date"]:
         raise ValidationError({"joined_on": _("The date cannot be before the birth date.")})
@@ -194,6 +194,16 @@ def income_record_save(
     *, household: Household, year: int, user: Any, member_count: int | None = None, **amounts: Decimal
 ) -> IncomeRecord:
     ensure_can(user, Capability.EDIT_REGISTRY, household)
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise ValidationError({"year": _("Enter the year as a number.")}) from None
+    this_year = clock.today(household.village).year
+    if not 2013 <= year <= this_year:
+        # an income is recorded for a year that has begun in the county, never ahead of it
+        raise ValidationError(
+            {"year": _("The income year must be between 2013 and %(year)d.") % {"year": this_year}}
+        )
     count = member_count or household.members.count()
     values = {
         "wage_income": Decimal(amounts.get("wage_income", 0)),
@@ -261,7 +271,7 @@ def _household_clean(fields: dict[str, Any]) -> dict[str, Any]:
     if phone and not 7 <= len(phone_key(phone)) <= 12:
         errors["phone"] = _("Enter a phone number of 7 to 12 digits.")
     year = fields.get("year_identified")
-    if year and not 2013 <= int(year) <= timezone.localdate().year:
+    if year and not 2013 <= int(year) <= clock.today().year:
         errors["year_identified"] = _("The year identified must be between 2013 and this year.")
     causes = list(fields.get("secondary_causes") or [])
     if fields.get("main_cause") and fields["main_cause"] in causes:
@@ -379,7 +389,7 @@ def member_update(*, member: Member, user: Any, expected_version: int, **fields:
 
 
 def _check_change_date(on: dt.date, since: dt.date | None, field: str) -> None:
-    if on > timezone.localdate():
+    if on > clock.today():
         raise ValidationError({field: _("The date cannot be in the future.")})
     if since and on < since:
         raise ValidationError(
@@ -512,7 +522,7 @@ def living_conditions_record(
 ) -> LivingConditions:
     """A new assessment of 两不愁三保障 and drinking water; earlier ones are kept as history."""
     ensure_can(user, Capability.EDIT_REGISTRY, household)
-    if assessed_on > timezone.localdate():
+    if assessed_on > clock.today():
         raise ValidationError({"assessed_on": _("The date cannot be in the future.")})
     if not fields.get("housing_grade"):
         raise ValidationError({"housing_grade": _("Choose the housing safety grade.")})
@@ -557,7 +567,7 @@ def four_looks_assess(
         for key, value in scores.items()
         if value is None or not 0 <= int(value) <= 100
     }
-    if assessed_on > timezone.localdate():
+    if assessed_on > clock.today():
         errors["assessed_on"] = _("The date cannot be in the future.")
     if errors:
         raise ValidationError(errors)
@@ -652,11 +662,11 @@ def procedure_sign(
     comment = (comment or "").strip()
     if decision == StepDecisionChoices.REJECT and not comment:
         raise ValidationError({"comment": _("Give the reason for rejecting the candidate.")})
-    now = timezone.now()
+    now = clock.now()
     last = procedure.steps.order_by("-signed_at").first()
     if last and now < last.signed_at:
         raise ValidationError(_("A step cannot be signed before the previous one."))
-    today = timezone.localdate()
+    today = clock.today()
     if decision == StepDecisionChoices.PASS:
         if (
             stage == STAGE.CROSS_CHECK
@@ -716,7 +726,7 @@ def _procedure_reject(
         status=ProcedureStatusChoices.REJECTED,
         next_stage="",
         rejection_reason=reason,
-        finished_at=timezone.now(),
+        finished_at=clock.now(),
     )
     household_status_change(
         household=procedure.household,
@@ -739,7 +749,7 @@ def objection_record(
     errors = {}
     if not (content or "").strip():
         errors["content"] = _("Write down what the objection says.")
-    if raised_on > timezone.localdate() or raised_on < procedure.notice_started_on:
+    if raised_on > clock.today() or raised_on < procedure.notice_started_on:
         errors["raised_on"] = _("The date must fall within the public notice (from %(d)s to today).") % {
             "d": procedure.notice_started_on
         }
@@ -770,7 +780,7 @@ def objection_resolve(
         status=ObjectionStatusChoices.UPHELD if upheld else ObjectionStatusChoices.DISMISSED,
         resolution=resolution.strip(),
         resolved_by=user,
-        resolved_at=timezone.now(),
+        resolved_at=clock.now(),
     )
     if upheld:
         procedure = objection.procedure
@@ -815,7 +825,7 @@ def duplicates_scan(*, area: Area | None = None) -> int:
         )
         INSERT INTO households_duplicatecandidate
             (member_a_id, member_b_id, kind, status, review_note, created_at, updated_at)
-        SELECT a_id, b_id, kind, %(pending)s, '', now(), now() FROM pairs
+        SELECT a_id, b_id, kind, %(pending)s, '', %(now)s, %(now)s FROM pairs
         ON CONFLICT (member_a_id, member_b_id, kind) DO NOTHING
     """
     with connection.cursor() as cursor:
@@ -827,6 +837,7 @@ def duplicates_scan(*, area: Area | None = None) -> int:
                 "phone": DuplicateKindChoices.PHONE.value,
                 "cancelled": S.CANCELLED.value,
                 "pending": ReviewStatusChoices.PENDING.value,
+                "now": clock.now(),  # the app's clock, not the database's
             },
         )
         return cursor.rowcount
@@ -844,7 +855,7 @@ def duplicate_review(
     if not (note or "").strip():
         raise ValidationError({"review_note": _("Write down what the check found.")})
     updated = DuplicateCandidate.objects.filter(pk=candidate.pk, status=ReviewStatusChoices.PENDING).update(
-        status=status, review_note=note.strip(), reviewed_by=user, reviewed_at=timezone.now()
+        status=status, review_note=note.strip(), reviewed_by=user, reviewed_at=clock.now()
     )
     if not updated:
         raise ValidationError(_("This pair has already been reviewed."))
@@ -939,7 +950,7 @@ def cross_check_review(*, match: CrossCheckMatch, user: Any, status: str, note: 
     if not (note or "").strip():
         raise ValidationError({"review_note": _("Write down what the check found.")})
     updated = CrossCheckMatch.objects.filter(pk=match.pk, status=ReviewStatusChoices.PENDING).update(
-        status=status, review_note=note.strip(), reviewed_by=user, reviewed_at=timezone.now()
+        status=status, review_note=note.strip(), reviewed_by=user, reviewed_at=clock.now()
     )
     if not updated:
         raise ValidationError(_("This match has already been reviewed."))

@@ -15,11 +15,11 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
+from core import clock
 from core.choices import JobStatusChoices
 from core.exceptions import ConflictError
 from core.models import Job
@@ -142,7 +142,7 @@ def household_export(request: HttpRequest) -> HttpResponse:
         )
     content = imports.export_workbook(qs.iterator(chunk_size=2000), full_ids=full)
     response = HttpResponse(content, content_type=XLSX)
-    name = f"households-{timezone.localdate():%Y%m%d}.xlsx"
+    name = f"households-{clock.today():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -196,7 +196,7 @@ def household_card(request: HttpRequest, pk: int) -> HttpResponse:
             "members": household.members.all(),
             "income": household.incomes.order_by("-year").first(),
             "conditions": household.conditions.order_by("-assessed_on", "-id").first(),
-            "today": timezone.localdate(),
+            "today": clock.today(),
         },
     )
 

@@ -8,10 +8,10 @@ import hashlib
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import RoleChoices
+from core import clock
 from core.choices import AttachmentKindChoices
 from core.demo import DemoContext
 from core.models import Attachment
@@ -51,8 +51,8 @@ PNG = bytes.fromhex(
 
 def seed(ctx: DemoContext) -> None:
     rng = ctx.rng
-    today = timezone.localdate()
-    now = timezone.now()
+    today = clock.today()
+    now = clock.now()
     official = ctx.users.get("county") or User.objects.filter(role=RoleChoices.COUNTY_OFFICIAL).first()
     staff_by_township = {}
     for user in User.objects.filter(role=RoleChoices.TOWNSHIP_STAFF).prefetch_related("areas"):

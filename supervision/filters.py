@@ -1,10 +1,10 @@
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
+from core import clock
 
 from .choices import (
     ComplaintFindingChoices,
@@ -70,7 +70,7 @@ class ProblemFilterSet(django_filters.FilterSet):
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:
             return queryset
-        overdue = Q(deadline__lt=timezone.localdate()) & ~Q(status=ProblemStatusChoices.CLOSED)
+        overdue = Q(deadline__lt=clock.today()) & ~Q(status=ProblemStatusChoices.CLOSED)
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

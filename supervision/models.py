@@ -7,9 +7,9 @@ import pghistory
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from core.models import TimeStampedModel, VersionedModel
 from core.scoping import ScopedQuerySet
 
@@ -121,7 +121,7 @@ class Problem(TimeStampedModel, VersionedModel):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status != ProblemStatusChoices.CLOSED and self.deadline < timezone.localdate()
+        return self.status != ProblemStatusChoices.CLOSED and self.deadline < clock.today()
 
 
 class ProblemFollowUp(models.Model):
@@ -216,4 +216,4 @@ class Complaint(TimeStampedModel, VersionedModel):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status != ComplaintStatusChoices.ANSWERED and self.answer_deadline < timezone.localdate()
+        return self.status != ComplaintStatusChoices.ANSWERED and self.answer_deadline < clock.today()

@@ -8,10 +8,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
-from django.utils import timezone
 
 from areas.choices import LEVEL_PREFIX_LENGTH, AreaLevelChoices
 from areas.models import Area
+from core import clock
 from households.choices import POOR_STATUSES, HouseholdStatusChoices
 from households.models import Household
 
@@ -97,7 +97,7 @@ def follow_ups_of(problem: Problem) -> QuerySet[ProblemFollowUp]:
 
 
 def _overdue_q() -> Q:
-    return Q(deadline__lt=timezone.localdate()) & ~Q(status=ProblemStatusChoices.CLOSED)
+    return Q(deadline__lt=clock.today()) & ~Q(status=ProblemStatusChoices.CLOSED)
 
 
 def ledger_summary(*, user: Any, area: Area) -> dict[str, Any]:
@@ -117,7 +117,7 @@ def ledger_summary(*, user: Any, area: Area) -> dict[str, Any]:
     if index + 1 < len(LEVEL_PREFIX_LENGTH):
         length = list(LEVEL_PREFIX_LENGTH.values())[index + 1]
         per: dict[str, dict[str, int]] = defaultdict(lambda: {"open": 0, "overdue": 0, "closed": 0})
-        today = timezone.localdate()
+        today = clock.today()
         for code, status, deadline in qs.values_list("area__code", "status", "deadline"):
             bucket = per[code[:length]]
             if status == ProblemStatusChoices.CLOSED:
@@ -199,7 +199,7 @@ def assessment(*, user: Any, area: Area) -> dict[str, list[dict[str, Any]]]:
     """Assessment (考核) figures the supervision records support, per responsible person and per
     township: problems assigned, closed, closed on time, overdue, follow-ups recorded, complaints
     assigned and answered. Other apps add visits and verified exits where they provide them."""
-    today = timezone.localdate()
+    today = clock.today()
     problems = Problem.objects.visible_to(user).filter(area__code__startswith=area.prefix)
     people: dict[int, dict[str, Any]] = defaultdict(_blank)
     townships: dict[str, dict[str, Any]] = defaultdict(_blank)
@@ -210,7 +210,7 @@ def assessment(*, user: Any, area: Area) -> dict[str, list[dict[str, Any]]]:
             bucket["problems"] += 1
             if status == ProblemStatusChoices.CLOSED:
                 bucket["closed"] += 1
-                bucket["closed_on_time"] += int(timezone.localdate(closed_at) <= deadline)
+                bucket["closed_on_time"] += int(clock.local_date(closed_at) <= deadline)
             elif deadline < today:
                 bucket["overdue"] += 1
     follow_ups = (
@@ -264,7 +264,7 @@ def assessment_from_other_apps(*, user: Any, area: Area, days: int = 365) -> dic
     and exits approved per township (exits' sign-off ledger). A section is None when its app is absent."""
     from importlib import import_module
 
-    today = timezone.localdate()
+    today = clock.today()
     start = today - dt.timedelta(days=days)
     result: dict[str, Any] = {"start": start, "end": today, "teams": None, "cadres": None, "exits": None}
     try:

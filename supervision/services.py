@@ -10,12 +10,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Capability, RoleChoices
 from areas.models import Area
+from core import clock
 from core.choices import AttachmentKindChoices
 from core.models import Attachment
 from core.scoping import ensure_can, user_covers_area
@@ -74,7 +74,7 @@ def inspection_create(
     errors = {}
     if not _text(title):
         errors["title"] = _("Give the inspection a title.")
-    if inspected_on > timezone.localdate():
+    if inspected_on > clock.today():
         errors["inspected_on"] = _("The inspection date cannot be in the future.")
     if errors:
         raise ValidationError(errors)
@@ -113,7 +113,7 @@ def problem_create(
         errors["description"] = _("Describe the problem.")
     if not _text(responsible_unit):
         errors["responsible_unit"] = _("Name the unit responsible for the rectification.")
-    if deadline < timezone.localdate():
+    if deadline < clock.today():
         errors["deadline"] = _("The deadline cannot be in the past.")
     if inspection is not None and not area.code.startswith(inspection.area.prefix):
         errors["area"] = _("The problem's area must lie within the inspected area %(area)s.") % {
@@ -164,7 +164,7 @@ def problem_update(
         errors["description"] = _("Describe the problem.")
     if not _text(responsible_unit):
         errors["responsible_unit"] = _("Name the unit responsible for the rectification.")
-    if deadline != problem.deadline and deadline < timezone.localdate():
+    if deadline != problem.deadline and deadline < clock.today():
         errors["deadline"] = _("The deadline cannot be in the past.")
     _check_person(errors, "responsible_person", responsible_person, problem.area)
     if errors:
@@ -198,7 +198,7 @@ def problem_follow_up(*, problem: Problem, note: str, user: User) -> ProblemFoll
     follow_up = ProblemFollowUp.objects.create(problem=problem, note=_text(note), recorded_by=user)
     if problem.status == ProblemStatusChoices.OPEN:
         Problem.objects.filter(pk=problem.pk).update(
-            status=ProblemStatusChoices.RECTIFYING, version=problem.version + 1, updated_at=timezone.now()
+            status=ProblemStatusChoices.RECTIFYING, version=problem.version + 1, updated_at=clock.now()
         )
     return follow_up
 
@@ -231,7 +231,7 @@ def problem_close(*, problem: Problem, closure_note: str, user: User, expected_v
         fields={
             "status": ProblemStatusChoices.CLOSED,
             "closure_note": _text(closure_note),
-            "closed_at": timezone.now(),
+            "closed_at": clock.now(),
             "closed_by": user,
         },
     )
@@ -260,7 +260,7 @@ def complaint_receive(
         errors["kind"] = _("Choose what the complaint is about.")
     if not _text(content):
         errors["content"] = _("Write down what the complainant said.")
-    if received_on > timezone.localdate():
+    if received_on > clock.today():
         errors["received_on"] = _("The date received cannot be in the future.")
     _check_household(errors, household, area)
     if errors:
@@ -329,7 +329,7 @@ def complaint_answer(
             "answer": _text(answer),
             "finding": finding,
             "status": ComplaintStatusChoices.ANSWERED,
-            "answered_at": timezone.now(),
+            "answered_at": clock.now(),
         },
     )
 
@@ -377,8 +377,8 @@ def overdue_escalate(*, today: dt.date | None = None) -> dict[str, int]:
     """Mark overdue problems and unanswered complaints as escalated and remind the person responsible
     and the county officials above them. Each item is escalated once per deadline, so rerunning the
     job the same day (or after a crash) sends nothing twice."""
-    today = today or timezone.localdate()
-    now = timezone.now()
+    today = today or clock.today()
+    now = clock.now()
     counts = {"problems": 0, "complaints": 0}
     supervisors: dict[int, list[User]] = {}
     problems = Problem.objects.filter(

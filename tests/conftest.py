@@ -19,8 +19,50 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.factories import build_county
+from tests.helpers import SUITE_INSTANT
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# -- the clock -------------------------------------------------------------------------------------
+# Every test starts at one instant, the clock ticking from there (faketime-style): the instant the run
+# started, or POVERTYCASE_FREEZE_AT (ISO with offset, e.g. 2026-11-30T00:30+08:00). .ci/run runs the
+# `dates` tests again under boundary instants this way. The real worker's tasks start at the same
+# instant (tests/celery_worker_main.py). A test that needs a particular moment moves the clock itself
+# with the `time_machine` fixture, or lets days pass with `days_pass`.
+os.environ["POVERTYCASE_FREEZE_AT"] = SUITE_INSTANT.isoformat()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Browser and worker tests wait on other processes: a longer limit than pyproject's 120 s.
+    for item in items:
+        if item.get_closest_marker("timeout") is None and (
+            item.get_closest_marker("browser") or item.get_closest_marker("worker")
+        ):
+            item.add_marker(pytest.mark.timeout(300))
+
+
+@pytest.fixture(autouse=True)
+def _suite_clock() -> Iterator[None]:
+    import time_machine
+
+    with time_machine.travel(SUITE_INSTANT, tick=True):
+        yield
+
+
+@pytest.fixture
+def days_pass(time_machine: Any) -> Any:
+    """Time passes in the county: `days_pass(7)` moves the clock seven days on (`hours=` for less)."""
+    import datetime as dt
+
+    from core import clock
+
+    time_machine.move_to(clock.now(), tick=True)
+
+    def advance(days: float = 0, **delta: float) -> None:
+        time_machine.shift(dt.timedelta(days=days, **delta))
+
+    return advance
 
 
 @pytest.fixture
@@ -63,7 +105,7 @@ class Worker:
             [
                 sys.executable,
                 "-m",
-                "celery",
+                "tests.celery_worker_main",
                 "-A",
                 "povertycase",
                 "worker",

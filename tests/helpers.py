@@ -2,11 +2,37 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _suite_instant() -> dt.datetime:
+    given = os.environ.get("POVERTYCASE_FREEZE_AT")
+    if not given:
+        from core import clock
+
+        return clock.now()
+    instant = dt.datetime.fromisoformat(given)
+    if instant.tzinfo is None:
+        raise ValueError("POVERTYCASE_FREEZE_AT needs an offset, e.g. 2026-11-30T00:30+08:00")
+    return instant
+
+
+# The instant every test starts at (tests/conftest.py); fixed for the whole run, so module-level dates
+# such as tests.exits.builders.YEAR agree with the clock the tests see.
+SUITE_INSTANT = _suite_instant()
+
+
+def county_time(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> dt.datetime:
+    """A wall-clock instant in the demo counties' zone (Asia/Shanghai), for `time_machine.move_to`."""
+    return dt.datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
 
 
 def wait_for(predicate: Any, timeout: float = 60.0, interval: float = 0.2) -> Any:

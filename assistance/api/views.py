@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -39,6 +38,7 @@ from assistance.models import (
     Visit,
     WorkTeam,
 )
+from core import clock
 from core.api.mixins import ScopedViewSetMixin
 from core.scoping import area_code_param, get_visible_or_404
 from households.models import Household
@@ -315,5 +315,5 @@ class CoverageView(APIView):
         except ValueError:
             days = selectors.default_visit_days()
         days = min(max(days, 1), 366)
-        coverage = selectors.coverage_for_area(area, today=timezone.localdate(), visit_days=days)
+        coverage = selectors.coverage_for_area(area, today=clock.today(), visit_days=days)
         return Response(s.CoverageSerializer(coverage).data)

@@ -3,6 +3,8 @@ from typing import Any
 from django import template
 from django.urls import NoReverseMatch, reverse
 
+from core import clock
+
 register = template.Library()
 
 
@@ -26,14 +28,13 @@ def label_of(value: str, choices: Any) -> str:
 @register.inclusion_tag("exits/_household_panel_body.html", takes_context=True)
 def exits_household_panel(context: Any, household: Any) -> dict:
     """The exits section of a household page: eligibility now, procedures, monitoring, actions."""
-    from django.utils import timezone
 
     from accounts.roles import Capability
     from exits.selectors import exit_eligibility
     from households.choices import POOR_STATUSES, HouseholdStatusChoices
 
     user = context.get("user") or context["request"].user
-    year = timezone.localdate().year
+    year = clock.today().year
     poor = household.status in POOR_STATUSES
     procedures = list(household.exit_procedures.order_by("-id")[:5])
     open_procedure = any(p.is_open for p in procedures)

@@ -119,7 +119,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = "Asia/Shanghai"
+# The counties' clock (core.clock): dates are county dates. A county keeping another zone sets it on its
+# area (Area.time_zone); this is the default for all others, and the zone pages render times in.
+COUNTY_TIME_ZONE = env("COUNTY_TIME_ZONE", "Asia/Shanghai") or "Asia/Shanghai"
+TIME_ZONE = COUNTY_TIME_ZONE
 USE_I18N = True
 USE_TZ = True
 
@@ -237,7 +240,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 30 * 60
 CELERY_TASK_TIME_LIMIT = 35 * 60
 CELERY_TASK_IGNORE_RESULT = True  # progress and results live in core.Job rows
-CELERY_TIMEZONE = TIME_ZONE
+CELERY_TIMEZONE = COUNTY_TIME_ZONE  # beat's crontab hours are county hours (01:30 is 01:30 in Shanghai)
 CELERY_BEAT_SCHEDULE: dict = {}  # filled by the apps' `beat` modules, see povertycase/celery.py
 
 LOGGING = {

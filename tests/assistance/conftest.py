@@ -10,6 +10,7 @@ import pytest
 
 from areas.models import Area
 from assistance.models import Cadre, CadrePairing
+from core import clock
 
 _seq = itertools.count(1)
 
@@ -46,13 +47,11 @@ def known(county: Any) -> Any:
     """
     from types import SimpleNamespace
 
-    from django.utils import timezone
-
     from assistance.services import follow_up_close, plan_save, team_create, visit_log
     from households.choices import HouseholdStatusChoices as S
     from tests.factories import make_household
 
-    today = timezone.localdate()
+    today = clock.today()
     days = dt.timedelta
     h = {
         "h0": make_household(county.village_a1, status=S.CANDIDATE),

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from assistance.choices import (
     FollowUpStatusChoices,
@@ -16,6 +15,7 @@ from assistance.choices import (
 )
 from assistance.models import CadrePairing, FollowUp, Measure, Visit, WorkTeam
 from assistance.services import measure_create, village_plan_save
+from core import clock
 from tests.assistance.conftest import make_cadre
 from tests.factories import make_household
 
@@ -93,7 +93,7 @@ def test_coverage_endpoint(county: Any, known: Any, api: Any) -> None:
 def test_log_a_visit_with_a_follow_up(county: Any, api: Any) -> None:
     # given
     household = make_household(county.village_a1)
-    today = timezone.localdate()
+    today = clock.today()
 
     # when
     response = api(county.secretary_a1).post(
@@ -120,7 +120,7 @@ def test_log_a_visit_with_a_follow_up(county: Any, api: Any) -> None:
 def test_future_and_out_of_area_visits_are_refused(county: Any, api: Any) -> None:
     # given
     own, elsewhere = make_household(county.village_a1), make_household(county.village_b1)
-    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    tomorrow = (clock.today() + dt.timedelta(days=1)).isoformat()
     client = api(county.secretary_a1)
 
     # when
@@ -131,12 +131,12 @@ def test_future_and_out_of_area_visits_are_refused(county: Any, api: Any) -> Non
     )
     outside = client.post(
         "/api/assistance/visits/",
-        {"household": elsewhere.pk, "visited_on": timezone.localdate().isoformat(), "findings": "x"},
+        {"household": elsewhere.pk, "visited_on": clock.today().isoformat(), "findings": "x"},
         format="json",
     )
     missing = client.post(
         "/api/assistance/visits/",
-        {"household": 999999, "visited_on": timezone.localdate().isoformat(), "findings": "x"},
+        {"household": 999999, "visited_on": clock.today().isoformat(), "findings": "x"},
         format="json",
     )
 

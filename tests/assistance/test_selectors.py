@@ -17,7 +17,7 @@ from assistance.selectors import (
     work_counts_by_team,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 FIELDS = (
     "households",

@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.http import Http404
-from django.utils import timezone
 
 from assistance.choices import (
     FollowUpStatusChoices,
@@ -34,19 +33,20 @@ from assistance.services import (
     team_rotate,
     visit_log,
 )
+from core import clock
 from core.exceptions import ConflictError
 from core.models import Attachment
 from households.choices import HouseholdStatusChoices
 from tests.assistance.conftest import make_cadre, pair
 from tests.factories import make_household, make_member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 # -- one active cadre per household ---------------------------------------------------------------

@@ -13,7 +13,7 @@ from core.choices import JobStatusChoices
 from core.models import Job, Notification
 from tests.helpers import wait_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def _reminders() -> list[tuple[str, str]]:

@@ -11,12 +11,12 @@ from django.db import connection
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from areas.choices import AreaLevelChoices
 from assistance.choices import FollowUpStatusChoices, WorkTeamStatusChoices
 from assistance.models import Cadre, CadrePairing, FollowUp, Visit, WorkTeam
 from assistance.services import measure_create, village_plan_save
+from core import clock
 from tests.assistance.conftest import make_cadre
 from tests.factories import make_area, make_household
 
@@ -39,7 +39,7 @@ def _more_rows(county: Any, known: Any, n: int) -> None:
     """n more rows of every kind a list page shows, inside staff_a's township."""
     from assistance.services import plan_save, team_create, visit_log
 
-    today = timezone.localdate()
+    today = clock.today()
     for _ in range(n):
         h = make_household(county.village_a1)
         cadre = make_cadre(county.town_a)
@@ -303,7 +303,7 @@ def test_reminders_button_starts_a_job(
 def test_read_only_viewer_cannot_log_visits(county: Any, known: Any, web: Any) -> None:
     response = web(county.viewer).post(
         f"/assistance/households/{known.h1.pk}/visit/",
-        {"visited_on": timezone.localdate().isoformat(), "findings": "x"},
+        {"visited_on": clock.today().isoformat(), "findings": "x"},
     )
     assert response.status_code == 403
     assert Visit.objects.filter(findings="x").count() == 0

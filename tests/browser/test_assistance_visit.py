@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from assistance.choices import FollowUpStatusChoices
 from assistance.models import FollowUp, Visit
+from core import clock
 from tests.assistance.conftest import make_cadre, pair
 from tests.factories import make_household, make_member
 from tests.helpers import login, screenshot
@@ -23,7 +23,7 @@ def test_first_secretary_logs_a_visit_with_a_follow_up_on_a_phone(phone_page: An
     household = make_household(county.village_a1, members=0)
     make_member(household, relation="head", name="马尕西木")
     pair(household, make_cadre(county.town_a, name="何建华"), start=dt.date(2023, 4, 1))
-    today = timezone.localdate()
+    today = clock.today()
     earlier = Visit.objects.create(
         household=household,
         visited_on=today - dt.timedelta(days=20),

@@ -3,11 +3,9 @@ approves: the household's status and the village's poverty incidence change."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from exits.models import ExitProcedure
 from households.choices import HouseholdStatusChoices
@@ -32,7 +30,7 @@ def _switch_user(page: Any, username: str) -> None:
     login(page, username)
 
 
-def test_exit_is_proposed_signed_and_approved(page: Any, county: Any) -> None:
+def test_exit_is_proposed_signed_and_approved(page: Any, county: Any, days_pass: Any) -> None:
     # given: a registered household of 4 that meets every exit condition, in a village of 100 people
     set_line(county.county)
     set_population(county.village_a1, YEAR, 100)
@@ -56,10 +54,9 @@ def test_exit_is_proposed_signed_and_approved(page: Any, county: Any) -> None:
     # the township step is there but not for a first secretary to sign
     procedure = ExitProcedure.objects.get(household=household)
 
-    # given: seven days of public notice pass without objection
-    ExitProcedure.objects.filter(pk=procedure.pk).update(
-        notice_started_on=timezone.localdate() - dt.timedelta(days=7)
-    )
+    # given: seven days of public notice pass without objection (the server runs in this process, on
+    # this clock)
+    days_pass(7)
     page.reload()
     _sign(page, "notice_close")
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
+from core import clock
 from supervision.choices import ProblemCategoryChoices, ProblemStatusChoices
 from supervision.models import Problem
 from supervision.services import problem_create
@@ -16,8 +15,8 @@ from tests.helpers import login, screenshot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_person_responsible_records_progress_on_a_phone(phone_page: Any, county: Any) -> None:
-    # given: an overdue problem for 折桥镇's staff member
+def test_person_responsible_records_progress_on_a_phone(phone_page: Any, county: Any, days_pass: Any) -> None:
+    # given: a problem for 折桥镇's staff member, due today; five days go by
     problem = problem_create(
         user=county.county_official,
         area=county.village_a1,
@@ -25,9 +24,9 @@ def test_person_responsible_records_progress_on_a_phone(phone_page: Any, county:
         description="折桥村部分贫困户明白卡信息与系统不一致",
         responsible_unit="折桥镇人民政府",
         responsible_person=county.staff_a,
-        deadline=timezone.localdate(),
+        deadline=clock.today(),
     )
-    Problem.objects.filter(pk=problem.pk).update(deadline=timezone.localdate() - dt.timedelta(days=5))
+    days_pass(5)
 
     # when
     login(phone_page, "staff_a")

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
+from core import clock
 from core.choices import JobStatusChoices
 from core.models import Job
 from dashboards.choices import SnapshotStatusChoices
@@ -19,7 +19,7 @@ from dashboards.services import incidence_compute_request, incidence_snapshot_re
 from households.choices import HouseholdStatusChoices as S
 from tests.factories import make_household, set_population
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 YEAR = 2024
 AS_OF = dt.date(2024, 12, 31)
@@ -226,7 +226,7 @@ def test_future_dates_and_townships_are_refused(county: Any) -> None:
     # when / then
     with pytest.raises(ValidationError) as error:
         incidence_compute_request(
-            user=county.county_official, area=county.county, as_of=timezone.localdate() + dt.timedelta(days=1)
+            user=county.county_official, area=county.county, as_of=clock.today() + dt.timedelta(days=1)
         )
     assert "不能晚于今天" in str(error.value.message_dict["as_of"])
     with pytest.raises(ValidationError) as error:
@@ -269,7 +269,7 @@ def test_a_past_date_counts_each_household_by_its_status_on_that_date(
                 household=household,
                 from_status=before,
                 to_status=after,
-                changed_at=timezone.now(),
+                changed_at=clock.now(),
                 effective_date=effective,
             )
 

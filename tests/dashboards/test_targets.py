@@ -12,7 +12,7 @@ from dashboards.models import ExitTarget
 from dashboards.selectors import exit_progress, snapshot_dates
 from dashboards.services import exit_target_set
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def test_progress_counts_exits_since_the_previous_year_against_the_target(county: Any, figures: Any) -> None:

@@ -6,15 +6,15 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
-
 from areas.models import Area
+from core import clock
 from exits.models import PovertyLine
 from households.choices import HouseholdStatusChoices, HousingSafetyChoices
 from households.models import Household, IncomeRecord, LivingConditions
 from tests.factories import make_household
+from tests.helpers import SUITE_INSTANT
 
-YEAR = timezone.localdate().year
+YEAR = clock.local_date(SUITE_INSTANT).year  # the year every test starts in
 LINE = Decimal("4000.00")
 
 
@@ -49,7 +49,7 @@ def set_conditions(
     }
     values.update(overrides)
     return LivingConditions.objects.create(
-        household=household, assessed_on=assessed_on or timezone.localdate() - dt.timedelta(days=10), **values
+        household=household, assessed_on=assessed_on or clock.today() - dt.timedelta(days=10), **values
     )
 
 

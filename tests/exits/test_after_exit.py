@@ -6,20 +6,18 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from assistance.models import Cadre, CadrePairing
 from assistance.selectors import active_cadre_for
 from exits.choices import ExitStepChoices as E
-from exits.models import ExitProcedure
 from exits.services import exit_procedure_propose, exit_procedure_sign
 from households.choices import HouseholdStatusChoices
 from tests.exits.builders import YEAR, ready_household, set_line
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
-def test_exit_keeps_the_cadre(county: Any) -> None:
+def test_exit_keeps_the_cadre(county: Any, days_pass: Any) -> None:
     # given
     set_line(county.county)
     household = ready_household(county.village_a1)
@@ -30,9 +28,7 @@ def test_exit_keeps_the_cadre(county: Any) -> None:
         procedure = exit_procedure_sign(
             procedure=procedure, step=step, user=county.secretary_a1, comment="签字"
         )
-    ExitProcedure.objects.filter(pk=procedure.pk).update(
-        notice_started_on=timezone.localdate() - dt.timedelta(days=7)
-    )
+    days_pass(7)  # the notice runs its seven days
 
     # when
     for step, user in (

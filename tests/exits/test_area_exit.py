@@ -17,7 +17,7 @@ from households.selectors import incidence_live
 from tests.exits.builders import YEAR
 from tests.factories import make_household, set_population
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 GUIZHOU = [
     {"class": 1, "min": "37.5", "max": None},

@@ -18,7 +18,7 @@ from exits.services import campaign_start, check_task_complete
 from households.choices import HouseholdStatusChoices
 from tests.factories import make_household
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 START, DUE = dt.date(2026, 3, 1), dt.date(2026, 3, 31)
 

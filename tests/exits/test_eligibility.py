@@ -13,7 +13,7 @@ from exits.selectors import exit_eligibility, exit_eligibility_many
 from households.choices import HousingSafetyChoices
 from tests.exits.builders import LINE, YEAR, ready_household, set_conditions, set_income, set_line
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def test_income_exactly_at_the_line_is_not_enough(county: Any) -> None:

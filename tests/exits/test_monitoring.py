@@ -9,22 +9,23 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
+from core import clock
 from exits.choices import MonitoringCategoryChoices as Cat
 from exits.choices import MonitoringSourceChoices as Src
 from exits.choices import MonitoringStateChoices as M
 from exits.choices import MonitoringStepChoices as MS
 from exits.choices import RiskChoices
 from exits.models import ExitSettings, MonitoringCase, MonitoringSignoff
-from exits.selectors import add_months, monitoring_overdue, monitoring_rule_signals
+from exits.selectors import monitoring_overdue, monitoring_rule_signals
 from exits.services import monitoring_assistance_add, monitoring_case_report, monitoring_case_sign
 from exits.tasks import monitoring_overdue_reminders_task
 from households.choices import HealthChoices, HouseholdStatusChoices
 from households.models import Household
 from tests.exits.builders import LINE, YEAR, ready_household, set_income, set_line
+from tests.helpers import SHANGHAI, county_time
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 @pytest.fixture
@@ -47,20 +48,12 @@ def _report(county: Any, household: Household, **extra: Any) -> MonitoringCase:
     return monitoring_case_report(household=household, user=county.secretary_a1, **values)
 
 
-def _shift(case: MonitoringCase, **days: int) -> None:
-    """Time passes: move the case's dates back (nothing in the app can backdate them)."""
-    today = timezone.localdate()
-    MonitoringCase.objects.filter(pk=case.pk).update(
-        **{k: today - dt.timedelta(days=v) for k, v in days.items()}
-    )
-    case.refresh_from_db()
-
-
-def _include(county: Any, case: MonitoringCase) -> MonitoringCase:
+def _include(county: Any, case: MonitoringCase, days_pass: Any) -> MonitoringCase:
+    """The procedure up to inclusion, with the village notice up for its five days."""
     case = monitoring_case_sign(case=case, step=MS.VERIFY, user=county.secretary_a1, comment="户主签字同意")
     case = monitoring_case_sign(case=case, step=MS.VILLAGE_REVIEW, user=county.secretary_a1)
     case = monitoring_case_sign(case=case, step=MS.NOTICE_START, user=county.secretary_a1)
-    _shift(case, notice_started_on=5)
+    days_pass(5)
     case = monitoring_case_sign(case=case, step=MS.TOWNSHIP_REVIEW, user=county.staff_a)
     return monitoring_case_sign(case=case, step=MS.COUNTY_INCLUDE, user=county.county_official)
 
@@ -91,7 +84,7 @@ def test_report_sets_the_deadline_and_adds_large_spending_by_rule(county: Any, e
 
     # then
     assert case.state == M.REPORTED
-    assert case.decision_due == timezone.localdate() + dt.timedelta(days=15)
+    assert case.decision_due == clock.today() + dt.timedelta(days=15)
     assert case.risks == [RiskChoices.SERIOUS_ILLNESS, RiskChoices.LARGE_SPENDING]
     assert case.status_before == HouseholdStatusChoices.EXITED
 
@@ -125,14 +118,16 @@ def test_bad_reports_are_refused_and_nothing_is_written(county: Any, exited: Hou
     assert MonitoringCase.objects.count() == 1
 
 
-def test_the_procedure_includes_the_household_with_signatures(county: Any, exited: Household) -> None:
+def test_the_procedure_includes_the_household_with_signatures(
+    county: Any, exited: Household, days_pass: Any
+) -> None:
     # when
-    case = _include(county, _report(county, exited))
+    case = _include(county, _report(county, exited), days_pass)
 
     # then
     exited.refresh_from_db()
     assert case.state == M.INCLUDED
-    assert case.included_on == timezone.localdate()
+    assert case.included_on == clock.today()
     assert exited.status == HouseholdStatusChoices.MONITORING
     assert list(case.signoffs.values_list("step", "signed_by__username")) == [
         (MS.VERIFY, "secretary_a1"),
@@ -143,16 +138,40 @@ def test_the_procedure_includes_the_household_with_signatures(county: Any, exite
     ]
 
 
-def test_notice_one_day_short_cannot_go_to_the_township(county: Any, exited: Household) -> None:
+@pytest.mark.parametrize(
+    "started",
+    [county_time(2026, 11, 30, 23, 59), county_time(2027, 2, 28, 0, 0), county_time(2028, 2, 29, 23, 59)],
+    ids=["month-end-23:59", "feb-28-00:00", "leap-day-23:59"],
+)
+def test_notice_one_day_short_cannot_go_to_the_township(
+    county: Any, exited: Household, time_machine: Any, started: dt.datetime
+) -> None:
+    # given: the notice put up at `started` (the five days count in county days)
+    time_machine.move_to(started, tick=False)
     case = _report(county, exited)
     case = monitoring_case_sign(case=case, step=MS.VERIFY, user=county.secretary_a1, comment="签字")
     case = monitoring_case_sign(case=case, step=MS.VILLAGE_REVIEW, user=county.secretary_a1)
     case = monitoring_case_sign(case=case, step=MS.NOTICE_START, user=county.secretary_a1)
-    _shift(case, notice_started_on=4)
-    with pytest.raises(ValidationError):
+    assert case.notice_started_on == started.date()
+
+    # when: the last minute of the fourth day
+    time_machine.move_to(
+        dt.datetime.combine(started.date() + dt.timedelta(days=4), dt.time(23, 59), SHANGHAI)
+    )
+    with pytest.raises(ValidationError) as refused:
         monitoring_case_sign(case=case, step=MS.TOWNSHIP_REVIEW, user=county.staff_a)
+
+    # then
+    assert "4" in refused.value.message_dict["step"][0]
     case.refresh_from_db()
     assert case.state == M.IN_NOTICE
+
+    # when: the first minute of the fifth day, which is still the previous day in UTC
+    fifth = dt.datetime.combine(started.date() + dt.timedelta(days=5), dt.time(0, 0), SHANGHAI)
+    time_machine.move_to(fifth)
+    assert fifth.astimezone(dt.UTC).date() < fifth.date()
+    case = monitoring_case_sign(case=case, step=MS.TOWNSHIP_REVIEW, user=county.staff_a)
+    assert case.state != M.IN_NOTICE
 
 
 def test_steps_cannot_be_skipped_or_signed_by_the_wrong_role(county: Any, exited: Household) -> None:
@@ -166,22 +185,38 @@ def test_steps_cannot_be_skipped_or_signed_by_the_wrong_role(county: Any, exited
     assert MonitoringSignoff.objects.count() == 0
 
 
-def test_risk_removal_one_day_short_is_refused(county: Any, exited: Household) -> None:
-    # given: included six months ago less one day
-    case = _include(county, _report(county, exited))
-    today = timezone.localdate()
-    six_months_ago = add_months(today, -6)
-    _shift(case, included_on=(today - six_months_ago).days - 1)
+@pytest.mark.parametrize(
+    ("included", "earliest"),
+    [
+        (dt.date(2026, 5, 31), dt.date(2026, 11, 30)),  # 30 November has no 31st
+        (dt.date(2026, 8, 31), dt.date(2027, 2, 28)),  # nor February of a common year a 29th
+        (dt.date(2027, 8, 31), dt.date(2028, 2, 29)),  # a leap year's February ends on the 29th
+        (dt.date(2028, 2, 29), dt.date(2028, 8, 29)),  # from a leap day: the same day number
+        (dt.date(2026, 6, 30), dt.date(2026, 12, 30)),  # a 30th stays a 30th
+    ],
+)
+def test_risk_removal_one_day_short_is_refused(
+    county: Any, exited: Household, time_machine: Any, included: dt.date, earliest: dt.date
+) -> None:
+    # given: included at noon on `included` (reported and in notice five days before)
+    time_machine.move_to(county_time(included.year, included.month, included.day) - dt.timedelta(days=5))
+    case = _include(county, _report(county, exited), lambda days: time_machine.shift(dt.timedelta(days=days)))
+    assert case.included_on == included
 
-    # when / then
+    # when: the last minute of the day before the six months are complete
+    time_machine.move_to(dt.datetime.combine(earliest - dt.timedelta(days=1), dt.time(23, 59), SHANGHAI))
     with pytest.raises(ValidationError) as refused:
         monitoring_case_sign(case=case, step=MS.REMOVE_RISK, user=county.county_official, comment="收入稳定")
-    assert "6" in refused.value.message_dict["step"][0]
+
+    # then: refused, naming the period and the first day it ends
+    message = refused.value.message_dict["step"][0]
+    assert "6" in message
+    assert earliest.isoformat() in message
     case.refresh_from_db()
     assert case.state == M.INCLUDED
 
-    # when the six months are complete
-    _shift(case, included_on=(today - six_months_ago).days)
+    # when: the first minute of that day (16:00 UTC of the day before)
+    time_machine.move_to(dt.datetime.combine(earliest, dt.time(0, 0), SHANGHAI))
     case = monitoring_case_sign(
         case=case, step=MS.REMOVE_RISK, user=county.county_official, comment="收入稳定"
     )
@@ -189,6 +224,7 @@ def test_risk_removal_one_day_short_is_refused(county: Any, exited: Household) -
     # then
     exited.refresh_from_db()
     assert case.state == M.RISK_REMOVED
+    assert case.removed_on == earliest
     assert exited.status == HouseholdStatusChoices.EXITED
     assert list(exited.status_changes.values_list("to_status", flat=True))[-2:] == [
         HouseholdStatusChoices.MONITORING,
@@ -196,26 +232,29 @@ def test_risk_removal_one_day_short_is_refused(county: Any, exited: Household) -
     ]
 
 
-def test_risk_removal_needs_income_above_the_line(county: Any, exited: Household) -> None:
-    case = _include(county, _report(county, exited))
-    _shift(case, included_on=400)
+def test_risk_removal_needs_income_above_the_line(county: Any, exited: Household, days_pass: Any) -> None:
+    case = _include(county, _report(county, exited), days_pass)
+    days_pass(400)
     set_income(exited, LINE)
     with pytest.raises(ValidationError):
         monitoring_case_sign(case=case, step=MS.REMOVE_RISK, user=county.county_official, comment="x")
 
 
-def test_stable_period_is_the_countys_data(county: Any, exited: Household) -> None:
+def test_stable_period_is_the_countys_data(county: Any, exited: Household, days_pass: Any) -> None:
     ExitSettings.objects.create(county=county.county, risk_stable_months=12)
-    case = _include(county, _report(county, exited))
-    _shift(case, included_on=(timezone.localdate() - add_months(timezone.localdate(), -7)).days)
-    with pytest.raises(ValidationError):
+    case = _include(county, _report(county, exited), days_pass)
+    days_pass(7 * 31)
+    with pytest.raises(ValidationError) as refused:
         monitoring_case_sign(case=case, step=MS.REMOVE_RISK, user=county.county_official, comment="x")
+    assert "12" in refused.value.message_dict["step"][0]
 
 
-def test_overdue_cases_are_flagged_and_officials_reminded_once(county: Any, exited: Household) -> None:
+def test_overdue_cases_are_flagged_and_officials_reminded_once(
+    county: Any, exited: Household, days_pass: Any
+) -> None:
     # given: reported 16 days ago, deadline 15 days
     case = _report(county, exited)
-    _shift(case, reported_on=16, decision_due=1)
+    days_pass(16)
     assert monitoring_overdue(case)
     assert not monitoring_overdue(case, today=case.decision_due)
 
@@ -230,24 +269,27 @@ def test_overdue_cases_are_flagged_and_officials_reminded_once(county: Any, exit
     assert county.staff_a.notifications.count() == 0
 
 
-def test_the_overdue_list_and_the_overdue_flag_are_one_rule(county: Any) -> None:
+def test_the_overdue_list_and_the_overdue_flag_are_one_rule(county: Any, days_pass: Any) -> None:
     """Due today is not overdue, one day past is, and a decided case never is: the jobs' list and the
     pages' flag agree on every case."""
     from exits.selectors import monitoring_overdue_cases
 
     # given
     set_line(county.county)
-    cases = []
-    for due in (0, 1):
-        household = ready_household(county.village_a1, status=HouseholdStatusChoices.EXITED)
-        case = _report(county, household)
-        _shift(case, reported_on=15 + due, decision_due=due)
-        cases.append(case)
     decided = _include(
-        county, _report(county, ready_household(county.village_a1, status=HouseholdStatusChoices.EXITED))
+        county,
+        _report(county, ready_household(county.village_a1, status=HouseholdStatusChoices.EXITED)),
+        days_pass,
     )
-    _shift(decided, decision_due=3)
-    today = timezone.localdate()
+    cases = []
+    for _ in range(2):
+        household = ready_household(county.village_a1, status=HouseholdStatusChoices.EXITED)
+        cases.insert(0, _report(county, household))  # cases[1] reported a day before cases[0]
+        days_pass(1)
+    days_pass(14)  # cases[0] is due today, cases[1] was due yesterday, `decided` days ago
+    today = clock.today()
+    assert (cases[0].decision_due, cases[1].decision_due) == (today, today - dt.timedelta(days=1))
+    assert decided.decision_due < today
 
     # when
     listed = set(monitoring_overdue_cases(today).values_list("pk", flat=True))
@@ -292,7 +334,7 @@ def test_notice_shows_no_id_phone_or_health(county: Any, exited: Household, web:
     assert str(RiskChoices.SERIOUS_ILLNESS.label) not in body
 
 
-def test_an_edge_household_is_monitored_and_returns_to_its_status(county: Any) -> None:
+def test_an_edge_household_is_monitored_and_returns_to_its_status(county: Any, days_pass: Any) -> None:
     # given: a household not registered as poor, at the edge
     set_line(county.county)
     edge = ready_household(county.village_a1, income=Decimal("4500"), status=HouseholdStatusChoices.CANDIDATE)
@@ -305,10 +347,10 @@ def test_an_edge_household_is_monitored_and_returns_to_its_status(county: Any) -
     )
 
     # when
-    case = _include(county, case)
+    case = _include(county, case, days_pass)
     edge.refresh_from_db()
     assert edge.status == HouseholdStatusChoices.MONITORING
-    _shift(case, included_on=200)
+    days_pass(200)
     case = monitoring_case_sign(
         case=case, step=MS.REMOVE_RISK, user=county.county_official, comment="务工稳定"
     )
@@ -333,7 +375,7 @@ def test_a_registered_poor_household_is_not_an_edge_case(county: Any) -> None:
 
 
 def test_an_edge_household_found_by_rule_goes_back_to_not_identified(
-    county: Any, django_capture_on_commit_callbacks: Any
+    county: Any, django_capture_on_commit_callbacks: Any, days_pass: Any
 ) -> None:
     """A household found not poor at identification, opened by the screening rule and included, is a
     monitoring object; once the risk is removed it is again "not identified", not monitored forever."""
@@ -344,10 +386,10 @@ def test_an_edge_household_found_by_rule_goes_back_to_not_identified(
     edge = ready_household(county.village_a1, income=Decimal("4500"), status=HouseholdStatusChoices.REJECTED)
     with django_capture_on_commit_callbacks(execute=True):
         exit_screening_start(area=county.county, year=YEAR, user=county.county_official)
-    case = _include(county, MonitoringCase.objects.get(household=edge))
+    case = _include(county, MonitoringCase.objects.get(household=edge), days_pass)
     edge.refresh_from_db()
     assert (case.category, edge.status) == (Cat.EDGE, HouseholdStatusChoices.MONITORING)
-    _shift(case, included_on=(timezone.localdate() - add_months(timezone.localdate(), -7)).days)
+    days_pass(7 * 31)
 
     # when
     case = monitoring_case_sign(

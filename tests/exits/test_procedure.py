@@ -11,9 +11,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import ProgrammingError, transaction
 from django.http import Http404
-from django.utils import timezone, translation
+from django.utils import translation
 
 from accounts.roles import RoleChoices
+from core import clock
 from core.exceptions import ConflictError
 from exits.choices import ExitProcedureStateChoices as S
 from exits.choices import ExitStepChoices as E
@@ -34,16 +35,9 @@ from households.selectors import incidence_live
 from tests.exits.builders import LINE, YEAR, ready_household, set_income, set_line
 from tests.factories import make_user, set_population
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 VILLAGE_STEPS = [E.VILLAGE_VERIFY, E.DEMOCRATIC_REVIEW, E.HOUSEHOLD_CONSENT, E.NOTICE_START]
-
-
-def _age_notice(procedure: ExitProcedure, days: int) -> None:
-    """The notice went up `days` days ago (time passing; nothing in the app can do this)."""
-    ExitProcedure.objects.filter(pk=procedure.pk).update(
-        notice_started_on=timezone.localdate() - dt.timedelta(days=days)
-    )
 
 
 def _to_notice(county: Any, household: Any) -> ExitProcedure:
@@ -62,11 +56,13 @@ def household(county: Any) -> Any:
     return ready_household(county.village_a1, members=4)
 
 
-def test_full_procedure_signed_by_the_right_roles_exits_the_household(county: Any, household: Any) -> None:
+def test_full_procedure_signed_by_the_right_roles_exits_the_household(
+    county: Any, household: Any, days_pass: Any
+) -> None:
     # given
     before = incidence_live(county.village_a1, YEAR)
     procedure = _to_notice(county, household)
-    _age_notice(procedure, 7)
+    days_pass(7)
 
     # when
     procedure = exit_procedure_sign(procedure=procedure, step=E.NOTICE_CLOSE, user=county.secretary_a1)
@@ -78,7 +74,7 @@ def test_full_procedure_signed_by_the_right_roles_exits_the_household(county: An
     # then
     household.refresh_from_db()
     assert procedure.state == S.APPROVED
-    assert procedure.approved_on == timezone.localdate()
+    assert procedure.approved_on == clock.today()
     assert household.status == HouseholdStatusChoices.EXITED
     change = HouseholdStatusChange.objects.get(household=household, to_status=HouseholdStatusChoices.EXITED)
     assert change.source == f"exit:{procedure.pk}"
@@ -162,11 +158,11 @@ def test_a_signer_outside_the_area_gets_404(county: Any, household: Any) -> None
     assert procedure.signoffs.count() == 1
 
 
-def test_notice_one_day_short_cannot_close(county: Any, household: Any) -> None:
+def test_notice_one_day_short_cannot_close(county: Any, household: Any, days_pass: Any) -> None:
     # given: the county's minimum is 7 days; the notice has been up 6
     ExitSettings.objects.create(county=county.county, notice_min_days=7)
     procedure = _to_notice(county, household)
-    _age_notice(procedure, 6)
+    days_pass(6)
 
     # when / then
     with pytest.raises(ValidationError) as refused:
@@ -176,20 +172,22 @@ def test_notice_one_day_short_cannot_close(county: Any, household: Any) -> None:
     assert procedure.state == S.IN_NOTICE
 
     # when the seventh day comes
-    _age_notice(procedure, 7)
+    days_pass(7)
     procedure = exit_procedure_sign(procedure=procedure, step=E.NOTICE_CLOSE, user=county.secretary_a1)
     assert procedure.state == S.NOTICE_CLOSED
 
 
-def test_notice_minimum_is_the_countys_data(county: Any, household: Any) -> None:
+def test_notice_minimum_is_the_countys_data(county: Any, household: Any, days_pass: Any) -> None:
     ExitSettings.objects.create(county=county.county, notice_min_days=10)
     procedure = _to_notice(county, household)
-    _age_notice(procedure, 9)
+    days_pass(9)
     with pytest.raises(ValidationError):
         exit_procedure_sign(procedure=procedure, step=E.NOTICE_CLOSE, user=county.secretary_a1)
 
 
-def test_an_upheld_objection_sends_the_procedure_back_with_the_reason(county: Any, household: Any) -> None:
+def test_an_upheld_objection_sends_the_procedure_back_with_the_reason(
+    county: Any, household: Any, days_pass: Any
+) -> None:
     # given
     procedure = _to_notice(county, household)
     objection = exit_objection_record(
@@ -198,7 +196,7 @@ def test_an_upheld_objection_sends_the_procedure_back_with_the_reason(county: An
         raised_by="村民",
         user=county.secretary_a1,
     )
-    _age_notice(procedure, 8)
+    days_pass(8)
 
     # then: an open objection blocks closing the notice
     with pytest.raises(ValidationError):
@@ -227,10 +225,10 @@ def test_an_upheld_objection_sends_the_procedure_back_with_the_reason(county: An
     ]
 
 
-def test_a_dismissed_objection_lets_the_notice_close(county: Any, household: Any) -> None:
+def test_a_dismissed_objection_lets_the_notice_close(county: Any, household: Any, days_pass: Any) -> None:
     procedure = _to_notice(county, household)
     objection = exit_objection_record(procedure=procedure, content="有意见", user=county.secretary_a1)
-    _age_notice(procedure, 7)
+    days_pass(7)
     with pytest.raises(PermissionDenied):  # village cannot decide objections
         exit_objection_decide(
             objection=objection, upheld=False, reason="经核实不属实", user=county.secretary_a1
@@ -266,7 +264,7 @@ def test_signoffs_are_insert_only_so_nothing_can_be_backdated(county: Any, house
     # given
     procedure = exit_procedure_propose(household=household, year=YEAR, user=county.secretary_a1)
     signoff = procedure.signoffs.get()
-    assert abs((timezone.now() - signoff.signed_at).total_seconds()) < 60
+    assert abs((clock.now() - signoff.signed_at).total_seconds()) < 60
 
     # when / then: the database refuses to rewrite or remove a sign-off
     with pytest.raises(ProgrammingError), transaction.atomic():
@@ -274,7 +272,7 @@ def test_signoffs_are_insert_only_so_nothing_can_be_backdated(county: Any, house
     with pytest.raises(ProgrammingError), transaction.atomic():
         ExitSignoff.objects.filter(pk=signoff.pk).delete()
     signoff.refresh_from_db()
-    assert abs((timezone.now() - signoff.signed_at).total_seconds()) < 60
+    assert abs((clock.now() - signoff.signed_at).total_seconds()) < 60
 
 
 def test_a_stale_version_is_a_conflict(county: Any, household: Any) -> None:
@@ -311,10 +309,10 @@ def test_one_open_procedure_per_household(county: Any, household: Any) -> None:
     assert ExitProcedure.objects.count() == 1
 
 
-def test_county_approval_rechecks_eligibility(county: Any, household: Any) -> None:
+def test_county_approval_rechecks_eligibility(county: Any, household: Any, days_pass: Any) -> None:
     # given: the income was corrected below the line during the procedure
     procedure = _to_notice(county, household)
-    _age_notice(procedure, 7)
+    days_pass(7)
     procedure = exit_procedure_sign(procedure=procedure, step=E.NOTICE_CLOSE, user=county.secretary_a1)
     procedure = exit_procedure_sign(procedure=procedure, step=E.TOWNSHIP_REVIEW, user=county.staff_a)
     set_income(household, LINE - Decimal("1"))
@@ -329,11 +327,11 @@ def test_county_approval_rechecks_eligibility(county: Any, household: Any) -> No
 
 
 def test_after_exit_the_household_keeps_its_history_and_can_return_to_poverty(
-    county: Any, household: Any
+    county: Any, household: Any, days_pass: Any
 ) -> None:
     # given: an exited household
     procedure = _to_notice(county, household)
-    _age_notice(procedure, 7)
+    days_pass(7)
     for step, user in (
         (E.NOTICE_CLOSE, county.secretary_a1),
         (E.TOWNSHIP_REVIEW, county.staff_a),

@@ -19,7 +19,7 @@ from tests.exits.builders import LINE, YEAR, ready_household, set_income, set_li
 from tests.factories import make_member
 from tests.helpers import wait_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def _flags() -> list[tuple]:

@@ -11,17 +11,18 @@ from typing import Any
 import psycopg
 import pytest
 from django.db import IntegrityError, ProgrammingError, connection, transaction
-from django.utils import timezone
 
+from core import clock
 from funds.models import Allocation, Disbursement, Project, ProjectFunding
 from funds.selectors import ledger_mismatches
 from funds.services import disbursement_record
 from tests.funds.conftest import build_money
 
+# recorded_at is the last placeholder: the app's clock is appended (never the database's now()).
 INSERT = """
     INSERT INTO funds_disbursement (project_id, funding_id, kind, amount, paid_on, voucher_number, payee,
         note, reverses_id, idempotency_key, recorded_at)
-    VALUES (%s, %s, %s, %s, %s, 'v', 'p', '', %s, %s, now()) RETURNING id
+    VALUES (%s, %s, %s, %s, %s, 'v', 'p', '', %s, %s, %s) RETURNING id
 """
 
 
@@ -45,6 +46,7 @@ def _insert(
                 money.today,
                 reverses,
                 key,
+                clock.now(),
             ],
         )
         return cursor.fetchone()[0]
@@ -58,6 +60,8 @@ def _totals(money: Any) -> tuple[Decimal, Decimal, Decimal, int]:
 
 def _refused(money: Any, sql: str, params: list[Any], error: type[Exception] = IntegrityError) -> None:
     before = _totals(money)
+    if sql is INSERT:
+        params = [*params, clock.now()]
     with pytest.raises(error), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, params)
     assert _totals(money) == before
@@ -174,8 +178,8 @@ def test_a_raw_funding_line_cannot_move_to_another_project(county: Any, money: A
 
 def test_a_raw_notice_period_must_end_after_it_starts(money: Any) -> None:
     sql = """INSERT INTO funds_notice (project_id, kind, title, body, starts_on, ends_on, created_at, updated_at)
-             VALUES (%s, 'project', 't', 'b', '2024-06-10', '2024-06-09', now(), now())"""
-    _refused(money, sql, [money.project.pk])
+             VALUES (%s, 'project', 't', 'b', '2024-06-10', '2024-06-09', %s, %s)"""
+    _refused(money, sql, [money.project.pk, clock.now(), clock.now()])
 
 
 @pytest.mark.django_db(transaction=True)
@@ -205,9 +209,10 @@ def test_two_concurrent_raw_inserts_that_exceed_the_allocation_exactly_one_commi
                             money.funding.pk,
                             "payment",
                             Decimal("60000.00"),
-                            timezone.localdate(),
+                            clock.today(),
                             None,
                             f"race-{index}",
+                            clock.now(),
                         ],
                     )
                 outcomes[index] = "committed"

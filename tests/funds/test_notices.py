@@ -16,7 +16,7 @@ from funds.services import disbursement_record, notice_publish, notice_publish_s
 from households.choices import HealthChoices
 from households.models import Member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 ID_RE = re.compile(r"\d{17}[\dX]")
 PHONE_RE = re.compile(r"1[3-9]\d{9}")

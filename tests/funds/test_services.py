@@ -25,7 +25,7 @@ from funds.services import (
 )
 from tests.factories import make_household
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 S = ProjectStatusChoices
 

@@ -15,7 +15,7 @@ from funds.services import disbursement_record
 from funds.tasks import funds_ledger_check_nightly
 from tests.factories import make_household
 from tests.funds.conftest import build_money
-from tests.helpers import wait_for
+from tests.helpers import county_time, wait_for
 
 
 def _add_beneficiaries(county: Any, money: Any) -> list:
@@ -138,20 +138,34 @@ def test_household_batch_runs_on_a_real_worker(county: Any, web: Any, celery_wor
 
 
 @pytest.mark.django_db
-def test_a_ledger_check_just_after_local_midnight_counts_for_the_local_day(
-    county: Any, money: Any, django_capture_on_commit_callbacks: Any
+@pytest.mark.dates
+@pytest.mark.parametrize(
+    ("earlier_check", "queued_again"),
+    [
+        (county_time(2026, 12, 1, 0, 0), 0),  # 00:00 in the county (16:00 UTC on 30 November): today's
+        (county_time(2026, 11, 30, 23, 59), 1),  # 23:59 the day before: a new county day, a new check
+    ],
+    ids=["same-county-day", "previous-county-day"],
+)
+def test_the_nightly_ledger_check_counts_the_countys_day(
+    county: Any,
+    money: Any,
+    django_capture_on_commit_callbacks: Any,
+    time_machine: Any,
+    earlier_check: Any,
+    queued_again: int,
 ) -> None:
-    # given: a check that ran at 00:00:01 today in the county's time zone (the previous day in UTC)
-    from django.utils import timezone
-
     from core.services import job_create
 
-    job = job_create(kind="funds.ledger_check", user=None, area=county.county)
-    local_midnight = timezone.localtime().replace(hour=0, minute=0, second=1, microsecond=0)
-    Job.objects.filter(pk=job.pk).update(created_at=local_midnight)
-    # when
+    # given: a check at `earlier_check`
+    time_machine.move_to(earlier_check, tick=False)
+    job_create(kind="funds.ledger_check", user=None, area=county.county)
+
+    # when: the nightly run at 00:05 on 1 December in the county (still 30 November in UTC)
+    time_machine.move_to(county_time(2026, 12, 1, 0, 5))
     with django_capture_on_commit_callbacks(execute=True):
         queued = funds_ledger_check_nightly()
-    # then: nothing more today
-    assert queued == 0
-    assert Job.objects.filter(kind="funds.ledger_check").count() == 1
+
+    # then: at most one check per county day
+    assert queued == queued_again
+    assert Job.objects.filter(kind="funds.ledger_check").count() == 1 + queued_again

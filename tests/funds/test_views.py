@@ -10,6 +10,7 @@ import pytest
 from django.template import Context, Template
 from django.test import Client, RequestFactory
 
+from core import clock
 from core.models import SensitiveAccess
 from funds.choices import ProjectStatusChoices
 from funds.demo import _seed_declared_totals
@@ -228,7 +229,6 @@ def test_township_staff_see_their_project_and_can_propose(county: Any, money: An
 def test_list_pages_do_not_query_per_row(
     money: Any, web: Any, django_assert_max_num_queries: Any, url: str
 ) -> None:
-    from django.utils import timezone
 
     from funds.choices import NoticeKindChoices
     from funds.services import notice_publish_standard
@@ -238,7 +238,7 @@ def test_list_pages_do_not_query_per_row(
         notice_publish_standard(
             project=money.project,
             kind=NoticeKindChoices.PAYMENT,
-            starts_on=timezone.localdate(),
+            starts_on=clock.today(),
             days=3,
             user=money.official,
         )
@@ -387,7 +387,6 @@ def test_public_lookup_page_masks_logs_and_limits(money: Any) -> None:
 
 
 def test_public_notice_board_needs_no_login(county: Any, money: Any) -> None:
-    from django.utils import timezone
 
     from funds.choices import NoticeKindChoices
     from funds.services import notice_publish_standard
@@ -395,7 +394,7 @@ def test_public_notice_board_needs_no_login(county: Any, money: Any) -> None:
     notice_publish_standard(
         project=money.project,
         kind=NoticeKindChoices.PROJECT,
-        starts_on=timezone.localdate(),
+        starts_on=clock.today(),
         days=7,
         user=county.staff_a,
     )

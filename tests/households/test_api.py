@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
+from core import clock
 from core.models import SensitiveAccess
 from households.choices import HouseholdStatusChoices, IdentificationStageChoices, RelationChoices
 from households.models import Household, Member
@@ -193,7 +193,7 @@ def test_member_leave_and_move_through_the_api(county: Any, api: Any, register: 
         f"/api/households/members/{spouse.pk}/move/",
         {
             "to_household": target.pk,
-            "moved_on": timezone.localdate().isoformat(),
+            "moved_on": clock.today().isoformat(),
             "reason": "marriage",
             "relation": "child_in_law",
         },

@@ -3,15 +3,16 @@ objections recorded and resolved; a rejected candidate keeps its record and reas
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
-from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
-from django.utils import timezone
 
+from core import clock
 from households.choices import (
     HouseholdStatusChoices,
     IdentificationStageChoices,
@@ -22,7 +23,7 @@ from households.choices import (
 from households.models import IdentificationStep, RegistryPolicy
 from households.services import objection_record, objection_resolve, procedure_sign, procedure_start
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 ST = IdentificationStageChoices
 
 
@@ -42,31 +43,43 @@ def _sign_until(procedure: Any, county: Any, stop: str) -> None:
         procedure_sign(procedure=procedure, stage=stage, user=signers[stage], comment="ok")
 
 
-def _later(days: int) -> Any:
-    """Patch the clock `days` ahead (the notice must really have run)."""
-    return mock.patch("django.utils.timezone.now", return_value=timezone.now() + dt.timedelta(days=days))
+@pytest.fixture
+def later(time_machine: Any) -> Any:
+    """`with later(8):` the clock is eight days ahead (the notice must really have run), then back."""
+
+    @contextlib.contextmanager
+    def ahead(days: int) -> Iterator[None]:
+        start = clock.now()
+        time_machine.move_to(start + dt.timedelta(days=days), tick=True)
+        try:
+            yield
+        finally:
+            time_machine.move_to(start)
+
+    return ahead
 
 
-def test_full_procedure_registers_the_household(county: Any, register: Any) -> None:
+def test_full_procedure_registers_the_household(county: Any, register: Any, later: Any) -> None:
     # given
     household = register()
     procedure = procedure_start(household=household, user=county.staff_a)
 
     # when
     _sign_until(procedure, county, ST.PUBLIC_NOTICE)
-    with _later(8):
+    with later(8):
         procedure_sign(procedure=procedure, stage=ST.PUBLIC_NOTICE, user=county.staff_a)
         procedure_sign(procedure=procedure, stage=ST.TOWNSHIP_REVIEW, user=county.staff_a)
         procedure_sign(
             procedure=procedure, stage=ST.COUNTY_APPROVAL, user=county.county_official, comment="公告"
         )
+        approved_in = clock.today().year  # identified in the year of the county's approval
 
     # then
     procedure.refresh_from_db()
     household.refresh_from_db()
     assert procedure.status == ProcedureStatusChoices.APPROVED
     assert household.status == HouseholdStatusChoices.REGISTERED
-    assert household.year_identified == timezone.localdate().year
+    assert household.year_identified == approved_in
     steps = list(procedure.steps.order_by("signed_at"))
     assert [s.stage for s in steps] == list(ST.values)
     assert steps[-1].signer_role == "county_official"
@@ -98,7 +111,7 @@ def test_signatures_are_insert_only_in_the_database(county: Any, register: Any) 
 
     with pytest.raises(DatabaseError), transaction.atomic():
         IdentificationStep.objects.filter(pk=step.pk).update(
-            comment="改过", signed_at=timezone.now() - dt.timedelta(days=30)
+            comment="改过", signed_at=clock.now() - dt.timedelta(days=30)
         )
     with pytest.raises(DatabaseError), transaction.atomic():
         IdentificationStep.objects.filter(pk=step.pk).delete()
@@ -107,7 +120,7 @@ def test_signatures_are_insert_only_in_the_database(county: Any, register: Any) 
     assert step.comment == "申请"
 
 
-def test_the_public_notice_runs_the_configured_minimum_days(county: Any, register: Any) -> None:
+def test_the_public_notice_runs_the_configured_minimum_days(county: Any, register: Any, later: Any) -> None:
     # given: the township sets ten days (policy is data, not code)
     RegistryPolicy.objects.create(area=county.town_a, notice_min_days=10)
     procedure = procedure_start(household=register(), user=county.staff_a)
@@ -115,28 +128,30 @@ def test_the_public_notice_runs_the_configured_minimum_days(county: Any, registe
     _sign_until(procedure, county, ST.PUBLIC_NOTICE)
 
     # when: closing the notice after seven days
-    with _later(7), pytest.raises(ValidationError) as exc:
+    with later(7), pytest.raises(ValidationError) as exc:
         procedure_sign(procedure=procedure, stage=ST.PUBLIC_NOTICE, user=county.staff_a)
 
     # then
     assert "10" in exc.value.messages[0]
     procedure.refresh_from_db()
     assert procedure.next_stage == ST.PUBLIC_NOTICE
-    with _later(10):
+    with later(10):
         procedure_sign(procedure=procedure, stage=ST.PUBLIC_NOTICE, user=county.staff_a)
     procedure.refresh_from_db()
     assert procedure.next_stage == ST.TOWNSHIP_REVIEW
 
 
-def test_a_step_cannot_be_signed_before_the_previous_one(county: Any, register: Any) -> None:
+def test_a_step_cannot_be_signed_before_the_previous_one(county: Any, register: Any, later: Any) -> None:
     procedure = procedure_start(household=register(), user=county.staff_a)
     procedure_sign(procedure=procedure, stage=ST.APPLICATION, user=county.staff_a)
-    with _later(-1), pytest.raises(ValidationError):
+    with later(-1), pytest.raises(ValidationError):
         procedure_sign(procedure=procedure, stage=ST.SURVEY, user=county.staff_a)
     assert procedure.steps.count() == 1
 
 
-def test_open_objections_block_the_notice_and_an_upheld_one_rejects(county: Any, register: Any) -> None:
+def test_open_objections_block_the_notice_and_an_upheld_one_rejects(
+    county: Any, register: Any, later: Any
+) -> None:
     # given
     household = register()
     procedure = procedure_start(household=household, user=county.staff_a)
@@ -144,13 +159,13 @@ def test_open_objections_block_the_notice_and_an_upheld_one_rejects(county: Any,
     objection = objection_record(
         procedure=procedure,
         user=county.staff_a,
-        raised_on=timezone.localdate(),
+        raised_on=clock.today(),
         raised_by="村民",
         content="家里有车",
     )
 
     # when / then: the notice cannot close while the objection is open
-    with _later(8), pytest.raises(ValidationError):
+    with later(8), pytest.raises(ValidationError):
         procedure_sign(procedure=procedure, stage=ST.PUBLIC_NOTICE, user=county.staff_a)
 
     objection_resolve(objection=objection, user=county.staff_a, upheld=True, resolution="核实有小轿车一辆")
@@ -163,11 +178,11 @@ def test_open_objections_block_the_notice_and_an_upheld_one_rejects(county: Any,
     assert objection.status == ObjectionStatusChoices.UPHELD
 
 
-def test_a_dismissed_objection_lets_the_notice_close(county: Any, register: Any) -> None:
+def test_a_dismissed_objection_lets_the_notice_close(county: Any, register: Any, later: Any) -> None:
     procedure = procedure_start(household=register(), user=county.staff_a)
     _sign_until(procedure, county, ST.PUBLIC_NOTICE)
     objection = objection_record(
-        procedure=procedure, user=county.staff_a, raised_on=timezone.localdate(), content="x"
+        procedure=procedure, user=county.staff_a, raised_on=clock.today(), content="x"
     )
     with pytest.raises(ValidationError) as exc:
         objection_resolve(objection=objection, user=county.staff_a, upheld=False, resolution="  ")
@@ -175,7 +190,7 @@ def test_a_dismissed_objection_lets_the_notice_close(county: Any, register: Any)
     objection_resolve(
         objection=objection, user=county.staff_a, upheld=False, resolution="车辆登记在已分户的儿子名下"
     )
-    with _later(8):
+    with later(8):
         procedure_sign(procedure=procedure, stage=ST.PUBLIC_NOTICE, user=county.staff_a)
     procedure.refresh_from_db()
     assert procedure.next_stage == ST.TOWNSHIP_REVIEW
@@ -184,9 +199,7 @@ def test_a_dismissed_objection_lets_the_notice_close(county: Any, register: Any)
 def test_objections_only_while_the_notice_is_posted(county: Any, register: Any) -> None:
     procedure = procedure_start(household=register(), user=county.staff_a)
     with pytest.raises(ValidationError):
-        objection_record(
-            procedure=procedure, user=county.staff_a, raised_on=timezone.localdate(), content="x"
-        )
+        objection_record(procedure=procedure, user=county.staff_a, raised_on=clock.today(), content="x")
     assert not procedure.objections.exists()
 
 

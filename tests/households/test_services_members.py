@@ -7,14 +7,14 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
+from core import clock
 from core.exceptions import ConflictError
 from households.choices import MembershipChangeReasonChoices, RelationChoices
 from households.models import Member, MembershipPeriod
 from households.services import member_leave, member_move, member_update
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 R = MembershipChangeReasonChoices
 
 
@@ -22,7 +22,7 @@ def test_a_member_leaves_and_the_period_is_closed_not_deleted(county: Any, regis
     # given
     household = register()
     spouse = household.members.get(relation=RelationChoices.SPOUSE)
-    today = timezone.localdate()
+    today = clock.today()
 
     # when
     member_leave(member=spouse, user=county.staff_a, left_on=today, reason=R.DEATH)
@@ -41,14 +41,12 @@ def test_the_head_leaving_needs_a_new_head(county: Any, register: Any) -> None:
     spouse = household.members.get(relation=RelationChoices.SPOUSE)
 
     with pytest.raises(ValidationError) as exc:
-        member_leave(member=head, user=county.staff_a, left_on=timezone.localdate(), reason=R.DEATH)
+        member_leave(member=head, user=county.staff_a, left_on=clock.today(), reason=R.DEATH)
     assert "new_head" in exc.value.message_dict
     head.refresh_from_db()
     assert head.household == household
 
-    member_leave(
-        member=head, user=county.staff_a, left_on=timezone.localdate(), reason=R.DEATH, new_head=spouse
-    )
+    member_leave(member=head, user=county.staff_a, left_on=clock.today(), reason=R.DEATH, new_head=spouse)
     household.refresh_from_db()
     spouse.refresh_from_db()
     assert household.head == spouse
@@ -61,7 +59,7 @@ def test_dates_in_the_future_or_before_joining_are_refused(county: Any, register
         member_leave(
             member=spouse,
             user=county.staff_a,
-            left_on=timezone.localdate() + dt.timedelta(days=1),
+            left_on=clock.today() + dt.timedelta(days=1),
             reason=R.DEATH,
         )
     with pytest.raises(ValidationError) as early:
@@ -76,7 +74,7 @@ def test_moving_a_member_keeps_the_history_in_both_households(county: Any, regis
     origin = register()
     daughter = origin.members.get(relation=RelationChoices.SPOUSE)
     target = register()
-    today = timezone.localdate()
+    today = clock.today()
 
     # when
     member_move(
@@ -111,7 +109,7 @@ def test_moving_to_another_township_is_refused_as_not_found(county: Any, registe
             member=member,
             to_household=elsewhere,
             user=county.staff_a,
-            moved_on=timezone.localdate(),
+            moved_on=clock.today(),
             reason=R.MARRIAGE,
             relation=RelationChoices.SPOUSE,
         )
@@ -148,7 +146,7 @@ def test_an_edit_started_before_a_move_is_a_conflict(county: Any, register: Any)
         member=spouse,
         to_household=target,
         user=county.staff_a,
-        moved_on=timezone.localdate(),
+        moved_on=clock.today(),
         reason=R.MARRIAGE,
         relation=RelationChoices.CHILD_IN_LAW,
     )

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
+from core import clock
 from households.choices import (
     CrossCheckSourceChoices,
     DuplicateKindChoices,
@@ -37,7 +37,7 @@ from households.services import (
 
 from .conftest import person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def test_same_name_and_birth_date_across_townships_is_listed_once(county: Any, register: Any) -> None:
@@ -190,7 +190,7 @@ def test_four_looks_uses_the_configured_weights(county: Any, register: Any) -> N
     sheet = four_looks_assess(
         household=household,
         user=county.staff_a,
-        assessed_on=timezone.localdate(),
+        assessed_on=clock.today(),
         housing_score=90,
         grain_score=50,
         labour_score=30,
@@ -207,7 +207,7 @@ def test_four_looks_scores_out_of_range_are_refused(county: Any, register: Any) 
         four_looks_assess(
             household=register(),
             user=county.staff_a,
-            assessed_on=timezone.localdate(),
+            assessed_on=clock.today(),
             housing_score=101,
             grain_score=50,
             labour_score=-1,
@@ -225,7 +225,7 @@ def test_living_conditions_keep_history(county: Any, register: Any) -> None:
     living_conditions_record(
         household=household,
         user=county.staff_a,
-        assessed_on=timezone.localdate(),
+        assessed_on=clock.today(),
         housing_grade="A",
         food_secure=True,
     )
@@ -233,7 +233,7 @@ def test_living_conditions_keep_history(county: Any, register: Any) -> None:
         living_conditions_record(
             household=household,
             user=county.staff_a,
-            assessed_on=timezone.localdate() + dt.timedelta(days=2),
+            assessed_on=clock.today() + dt.timedelta(days=2),
             housing_grade="A",
         )
     latest = household.conditions.order_by("-assessed_on").first()

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from core import clock
 from core.models import SensitiveAccess
 from households.choices import HouseholdStatusChoices, PovertyCauseChoices, RelationChoices
 from households.models import Household, Member
@@ -335,10 +336,8 @@ def test_procedure_is_signed_from_the_detail_page(county: Any, web: Any, registe
 def test_a_newborn_joins_with_reason_and_date(county: Any, web: Any, register: Any) -> None:
     import datetime as dt
 
-    from django.utils import timezone
-
     household = register()
-    baby = person("child", name="马小宝", birth=timezone.localdate() - dt.timedelta(days=40))
+    baby = person("child", name="马小宝", birth=clock.today() - dt.timedelta(days=40))
     data = {
         **{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in baby.items() if k != "relation"},
         "schooling": "not_in_school",

@@ -4,8 +4,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
+from core import clock
 from supervision.choices import ProblemCategoryChoices
 from supervision.models import Problem
 from supervision.services import inspection_create, problem_create
@@ -13,11 +13,15 @@ from supervision.services import inspection_create, problem_create
 
 @pytest.fixture
 def today() -> dt.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 @pytest.fixture
 def problem(county: Any, today: dt.date) -> Problem:
+    return _problem(county, today)
+
+
+def _problem(county: Any, today: dt.date) -> Problem:
     inspection = inspection_create(
         user=county.county_official,
         area=county.town_a,
@@ -37,8 +41,13 @@ def problem(county: Any, today: dt.date) -> Problem:
     )
 
 
-def overdue(problem: Problem, days: int = 3) -> Problem:
-    """Move a problem's deadline into the past (as if time went by)."""
-    Problem.objects.filter(pk=problem.pk).update(deadline=timezone.localdate() - dt.timedelta(days=days))
-    problem.refresh_from_db()
+@pytest.fixture
+def overdue_problem(county: Any, time_machine: Any) -> Problem:
+    """A problem found 33 days ago with the usual 30 days to fix it: three days overdue today, for this
+    process and for a real worker alike (time went by; nothing was rewritten behind the services)."""
+    now = clock.now()
+    time_machine.move_to(now - dt.timedelta(days=33), tick=True)
+    problem = _problem(county, clock.today())
+    time_machine.move_to(now)
+    assert problem.deadline == clock.today() - dt.timedelta(days=3)
     return problem

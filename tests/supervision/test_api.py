@@ -10,19 +10,16 @@ import pytest
 from supervision.choices import ComplaintKindChoices, ProblemStatusChoices
 from supervision.models import Complaint, Problem
 
-from .conftest import overdue
-
 pytestmark = pytest.mark.django_db
 
 
-def test_problems_list_and_overdue_filter(county: Any, problem: Problem, api: Any) -> None:
-    overdue(problem)
+def test_problems_list_and_overdue_filter(county: Any, overdue_problem: Problem, api: Any) -> None:
     client = api(county.county_official)
     rows = client.get("/api/supervision/problems/", {"overdue": "true"}).json()["results"]
-    assert [r["id"] for r in rows] == [problem.pk]
+    assert [r["id"] for r in rows] == [overdue_problem.pk]
     assert rows[0]["is_overdue"] is True
     assert client.get("/api/supervision/problems/", {"overdue": "false"}).json()["results"] == []
-    assert api(county.staff_b).get(f"/api/supervision/problems/{problem.pk}/").status_code == 404
+    assert api(county.staff_b).get(f"/api/supervision/problems/{overdue_problem.pk}/").status_code == 404
 
 
 def test_create_a_problem_with_errors_then_correctly(county: Any, api: Any, today: dt.date) -> None:

@@ -15,7 +15,7 @@ from supervision.selectors import complaint_rates
 from supervision.services import complaint_receive
 from tests.factories import make_household
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def _complaint(county: Any, kind: str, finding: str, household: Any = None, **extra: Any) -> Complaint:

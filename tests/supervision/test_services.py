@@ -34,7 +34,7 @@ from supervision.services import (
     problem_update,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
 

@@ -12,8 +12,6 @@ from supervision.choices import ComplaintKindChoices, ProblemCategoryChoices, Pr
 from supervision.models import Complaint, Problem
 from supervision.services import complaint_receive, problem_create
 
-from .conftest import overdue
-
 pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
@@ -41,10 +39,9 @@ def _many(county: Any, today: dt.date, n: int) -> None:
 
 
 def test_ledger_page_marks_overdue_and_has_bounded_queries(
-    county: Any, problem: Problem, web: Any, today: dt.date, django_assert_max_num_queries: Any
+    county: Any, overdue_problem: Problem, web: Any, today: dt.date, django_assert_max_num_queries: Any
 ) -> None:
     # given
-    overdue(problem)
     _many(county, today, 8)
     client = web(county.county_official)
 
@@ -145,9 +142,8 @@ def test_complaint_page_assigns_and_answers(county: Any, web: Any, today: dt.dat
 
 
 def test_assessment_page_counts_per_township_and_person(
-    county: Any, problem: Problem, web: Any, today: dt.date
+    county: Any, overdue_problem: Problem, web: Any, today: dt.date
 ) -> None:
-    overdue(problem)
     body = (
         web(county.county_official)
         .get(f"/supervision/assessment/?area={county.county.code}")

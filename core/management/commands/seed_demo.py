@@ -3,9 +3,9 @@ from importlib import import_module
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django.utils import timezone
 
 from areas.models import Area
+from core import clock
 from core.audit import audit_context
 from core.demo import DEMO_APPS, DEMO_PASSWORD, DemoContext
 
@@ -44,7 +44,7 @@ class Command(BaseCommand):
         ctx = DemoContext(
             seed=seed,
             households=households,
-            year=year or timezone.localdate().year,
+            year=year or clock.today().year,
             rng=random.Random(seed),
             stdout=self.stdout,
         )
