@@ -34,6 +34,7 @@ from areas.models import Area
 from core import clock
 from core.masking import mask_id_number
 from core.scoping import ensure_can
+from core.spreadsheets import Sheet, xlsx_bytes
 
 from .choices import (
     EducationChoices,
@@ -586,32 +587,23 @@ def _apply_chunk(
 
 def error_report(errors: dict[str, Iterable[str]]) -> bytes:
     """An xlsx listing each error with its row and column, sorted by row."""
-    wb = Workbook()
-    sheet = wb.active
-    sheet.title = _("Errors")
-    sheet.append(
-        [
-            pgettext("import error", "Row"),
-            pgettext("import error", "Column"),
-            pgettext("import error", "Problem"),
-        ]
-    )
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
 
     def order(item: tuple[str, Any]) -> tuple[int, str]:
         row, _sep, column = item[0].partition(":")
         return (int(row) if row.isdigit() else 0, column)
 
-    for key, messages in sorted(errors.items(), key=order):
-        row, _sep, column = key.partition(":")
-        for message in messages:
-            sheet.append([int(row) if row.isdigit() else row, column, message])
-    sheet.column_dimensions["B"].width = 18
-    sheet.column_dimensions["C"].width = 100
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    rows = [
+        [int(row) if row.isdigit() else row, column, message]
+        for key, messages in sorted(errors.items(), key=order)
+        for row, _sep, column in [key.partition(":")]
+        for message in messages
+    ]
+    header = [
+        pgettext("import error", "Row"),
+        pgettext("import error", "Column"),
+        pgettext("import error", "Problem"),
+    ]
+    return xlsx_bytes([Sheet(title=_("Errors"), header=header, rows=rows, widths={"B": 18, "C": 100})])
 
 
 EXPORT_HEADERS = (
@@ -631,29 +623,23 @@ EXPORT_HEADERS = (
 
 def export_workbook(households: Iterable[Household], *, full_ids: bool) -> bytes:
     """The filtered list as xlsx (write-only, streamed from the queryset in chunks)."""
-    wb = Workbook(write_only=True)
-    sheet = wb.create_sheet(_("Households"))
-    sheet.append([str(h) for h in EXPORT_HEADERS])
-    for h in households:
-        head_id = h.head.id_number if h.head else ""
-        sheet.append(
-            [
-                h.number,
-                h.village.parent.name if h.village.parent else "",
-                h.village.name,
-                h.head.name if h.head else "",
-                head_id if full_ids else mask_id_number(head_id),
-                h.phone,
-                h.get_attribute_display(),
-                h.get_main_cause_display(),
-                h.get_status_display(),
-                h.year_identified,
-                getattr(h, "member_count", None),
-            ]
-        )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    rows = (
+        [
+            h.number,
+            h.village.parent.name if h.village.parent else "",
+            h.village.name,
+            h.head.name if h.head else "",
+            (h.head.id_number if full_ids else mask_id_number(h.head.id_number)) if h.head else "",
+            h.phone,
+            h.get_attribute_display(),
+            h.get_main_cause_display(),
+            h.get_status_display(),
+            h.year_identified,
+            getattr(h, "member_count", None),
+        ]
+        for h in households
+    )
+    return xlsx_bytes([Sheet(title=_("Households"), header=[str(h) for h in EXPORT_HEADERS], rows=rows)])
 
 
 def import_start(*, user: Any, upload: Any) -> Any:
