@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import clock
 from core.forms import yes_no_select
+from households.search import household_search_q
 
 from .choices import (
     FollowUpStatusChoices,
@@ -19,6 +20,12 @@ from .choices import (
     WorkTeamStatusChoices,
 )
 from .models import AssistancePlan, Cadre, CadrePairing, FollowUp, Measure, VillagePlan, Visit, WorkTeam
+
+
+def _household_q(value: str, path: str) -> Q:
+    """Households by a member's name (characters or pinyin), ID number or household number: the one
+    search of households.search."""
+    return household_search_q(value, path=path) or Q()
 
 
 class _WithinMixin:
@@ -111,10 +118,7 @@ class VisitFilterSet(_WithinMixin, django_filters.FilterSet):
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(
-            Q(household__number__startswith=value)
-            | Q(household__head__name__icontains=value)
-            | Q(findings__icontains=value)
-            | Q(needs__icontains=value)
+            _household_q(value, "household") | Q(findings__icontains=value) | Q(needs__icontains=value)
         )
 
 
@@ -133,7 +137,7 @@ class FollowUpFilterSet(_WithinMixin, django_filters.FilterSet):
         fields = ["q", "status", "overdue", "household", "within"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(Q(description__icontains=value) | Q(household__number__startswith=value))
+        return queryset.filter(Q(description__icontains=value) | _household_q(value, "household"))
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:
@@ -171,11 +175,7 @@ class MeasureFilterSet(_WithinMixin, django_filters.FilterSet):
         fields = ["q", "category", "kind", "status", "household", "plan", "within"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(
-            Q(description__icontains=value)
-            | Q(household__number__startswith=value)
-            | Q(household__head__name__icontains=value)
-        )
+        return queryset.filter(Q(description__icontains=value) | _household_q(value, "household"))
 
 
 class VillagePlanFilterSet(_WithinMixin, django_filters.FilterSet):
@@ -220,9 +220,7 @@ class AssistedHouseholdFilterSet(_WithinMixin, django_filters.FilterSet):
         fields = ["q", "gap", "cadre", "village", "within"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(
-            Q(number__startswith=value) | Q(head__name__icontains=value) | Q(village__name__icontains=value)
-        )
+        return queryset.filter(_household_q(value, "") | Q(village__name__icontains=value))
 
     def filter_gap(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "no_cadre":

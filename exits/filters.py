@@ -1,11 +1,12 @@
 """One FilterSet per model, shared by the pages and the API."""
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
 from core.forms import yes_no_select
+from households.search import household_search_q
 
 from .choices import (
     AreaExitStateChoices,
@@ -25,7 +26,8 @@ def _within(queryset: QuerySet, path: str, value: str) -> QuerySet:
 
 
 def _household_search(queryset: QuerySet, value: str) -> QuerySet:
-    return queryset.filter(Q(household__number__icontains=value) | Q(household__head__name__icontains=value))
+    q = household_search_q(value, path="household")
+    return queryset if q is None else queryset.filter(q)
 
 
 class HouseholdScopedFilterSet(django_filters.FilterSet):

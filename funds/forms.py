@@ -13,6 +13,7 @@ from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core import clock
 from core.forms import StyledFormMixin, VersionedFormMixin
+from households.forms import HouseholdPickInput
 from households.models import Household
 
 from .choices import FundKindChoices, FundLevelChoices, NoticeKindChoices
@@ -166,6 +167,7 @@ class DisbursementForm(StyledFormMixin, forms.Form):
         max_length=32,
         required=False,
         help_text=_("Only for a payment to a household: one of the project's benefiting households."),
+        widget=HouseholdPickInput(),
     )
     measure = forms.ModelChoiceField(
         queryset=None,

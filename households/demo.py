@@ -39,6 +39,7 @@ from .models import (
     NoticeObjection,
     RegistryPolicy,
 )
+from .search import member_search_keys_refresh
 
 SURNAMES = "马王张李杨罗祁何韩苏赵刘陈魏石孔毛冶白丁"
 GIVEN = [
@@ -195,6 +196,7 @@ def seed(ctx: DemoContext) -> None:
                 )
             )
     Member.objects.bulk_create(members, batch_size=5000)
+    member_search_keys_refresh([m.pk for m in members])
 
     heads = {}
     periods = []
@@ -434,6 +436,7 @@ def _seed_quality_and_procedures(
             ethnicity=original.ethnicity,
         )
         Member.objects.bulk_create([twin])
+        member_search_keys_refresh([twin.pk])
         MembershipPeriod.objects.bulk_create(
             [
                 MembershipPeriod(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from areas.choices import AreaLevelChoices
@@ -16,8 +16,8 @@ from .choices import (
     PovertyCauseChoices,
     ReviewStatusChoices,
 )
-from .id_numbers import id_number_normalize
-from .models import CrossCheckMatch, DuplicateCandidate, Household, Member
+from .models import CrossCheckMatch, DuplicateCandidate, Household
+from .search import household_search_q
 
 
 class HouseholdFilterSet(django_filters.FilterSet):
@@ -75,19 +75,10 @@ class HouseholdFilterSet(django_filters.FilterSet):
         self.filters["village"].queryset = villages
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """An 18-character ID number finds its household; anything with digits is a household
-        number (prefix); otherwise a member's name (prefix). Each uses its own index."""
-        value = value.strip()
-        if not value:
-            return queryset
-        number = id_number_normalize(value)
-        if len(number) == 18 and number[:17].isdigit():
-            return queryset.filter(Exists(Member.objects.filter(household=OuterRef("pk"), id_number=number)))
-        if any(ch.isdigit() for ch in value):
-            return queryset.filter(number__startswith=value)
-        return queryset.filter(
-            Exists(Member.objects.filter(household=OuterRef("pk"), name__startswith=value))
-        )
+        """A member's name (characters or pinyin: 张三, zhangsan, zs, zhangs), ID number (all 18
+        characters or the last 4 to 6) or the start of the household number: households.search."""
+        q = household_search_q(value)
+        return queryset if q is None else queryset.filter(q)
 
     def filter_within(self, queryset: QuerySet, name: str, value: Area) -> QuerySet:
         return queryset.filter(village__code__startswith=value.prefix)

@@ -28,6 +28,20 @@ from .services import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class HouseholdPickInput(forms.TextInput):
+    """A household-number field that offers matching households as the user types a name, pinyin, ID
+    number tail or number (static/js/app.js asks the household API's `q`, households.search)."""
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__({"autocomplete": "off", **(attrs or {})})
+
+    def get_context(self, name: str, value: object, attrs: dict | None) -> dict:
+        from django.urls import reverse
+
+        attrs = {**(attrs or {}), "data-household-pick": reverse("household-list")}
+        return super().get_context(name, value, attrs)
+
+
 class HouseholdForm(VersionedFormMixin, forms.ModelForm):
     secondary_causes = forms.MultipleChoiceField(
         label=_("Secondary causes"),
@@ -145,7 +159,9 @@ class MemberLeaveForm(StyledFormMixin, forms.Form):
 
 
 class MemberMoveForm(StyledFormMixin, forms.Form):
-    to_number = forms.CharField(label=_("Number of the household to move to"), max_length=32)
+    to_number = forms.CharField(
+        label=_("Number of the household to move to"), max_length=32, widget=HouseholdPickInput()
+    )
     reason = forms.ChoiceField(
         label=_("Reason"),
         choices=[

@@ -52,6 +52,7 @@ from .choices import (
 )
 from .id_numbers import id_number_birth_date, id_number_check_person, id_number_sex, id_number_validate
 from .models import Household, HouseholdStatusChange, ImportLedger, Member, MembershipPeriod
+from .search import member_search_keys_refresh
 from .services import phone_key
 
 
@@ -548,6 +549,8 @@ def _apply_chunk(
     if changed:
         Member.objects.bulk_update(changed, [*MEMBER_KEYS, "version", "updated_at"])
     Member.objects.bulk_create(new_members)
+    # Pinyin search keys for every name written above, in one set-based pass (households.search).
+    member_search_keys_refresh([m.pk for m in [*changed, *new_members]])
     MembershipPeriod.objects.bulk_create(
         [
             MembershipPeriod(

@@ -6,6 +6,7 @@ import pghistory
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -138,7 +139,8 @@ class HouseholdStatusChange(models.Model):
         return f"{self.household_id}: {self.from_status} → {self.to_status}"
 
 
-@pghistory.track()
+# The search keys are derived from the name: changing them alone is not a change worth an audit event.
+@pghistory.track(exclude=["name_keys", "name_keyed"])
 class Member(TimeStampedModel, VersionedModel):
     """A person in the registry. One row per person: `id_number` is unique, and `household` is a single
     value, so nobody can sit in two households at once (村不漏户、户不漏人, and never twice)."""
@@ -181,6 +183,9 @@ class Member(TimeStampedModel, VersionedModel):
     medical_insurance = models.BooleanField(_("medical insurance"), default=True)
     pension_insurance = models.BooleanField(_("pension insurance"), default=False)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Pinyin keys of the name (households.search.name_keys) and the name they were computed from.
+    name_keys = models.TextField(blank=True, default="", db_default="", editable=False)
+    name_keyed = models.CharField(max_length=60, null=True, blank=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "household__village"
@@ -199,6 +204,10 @@ class Member(TimeStampedModel, VersionedModel):
         indexes = [
             models.Index(fields=["name", "birth_date"]),
             models.Index(fields=["name"], name="member_name_pattern_idx", opclasses=["varchar_pattern_ops"]),
+            # Pinyin search: LIKE '% zs%' on the keys (pg_trgm). The last digits of an ID number are
+            # searched as LIKE '4321%' on reverse(id_number), a range scan of member_id_tail_idx, which
+            # migration 0004 creates in SQL (Django cannot write an operator class on an expression).
+            GinIndex(fields=["name_keys"], name="member_name_keys_trgm", opclasses=["gin_trgm_ops"]),
         ]
 
     def __str__(self) -> str:

@@ -49,6 +49,7 @@ from .models import (
     MembershipPeriod,
     NoticeObjection,
 )
+from .search import member_key_fields
 from .selectors import policy_for
 
 S = HouseholdStatusChoices
@@ -163,7 +164,7 @@ def member_add(
         raise _duplicate_error(data["id_number"])
     try:
         with transaction.atomic():
-            member = Member.objects.create(household=household, **data)
+            member = Member.objects.create(household=household, **data, **member_key_fields(data["name"]))
     except IntegrityError as exc:  # a concurrent registration of the same person won the race
         raise _duplicate_error(data["id_number"]) from exc
     MembershipPeriod.objects.create(
@@ -381,6 +382,8 @@ def member_update(*, member: Member, user: Any, expected_version: int, **fields:
     number = data.get("id_number")
     if number and Member.objects.filter(id_number=number).exclude(pk=member.pk).exists():
         raise _duplicate_error(number)
+    if data["name"] != member.name_keyed:
+        data.update(member_key_fields(data["name"]))
     try:
         with transaction.atomic():
             return versioned_update(member, expected_version=expected_version, fields=data)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from areas.models import Area
 from core.forms import StyledFormMixin
+from households.forms import HouseholdPickInput
 from households.models import Household
 
 from .choices import (
@@ -60,6 +61,7 @@ def _household_field() -> forms.CharField:
         max_length=32,
         required=False,
         help_text=_("The household concerned, if any (its registry number)."),
+        widget=HouseholdPickInput(),
     )
 
 

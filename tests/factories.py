@@ -20,6 +20,7 @@ from households.choices import (
 )
 from households.id_numbers import id_number_make
 from households.models import Household, Member, MembershipPeriod
+from households.search import member_search_keys_refresh
 
 _seq = itertools.count(1)
 
@@ -78,6 +79,7 @@ def make_member(
         id_number=fields.pop("id_number", None) or id_number_make("622901", birth, n * 2, female=female),
         **fields,
     )
+    member_search_keys_refresh([member.pk])  # as the services and imports do
     MembershipPeriod.objects.create(
         member=member,
         household=household,

@@ -26,3 +26,33 @@
     tick();
   });
 })();
+// Household pickers: a household-number field with data-household-pick offers the households whose
+// member's name (张三, zhangsan, zs), ID number tail or number matches what is typed (households.search).
+(function () {
+  document.querySelectorAll("input[data-household-pick]").forEach(function (input, index) {
+    var list = document.createElement("datalist");
+    list.id = "household-pick-" + index;
+    input.setAttribute("list", list.id);
+    input.parentNode.appendChild(list);
+    var timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      var q = input.value.trim();
+      if (q.length < 2) { return; }
+      timer = setTimeout(function () {
+        var url = input.getAttribute("data-household-pick") + "?page_size=10&q=" + encodeURIComponent(q);
+        fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : { results: [] }; })
+          .then(function (body) {
+            list.textContent = "";
+            (body.results || []).forEach(function (h) {
+              var option = document.createElement("option");
+              option.value = h.number;
+              option.label = [h.head_name, h.township_name, h.village_name].filter(Boolean).join(" · ");
+              list.appendChild(option);
+            });
+          });
+      }, 250);
+    });
+  });
+})();

@@ -1,0 +1,205 @@
+"""Finding people and households the way clerks type on a phone: 张三, zhangsan, zhang san, zs, zhangs,
+or the last 4 to 6 characters of an ID number.
+
+Pinyin keys are computed here, once, by `name_keys` (pypinyin), stored on `Member.name_keys` and indexed
+with pg_trgm, so a search at a million households reads an index. Every write that sets a name goes
+through `member_search_keys_refresh` (services call it for one member; bulk writes such as the
+spreadsheet import call it once for all their rows, set-based). `Member.name_keyed` holds the name the
+keys were computed for, so stale rows are found in SQL (`name_keyed IS DISTINCT FROM name`) whoever
+wrote them.
+
+`household_search_q` is the one search used by every list filter, the API `q` and the household pickers
+(the public lookup does not use it: it asks for an exact ID number and never a name).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Reverse
+from django.db.models.lookups import StartsWith
+from pypinyin import Style, lazy_pinyin
+
+# Surnames whose reading differs from the character's usual one. The first reading is the surname's
+# (单 shan, 曾 zeng, 解 xie); the common reading stays searchable, because clerks type both.
+SURNAME_READINGS: dict[str, tuple[str, ...]] = {
+    "单": ("shan", "dan"),
+    "曾": ("zeng", "ceng"),
+    "解": ("xie", "jie"),
+    "仇": ("qiu", "chou"),
+    "查": ("zha", "cha"),
+    "区": ("ou", "qu"),
+    "朴": ("piao", "pu"),
+    "盖": ("ge", "gai"),
+    "乐": ("yue", "le"),
+    "覃": ("qin", "tan"),
+    "缪": ("miao", "mou"),
+    "翟": ("zhai", "di"),
+    "召": ("shao", "zhao"),
+    "种": ("chong", "zhong"),
+    "繁": ("po", "fan"),
+    "秘": ("bi", "mi"),
+    "员": ("yun", "yuan"),
+    "尉": ("wei", "yu"),
+    "折": ("she", "zhe"),
+    "柏": ("bai", "bo"),
+    "牟": ("mu", "mou"),
+    "长": ("chang", "zhang"),
+}
+COMPOUND_SURNAMES: dict[str, tuple[str, ...]] = {
+    "尉迟": ("yu", "chi"),
+    "欧阳": ("ou", "yang"),
+    "司马": ("si", "ma"),
+    "诸葛": ("zhu", "ge"),
+    "上官": ("shang", "guan"),
+    "皇甫": ("huang", "fu"),
+    "令狐": ("ling", "hu"),
+    "长孙": ("zhang", "sun"),
+    "万俟": ("mo", "qi"),
+    "单于": ("chan", "yu"),
+}
+# Above this many syllables every full/initial combination would be too many keys: long names (often
+# transliterated) keep the full spelling, the initials and the full surname with the given name's initials.
+MAX_COMBINED_SYLLABLES = 4
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_ID_TAIL = re.compile(r"^\d{3,5}[\dX]$")
+
+
+def _syllables(name: str) -> list[tuple[str, ...]]:
+    """Each syllable of the name as its possible readings (lower-case, no tones)."""
+    name = "".join(ch for ch in name if ch.isalnum())
+    readings: list[tuple[str, ...]] = []
+    rest = name
+    for compound, syllables in COMPOUND_SURNAMES.items():
+        if name.startswith(compound):
+            readings = [(s,) for s in syllables]
+            rest = name[len(compound) :]
+            break
+    else:
+        if name[:1] in SURNAME_READINGS:
+            readings = [SURNAME_READINGS[name[0]]]
+            rest = name[1:]
+    for syllable in lazy_pinyin(rest, style=Style.NORMAL, errors=lambda text: list(text.lower())):
+        syllable = syllable.lower()
+        if not syllable.isalnum():
+            continue
+        # ü is typed v on a phone keyboard (lv 吕, nv 女) and often u: both find the name.
+        readings.append((syllable, syllable.replace("v", "u")) if "v" in syllable else (syllable,))
+    return readings
+
+
+def name_keys(name: str) -> str:
+    """The pinyin keys of a name, space-separated with a leading space (so `LIKE '% zs%'` means "a key
+    starting with zs"): every combination of full syllables and initials, for every surname reading.
+    张三 → " zhangsan zhangs zsan zs"."""
+    syllables = _syllables(name or "")
+    if not syllables:
+        return ""
+    keys: set[str] = set()
+    if len(syllables) <= MAX_COMBINED_SYLLABLES:
+        choices = [[form for reading in options for form in (reading, reading[0])] for options in syllables]
+        keys.update("".join(combo) for combo in itertools.product(*choices))
+    else:
+        for surname in syllables[0]:
+            given = [options[0] for options in syllables[1:]]
+            keys.add(surname + "".join(given))
+            keys.add(surname + "".join(s[0] for s in given))
+            keys.add(surname[0] + "".join(s[0] for s in given))
+    return " " + " ".join(sorted(keys, key=lambda k: (-len(k), k)))
+
+
+def query_key(value: str) -> str:
+    """A typed pinyin query as it is compared with the keys: lower case, without spaces or apostrophes
+    (zhang san, Zhang'San → zhangsan)."""
+    return re.sub(r"[\s'’·.-]+", "", value).lower()
+
+
+# -- keeping the keys current -----------------------------------------------------------------------
+
+REFRESH_BATCH = 2000
+
+
+def member_search_keys_refresh(members: QuerySet | Iterable[int] | None = None) -> int:
+    """Recompute the keys of members whose name changed since their keys were made (or never had keys),
+    set-based: one read and one `UPDATE ... FROM (VALUES ...)` per batch. `members` is a queryset or ids;
+    None means the whole registry. Returns the number of rows updated."""
+    from .models import Member
+
+    if members is None:
+        qs = Member.objects.all()
+    elif isinstance(members, QuerySet):
+        qs = members
+    else:
+        qs = Member.objects.filter(pk__in=list(members))
+    stale = qs.filter(Q(name_keyed__isnull=True) | ~Q(name_keyed=F("name"))).order_by("pk")
+    updated = 0
+    last = 0
+    while True:
+        batch = list(stale.filter(pk__gt=last).values_list("pk", "name")[:REFRESH_BATCH])
+        if not batch:
+            return updated
+        last = batch[-1][0]
+        rows = [(pk, name, name_keys(name)) for pk, name in batch]
+        placeholders = ", ".join(["(%s::bigint, %s::text, %s::text)"] * len(rows))
+        params: list[Any] = [value for row in rows for value in row]
+        with connection.cursor() as cursor:
+            # Only where the name is still the one the keys were computed from (a concurrent rename
+            # is picked up by its own refresh).
+            cursor.execute(
+                f"UPDATE households_member m SET name_keys = v.keys, name_keyed = v.name "  # noqa: S608
+                f"FROM (VALUES {placeholders}) AS v(id, name, keys) "
+                "WHERE m.id = v.id AND m.name = v.name",
+                params,
+            )
+            updated += cursor.rowcount
+
+
+def member_key_fields(name: str) -> dict[str, str]:
+    """The key columns to write with a member whose name is `name` (services set them with the name)."""
+    return {"name_keys": name_keys(name), "name_keyed": name}
+
+
+# -- searching --------------------------------------------------------------------------------------
+
+
+def member_search_q(value: str) -> Q | None:
+    """Members matching a typed query, or None when the query names no person (digits of a household
+    number, empty). Each form uses its own index: the name's pattern index for characters, the pg_trgm
+    index of the keys for pinyin, the reversed-number index for an ID number's last characters."""
+    from .id_numbers import id_number_normalize
+
+    value = (value or "").strip()
+    if not value:
+        return None
+    number = id_number_normalize(value)
+    if len(number) == 18 and number[:17].isdigit():
+        return Q(id_number=number)
+    if _ID_TAIL.match(number):
+        return Q(StartsWith(Reverse("id_number"), number[::-1]))
+    if _CJK.search(value):
+        return Q(name__startswith=re.sub(r"\s+", "", value))
+    key = query_key(value)
+    if key and key.isascii() and key.isalpha():
+        return Q(name_keys__contains=" " + key)
+    return None
+
+
+def household_search_q(value: str, *, path: str = "") -> Q | None:
+    """Households (reached through `path` from the filtered model, "" for Household itself) matching a
+    typed query: a member's name in characters or pinyin, a member's ID number (all 18 characters or the
+    last 4 to 6), or else the start of the household number. None for an empty query."""
+    from .models import Member
+
+    value = (value or "").strip()
+    if not value:
+        return None
+    members = member_search_q(value)
+    if members is None:
+        return Q(**{f"{path}__number__startswith" if path else "number__startswith": value})
+    ids = Member.objects.filter(members).values("household_id")
+    return Q(**{f"{path}__in" if path else "pk__in": ids})

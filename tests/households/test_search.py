@@ -1,0 +1,186 @@
+"""Name search: characters, full pinyin, initials, mixed, polyphone surnames and ID-number tails, through
+the one FilterSet (page and API) and the pickers' API `q`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from households.models import Member
+from households.search import member_search_keys_refresh, member_search_q, name_keys
+from households.selectors import household_list
+from households.services import member_update
+from tests.factories import make_household, make_member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(county):
+    """Households in one village whose members are named as the queries below expect."""
+    h_zhang = make_household(county.village_a1, members=0)
+    # born after 1983, when the code 622901 (Linxia city) came into use, so the service accepts the number
+    zhang = make_member(h_zhang, relation="head", name="张三", birth_date=dt.date(1990, 5, 5))
+    h_zhao = make_household(county.village_a1, members=0)
+    make_member(h_zhao, relation="head", name="赵四")
+    make_member(h_zhao, name="周思")  # initials zs too, in another household
+    h_shan = make_household(county.village_a1, members=0)
+    make_member(h_shan, relation="head", name="单雄信")
+    h_zeng = make_household(county.village_a1, members=0)
+    make_member(h_zeng, relation="head", name="曾国藩")
+    h_xie = make_household(county.village_a1, members=0)
+    make_member(h_xie, relation="head", name="解晓东")
+    h_other = make_household(county.village_b1, members=0)  # another township
+    make_member(h_other, relation="head", name="张三丰")
+    return {
+        "zhang": h_zhang,
+        "zhang_member": zhang,
+        "zhao": h_zhao,
+        "shan": h_shan,
+        "zeng": h_zeng,
+        "xie": h_xie,
+        "other": h_other,
+    }
+
+
+def found(user, q: str) -> set[int]:
+    return set(household_list(user=user, filters={"q": q}).values_list("pk", flat=True))
+
+
+def test_keys_cover_full_pinyin_initials_and_mixed():
+    keys = name_keys("张三").split()
+    assert set(keys) == {"zhangsan", "zhangs", "zsan", "zs"}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("张三", {"zhang"}),
+        ("张", {"zhang"}),
+        ("zhangsan", {"zhang"}),
+        ("zhang san", {"zhang"}),
+        ("ZhangSan", {"zhang"}),
+        ("zhangs", {"zhang"}),
+        ("zsan", {"zhang"}),
+        ("zs", {"zhang", "zhao"}),  # 张三 and 周思 (赵四's household)
+        ("shanxiongxin", {"shan"}),  # 单 read as a surname
+        ("danxiongxin", {"shan"}),  # and as typed by someone who reads it dan
+        ("sxx", {"shan"}),
+        ("zengguofan", {"zeng"}),
+        ("zgf", {"zeng"}),
+        ("xiexiaodong", {"xie"}),
+        ("xxd", {"xie"}),
+        ("wangwu", set()),
+    ],
+)
+def test_each_query_form_finds_its_household(county, people, query, expected):
+    # given households named as in the fixture, in the staff member's township
+    # when the list is filtered by the query
+    result = found(county.staff_a, query)
+    # then exactly the expected households come back, and never the other township's 张三丰
+    assert result == {people[key].pk for key in expected}
+    assert people["other"].pk not in result
+
+
+def test_last_digits_of_an_id_number(county, people):
+    member = people["zhao"].members.get(name="赵四")
+    for length in (4, 5, 6):
+        assert found(county.staff_a, member.id_number[-length:]) >= {people["zhao"].pk}
+    # the whole number finds it too, and a tail belonging to nobody finds nothing
+    assert found(county.staff_a, member.id_number) == {people["zhao"].pk}
+    taken = set(Member.objects.values_list("id_number", flat=True))
+    free = next(f"{n:06d}" for n in range(1000000) if not any(x and x.endswith(f"{n:06d}") for x in taken))
+    assert found(county.staff_a, free) == set()
+
+
+def test_id_tail_with_check_character_x(county):
+    household = make_household(county.village_a1, members=0)
+    member = make_member(household, relation="head", name="李四")
+    Member.objects.filter(pk=member.pk).update(id_number=member.id_number[:17] + "X")
+    assert found(county.staff_a, member.id_number[-5:-1] + "x") == {household.pk}
+
+
+def test_household_number_prefix_still_works(county, people):
+    number = people["zeng"].number
+    assert found(county.staff_a, number) == {people["zeng"].pk}
+
+
+def test_renaming_a_member_updates_the_keys(county, people):
+    # given 张三 is renamed 王五 through the service
+    member = people["zhang_member"]
+    member_update(member=member, user=county.staff_a, expected_version=member.version, name="王五")
+    # then the new name is found by pinyin and the old one no longer is
+    assert found(county.staff_a, "wangwu") == {people["zhang"].pk}
+    assert people["zhang"].pk not in found(county.staff_a, "zhangsan")
+
+
+def test_bulk_written_rows_are_refreshed_set_based(county, people):
+    # given names changed with SQL, as a bulk import writes them
+    household = people["zhang"]
+    Member.objects.filter(household=household).update(name="曾小单")
+    assert found(county.staff_a, "zengxiaodan") == set()  # the keys are stale
+    # when the set-based refresh runs over the bulk-written rows
+    updated = member_search_keys_refresh(Member.objects.filter(household=household))
+    # then one UPDATE per batch made them searchable, and a second run finds nothing stale
+    assert updated == 1
+    assert found(county.staff_a, "zengxiaodan") == {household.pk}
+    assert member_search_keys_refresh() == 0
+
+
+def test_renaming_keys_alone_writes_no_audit_event(county, people):
+    from pghistory.models import Events
+
+    member = people["zhang_member"]
+    before = Events.objects.tracks(member).count()
+    Member.objects.filter(pk=member.pk).update(name_keys="", name_keyed=None)
+    member_search_keys_refresh([member.pk])
+    assert Events.objects.tracks(member).count() == before
+
+
+def test_api_q_uses_the_same_search(county, people, api):
+    response = api(county.staff_a).get("/api/households/households/", {"q": "zs"})
+    assert response.status_code == 200
+    assert {row["id"] for row in response.json()["results"]} == {people["zhang"].pk, people["zhao"].pk}
+
+
+def test_page_filter_uses_the_same_search(county, people, web):
+    response = web(county.staff_a).get("/households/", {"q": "zengguofan"})
+    assert response.status_code == 200
+    assert people["zeng"].number in response.content.decode()
+    assert people["zhang"].number not in response.content.decode()
+
+
+def test_assistance_and_exit_lists_search_households_by_pinyin(county, people):
+    from assistance.filters import FollowUpFilterSet, VisitFilterSet
+    from assistance.models import FollowUp, Visit
+    from assistance.services import visit_log
+    from core import clock
+
+    visit = visit_log(
+        household=people["xie"],
+        visited_on=clock.today(),
+        findings="好",
+        user=county.staff_a,
+        follow_ups=[("修屋顶", clock.today())],
+    )
+    visit_log(household=people["zeng"], visited_on=clock.today(), findings="好", user=county.staff_a)
+    visits = VisitFilterSet({"q": "xxd"}, queryset=Visit.objects.all()).qs
+    assert list(visits) == [visit]
+    follow_ups = FollowUpFilterSet({"q": "xiexiaodong"}, queryset=FollowUp.objects.all()).qs
+    assert [f.visit_id for f in follow_ups] == [visit.pk]
+
+
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [("zs", "member_name_keys_trgm"), ("123456", "member_id_tail_idx"), ("张三", "member_name_pattern_idx")],
+)
+def test_search_reads_the_indexes(county, people, query, index):
+    # the planner prefers a sequential scan on a tiny table: forbid it, to see that the index applies
+    sql, params = Member.objects.filter(member_search_q(query)).order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert index in plan, plan
