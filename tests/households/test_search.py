@@ -178,7 +178,9 @@ def test_assistance_and_exit_lists_search_households_by_pinyin(county, people):
 )
 def test_search_reads_the_indexes(county, people, query, index):
     # the planner prefers a sequential scan on a tiny table: forbid it, to see that the index applies
-    sql, params = Member.objects.filter(member_search_q(query)).order_by().values("pk").query.sql_with_params()
+    sql, params = (
+        Member.objects.filter(member_search_q(query)).order_by().values("pk").query.sql_with_params()
+    )
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN " + sql, params)
