@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import clock
 from core.forms import yes_no_select
@@ -201,7 +202,7 @@ class AssistedHouseholdFilterSet(_WithinMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     gap = django_filters.ChoiceFilter(
         method="filter_gap",
-        label=_("Show"),
+        label=pgettext_lazy("filter", "Show"),
         choices=[
             ("no_cadre", _("Without a cadre")),
             ("no_plan", _("Without a plan this year")),

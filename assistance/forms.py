@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from areas.choices import AreaLevelChoices
 from areas.models import Area
@@ -172,7 +173,7 @@ class MeasureForm(VersionedFormMixin, ServiceValidatedModelForm):
 
 
 class CadreForm(StyledFormMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=60)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=60)
     unit = forms.CharField(label=_("Work unit"), max_length=120)
     position = forms.CharField(label=_("Position"), max_length=60, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
@@ -199,7 +200,7 @@ class CadreForm(StyledFormMixin, forms.Form):
 
 
 class CadreEditForm(StyledFormMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=60)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=60)
     unit = forms.CharField(label=_("Work unit"), max_length=120)
     position = forms.CharField(label=_("Position"), max_length=60, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
@@ -254,7 +255,7 @@ class FollowUpCloseForm(StyledFormMixin, forms.Form):
         choices=[(FollowUpStatusChoices.DONE, _("Done")), (FollowUpStatusChoices.CANCELLED, _("Cancelled"))],
     )
     done_on = forms.DateField(label=_("Date"), widget=DATE)
-    outcome = forms.CharField(label=_("Outcome"), max_length=300, required=False)
+    outcome = forms.CharField(label=pgettext_lazy("follow-up", "Outcome"), max_length=300, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 

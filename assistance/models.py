@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel, VersionedModel
 from core.scoping import ScopedQuerySet
@@ -35,9 +36,9 @@ class Cadre(TimeStampedModel, VersionedModel):
     """A person sent to help (帮扶责任人, or a member of a village work team). `area` is where their
     assistance work is registered (a township or a village): it decides who sees the record."""
 
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=60)
     unit = models.CharField(_("work unit"), max_length=120)
-    position = models.CharField(_("position"), max_length=60, blank=True)
+    position = models.CharField(pgettext_lazy("job title", "position"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from areas.choices import AreaLevelChoices
 from areas.models import Area
@@ -105,7 +106,7 @@ def _monitoring(user: Any, area: Area) -> dict[str, Any] | None:
             counts[choices.RiskChoices(risk)] = counts.get(choices.RiskChoices(risk), 0) + 1
     rows = [[str(risk.label), n] for risk, n in counts.items()]
     rows.append([_("Monitoring objects (households)"), total])
-    return {"header": [_("Risk"), _("Households")], "rows": rows}
+    return {"header": [_("Risk"), pgettext("count", "Households")], "rows": rows}
 
 
 def _funds(user: Any, area: Area) -> dict[str, Any] | None:

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from areas.models import Area
 from supervision import selectors as supervision
@@ -143,7 +143,7 @@ def table(name: str, data: dict[str, Any]) -> tuple[str, list[str], list[list[An
                 rates["left_out_rate"],
             ],
         ]
-        return title, [_("Figure"), _("Upheld complaints"), _("Households"), _("Rate")], rows
+        return title, [_("Figure"), _("Upheld complaints"), pgettext("count", "Households"), _("Rate")], rows
     section = data.get(name)
     if not section:
         return title, [_("Not available")], []

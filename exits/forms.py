@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import clock
 from core.forms import StyledFormMixin
@@ -34,7 +35,7 @@ class ObjectionForm(StyledFormMixin, forms.Form):
 
 class ObjectionDecideForm(StyledFormMixin, forms.Form):
     upheld = forms.TypedChoiceField(
-        label=_("Decision"),
+        label=pgettext_lazy("objection", "Decision"),
         choices=[("1", _("Uphold: send the procedure back")), ("0", _("Dismiss"))],
         coerce=lambda v: v == "1",
     )

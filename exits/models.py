@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel, VersionedModel
 from core.scoping import ScopedQuerySet
@@ -314,7 +315,7 @@ class VillageStandard(TimeStampedModel, VersionedModel):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     title = models.CharField(_("standard"), max_length=200)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("standard", "active"), default=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "county"

@@ -59,7 +59,7 @@ class NoticeStateChoices(models.TextChoices):
 
 class ReportGroupingChoices(models.TextChoices):
     SOURCE = "source", _("Fund source")
-    LEVEL = "level", _("Level")
+    LEVEL = "level", pgettext_lazy("fund", "Level")
     KIND = "kind", _("Kind of fund")
     YEAR = "year", _("Year")
     PROJECT = "project", _("Project")

@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from areas.choices import AreaLevelChoices
 from areas.models import Area
@@ -53,7 +54,9 @@ def _hidden() -> forms.HiddenInput:
 
 class FundSourceFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
-    level = django_filters.ChoiceFilter(choices=FundLevelChoices.choices, label=_("Level"))
+    level = django_filters.ChoiceFilter(
+        choices=FundLevelChoices.choices, label=pgettext_lazy("fund", "Level")
+    )
     kind = django_filters.ChoiceFilter(choices=FundKindChoices.choices, label=_("Kind of fund"))
 
     class Meta:
@@ -68,7 +71,7 @@ class AllocationFilterSet(django_filters.FilterSet):
         field_name="source_id", label=_("Fund source (id)"), widget=_hidden()
     )
     level = django_filters.ChoiceFilter(
-        field_name="source__level", choices=FundLevelChoices.choices, label=_("Level")
+        field_name="source__level", choices=FundLevelChoices.choices, label=pgettext_lazy("fund", "Level")
     )
     kind = django_filters.ChoiceFilter(
         field_name="source__kind", choices=FundKindChoices.choices, label=_("Kind of fund")

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from areas.choices import AreaLevelChoices
 from areas.models import Area
@@ -37,7 +38,7 @@ def counties_for(user: Any) -> Any:
 class FundSourceForm(StyledFormMixin, forms.Form):
     area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("County"))
     name = forms.CharField(label=_("Name"), max_length=120)
-    level = forms.ChoiceField(label=_("Level"), choices=FundLevelChoices.choices)
+    level = forms.ChoiceField(label=pgettext_lazy("fund", "Level"), choices=FundLevelChoices.choices)
     kind = forms.ChoiceField(label=_("Kind of fund"), choices=FundKindChoices.choices)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -72,7 +73,9 @@ class ProjectForm(VersionedFormMixin, forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     budget = MoneyField(label=_("Budget (yuan)"))
     description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=pgettext_lazy("project", "Description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     villages = forms.ModelMultipleChoiceField(
         queryset=Area.objects.none(), label=_("Benefiting villages"), required=False

@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import clock
 from core.models import TimeStampedModel, VersionedModel
@@ -53,7 +54,7 @@ class FundSource(TimeStampedModel, VersionedModel):
         "areas.Area", verbose_name=_("county"), on_delete=models.PROTECT, related_name="fund_sources"
     )
     name = models.CharField(_("name"), max_length=120)
-    level = models.CharField(_("level"), max_length=12, choices=FundLevelChoices.choices)
+    level = models.CharField(pgettext_lazy("fund", "level"), max_length=12, choices=FundLevelChoices.choices)
     kind = models.CharField(_("kind of fund"), max_length=12, choices=FundKindChoices.choices)
 
     objects = ScopedQuerySet.as_manager()
@@ -179,7 +180,7 @@ class Project(TimeStampedModel, VersionedModel):
     category = models.ForeignKey(
         ProjectCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="projects"
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("project", "description"), blank=True)
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
     budget = models.DecimalField(_("budget (yuan)"), **MONEY)
     status = models.CharField(

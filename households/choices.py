@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class HouseholdStatusChoices(models.TextChoices):
@@ -9,7 +10,7 @@ class HouseholdStatusChoices(models.TextChoices):
     EXITED = "exited", _("Exited poverty")
     RETURNED = "returned", _("Returned to poverty")
     MONITORING = "monitoring", _("Monitoring object")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("household status", "Cancelled")
 
 
 # Statuses whose people count as "registered poor still in poverty" for incidence (贫困发生率).
@@ -31,9 +32,9 @@ class HouseholdAttributeChoices(models.TextChoices):
 
 class PovertyCauseChoices(models.TextChoices):
     ILLNESS = "illness", _("Illness")
-    DISABILITY = "disability", _("Disability")
+    DISABILITY = "disability", pgettext_lazy("poverty cause", "Disability")
     SCHOOLING = "schooling", _("Schooling costs")
-    DISASTER = "disaster", _("Disaster")
+    DISASTER = "disaster", pgettext_lazy("poverty cause", "Disaster")
     LAND = "land", _("Lack of land")
     WATER = "water", _("Lack of water")
     SKILLS = "skills", _("Lack of skills")
@@ -94,7 +95,7 @@ class HealthChoices(models.TextChoices):
     HEALTHY = "healthy", _("Healthy")
     CHRONIC = "chronic", _("Long-term chronic illness")
     SERIOUS = "serious", _("Serious illness")
-    DISABLED = "disabled", _("Disabled")
+    DISABLED = "disabled", pgettext_lazy("health", "Disabled")
 
 
 class LabourCapacityChoices(models.TextChoices):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from areas.choices import AreaLevelChoices
 from areas.models import Area
@@ -105,7 +106,7 @@ class DuplicateCandidateFilterSet(django_filters.FilterSet):
 
 class CrossCheckMatchFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ReviewStatusChoices.choices, label=_("Review"))
-    batch = django_filters.NumberFilter(field_name="batch_id", label=_("Upload"))
+    batch = django_filters.NumberFilter(field_name="batch_id", label=pgettext_lazy("import batch", "Upload"))
 
     class Meta:
         model = CrossCheckMatch

@@ -275,7 +275,7 @@ class ObjectionResolveForm(StyledFormMixin, forms.Form):
 
 class ReviewForm(StyledFormMixin, forms.Form):
     status = forms.ChoiceField(
-        label=_("Result"),
+        label=pgettext_lazy("review", "Result"),
         choices=[(c.value, c.label) for c in (ReviewStatusChoices.CONFIRMED, ReviewStatusChoices.CLEARED)],
     )
     review_note = forms.CharField(label=_("What the check found"), widget=forms.Textarea(attrs={"rows": 2}))

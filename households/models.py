@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel, VersionedModel
 from core.scoping import ScopedQuerySet
@@ -153,7 +154,7 @@ class Member(TimeStampedModel, VersionedModel):
         on_delete=models.PROTECT,
         related_name="members",
     )
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=60)
     # Normalised (upper-case X, no spaces) 18-character resident ID; null only for a newborn not yet
     # issued one.
     id_number = models.CharField(_("resident ID number"), max_length=18, null=True, blank=True)

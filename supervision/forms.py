@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from areas.models import Area
@@ -70,7 +71,9 @@ class InspectionForm(StyledFormMixin, _ScopedChoices, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     inspected_on = forms.DateField(label=_("Inspected on"), widget=DATE)
     inspectors = forms.CharField(label=_("Inspectors"), max_length=300, required=False)
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    summary = forms.CharField(
+        label=pgettext_lazy("inspection", "Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
 
 class ProblemForm(StyledFormMixin, _HouseholdNumber, _ScopedChoices, forms.Form):

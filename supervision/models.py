@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import clock
 from core.models import TimeStampedModel, VersionedModel
@@ -169,7 +170,7 @@ class Complaint(TimeStampedModel, VersionedModel):
     )
     complainant = models.CharField(_("complainant"), max_length=60, blank=True)
     contact = models.CharField(_("contact"), max_length=40, blank=True)
-    content = models.TextField(_("content"))
+    content = models.TextField(pgettext_lazy("complaint", "content"))
     received_on = models.DateField(_("date received"))
     answer_deadline = models.DateField(_("answer deadline"))
     status = models.CharField(
