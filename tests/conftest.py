@@ -34,9 +34,14 @@ os.environ["POVERTYCASE_FREEZE_AT"] = SUITE_INSTANT.isoformat()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # Browser and worker tests wait on other processes: a longer limit than pyproject's 120 s.
+    # Browser and worker tests wait on other processes: a longer limit than pyproject's 120 s. The first
+    # test that needs the database also creates it (every migration): it gets 15 minutes.
+    database_created = False
     for item in items:
-        if item.get_closest_marker("timeout") is None and (
+        if not database_created and "django_db_setup" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.timeout(900))
+            database_created = True
+        elif item.get_closest_marker("timeout") is None and (
             item.get_closest_marker("browser") or item.get_closest_marker("worker")
         ):
             item.add_marker(pytest.mark.timeout(300))

@@ -102,6 +102,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A statement that runs longer than this is cancelled by PostgreSQL (milliseconds; 0: no limit). Set it
+# for web processes (a request the proxy or gunicorn gave up on must not keep running in the database);
+# the worker runs long jobs and leaves it unset.
+DATABASE_STATEMENT_TIMEOUT_MS = int(env("DATABASE_STATEMENT_TIMEOUT_MS", "0") or 0)
+if DATABASE_STATEMENT_TIMEOUT_MS:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
