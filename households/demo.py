@@ -161,7 +161,7 @@ def seed(ctx: DemoContext) -> None:
                 else rng.choice([LabourCapacityChoices.ORDINARY, LabourCapacityChoices.SKILLED])
             )
             # Linxia city's code exists from 1983; people born earlier carry Linxia county's.
-            region = "622901" if birth.year >= 1984 else "622921"
+            region = "622901"  # the issuing office's code, also for people born before 1983
             number = id_number_make(region, birth, sequence, female=female)
             while number in used_numbers:
                 sequence += 2

@@ -43,8 +43,8 @@ def person(
 
 
 def region_for(birth: dt.date) -> str:
-    """Linxia city (622901) exists from 1983; people born earlier carry Linxia county's code."""
-    return "622901" if birth.year >= 1984 else "622921"
+    """Linxia city (622901): its code is on every resident's number, whatever their age."""
+    return "622901"
 
 
 @pytest.fixture
