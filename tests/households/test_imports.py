@@ -212,11 +212,12 @@ def test_reimporting_the_same_file_updates_instead_of_duplicating(
     # given
     client = web(county.staff_a)
     rows = household_rows("H-001", county.village_a1.code) + household_rows("H-002", county.village_a2.code)
-    upload(client, xlsx(rows), django_capture_on_commit_callbacks)
+    content = xlsx(rows)  # built once: openpyxl stamps the time, so a rebuilt file is another file
+    upload(client, content, django_capture_on_commit_callbacks)
     counts = (Household.objects.count(), Member.objects.count(), MembershipPeriod.objects.count())
 
     # when: the same file again, then a corrected file (new address, one more child)
-    again = upload(client, xlsx(rows), django_capture_on_commit_callbacks)
+    again = upload(client, content, django_capture_on_commit_callbacks)
     corrected = [r[:2] + ["二社"] + r[3:] for r in rows]
     child = household_rows("H-001", county.village_a1.code, size=3)[2]
     corrected.append(child[:2] + ["二社"] + child[3:])
