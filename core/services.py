@@ -81,7 +81,10 @@ def job_run(job_id: str, handler: Callable[[Job], dict]) -> Job | None:
         Job.objects.filter(pk=job.pk).update(
             status=JobStatusChoices.FAILED,
             error="\n".join(exc.messages)[:20000],
-            result={"errors": exc.message_dict if hasattr(exc, "error_dict") else exc.messages},
+            result={
+                "errors": exc.message_dict if hasattr(exc, "error_dict") else exc.messages,
+                **getattr(exc, "result", {}),  # what the handler keeps beside the messages (counts, report)
+            },
             finished_at=clock.now(),
         )
         job.refresh_from_db()

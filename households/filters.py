@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -43,10 +44,12 @@ class HouseholdFilterSet(django_filters.FilterSet):
     )
     attribute = django_filters.ChoiceFilter(choices=HouseholdAttributeChoices.choices, label=_("Attribute"))
     year_identified = django_filters.NumberFilter(label=_("Year identified"))
+    # The households an import wrote (the link on the import's job page); not offered as a field.
+    import_job = django_filters.UUIDFilter(method="filter_import_job", widget=forms.HiddenInput)
 
     class Meta:
         model = Household
-        fields = ["q", "township", "village", "status", "cause", "attribute", "year_identified"]
+        fields = ["q", "township", "village", "status", "cause", "attribute", "year_identified", "import_job"]
 
     # A county has hundreds of villages: the page offers a township's villages once one is chosen.
     VILLAGE_MENU_LIMIT = 60
@@ -86,6 +89,11 @@ class HouseholdFilterSet(django_filters.FilterSet):
 
     def filter_cause(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(main_cause=value) | Q(secondary_causes__contains=[value]))
+
+    def filter_import_job(self, queryset: QuerySet, name: str, value: object) -> QuerySet:
+        from .models import ImportLedger
+
+        return queryset.filter(Exists(ImportLedger.objects.filter(household=OuterRef("pk"), job_id=value)))
 
 
 def _int(value: object) -> int | None:

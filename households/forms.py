@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core import clock
@@ -283,6 +284,20 @@ class ReviewForm(StyledFormMixin, forms.Form):
 
 class ImportForm(StyledFormMixin, forms.Form):
     file = forms.FileField(label=_("Registry spreadsheet (.xlsx)"))
+    migration = forms.BooleanField(
+        label=_(
+            "Registry migration: existing registered households from the previous system, with their status"
+        ),
+        required=False,
+        help_text=_(
+            "Leave unticked to register new applicants: they enter as candidates for the identification procedure."
+        ),
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if user is None or not user.has_capability(Capability.ADMINISTER):
+            del self.fields["migration"]
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

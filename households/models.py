@@ -647,7 +647,7 @@ class ImportLedger(models.Model):
     file_sha256 = models.CharField(max_length=64)
     row_key = models.CharField(max_length=64)
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
-    job_id = models.UUIDField(null=True, blank=True)
+    job_id = models.UUIDField(null=True, blank=True, db_index=True)  # the households of one import
     imported_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()

@@ -33,7 +33,17 @@ from .choices import (
     ReviewStatusChoices,
     StepDecisionChoices,
 )
-from .id_numbers import id_number_check_person, id_number_normalize, id_number_validate
+from .cleaners import (
+    clean_id_number,
+    clean_main_cause,
+    clean_name,
+    clean_person,
+    clean_phone,
+    clean_secondary_causes,
+    clean_year_identified,
+    phone_key,
+)
+from .id_numbers import id_number_normalize
 from .models import (
     CrossCheckBatch,
     CrossCheckMatch,
@@ -112,19 +122,24 @@ def _member_clean(data: dict[str, Any]) -> dict[str, Any]:
     number = data.get("id_number")
     if number:
         try:
-            data["id_number"] = id_number_validate(number)
+            data["id_number"] = clean_id_number(number)
         except ValidationError as exc:
             errors["id_number"] = exc.messages
         else:
             errors.update(
-                id_number_check_person(
-                    data["id_number"], birth_date=data.get("birth_date"), sex=data.get("sex")
-                )
+                clean_person(data["id_number"], birth_date=data.get("birth_date"), sex=data.get("sex"))
             )
     else:
         data["id_number"] = None
-    if not (data.get("name") or "").strip():
-        errors["name"] = _("Enter the name.")
+    try:
+        data["name"] = clean_name(data.get("name"))
+    except ValidationError as exc:
+        errors["name"] = exc.messages
+    if "phone" in data:
+        try:
+            data["phone"] = clean_phone(data.get("phone"))
+        except ValidationError as exc:
+            errors["phone"] = exc.messages
     if errors:
         raise ValidationError(errors)
     return data
@@ -256,35 +271,27 @@ MEMBER_FIELDS = (
 )
 
 
-def phone_key(phone: str | None) -> str:
-    """Digits only, without the +86 / 0086 country prefix: 138-0931 2345 and +86 13809312345 agree."""
-    digits = re.sub(r"\D", "", phone or "")
-    if digits.startswith("0086"):
-        digits = digits[4:]
-    elif digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    return digits
-
-
 def _household_clean(fields: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, Any] = {}
-    phone = (fields.get("phone") or "").strip()
-    if phone and not 7 <= len(phone_key(phone)) <= 12:
-        errors["phone"] = _("Enter a phone number of 7 to 12 digits.")
-    year = fields.get("year_identified")
-    if year and not 2013 <= int(year) <= clock.today().year:
-        errors["year_identified"] = _("The year identified must be between 2013 and this year.")
-    causes = list(fields.get("secondary_causes") or [])
-    if fields.get("main_cause") and fields["main_cause"] in causes:
-        causes.remove(fields["main_cause"])
-    fields["secondary_causes"] = causes
-    if "main_cause" in fields and not fields.get("main_cause"):
-        errors["main_cause"] = _("Choose the main poverty cause.")
+    cleaners: dict[str, Any] = {
+        "phone": clean_phone,
+        "year_identified": clean_year_identified,
+        "main_cause": clean_main_cause,
+    }
+    for name, cleaner in cleaners.items():
+        if name in fields:
+            try:
+                fields[name] = cleaner(fields[name])
+            except ValidationError as exc:
+                errors[name] = exc.messages
+    if "secondary_causes" in fields or "main_cause" in fields:
+        fields["secondary_causes"] = clean_secondary_causes(
+            fields.get("secondary_causes"), fields.get("main_cause")
+        )
     if errors:
         raise ValidationError(errors)
     if "phone" in fields:
-        fields["phone"] = phone
-        fields["phone_key"] = phone_key(phone)
+        fields["phone_key"] = phone_key(fields["phone"])
     return fields
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from celery import shared_task
 from celery.schedules import crontab
-from django.core.files.storage import default_storage
 
 from areas.choices import AreaLevelChoices
 from areas.models import Area
@@ -14,28 +13,15 @@ from core.services import job_progress, job_run
 from . import imports
 from .services import duplicates_scan
 
-IMPORT_KIND = "households.import"
+IMPORT_KIND = imports.IMPORT_KIND
+IMPORT_KINDS = (imports.IMPORT_KIND, imports.MIGRATION_KIND)
 DUPLICATES_KIND = "households.duplicates"
 
 
 def _import_handler(job: Job) -> dict:
-    """Validate the whole file (nothing written if any row is wrong), then write it in chunks; a
+    """Stage and check the whole file (nothing written if any row is wrong), then write it in chunks; a
     redelivered job skips the chunks its ledger already holds."""
-    with default_storage.open(job.params["file"], "rb") as source:
-        content = source.read()
-    user = job.created_by
-    job_progress(job, done=0, total=0, message="validating")
-    plan = imports.validate(content, user=user)
-    total = len(plan.households)
-    job_progress(job, done=0, total=total, message="importing")
-    result = imports.apply(
-        plan,
-        user=user,
-        job_id=job.pk,
-        chunk_size=int(job.params.get("chunk_size") or 250),
-        progress=lambda done: job_progress(job, done=done),
-    )
-    return {**result, "households": total, "members": sum(len(m) for m in plan.members.values())}
+    return imports.import_run(job, progress=lambda **kw: job_progress(job, **kw))
 
 
 @shared_task(name="households.import_file", acks_late=True, soft_time_limit=1800, time_limit=1900)

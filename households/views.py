@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.forms import Form
@@ -19,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
+from areas.choices import AreaLevelChoices
+from areas.models import Area
 from core import clock
 from core.choices import JobStatusChoices
 from core.exceptions import ConflictError
@@ -67,7 +70,7 @@ from .selectors import (
 from .selectors import (
     household_list as household_list_selector,
 )
-from .tasks import DUPLICATES_KIND, IMPORT_KIND, households_duplicates_task
+from .tasks import DUPLICATES_KIND, IMPORT_KINDS, households_duplicates_task
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -536,7 +539,13 @@ def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(imports.template_workbook(), content_type=XLSX)
+    villages = (
+        Area.objects.visible_to(request.user)
+        .filter(level=AreaLevelChoices.VILLAGE)
+        .select_related("parent")
+        .order_by("code")
+    )
+    response = HttpResponse(imports.template_workbook(villages.iterator()), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="households-template.xlsx"'
     return response
 
@@ -544,43 +553,66 @@ def import_template(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
     ensure_can(request.user, Capability.IMPORT_REGISTRY)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            job = imports.import_start(user=request.user, upload=form.cleaned_data["file"])
+            job = imports.import_start(
+                user=request.user,
+                upload=form.cleaned_data["file"],
+                migration=bool(form.cleaned_data.get("migration")),
+            )
         except ValidationError as exc:
             form_errors(form, exc)
             return render(request, "households/import.html", {"form": form, "jobs": []})
         return redirect("households:import-job", pk=job.pk)
-    jobs = Job.objects.visible_to(request.user).filter(kind=IMPORT_KIND, created_by=request.user)[:10]
+    jobs = Job.objects.visible_to(request.user).filter(kind__in=IMPORT_KINDS, created_by=request.user)[:20]
     return render(request, "households/import.html", {"form": form, "jobs": jobs})
 
 
 def _import_job(request: HttpRequest, pk: str) -> Job:
     job = get_visible_or_404(Job.objects.all(), request.user, pk=pk)
-    if job.kind != IMPORT_KIND:
+    if job.kind not in IMPORT_KINDS:
         raise Http404
     return job
+
+
+ERRORS_PER_PAGE = 100
+
+
+def import_errors_page(job: Job, page: Any, per_page: Any = ERRORS_PER_PAGE) -> dict[str, Any]:
+    """One page of the errors the job kept (the first IMPORT_MAX_ERRORS, by row), and the total count."""
+    kept = (job.result or {}).get("errors")
+    items = []
+    if isinstance(kept, dict):
+        for key, messages_ in sorted(kept.items(), key=lambda kv: _row_order(kv[0])):
+            row, _sep, column = key.partition(":")
+            items += [{"row": row, "column": column, "message": m} for m in messages_]
+    elif isinstance(kept, list):
+        items = [{"row": "", "column": "", "message": m} for m in kept]
+    try:
+        size = max(1, min(int(per_page), 1000))
+        number = max(1, int(page))
+    except (TypeError, ValueError):
+        size, number = ERRORS_PER_PAGE, 1
+    pages = max(1, -(-len(items) // size))
+    number = min(number, pages)
+    return {
+        "errors": items[(number - 1) * size : number * size],
+        "error_count": (job.result or {}).get("error_count", len(items)),
+        "kept": len(items),
+        "page": number,
+        "pages": pages,
+    }
 
 
 @login_required
 def import_job(request: HttpRequest, pk: str) -> HttpResponse:
     job = _import_job(request, pk)
-    errors = []
+    context: dict[str, Any] = {"job": job, "errors": [], "error_count": 0}
     if job.status == JobStatusChoices.FAILED:
-        for key, messages_ in sorted(
-            (job.result or {}).get("errors", {}).items()
-            if isinstance((job.result or {}).get("errors"), dict)
-            else [],
-            key=lambda kv: _row_order(kv[0]),
-        ):
-            row, _sep, column = key.partition(":")
-            errors += [{"row": row, "column": column, "message": m} for m in messages_]
-    return render(
-        request,
-        "households/import_job.html",
-        {"job": job, "errors": errors[:200], "error_count": len(errors)},
-    )
+        context.update(import_errors_page(job, request.GET.get("page", 1)))
+        context["page_numbers"] = range(1, context["pages"] + 1)
+    return render(request, "households/import_job.html", context)
 
 
 def _row_order(key: str) -> tuple[int, str]:
@@ -590,11 +622,18 @@ def _row_order(key: str) -> tuple[int, str]:
 
 @login_required
 def import_errors(request: HttpRequest, pk: str) -> HttpResponse:
+    """The error report the job wrote (all errors, not only those kept on the job)."""
     job = _import_job(request, pk)
-    errors = (job.result or {}).get("errors") or {}
-    if not isinstance(errors, dict):
-        errors = {"0:": errors}
-    response = HttpResponse(imports.error_report(errors), content_type=XLSX)
+    report = (job.result or {}).get("report")
+    if report and default_storage.exists(report):
+        with default_storage.open(report, "rb") as stored:
+            content = stored.read()
+    else:  # jobs refused before reading rows (header, size) keep all their errors on the job
+        page = import_errors_page(job, 1, 1000)
+        content = imports.error_report(
+            (int(e["row"]) if e["row"].isdigit() else 0, e["column"], e["message"]) for e in page["errors"]
+        )
+    response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="import-errors.xlsx"'
     return response
 

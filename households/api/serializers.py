@@ -384,6 +384,11 @@ class CrossCheckUploadSerializer(serializers.Serializer):
 
 class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
+    migration = serializers.BooleanField(
+        default=False,
+        help_text="A registry migration (existing records with their status; system administrators) "
+        "instead of registering new applicants as candidates.",
+    )
 
 
 class ImportJobSerializer(serializers.Serializer):

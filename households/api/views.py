@@ -31,7 +31,7 @@ from ..models import (
     Member,
     NoticeObjection,
 )
-from ..tasks import IMPORT_KIND
+from ..tasks import IMPORT_KINDS
 from . import serializers as s
 
 
@@ -137,7 +137,9 @@ class HouseholdViewSet(
         errors by row and column."""
         data = s.ImportUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        job = import_start(user=request.user, upload=data.validated_data["file"])
+        job = import_start(
+            user=request.user, upload=data.validated_data["file"], migration=data.validated_data["migration"]
+        )
         return Response(
             {"job": job.pk, "status_url": reverse("household-import-status", args=[job.pk])},
             status=status.HTTP_202_ACCEPTED,
@@ -146,12 +148,28 @@ class HouseholdViewSet(
     @extend_schema(request=None, responses={200: s.ImportStatusSerializer})
     @action(detail=False, methods=["get"], url_path=r"import/(?P<job_id>[0-9a-fA-F-]{36})")
     def import_status(self, request: Request, job_id: str) -> Response:
-        """Progress of an import job, and when it failed every error keyed `<row>:<column>`."""
+        """Progress of an import job, and when it failed its errors keyed `<row>:<column>`: the first
+        IMPORT_MAX_ERRORS are kept, `error_count` counts them all; `?errors_page=` and
+        `errors_page_size=` (default 100) page through the kept ones."""
         from core.models import Job
         from core.views import job_payload
 
-        job = get_visible_or_404(Job.objects.filter(kind=IMPORT_KIND), request.user, pk=job_id)
-        return Response(job_payload(job))
+        from ..views import import_errors_page
+
+        job = get_visible_or_404(Job.objects.filter(kind__in=IMPORT_KINDS), request.user, pk=job_id)
+        payload = job_payload(job)
+        if isinstance((job.result or {}).get("errors"), dict):
+            page = import_errors_page(
+                job,
+                request.query_params.get("errors_page", 1),
+                request.query_params.get("errors_page_size", 100),
+            )
+            errors: dict[str, list[str]] = {}
+            for e in page.pop("errors"):
+                errors.setdefault(f"{e['row']}:{e['column']}", []).append(e["message"])
+            payload["result"] = {**payload["result"], "errors": errors}
+            payload["errors_page"] = page
+        return Response(payload)
 
     @extend_schema(request=s.IncomeInputSerializer, responses={201: s.IncomeSerializer})
     @action(detail=True, methods=["post"])

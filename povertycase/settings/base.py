@@ -159,6 +159,14 @@ if env("AWS_STORAGE_BUCKET_NAME"):
         },
     }
 
+# Spreadsheet imports: what one file may hold (each refused with a message saying which limit).
+IMPORT_MAX_UPLOAD_BYTES = int(env("IMPORT_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)) or 0)
+IMPORT_MAX_UNCOMPRESSED_BYTES = int(env("IMPORT_MAX_UNCOMPRESSED_BYTES", str(1024 * 1024 * 1024)) or 0)
+IMPORT_MAX_SHARED_STRINGS_BYTES = int(env("IMPORT_MAX_SHARED_STRINGS_BYTES", str(64 * 1024 * 1024)) or 0)
+IMPORT_MAX_ROWS = int(env("IMPORT_MAX_ROWS", "1000000") or 0)
+IMPORT_MAX_CELL_CHARS = int(env("IMPORT_MAX_CELL_CHARS", "500") or 0)
+IMPORT_MAX_ERRORS = int(env("IMPORT_MAX_ERRORS", "1000") or 0)  # kept on the job; the report has all
+
 # Attachments: what may be uploaded and how large.
 ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)) or 0)
 ATTACHMENT_ALLOWED_TYPES = {

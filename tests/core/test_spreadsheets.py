@@ -46,6 +46,6 @@ def test_the_household_export_keeps_a_formula_shaped_name_as_text(county: Any) -
 
 
 def test_the_error_report_keeps_a_formula_in_a_message_as_text() -> None:
-    rows = _cells(error_report({"3:姓名": [f"“{FORMULA}”不是有效的姓名"], "2:身份证号": ["校验位错误"]}))
+    rows = _cells(error_report([(2, "身份证号", "校验位错误"), (3, "姓名", f"“{FORMULA}”不是有效的姓名")]))
     assert [r[0][0] for r in rows[1:]] == [2, 3]
     assert all(kind != "f" for row in rows for _value, kind in row)
