@@ -61,6 +61,8 @@ class Job(models.Model):
     result = models.JSONField(_("result"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    task = models.CharField(_("task"), max_length=100, blank=True)  # the Celery task that runs it (requeue)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # refreshed while a worker runs it
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -87,6 +89,17 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatusChoices.SUCCEEDED, JobStatusChoices.FAILED)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Running, but no worker has shown a heartbeat for JOB_HEARTBEAT_TIMEOUT seconds (a killed
+        worker): the page says so and the creator or an administrator may requeue it."""
+        from core import clock
+
+        if self.status != JobStatusChoices.RUNNING:
+            return False
+        beat = self.heartbeat_at or self.started_at
+        return beat is None or (clock.now() - beat).total_seconds() > settings.JOB_HEARTBEAT_TIMEOUT
 
 
 def attachment_upload_to(instance: Attachment, filename: str) -> str:

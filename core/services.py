@@ -3,7 +3,10 @@ sensitive-access logging."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -45,12 +48,15 @@ def job_create(*, kind: str, user: Any, area: Any = None, params: dict | None = 
 
 
 def job_enqueue(job: Job, task: Any) -> None:
-    """Queue the task after the transaction that created the job commits (the worker must see it)."""
+    """Queue the task after the transaction that created the job commits (the worker must see it). The
+    task's name is kept on the job, so a stalled job can be queued again."""
+    Job.objects.filter(pk=job.pk).update(task=task.name)
+    job.task = task.name
     transaction.on_commit(lambda: task.delay(str(job.pk)))
 
 
 def job_progress(job: Job, *, done: int, total: int | None = None, message: str = "") -> None:
-    values: dict[str, Any] = {"progress_done": done}
+    values: dict[str, Any] = {"progress_done": done, "heartbeat_at": clock.now()}
     if total is not None:
         values["progress_total"] = total
     if message:
@@ -58,23 +64,82 @@ def job_progress(job: Job, *, done: int, total: int | None = None, message: str 
     Job.objects.filter(pk=job.pk).update(**values)
 
 
-def job_run(job_id: str, handler: Callable[[Job], dict]) -> Job | None:
-    """Run handler(job) as the body of a task: status, attempts and errors are recorded on the job.
+class _Heartbeat:
+    """Refreshes the job's heartbeat from a thread of its own while the handler runs (a long chunk makes
+    no progress call); a killed worker stops beating, and the job shows as stalled."""
 
-    A finished job is not run again, so a redelivered message is harmless. The handler itself must
-    be idempotent: a worker killed mid-job leaves the job RUNNING and the message is redelivered.
+    def __init__(self, job_id: Any) -> None:
+        self.job_id = job_id
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name=f"heartbeat-{job_id}", daemon=True)
+
+    def _run(self) -> None:
+        from django.db import connection
+
+        try:
+            while not self.stop.wait(settings.JOB_HEARTBEAT_INTERVAL):
+                Job.objects.filter(pk=self.job_id, status=JobStatusChoices.RUNNING).update(
+                    heartbeat_at=clock.now()
+                )
+        finally:
+            connection.close()
+
+    def __enter__(self) -> _Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join(5)
+
+
+def _job_claim(job_id: str) -> bool:
+    """Mark the job running for this worker, unless another worker runs it (fresh heartbeat): a message
+    redelivered or requeued while the first run is alive does nothing."""
+    now = clock.now()
+    stale = now - dt.timedelta(seconds=settings.JOB_HEARTBEAT_TIMEOUT)
+    claimed = (
+        Job.objects.filter(pk=job_id)
+        .filter(
+            models.Q(status=JobStatusChoices.QUEUED)
+            | models.Q(status=JobStatusChoices.RUNNING, heartbeat_at__lt=stale)
+            | models.Q(status=JobStatusChoices.RUNNING, heartbeat_at__isnull=True)
+        )
+        .update(status=JobStatusChoices.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1)
+    )
+    return claimed == 1
+
+
+def _job_claim_when_free(job_id: str) -> bool:
+    """Claim the job; while another worker's heartbeat is fresh, wait (up to the heartbeat timeout) for
+    it to finish or fall silent: a message restored right after its worker died is not dropped."""
+    deadline = time.monotonic() + settings.JOB_HEARTBEAT_TIMEOUT + 2 * settings.JOB_HEARTBEAT_INTERVAL
+    while True:
+        if _job_claim(job_id):
+            return True
+        job = Job.objects.filter(pk=job_id).first()
+        if job is None or job.status != JobStatusChoices.RUNNING or time.monotonic() > deadline:
+            return False
+        time.sleep(min(1.0, settings.JOB_HEARTBEAT_INTERVAL))
+
+
+def job_run(job_id: str, handler: Callable[[Job], dict]) -> Job | None:
+    """Run handler(job) as the body of a task: status, attempts, heartbeat and errors are recorded on
+    the job.
+
+    A finished job is not run again, and a job another worker is running (its heartbeat is fresh) is
+    left to it, so a redelivered or requeued message is harmless. The handler itself must be
+    idempotent: a worker killed mid-job leaves the job RUNNING; the message is redelivered after the
+    visibility timeout, or the job's creator requeues it once it shows as stalled.
     """
     job = Job.objects.filter(pk=job_id).first()
-    if job is None or job.is_finished:
-        return job
-    Job.objects.filter(pk=job.pk).update(
-        status=JobStatusChoices.RUNNING, started_at=clock.now(), attempts=F("attempts") + 1
-    )
+    if job is None or job.is_finished or not _job_claim_when_free(job_id):
+        return Job.objects.filter(pk=job_id).first()
     job.refresh_from_db()
     from .audit import audit_context
 
     try:
-        with audit_context(job.created_by, job=str(job.pk)):
+        with _Heartbeat(job.pk), audit_context(job.created_by, job=str(job.pk)):
             result = handler(job)
     except ValidationError as exc:
         # Bad input is the user's to fix, not a crash to retry: keep every message for the report.
@@ -108,6 +173,45 @@ def job_fail(job: Job, message: str) -> None:
     Job.objects.filter(pk=job.pk).update(
         status=JobStatusChoices.FAILED, error=message, finished_at=clock.now()
     )
+
+
+def job_can_requeue(job: Job, user: Any) -> bool:
+    """A stalled job may be queued again by its creator or an administrator of its area."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from .scoping import ensure_can
+
+    if not job.is_stalled or not job.task:
+        return False
+    if job.created_by_id == getattr(user, "pk", None):
+        return True
+    try:
+        ensure_can(user, "administer", area=job.area)
+    except (PermissionDenied, Http404):
+        return False
+    return True
+
+
+@transaction.atomic
+def job_requeue(*, job: Job, user: Any) -> Job:
+    """Queue a stalled job again (its worker was killed): the handler continues where the last attempt
+    stopped (it is idempotent), and a late redelivery of the old message finds it running or done."""
+    from celery import current_app
+    from django.core.exceptions import PermissionDenied
+
+    locked = Job.objects.select_for_update().get(pk=job.pk)
+    if not job_can_requeue(locked, user):
+        raise PermissionDenied(
+            _("Only a stalled job can be queued again, by its creator or an administrator.")
+        )
+    Job.objects.filter(pk=locked.pk).update(
+        status=JobStatusChoices.QUEUED, heartbeat_at=None, message=_("Queued again")
+    )
+    task_name = locked.task
+    transaction.on_commit(lambda: current_app.send_task(task_name, args=[str(locked.pk)]))
+    locked.refresh_from_db()
+    return locked
 
 
 # -- notifications --------------------------------------------------------------------------------

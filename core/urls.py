@@ -13,5 +13,6 @@ urlpatterns = [
     ),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("jobs/<uuid:pk>/", views.job_detail, name="job"),
+    path("jobs/<uuid:pk>/requeue/", views.job_requeue_view, name="job-requeue"),
     path("notifications/", views.notifications, name="notifications"),
 ]

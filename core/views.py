@@ -17,7 +17,7 @@ from .choices import AttachmentKindChoices
 from .models import Attachment, Job
 from .scoping import get_visible_or_404
 from .selectors import scoped_record
-from .services import attachment_add
+from .services import attachment_add, job_can_requeue, job_requeue
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -102,15 +102,31 @@ def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
         or request.GET.get("format") == "json"
     ):
         return JsonResponse(job_payload(job))
-    return render(request, "core/job.html", {"job": job})
+    return render(request, "core/job.html", {"job": job, "can_requeue": job_can_requeue(job, request.user)})
+
+
+@login_required
+@require_POST
+def job_requeue_view(request: HttpRequest, pk: str) -> HttpResponse:
+    job = get_visible_or_404(Job.objects.all(), request.user, pk=pk)
+    job_requeue(job=job, user=request.user)
+    messages.success(request, _("The job is queued again."))
+    back = request.POST.get("next", "")
+    if back.startswith("/") and not back.startswith("//"):
+        return redirect(back)
+    return redirect("core:job", pk=pk)
 
 
 def job_payload(job: Job) -> dict[str, Any]:
+    stalled = job.is_stalled
     return {
         "id": str(job.pk),
         "kind": job.kind,
         "status": job.status,
-        "status_display": job.get_status_display(),
+        "status_display": _("Stalled: no worker has reported for a while")
+        if stalled
+        else job.get_status_display(),
+        "stalled": stalled,
         "percent": job.percent,
         "done": job.progress_done,
         "total": job.progress_total,

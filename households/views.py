@@ -27,7 +27,7 @@ from core.choices import JobStatusChoices
 from core.exceptions import ConflictError
 from core.models import Job
 from core.scoping import ensure_can, get_visible_or_404
-from core.services import job_create, job_enqueue, sensitive_access_log
+from core.services import job_can_requeue, job_create, job_enqueue, sensitive_access_log
 
 from . import imports, services
 from .choices import PovertyCauseChoices, ProcedureStatusChoices, RelationChoices, ReviewStatusChoices
@@ -608,7 +608,12 @@ def import_errors_page(job: Job, page: Any, per_page: Any = ERRORS_PER_PAGE) -> 
 @login_required
 def import_job(request: HttpRequest, pk: str) -> HttpResponse:
     job = _import_job(request, pk)
-    context: dict[str, Any] = {"job": job, "errors": [], "error_count": 0}
+    context: dict[str, Any] = {
+        "job": job,
+        "errors": [],
+        "error_count": 0,
+        "can_requeue": job_can_requeue(job, request.user),
+    }
     if job.status == JobStatusChoices.FAILED:
         context.update(import_errors_page(job, request.GET.get("page", 1)))
         context["page_numbers"] = range(1, context["pages"] + 1)

@@ -25,3 +25,21 @@ def _collect_beat_schedules(sender: Celery, **kwargs: object) -> None:
         except ModuleNotFoundError:
             continue
         sender.conf.beat_schedule.update(getattr(module, "BEAT_SCHEDULE", {}))
+
+
+def longest_task_time_limit(celery: Celery) -> int:
+    """The largest hard time limit of any registered task (or the default limit)."""
+    default = celery.conf.task_time_limit or 0
+    limits = [
+        getattr(task, "time_limit", None) or default
+        for name, task in celery.tasks.items()
+        if not name.startswith("celery.")
+    ]
+    return int(max([default, *limits]))
+
+
+@app.on_after_finalize.connect
+def _visibility_timeout(sender: Celery, **kwargs: object) -> None:
+    options = sender.conf.broker_transport_options
+    if options is not None and "visibility_timeout" in options and not options["visibility_timeout"]:
+        options["visibility_timeout"] = longest_task_time_limit(sender) + 300

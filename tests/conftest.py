@@ -176,12 +176,16 @@ def celery_worker(transactional_db: Any, settings: Any) -> Iterator[Worker]:
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "CELERY_VISIBILITY_TIMEOUT": "5",
+        # a killed worker's job shows as stalled after 3 s (a live one beats every second)
+        "JOB_HEARTBEAT_INTERVAL": "1",
+        "JOB_HEARTBEAT_TIMEOUT": "3",
         # look for messages of a killed worker every second (kombu's default is about every 100 s)
         "CELERY_UNACKED_RESTORE_INTERVAL": "1",
         "CELERY_UNACKED_RESTORE_THROTTLE": "1",
         "DATABASE_URL": _database_url(db),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
+    settings.JOB_HEARTBEAT_TIMEOUT = 3
     previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_default_queue = queue

@@ -159,6 +159,11 @@ if env("AWS_STORAGE_BUCKET_NAME"):
         },
     }
 
+# Jobs: a running job's worker refreshes its heartbeat every JOB_HEARTBEAT_INTERVAL seconds; one silent for
+# JOB_HEARTBEAT_TIMEOUT seconds shows as stalled and may be requeued.
+JOB_HEARTBEAT_INTERVAL = int(env("JOB_HEARTBEAT_INTERVAL", "15") or 15)
+JOB_HEARTBEAT_TIMEOUT = int(env("JOB_HEARTBEAT_TIMEOUT", "120") or 120)
+
 # Spreadsheet imports: what one file may hold (each refused with a message saying which limit).
 IMPORT_MAX_UPLOAD_BYTES = int(env("IMPORT_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)) or 0)
 IMPORT_MAX_UNCOMPRESSED_BYTES = int(env("IMPORT_MAX_UNCOMPRESSED_BYTES", str(1024 * 1024 * 1024)) or 0)
@@ -241,9 +246,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     # A job is redelivered if its worker dies before acknowledging it (acks_late below).
     # kombu looks for such messages every unacked_restore_interval seconds but scans Redis only on
-    # every unacked_restore_throttle-th look (defaults 10 and 10: about every 100 s).
+    # every unacked_restore_throttle-th look (defaults 10 and 10: about every 100 s). The visibility
+    # timeout must outlast the longest task, or a running task is handed to a second worker: unset, it is
+    # the longest task time limit plus five minutes (povertycase/celery.py); a killed worker's job shows
+    # as stalled long before, and its creator may requeue it.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600") or 3600),
+        "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "0") or 0),
         "unacked_restore_interval": int(env("CELERY_UNACKED_RESTORE_INTERVAL", "10") or 10),
         "unacked_restore_throttle": int(env("CELERY_UNACKED_RESTORE_THROTTLE", "10") or 10),
     }
