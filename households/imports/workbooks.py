@@ -31,7 +31,7 @@ def template_workbook(villages: Iterable[Any] = ()) -> bytes:
     sheet = wb.active
     sheet.title = _("Households")
     lists = wb.create_sheet(_("Allowed values"))
-    village_sheet = wb.create_sheet(_("Villages"))
+    village_sheet = wb.create_sheet(pgettext("import template sheet", "Villages"))
     sheet.append([str(c.label) for c in TEMPLATE_COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -66,7 +66,13 @@ def template_workbook(villages: Iterable[Any] = ()) -> bytes:
         lists.append([str(column.label), _("yes") if column.required else "", _allowed(column)])
     lists.column_dimensions["A"].width = 18
     lists.column_dimensions["C"].width = 60
-    village_sheet.append([_("Township"), _("Village"), _("Village code")])
+    village_sheet.append(
+        [
+            pgettext("spreadsheet column", "Township"),
+            pgettext("spreadsheet column", "Village"),
+            pgettext("spreadsheet column", "Village code"),
+        ]
+    )
     for cell in village_sheet[1]:
         cell.font = Font(bold=True)
     for village in villages:
