@@ -28,6 +28,7 @@ class Capability(models.TextChoices):
     SUPERVISE = "supervise", _("Supervise and track rectifications")
     RUN_JOBS = "run_jobs", _("Start county-wide jobs")
     ADMINISTER = "administer", _("Administer users and reference data")
+    FIELD_APP = "field_app", _("Use the offline field app")
 
 
 _ALL = set(Capability)
@@ -55,9 +56,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.MANAGE_ASSISTANCE,
             Capability.PROPOSE,
             Capability.SIGN_VILLAGE_STEP,
+            Capability.FIELD_APP,
         }
     ),
-    RoleChoices.CADRE: frozenset({Capability.VIEW, Capability.LOG_VISIT}),
+    RoleChoices.CADRE: frozenset({Capability.VIEW, Capability.LOG_VISIT, Capability.FIELD_APP}),
     RoleChoices.COUNTY_OFFICIAL: frozenset(
         {
             Capability.VIEW,

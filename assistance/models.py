@@ -272,7 +272,10 @@ class Visit(models.Model):
     )
     findings = models.TextField(_("what was found"))
     needs = models.TextField(_("household's needs"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # When the server received it; `captured_at` is when a phone says it was recorded (offline app):
+    # a claim, kept beside the received time, never trusted for the rules.
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    captured_at = models.DateTimeField(_("recorded on the phone at (claimed)"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "household__village"

@@ -23,6 +23,7 @@ from core.scoping import ensure_can
 from core.services import attachment_add, attachment_validate, notification_raise, versioned_update
 from households.choices import ASSISTED_STATUSES, HouseholdStatusChoices
 from households.models import Household, Member
+from households.selectors import household_registered_on
 
 from .choices import (
     KIND_CATEGORY,
@@ -404,9 +405,11 @@ def visit_log(
     follow_ups: Sequence[tuple[str, dt.date]] = (),
     done_follow_ups: Sequence[int] = (),
     photos: Sequence[UploadedFile] = (),
+    captured_at: dt.datetime | None = None,
 ) -> Visit:
     """Log a visit. Only to a household in the visitor's area (404 otherwise); the date may not be in
-    the future. Promised follow-ups are created and confirmed ones closed in the same transaction;
+    the future nor before the household was registered. `captured_at` is the time a phone says the
+    visit was recorded (kept as a claim beside the time received). Promised follow-ups are created and confirmed ones closed in the same transaction;
     photos are checked before anything is written, so a bad photo loses nothing and writes nothing."""
     ensure_can(user, Capability.LOG_VISIT, household)
     errors: dict[str, Any] = {}
@@ -414,8 +417,13 @@ def visit_log(
         errors["visited_on"] = _("Enter the date of the visit.")
     else:
         _not_future(visited_on, "visited_on", errors)
+        registered_on = household_registered_on(household)
         if visited_on.year < 2014:
             errors["visited_on"] = _("Visits are recorded from 2014 on.")
+        elif visited_on < registered_on:
+            errors["visited_on"] = _(
+                "The date %(date)s is before the household was registered (%(registered)s)."
+            ) % {"date": visited_on.isoformat(), "registered": registered_on.isoformat()}
     if not (findings or "").strip():
         errors["findings"] = _("Write down what you found at the household.")
     if len(follow_ups) > MAX_FOLLOW_UPS_PER_VISIT:
@@ -472,6 +480,7 @@ def visit_log(
         team=_visit_team(user, household),
         findings=findings.strip(),
         needs=(needs or "").strip(),
+        captured_at=captured_at,
     )
     FollowUp.objects.bulk_create(
         [

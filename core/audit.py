@@ -85,6 +85,12 @@ def audit_context_apply(cursor: Any) -> None:
     )
 
 
+def _instant(value: Any) -> Any:
+    from django.utils.dateparse import parse_datetime
+
+    return parse_datetime(value) if isinstance(value, str) else None
+
+
 def audit_events_for(obj: models.Model, *, limit: int = 500) -> list[dict[str, Any]]:
     """The record's history, newest first: when, who, what happened and each field's old and new value.
 
@@ -112,6 +118,9 @@ def audit_events_for(obj: models.Model, *, limit: int = 500) -> list[dict[str, A
                 "user_id": context.get("user"),
                 "url": context.get("url", ""),
                 "job": context.get("job", ""),
+                # A record made on a phone (fieldwork sync): the phone's claimed time beside the server's.
+                "claimed_at": _instant(context.get("claimed_at")),
+                "received_at": _instant(context.get("received_at")),
                 "changes": changes,
             }
         )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Min, Prefetch, QuerySet
 
 from areas.models import Area
 from areas.selectors import rural_population
@@ -107,6 +108,21 @@ def household_list(*, user: Any, filters: Any = None) -> QuerySet[Household]:
 
     qs = Household.objects.visible_to(user).select_related("village", "village__parent", "head")
     return HouseholdFilterSet(filters or {}, queryset=qs, user=user).qs
+
+
+def household_registered_on(household: Household) -> dt.date:
+    """The day the household entered the registry (建档): the earliest of the day its record was made, the
+    first day of the year it was identified, its first status change and its first member's joining.
+    A record entered today for a household identified in 2016 was registered in 2016, not today."""
+    from core import clock
+
+    days = [clock.localtime(household.created_at).date()] if household.created_at else [clock.today()]
+    if household.year_identified:
+        days.append(dt.date(household.year_identified, 1, 1))
+    first = household.status_changes.aggregate(first=Min("effective_date"))["first"]
+    joined = household.membership_periods.aggregate(first=Min("joined_on"))["first"]
+    days += [d for d in (first, joined) if d is not None]
+    return min(days)
 
 
 def household_detail(*, user: Any, pk: Any) -> Household:

@@ -11,6 +11,7 @@ from core.models import Job
 from core.services import job_progress, job_run
 
 from . import imports
+from .search import member_search_keys_refresh
 from .services import duplicates_scan
 
 IMPORT_KIND = imports.IMPORT_KIND
@@ -64,4 +65,17 @@ BEAT_SCHEDULE = {
         "task": "households.duplicates_scan_nightly",
         "schedule": crontab(hour=2, minute=30),
     },
+}
+
+
+@shared_task(name="households.search_keys_refresh", acks_late=True, soft_time_limit=1800, time_limit=1900)
+def households_search_keys_refresh() -> int:
+    """Nightly safety net for the pinyin search: keys for any name written without them (plain SQL, a
+    restored dump); set-based and idempotent, a second run finds nothing to do."""
+    return member_search_keys_refresh()
+
+
+BEAT_SCHEDULE["households-search-keys-nightly"] = {
+    "task": "households.search_keys_refresh",
+    "schedule": crontab(hour=3, minute=10),
 }

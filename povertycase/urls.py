@@ -10,7 +10,17 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from core import views as core_views
 
 # Each domain app contributes pages under /<app>/ and API routes under /api/<app>/ when it has them.
-DOMAIN_APPS = ["areas", "accounts", "households", "assistance", "funds", "exits", "supervision", "dashboards"]
+DOMAIN_APPS = [
+    "areas",
+    "accounts",
+    "households",
+    "assistance",
+    "funds",
+    "exits",
+    "supervision",
+    "dashboards",
+    "fieldwork",
+]
 
 
 def _optional(module: str) -> bool:

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "exits",
     "supervision",
     "dashboards",
+    "fieldwork",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who changed what (user and URL) on every audited row written during the request.
     "core.audit.AuditContextMiddleware",
+    # Logging out tells the browser to delete the offline app's local copy (Clear-Site-Data).
+    "fieldwork.middleware.ClearSiteDataOnLogoutMiddleware",
 ]
 
 ROOT_URLCONF = "povertycase.urls"
@@ -279,5 +282,19 @@ LOGGING = {
 # Domain settings that are policy, not code; the per-year values (poverty line...) are data.
 POVERTYCASE = {
     "ID_NUMBER_VISIBLE_DIGITS": (6, 4),  # 622901********1234
+}
+
+# The offline app for field work (fieldwork/): how long a phone's copy lives without a sync, and the
+# bounds of what one phone may send.
+FIELDWORK = {
+    "COPY_EXPIRES_DAYS": int(env("FIELDWORK_COPY_EXPIRES_DAYS", "7") or 7),
+    "SYNC_MAX_BYTES": int(env("FIELDWORK_SYNC_MAX_BYTES", str(512 * 1024)) or 0),
+    "SYNC_MAX_RECORDS": int(env("FIELDWORK_SYNC_MAX_RECORDS", "50") or 50),
+    "JSON_MAX_DEPTH": int(env("FIELDWORK_JSON_MAX_DEPTH", "6") or 6),
+    "TEXT_MAX_CHARS": int(env("FIELDWORK_TEXT_MAX_CHARS", "4000") or 4000),
+    "PHOTO_MAX_BYTES": int(env("FIELDWORK_PHOTO_MAX_BYTES", str(2 * 1024 * 1024)) or 0),
+    "PHOTO_CHUNK_BYTES": int(env("FIELDWORK_PHOTO_CHUNK_BYTES", str(256 * 1024)) or 0),
+    "PHOTO_MAX_PIXELS": int(env("FIELDWORK_PHOTO_MAX_PIXELS", "1600") or 1600),  # longest side on the phone
+    "MAX_HOUSEHOLDS": int(env("FIELDWORK_MAX_HOUSEHOLDS", "1500") or 1500),
 }
 SITE_TITLE = _("Targeted Poverty Alleviation Case Management")

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.dates
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ["povertycase", "core", "areas", "accounts", "households", "assistance", "funds", "exits"]
-APPS += ["supervision", "dashboards", "tests"]
+APPS += ["supervision", "dashboards", "fieldwork", "tests"]
 # bench/ is left out: its generators write synthetic rows with the database's dates by design.
 CLOCK_MODULE = ROOT / "core" / "clock.py"
 # Attribute calls that read the time: x.today(), x.now(), ... on the date/time modules and classes.

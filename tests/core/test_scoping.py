@@ -156,6 +156,7 @@ OUR_APPS = {
     "exits",
     "supervision",
     "dashboards",
+    "fieldwork",
 }
 
 

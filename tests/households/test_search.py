@@ -186,3 +186,25 @@ def test_search_reads_the_indexes(county, people, query, index):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert index in plan, plan
+
+
+def test_nightly_refresh_eagerly(county, people):
+    from households.tasks import households_search_keys_refresh
+
+    Member.objects.filter(pk=people["zhang_member"].pk).update(name="解小单")
+    assert households_search_keys_refresh() == 1
+    assert found(county.staff_a, "xiexiaodan") == {people["zhang"].pk}
+    assert households_search_keys_refresh() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nightly_refresh_on_a_real_worker(county, celery_worker):
+    from households.tasks import households_search_keys_refresh
+    from tests.helpers import wait_for
+
+    household = make_household(county.village_a1, members=0)
+    member = make_member(household, relation="head", name="张三")
+    Member.objects.filter(pk=member.pk).update(name="曾二")  # written past the services
+    households_search_keys_refresh.delay()
+    wait_for(lambda: Member.objects.get(pk=member.pk).name_keyed == "曾二", timeout=60)
+    assert " zenger" in Member.objects.get(pk=member.pk).name_keys

@@ -21,6 +21,7 @@ class Command(BaseCommand):
                 "exits",
                 "supervision",
                 "dashboards",
+                "fieldwork",
             )
         ]
         count = 0

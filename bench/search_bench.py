@@ -1,0 +1,304 @@
+"""Benchmark: name search at 1,000,000 households. Median latency of the household list endpoint searched
+by initials (`zs`), full pinyin (`zhangsan`), characters (`张三`) and the last 6 digits of an ID number,
+against the same endpoint searched by an exact household number, in the same run; with each query's
+plan (it must read the search indexes) and a check that each returns what it should.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pc_bench_search python bench/search_bench.py
+
+The database is created and migrated if needed and filled once with INSERT ... SELECT generate_series
+(audit triggers off while generating): one county of 40 townships x 25 villages, 1,000,000 households
+(95% registered village by village, 5% registered late into old villages, so ids and villages do not
+follow each other), about 3,000,000 members with valid 18-character ID numbers, names drawn from a
+Linxia-like surname distribution (马 first, then 王 张 李 何 ...; 单 曾 解 present) and common given-name
+characters, and a status history (registered, then exited for half of them). The pinyin keys are made by
+households.search.name_keys, once per distinct name, and written set-based. BENCH_HOUSEHOLDS changes the size.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "povertycase.settings.test")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost")
+
+HOUSEHOLDS = int(os.environ.get("BENCH_HOUSEHOLDS", "1000000"))
+TOWNSHIPS, VILLAGES = 40, 25
+COUNTY = "622922000000"  # 康乐县, Linxia prefecture: a county code used by nothing else here
+# Weighted as in a Linxia county: 马 is by far the most common (Hui), then the Han surnames.
+SURNAMES = "马" * 14 + "王" * 6 + "张" * 6 + "李" * 5 + "何" * 3 + "韩" * 3 + "杨" * 3 + "赵" * 2 + "周" * 2
+SURNAMES += "祁罗苏魏石孔毛冶白丁刘陈郑朱曾单解康喇妥"
+GIVEN = "三四明华军芳英兰福贵平安小东海成德文秀玉梅花生强伟娟红霞建国志勇尕西木哈麦素珍"
+
+
+def _ensure_database() -> None:
+    import psycopg
+
+    url = os.environ["DATABASE_URL"]
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def generate() -> None:
+    from django.db import connection, transaction
+
+    from accounts.roles import RoleChoices
+    from accounts.services import user_create
+    from areas.models import Area
+
+    if Area.objects.filter(code=COUNTY).exists():
+        return
+    started = time.perf_counter()
+    with transaction.atomic():
+        province = Area.objects.create(code="620000000000", name="甘肃省", level="province")
+        prefecture = Area.objects.create(
+            code="622900000000", name="临夏州", level="prefecture", parent=province
+        )
+        county = Area.objects.create(code=COUNTY, name="康乐县", level="county", parent=prefecture)
+        villages = []
+        for t in range(TOWNSHIPS):
+            township = Area.objects.create(
+                code=f"622922{100 + t:03d}000", name=f"第{t + 1}镇", level="township", parent=county
+            )
+            villages += [
+                Area(
+                    code=f"622922{100 + t:03d}{200 + v:03d}",
+                    name=f"第{t + 1}镇{v + 1}村",
+                    level="village",
+                    parent=township,
+                )
+                for v in range(VILLAGES)
+            ]
+        Area.objects.bulk_create(villages)
+        password = "bench-pass-123"  # noqa: S105 - a throwaway benchmark database
+        user_create(
+            username="bench_county", password=password, role=RoleChoices.COUNTY_OFFICIAL, areas=[county]
+        )
+        user_create(
+            username="bench_town",
+            password=password,
+            role=RoleChoices.TOWNSHIP_STAFF,
+            areas=[Area.objects.get(code="622922100000")],
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = replica")  # audit triggers off while generating
+            _generate_rows(cursor)
+            cursor.execute("SET session_replication_role = origin")
+    print(f"generated {HOUSEHOLDS:,} households in {time.perf_counter() - started:.0f} s", flush=True)
+    _keys()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE households_household")
+        cursor.execute("VACUUM ANALYZE households_member")
+        cursor.execute("VACUUM ANALYZE households_householdstatuschange")
+    print(f"data ready in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def _generate_rows(cursor) -> None:  # noqa: ANN001
+    on_time = int(HOUSEHOLDS * 0.95)
+    n_villages = TOWNSHIPS * VILLAGES
+    cursor.execute("SELECT min(id) FROM areas_area WHERE level = 'village' AND code LIKE '622922%%'")
+    first_village = cursor.fetchone()[0]
+    # Village by village for the first 95%, then late registrations scattered over old villages.
+    cursor.execute(
+        f"""
+        INSERT INTO households_household (village_id, number, address, phone, phone_key, attribute, main_cause,
+            secondary_causes, typology, year_identified, status, status_changed_at, version, created_at, updated_at)
+        SELECT v.id, v.code || lpad(g::text, 7, '0'), '第' || (g % 12 + 1) || '社',
+               '1389' || lpad((g * 7919 % 10000000)::text, 7, '0'), '1389' || lpad((g * 7919 % 10000000)::text, 7, '0'),
+               (ARRAY['ordinary','minimum_allowance','destitute'])[g % 3 + 1],
+               (ARRAY['illness','disability','labour','skills','capital'])[g % 5 + 1], '{{}}', '',
+               2014 + g % 6, CASE WHEN g % 2 = 0 THEN 'exited' ELSE 'registered' END,
+               timestamptz '2020-12-01 10:00+08' + (g % 1000) * interval '1 hour', 1,
+               timestamptz '2016-01-01 09:00+08' + g * interval '2 minutes',
+               timestamptz '2016-01-01 09:00+08' + g * interval '2 minutes'
+        FROM (
+            SELECT g,
+                   CASE WHEN g <= {on_time} THEN {first_village} + (g - 1) * {n_villages} / {on_time}
+                        ELSE {first_village} + (g * 7) % {n_villages} END AS village_id
+            FROM generate_series(1, {HOUSEHOLDS}) g
+        ) x JOIN areas_area v ON v.id = x.village_id
+        """  # noqa: S608
+    )
+    surnames = "{" + ",".join(SURNAMES) + "}"
+    given = "{" + ",".join(GIVEN) + "}"
+    # ID numbers: region 622922, a birth date, a sequence, and the ISO 7064 MOD 11-2 check character.
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE bench_people AS
+        SELECT h.id AS household_id, k,
+               '622922' || to_char(date '1950-01-01' + ((h.id * 37 + k * 4099) % 22000)::int, 'YYYYMMDD')
+                        || lpad(((h.id * 13 + k * 7) % 1000)::text, 3, '0') AS body17,
+               (('{surnames}'::text[])[1 + (h.id * 31 + k) % {len(SURNAMES)}])
+               || (('{given}'::text[])[1 + (h.id * 17 + k * 5) % {len(GIVEN)}])
+               || CASE WHEN (h.id + k) % 3 = 0 THEN '' ELSE (('{given}'::text[])[1 + (h.id * 11 + k * 3) % {len(GIVEN)}]) END
+               AS name
+        FROM households_household h CROSS JOIN generate_series(1, 1 + h.id % 5) k
+        WHERE h.number LIKE '622922%%'
+        """  # noqa: S608
+    )
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    total = " + ".join(f"substr(body17, {i + 1}, 1)::int * {w}" for i, w in enumerate(weights))
+    cursor.execute(
+        f"""
+        INSERT INTO households_member (household_id, name, id_number, relation, sex, birth_date, ethnicity,
+            education, schooling, health, labour_capacity, work_status, medical_insurance, pension_insurance,
+            phone, name_keys, version, created_at, updated_at)
+        SELECT household_id, name, body17 || substr('10X98765432', ({total}) % 11 + 1, 1),
+               CASE WHEN k = 1 THEN 'head' WHEN k = 2 THEN 'spouse' ELSE 'child' END,
+               CASE WHEN k = 2 THEN 'female' ELSE 'male' END, to_date(substr(body17, 7, 8), 'YYYYMMDD'),
+               '', '', 'not_in_school', 'healthy', 'ordinary', 'local', true, false, '', '', 1,
+               timestamptz '2016-01-01 09:00+08', timestamptz '2016-01-01 09:00+08'
+        FROM bench_people
+        ON CONFLICT DO NOTHING
+        """  # noqa: S608
+    )
+    cursor.execute(
+        "UPDATE households_household h SET head_id = m.id FROM households_member m "
+        "WHERE m.household_id = h.id AND m.relation = 'head' AND h.number LIKE '622922%%'"
+    )
+    cursor.execute(
+        """
+        INSERT INTO households_householdstatuschange (household_id, from_status, to_status, changed_at,
+            effective_date, reason, source)
+        SELECT id, 'candidate', 'registered', created_at, make_date(year_identified, 12, 1), '', 'bench'
+        FROM households_household WHERE number LIKE '622922%%'
+        UNION ALL
+        SELECT id, 'registered', 'exited', status_changed_at, status_changed_at::date, '', 'bench'
+        FROM households_household WHERE number LIKE '622922%%' AND status = 'exited'
+        """
+    )
+
+
+def _keys() -> None:
+    """Keys through the one key function, once per distinct name, written set-based."""
+    from django.db import connection
+
+    from households.search import name_keys
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT name FROM households_member WHERE name_keyed IS NULL")
+        names = [row[0] for row in cursor.fetchall()]
+        cursor.execute("CREATE TEMP TABLE bench_keys (name text PRIMARY KEY, keys text)")
+        for i in range(0, len(names), 2000):
+            batch = names[i : i + 2000]
+            cursor.execute(
+                "INSERT INTO bench_keys VALUES " + ", ".join(["(%s, %s)"] * len(batch)),  # noqa: S608
+                [v for n in batch for v in (n, name_keys(n))],
+            )
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute(
+            "UPDATE households_member m SET name_keys = k.keys, name_keyed = m.name FROM bench_keys k "
+            "WHERE k.name = m.name AND m.name_keyed IS NULL"
+        )
+        cursor.execute("SET session_replication_role = origin")
+    print(f"keys for {len(names):,} distinct names in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def timed(fn, repeat: int = 15) -> float:  # noqa: ANN001
+    fn()  # warm caches
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - start)
+    return statistics.median(runs)
+
+
+def _plan(user, q: str) -> str:  # noqa: ANN001
+    from django.db import connection
+
+    from households.selectors import household_list
+
+    qs = household_list(user=user, filters={"q": q}).order_by("-id")[:50]
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def main() -> None:
+    _ensure_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    generate()
+
+    from rest_framework.test import APIClient
+
+    from accounts.models import User
+    from households.models import Household, Member
+
+    # The measured values, taken from the data (and checked below).
+    zhang_san = Member.objects.filter(name="张三", household__number__startswith="622922").first()
+    assert zhang_san is not None, "the generated names include 张三"
+    target = Member.objects.filter(household__village__code="622922100200").order_by("id")[7]
+    tail = target.id_number[-6:]
+    number = Household.objects.filter(number__startswith="622922").order_by("-id")[1234].number
+    queries = {"zs": "zs", "zhangsan": "zhangsan", "张三": "张三", f"ID …{tail}": tail}
+
+    print(f"\nhouseholds: {Household.objects.count():,}; members: {Member.objects.count():,}")
+    rows = []
+    for username in ("bench_county", "bench_town"):
+        user = User.objects.get(username=username)
+        api = APIClient()
+        api.force_authenticate(user)
+
+        def get(q: str, api=api) -> dict:  # noqa: ANN001
+            response = api.get("/api/households/households/", {"q": q})
+            assert response.status_code == 200, response.content[:300]
+            return response.json()
+
+        # Each query returns what it should.
+        by_number = get(number)["results"]
+        if username == "bench_county":
+            assert [h["number"] for h in by_number] == [number]
+        found_zs = get("zs")["results"]
+        assert found_zs, "zs finds households"
+        for h in found_zs:
+            keys = Member.objects.filter(household_id=h["id"]).values_list("name_keys", flat=True)
+            assert any(" zs" in k for k in keys), h
+        found_full = get("zhangsan")["results"]
+        assert found_full
+        for h in found_full:
+            assert Member.objects.filter(household_id=h["id"], name_keys__contains=" zhangsan").exists()
+        found_cjk = get("张三")["results"]
+        assert found_cjk
+        for h in found_cjk:
+            assert Member.objects.filter(household_id=h["id"], name__startswith="张三").exists()
+        found_tail = get(tail)["results"]
+        if username == "bench_county":
+            assert target.household_id in {h["id"] for h in found_tail}
+        for h in found_tail:
+            assert Member.objects.filter(household_id=h["id"], id_number__endswith=tail).exists()
+
+        baseline = timed(lambda: get(number))
+        for label, q in queries.items():
+            rows.append((username, label, len(get(q)["results"]), baseline, timed(lambda q=q: get(q))))
+        if username == "bench_county":
+            for label, q in {**queries, "number": number}.items():
+                plan = _plan(user, q)
+                indexes = sorted(set(re.findall(r"using (\w+)", plan)))
+                print(f"\nplan for {label!r} (indexes: {', '.join(indexes)})\n{plan}")
+
+    print("\nuser           query          rows   exact number   search     ratio")
+    for username, label, count, base, value in rows:
+        print(
+            f"{username:<14} {label:<13} {count:>5}   {base * 1000:8.1f} ms  {value * 1000:7.1f} ms  {value / base:5.2f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
