@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SyncKindChoices(models.TextChoices):
@@ -10,7 +11,7 @@ class SyncKindChoices(models.TextChoices):
 
 class SyncStatusChoices(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", pgettext_lazy("sync", "Refused")
 
 
 class ConflictChoices(models.TextChoices):

@@ -129,6 +129,8 @@ class PhotoChunk(models.Model):
 
     class Meta:
         ordering = ["upload", "offset"]
+        verbose_name = _("photo piece")
+        verbose_name_plural = _("photo pieces")
         constraints = [models.UniqueConstraint(fields=["upload", "offset"], name="photo_chunk_once")]
 
     def __str__(self) -> str:

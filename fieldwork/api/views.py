@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import exceptions, status
 from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,6 +23,7 @@ from rest_framework.views import APIView
 from accounts.roles import Capability
 from core import clock
 
+from ..models import FieldDevice
 from ..selectors import is_field_user, limits, working_copy
 from ..services import (
     DeviceRevoked,
@@ -53,6 +55,14 @@ def json_depth(value: Any, limit: int) -> int:
     return deepest
 
 
+def _revoked(device_id: Any) -> bool:
+    try:
+        pk = uuid.UUID(str(device_id))
+    except ValueError:
+        return False
+    return FieldDevice.objects.filter(pk=pk, revoked_at__isnull=False).exists()
+
+
 class RawBodyParser(BaseParser):
     """Photo pieces arrive as raw bytes; the view reads request.body itself."""
 
@@ -81,6 +91,12 @@ class FieldDeviceMixin:
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, DeviceRevoked):
             return _refusal(exc.args[0] if exc.args else DeviceRevoked.default_message, "device_revoked", 403)
+        if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed) and _revoked(
+            self.request.headers.get("X-Field-Device")  # type: ignore[attr-defined]
+        ):
+            # The revocation ended the session: tell the phone why, so it wipes its copy now rather than
+            # wait for someone to sign in on it.
+            return _refusal(DeviceRevoked.default_message, "device_revoked", 403)
         if isinstance(exc, DeviceUnknown):
             return _refusal(exc.args[0] if exc.args else DeviceUnknown.default_message, "device_unknown", 403)
         return super().handle_exception(exc)  # type: ignore[misc]

@@ -113,6 +113,10 @@ def test_county_admin_revokes_a_lost_phone(field, county, web):
     assert refused.json()["code"] == "device_revoked"
     assert not Visit.objects.filter(findings="屋顶漏雨").exists()
     assert Phone(county.secretary_a1, device=field.phone.device).register().json()["code"] == "device_revoked"
+    # and the phone itself, whose session the revocation ended, is told so (it wipes its copy at once)
+    signed_out = field.phone.client.get("/api/fieldwork/households/", HTTP_X_FIELD_DEVICE=field.phone.device)
+    assert signed_out.status_code == 403
+    assert signed_out.json()["code"] == "device_revoked"
 
 
 def test_a_township_admin_elsewhere_cannot_see_or_revoke_the_device(field, county, web):

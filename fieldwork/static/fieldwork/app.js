@@ -7,6 +7,7 @@
   var main = document.getElementById("fw-main");
   var body = document.body;
   var syncing = false;
+  var wiped = false;  // revoked: nothing may be written to the phone again until the next sign-in
 
   function fmt(text, values) {
     return text.replace(/%\((\w+)\)s/g, function (_m, key) { return values[key] === undefined ? "" : values[key]; });
@@ -260,6 +261,7 @@
   // -- sync, expiry, revocation, logout -------------------------------------------------------------
   function failed(error) {
     if (error && error.kind === "revoked") {
+      wiped = true;
       return FieldDB.wipe().then(function () { main.replaceChildren(); message(T.revoked, "danger"); body.setAttribute("data-wiped", "revoked"); });
     }
     if (error && error.kind === "signed_out") { message(T.signed_out, "warning"); return null; }
@@ -269,7 +271,7 @@
   }
 
   function sync() {
-    if (syncing) { return Promise.resolve(); }
+    if (syncing || wiped) { return Promise.resolve(); }
     syncing = true;
     refreshBadge();
     return FieldSync.syncNow().then(function (outcome) {
@@ -277,7 +279,7 @@
       body.setAttribute("data-last-sent", String(outcome.sent));
     }, failed).then(function () {
       syncing = false;
-      return refreshBadge().then(route);
+      return wiped ? null : refreshBadge().then(route);
     });
   }
 
@@ -316,10 +318,10 @@
     if (action.getAttribute("data-action") === "sync") { sync(); }
     if (action.getAttribute("data-action") === "logout") { logout(); }
   });
-  window.addEventListener("hashchange", route);
-  window.addEventListener("online", function () { refreshBadge(); sync(); });
-  window.addEventListener("offline", refreshBadge);
-  setInterval(function () { if (navigator.onLine && !syncing) { refreshBadge().then(function (n) { if (n) { sync(); } }); } }, 60000);
+  window.addEventListener("hashchange", function () { if (!wiped) { route(); } });
+  window.addEventListener("online", function () { if (!wiped) { refreshBadge(); sync(); } });
+  window.addEventListener("offline", function () { if (!wiped) { refreshBadge(); } });
+  setInterval(function () { if (navigator.onLine && !syncing && !wiped) { refreshBadge().then(function (n) { if (n) { sync(); } }); } }, 60000);
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(body.getAttribute("data-sw"), { scope: "/fieldwork/" }).then(function () {
