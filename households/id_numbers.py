@@ -23,7 +23,10 @@ from .choices import SexChoices
 
 def id_number_normalize(value: str | None) -> str:
     """Strip spaces and separators; upper-case the check character X."""
-    return ric.compact(value or "").upper()
+    text = (value or "").strip().upper()
+    if len(text) == 18 and text[:17].isdigit():  # already compact: the usual case, and imports read many
+        return text
+    return ric.compact(text).upper()
 
 
 def id_number_validate(value: str | None) -> str:
@@ -93,7 +96,8 @@ def region_in_force_since(code: str, year: int) -> bool:
 
 
 def id_number_birth_date(number: str) -> dt.date:
-    return ric.get_birth_date(number)
+    """The birth date of a validated number (digits 7 to 14)."""
+    return dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
 
 
 def id_number_sex(number: str) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -41,6 +42,7 @@ from core.spreadsheets import ReadLimits, SpreadsheetError, xlsx_check, xlsx_row
 from ..choices import HouseholdStatusChoices, RelationChoices
 from ..cleaners import clean_person, phone_key
 from ..id_numbers import id_number_birth_date, id_number_sex
+from ..search import member_key_fields
 from . import staging
 from .columns import (
     BY_KEY,
@@ -284,9 +286,22 @@ def _clean_row(
         row.setdefault("sex", id_number_sex(id_number))
     if "phone" in row:
         row["phone_key"] = phone_key(row["phone"])
+    if row.get("name"):
+        row.update(_key_fields(row["name"]))
     if row.get("main_cause") and row.get("secondary_causes"):
         row["secondary_causes"] = [c for c in row["secondary_causes"] if c != row["main_cause"]]
     return row
+
+
+@lru_cache(maxsize=65536)
+def _key_fields_cached(name: str) -> tuple[tuple[str, str], ...]:
+    return tuple(member_key_fields(name).items())
+
+
+def _key_fields(name: str) -> dict[str, str]:
+    """The pinyin search keys of a name (households.search), once per distinct name of the file: a
+    county's roster repeats its names a lot."""
+    return dict(_key_fields_cached(name))
 
 
 def _household_key(

@@ -13,8 +13,10 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -217,8 +219,10 @@ FALSE_WORDS = {"否", "无", "未参保", "未参加", "no", "n", "false", "0", 
 EXACT_DIGITS = 15
 
 
+@lru_cache(maxsize=8192)
 def normalize_header(text: Any) -> str:
-    """`状　态 `, `*身份证号码（必填）` and `ＩＤ` compare as 状态, 身份证号码, id."""
+    """`状　态 `, `*身份证号码（必填）` and `ＩＤ` compare as 状态, 身份证号码, id (cached: choice cells repeat
+    the same few words on every row)."""
     value = unicodedata.normalize("NFKC", str(text or ""))
     value = re.sub(r"[(（\[【].*?[)）\]】]", "", value)  # (必填), [选填]
     value = re.sub(r"[\s*＊:：·.]", "", value)
@@ -315,8 +319,6 @@ def _code_text(value: Any, column: Column) -> str:
 
 def cell_value(column: Column, raw: Any, lookups: dict[str, dict[str, str]]) -> Any:
     """The cleaned value of one cell, or raise ValidationError with the message for that cell."""
-    from django.conf import settings
-
     if isinstance(raw, CellTooLong):
         raise ValidationError(
             _("This cell holds %(n)d characters; the limit is %(limit)d.")

@@ -23,7 +23,6 @@ from core.masking import mask_id_number
 
 from ..choices import HouseholdStatusChoices, MembershipChangeReasonChoices, RelationChoices
 from ..models import Household, Member
-from ..search import member_search_keys_refresh
 
 S = HouseholdStatusChoices
 
@@ -55,6 +54,9 @@ ROW_COLUMNS: tuple[tuple[str, str], ...] = (
     ("work_status", "text"),
     ("medical_insurance", "boolean"),
     ("pension_insurance", "boolean"),
+    ("name_keys", "text"),  # pinyin search keys (households.search), computed as the row is read
+    ("name_keyed", "text"),
+    ("member_id", "bigint"),  # drawn when the row's chunk is written
 )
 ROW_KEYS = [name for name, _type in ROW_COLUMNS]
 HOUSEHOLD_UPDATABLE = (
@@ -270,7 +272,7 @@ def _insert_sql(model: type[models.Model], given: dict[str, Any]) -> tuple[str, 
     """
     columns, exprs, params = [], [], []
     for field in model._meta.concrete_fields:
-        if field.primary_key:
+        if field.primary_key and field.column not in given:
             continue
         columns.append(field.column)
         if field.column in given:
@@ -317,11 +319,31 @@ def chunk_write(
             "UPDATE import_households SET created = household_id IS NULL WHERE chunk = %s", [chunk]
         )
         _number_new_households(cursor, chunk)
+        # Ids drawn ahead, so households are inserted with their head and members with their household
+        # in one statement each (the foreign keys are checked at commit): no second, audited UPDATE.
+        cursor.execute(
+            "UPDATE import_households SET household_id = nextval(pg_get_serial_sequence('households_household', 'id')) "
+            "WHERE chunk = %s AND created",
+            [chunk],
+        )
+        cursor.execute(
+            "UPDATE import_rows s SET member_id = m.id FROM import_households c, households_member m "
+            "WHERE c.chunk = %s AND c.hkey = s.hkey AND m.id_number = s.id_number",
+            [chunk],
+        )
+        cursor.execute(
+            "UPDATE import_rows s SET member_id = nextval(pg_get_serial_sequence('households_member', 'id')) "
+            "FROM import_households c WHERE c.chunk = %s AND c.hkey = s.hkey AND s.member_id IS NULL",
+            [chunk],
+        )
+        head = f"(SELECT s.member_id FROM import_rows s WHERE s.hkey = c.hkey AND s.relation = '{RelationChoices.HEAD}' LIMIT 1)"
         columns, exprs, params = _insert_sql(
             Household,
             {
+                "id": "c.household_id",
                 "village_id": "c.village_id",
                 "number": "c.number",
+                "head_id": head,
                 "address": "coalesce(c.address, '')",
                 "phone": "coalesce(c.phone, '')",
                 "phone_key": "coalesce(c.phone_key, '')",
@@ -339,27 +361,19 @@ def chunk_write(
         )
         cursor.execute(
             f"INSERT INTO households_household ({columns}) SELECT {exprs} FROM import_households c "
-            "WHERE c.chunk = %s AND c.household_id IS NULL",
+            "WHERE c.chunk = %s AND c.created ORDER BY c.household_id",
             [*params, chunk],
         )
         created = cursor.rowcount
-        cursor.execute(
-            "UPDATE import_households c SET household_id = h.id FROM households_household h "
-            "WHERE c.chunk = %s AND c.household_id IS NULL AND h.number = c.number",
-            [chunk],
-        )
         if migration:
             _migration_history(cursor, chunk, now=now, today=today, user_id=user_id, source=source)
         members_updated = _members_update(cursor, chunk, now)
         members_created = _members_insert(cursor, chunk, today)
         cursor.execute(
-            "UPDATE households_household h SET head_id = m.id FROM import_rows s "
-            "JOIN import_households c ON c.hkey = s.hkey JOIN households_member m ON m.id_number = s.id_number "
-            "WHERE c.chunk = %s AND s.relation = %s AND h.id = c.household_id AND h.head_id IS DISTINCT FROM m.id",
-            [chunk, RelationChoices.HEAD],
+            f"UPDATE households_household h SET head_id = {head} FROM import_households c "
+            f"WHERE c.chunk = %s AND NOT c.created AND h.id = c.household_id AND h.head_id IS DISTINCT FROM {head}",
+            [chunk],
         )
-        # Pinyin search keys of the names written (households.search), set-based, stale ones only.
-        member_search_keys_refresh(Member.objects.filter(household_id__in=_chunk_households(cursor, chunk)))
         cursor.execute(
             "INSERT INTO households_importledger (file_sha256, row_key, household_id, job_id, imported_at) "
             "SELECT %s, s.hkey || '/' || s.id_number, c.household_id, %s, %s FROM import_rows s "
@@ -372,11 +386,6 @@ def chunk_write(
         "members_created": members_created,
         "members_updated": members_updated,
     }
-
-
-def _chunk_households(cursor: Any, chunk: int) -> list[int]:
-    cursor.execute("SELECT household_id FROM import_households WHERE chunk = %s", [chunk])
-    return [row[0] for row in cursor.fetchall()]
 
 
 def _number_new_households(cursor: Any, chunk: int) -> None:
@@ -460,8 +469,12 @@ def _migration_history(
 
 def _members_update(cursor: Any, chunk: int, now: dt.datetime) -> int:
     sets = ", ".join(f"{f} = coalesce(s.{f}, m.{f})" for f in MEMBER_UPDATABLE)
+    keys = (
+        "name_keys = CASE WHEN s.name_keyed IS DISTINCT FROM m.name_keyed THEN s.name_keys ELSE m.name_keys END, "
+        "name_keyed = coalesce(s.name_keyed, m.name_keyed)"
+    )
     cursor.execute(
-        f"UPDATE households_member m SET {sets}, version = m.version + 1, updated_at = %s "
+        f"UPDATE households_member m SET {sets}, {keys}, version = m.version + 1, updated_at = %s "
         "FROM import_rows s JOIN import_households c ON c.hkey = s.hkey "
         "WHERE c.chunk = %s AND m.id_number = s.id_number",
         [now, chunk],
@@ -472,8 +485,11 @@ def _members_update(cursor: Any, chunk: int, now: dt.datetime) -> int:
 def _members_insert(cursor: Any, chunk: int, today: dt.date) -> int:
     defaults = _member_defaults()
     given: dict[str, Any] = {
+        "id": "s.member_id",
         "household_id": "c.household_id",
         "name": "s.name",
+        "name_keys": "coalesce(s.name_keys, '')",
+        "name_keyed": "s.name_keyed",
         "id_number": "s.id_number",
         "relation": "s.relation",
         "sex": "s.sex",
