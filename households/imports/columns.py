@@ -57,7 +57,7 @@ COLUMNS: tuple[Column, ...] = (
         "sequence",
         pgettext_lazy("spreadsheet column", "No."),
         kind="ignore",
-        synonyms=("序号", "编号", "行号", "no"),
+        synonyms=("序号", "行号", "no"),
     ),
     Column(
         "number",

@@ -58,27 +58,10 @@ def test_a_killed_workers_import_shows_stalled_is_requeued_and_nothing_is_writte
     county: Any, celery_worker: Any, web: Any
 ) -> None:
     # given: 300 households imported in chunks of 10 by a real worker
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-    from django.db import transaction
-
-    from core.services import job_create, job_enqueue
     from households.models import Household, ImportLedger, Member, MembershipPeriod
-    from households.tasks import IMPORT_KIND, households_import_task
-    from tests.households.test_imports import household_rows, xlsx
+    from tests.households.test_imports import queue_import
 
-    rows = []
-    for n in range(300):
-        rows += household_rows(f"S-{n:04d}", county.village_a1.code, size=2)
-    stored = default_storage.save("imports/households/stall-test.xlsx", ContentFile(xlsx(rows)))
-    with transaction.atomic():
-        job = job_create(
-            kind=IMPORT_KIND,
-            user=county.staff_a,
-            area=county.town_a,
-            params={"file": stored, "chunk_size": 10},
-        )
-        job_enqueue(job, households_import_task)
+    job = queue_import(county, prefix="S-", households=300)
     wait_for(lambda: Job.objects.get(pk=job.pk).progress_done >= 20, timeout=90, interval=0.05)
 
     # when: the worker is killed (no new worker yet)

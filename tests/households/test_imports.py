@@ -93,6 +93,30 @@ def run_import(content: bytes, user: Any, *, migration: bool = False, chunk_size
     return job
 
 
+def queue_import(county: Any, *, prefix: str, households: int, chunk_size: int = 10) -> Job:
+    """An import of `households` two-person households queued for the worker, as the upload queues it."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.db import transaction
+
+    from core.services import job_create, job_enqueue
+    from households.tasks import IMPORT_KIND, households_import_task
+
+    rows = []
+    for n in range(households):
+        rows += household_rows(f"{prefix}{n:04d}", county.village_a1.code, size=2)
+    stored = default_storage.save(f"imports/households/{prefix}test.xlsx", ContentFile(xlsx(rows)))
+    with transaction.atomic():
+        job = job_create(
+            kind=IMPORT_KIND,
+            user=county.staff_a,
+            area=county.town_a,
+            params={"file": stored, "chunk_size": chunk_size},
+        )
+        job_enqueue(job, households_import_task)
+    return job
+
+
 def upload(client: Any, content: bytes, capture: Any) -> Job:
     with capture(execute=True):
         response = client.post("/households/import/", {"file": SimpleUploadedFile("村台账.xlsx", content)})
@@ -281,25 +305,7 @@ def test_a_worker_killed_mid_import_is_redelivered_without_half_written_or_dupli
     county: Any, celery_worker: Any
 ) -> None:
     # given: 400 households in chunks of 10, imported by a real worker
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-    from django.db import transaction
-
-    from core.services import job_create, job_enqueue
-    from households.tasks import IMPORT_KIND, households_import_task
-
-    rows = []
-    for n in range(400):
-        rows += household_rows(f"K-{n:04d}", county.village_a1.code, size=2)
-    stored = default_storage.save("imports/households/kill-test.xlsx", ContentFile(xlsx(rows)))
-    with transaction.atomic():
-        job = job_create(
-            kind=IMPORT_KIND,
-            user=county.staff_a,
-            area=county.town_a,
-            params={"file": stored, "chunk_size": 10},
-        )
-        job_enqueue(job, households_import_task)
+    job = queue_import(county, prefix="K-", households=400)
 
     # when: the worker dies (SIGKILL) after some chunks are in, and a new worker starts
     wait_for(lambda: Job.objects.get(pk=job.pk).progress_done >= 20, timeout=90, interval=0.05)
