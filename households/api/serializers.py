@@ -405,4 +405,8 @@ class ImportStatusSerializer(serializers.Serializer):
     message = serializers.CharField()
     error = serializers.CharField()
     result = serializers.DictField()
+    stalled = serializers.BooleanField(help_text="Running, but its worker has not reported for a while.")
+    errors_page = serializers.DictField(
+        required=False, help_text="error_count, kept, page, pages of the errors in result.errors"
+    )
     finished = serializers.BooleanField()
