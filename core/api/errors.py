@@ -1,6 +1,9 @@
 """One error shape for the whole API, in the caller's language:
 
 {"detail": "...", "code": "invalid", "errors": {"field": ["message", ...]}}
+
+Errors inside nested lists and objects are keyed by their path, as the services key them
+(`members[0].sex`, `parts[1].amount`), never sent as a Python repr of the nested structure.
 """
 
 from typing import Any
@@ -14,23 +17,55 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.exceptions import ConflictError
 
+NON_FIELD = "non_field_errors"
 
-def _field_errors(detail: Any) -> dict[str, list[str]]:
-    if isinstance(detail, dict):
-        return {
-            str(key): [str(m) for m in (value if isinstance(value, list) else [value])]
-            for key, value in detail.items()
-        }
-    if isinstance(detail, list):
-        return {"non_field_errors": [str(m) for m in detail]}
-    return {"non_field_errors": [str(detail)]}
+
+def error_paths(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Flatten DRF's (or Django's) nested errors to {path: [message, ...]}.
+
+    A list of messages stays at its path; a list of objects (a nested `many=True` serializer: one entry
+    per item, empty for items without errors) or a dict keyed by index (DRF's ListField, Django's
+    nested ValidationError) gives `path[index]`; a dict keyed by field name gives `path.field`."""
+    errors: dict[str, list[str]] = {}
+
+    def add(path: str, message: Any) -> None:
+        errors.setdefault(path or NON_FIELD, []).append(str(message))
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, DjangoValidationError):
+            if hasattr(value, "error_dict"):
+                walk(value.error_dict, path)
+            elif hasattr(value, "error_list") and len(value.error_list) > 1:
+                walk(value.error_list, path)
+            else:
+                add(path, next(iter(value.messages), ""))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
+                    walk(item, f"{path}[{key}]")
+                elif key in (NON_FIELD, "__all__"):
+                    walk(item, path)
+                else:
+                    walk(item, f"{path}.{key}" if path else str(key))
+        elif isinstance(value, list | tuple):
+            if any(isinstance(item, dict) for item in value):
+                for index, item in enumerate(value):
+                    if item:
+                        walk(item, f"{path}[{index}]")
+            else:
+                for item in value:
+                    walk(item, path)
+        else:
+            add(path, value)
+
+    walk(detail, prefix)
+    return errors
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     # Services raise Django's own exceptions; translate them so views stay thin.
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        exc = exceptions.ValidationError(detail)
+        exc = exceptions.ValidationError(error_paths(exc))
     elif isinstance(exc, ConflictError):
         return Response(
             {"detail": exc.message, "code": "conflict", "errors": {}}, status=status.HTTP_409_CONFLICT
@@ -44,7 +79,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        errors = _field_errors(exc.detail)
+        errors = error_paths(exc.detail)
         first = next(iter(errors.values()))[0] if errors else ""
         response.data = {"detail": first, "code": "invalid", "errors": errors}
     else:
