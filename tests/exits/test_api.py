@@ -286,7 +286,7 @@ def test_village_exit_checks_are_typed_and_bad_ones_write_nothing(county: Any, a
 
     # then
     assert bad.status_code == 400
-    assert "checks" in bad.json()["errors"]
+    assert bad.json()["errors"] == {"checks[0].standard": ["请填写合法的整数值。"]}
     assert nothing_written
     assert good.status_code == 201
     check = VillageStandardCheck.objects.get()
