@@ -9,12 +9,20 @@ class AssistanceConfig(AppConfig):
     def ready(self) -> None:
         from accounts.roles import Capability
         from core import panels
-        from core.navigation import NavItem, register
+        from core.navigation import NavGroup, NavItem, register, register_group
 
-        # Two entries only (the menu is shared by every app); the app's own tabs lead to the rest.
+        # One menu entry with two pages (the menu is shared by every app); the app's tabs lead on.
+        register_group(NavGroup("assistance", _("Assistance"), order=30))
         register(
-            NavItem(_("Assistance"), "assistance:coverage", order=30),
-            NavItem(_("Visits"), "assistance:households", capability=Capability.LOG_VISIT, order=31),
+            NavItem(_("Coverage"), "assistance:coverage", order=30, group="assistance"),
+            NavItem(
+                _("Visits"),
+                "assistance:households",
+                capability=Capability.LOG_VISIT,
+                order=31,
+                group="assistance",
+                paths=("/assistance/visits/", "/assistance/follow-ups/"),
+            ),
         )
         # The household page shows who helps and how (cadre, visits, follow-ups, plan, measures).
         panels.register("households.Household", "assistance/_household_panel.html", order=20)

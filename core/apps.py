@@ -8,3 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import audit  # noqa: F401  (connects the audit session defaults)
+        from .navigation import NavItem, register
+
+        # Every role starts on its own work (core.worklist); the brand links there too.
+        register(NavItem(_("My work"), "home", order=0, exact=True))

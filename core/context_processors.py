@@ -2,7 +2,7 @@ from typing import Any
 
 from django.conf import settings
 
-from .navigation import items_for
+from .navigation import items_for, menu_for
 
 
 def navigation(request: Any) -> dict[str, Any]:
@@ -10,4 +10,10 @@ def navigation(request: Any) -> dict[str, Any]:
     unread = 0
     if user is not None and user.is_authenticated:
         unread = user.notifications.filter(read_at__isnull=True).count()
-    return {"nav_items": items_for(user), "site_title": settings.SITE_TITLE, "unread_notifications": unread}
+    entries = items_for(user, getattr(request, "path", ""))
+    return {
+        "nav_items": entries,
+        "menu": menu_for(entries),
+        "site_title": settings.SITE_TITLE,
+        "unread_notifications": unread,
+    }

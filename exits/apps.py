@@ -8,11 +8,18 @@ class ExitsConfig(AppConfig):
 
     def ready(self) -> None:
         from core import panels
-        from core.navigation import NavItem, register
+        from core.navigation import NavGroup, NavItem, register, register_group
 
+        register_group(NavGroup("exits", _("Exits"), order=50))
         register(
-            NavItem(_("Exits"), "exits:procedures", order=50),
-            NavItem(_("Monitoring"), "exits:monitoring", order=52),
-            NavItem(_("Re-verification"), "exits:campaigns", order=54),
+            NavItem(_("Household exits"), "exits:procedures", order=50, group="exits"),
+            NavItem(_("Monitoring"), "exits:monitoring", order=52, group="exits"),
+            NavItem(
+                _("Re-verification"),
+                "exits:campaigns",
+                order=54,
+                group="exits",
+                paths=("/exits/check-tasks/",),
+            ),
         )
         panels.register("households.Household", "exits/_household_panel.html", order=40)

@@ -10,7 +10,7 @@ class HouseholdsConfig(AppConfig):
         from core.navigation import NavItem, register
 
         # One entry: import, duplicates and cross-checks are reached from the list's toolbar.
-        register(NavItem(_("Households"), "households:list", order=10))
+        register(NavItem(_("Households"), "households:list", order=20))
 
         # Name this app's enums in the API schema so they never collide with other apps' "status",
         # "reason" or "kind" fields (added to the shared dict; the settings file stays untouched).

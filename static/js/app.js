@@ -56,3 +56,8 @@
     });
   });
 })();
+
+// A select marked data-autosubmit sends its form when changed (the language switch).
+document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+  select.addEventListener("change", function () { select.form.submit(); });
+});
