@@ -38,6 +38,7 @@ def test_first_secretary_logs_a_visit_with_a_follow_up_on_a_phone(phone_page: An
     # when: sign in, open the visit list from the menu, find the household, log the visit
     login(pg, "secretary_a1")
     pg.locator(".navbar-toggler").click()
+    pg.locator("#mainnav").get_by_text("帮扶", exact=True).click()
     pg.locator("#mainnav").get_by_text("走访", exact=True).click()
     pg.locator("[data-testid=household-list]").get_by_text("马尕西木").click()
     pg.locator("[data-testid=log-visit]").click()
