@@ -13,4 +13,8 @@ class AreasConfig(AppConfig):
         from .selectors import time_zone_names
 
         register(NavItem(_("Areas"), "areas:list", order=80))
+
+        from .jobs import register_job_kinds
+
+        register_job_kinds()
         clock.register_zone_reader(time_zone_names)

@@ -24,6 +24,11 @@ class AssistanceConfig(AppConfig):
                 paths=("/assistance/visits/", "/assistance/follow-ups/"),
             ),
         )
+        from .jobs import register_job_kinds
+        from .worklist import register_sources
+
+        register_sources()
+        register_job_kinds()
         # The household page shows who helps and how (cadre, visits, follow-ups, plan, measures).
         panels.register("households.Household", "assistance/_household_panel.html", order=20)
 

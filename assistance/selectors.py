@@ -305,6 +305,7 @@ def households_not_visited(area: Area, *, today: dt.date, visit_days: int) -> li
     households = list(
         _assistance_annotations(assisted_households_in(area), today=today, with_cadre_user=True)
         .filter(Q(last_visit__isnull=True) | Q(last_visit__lt=cutoff))
+        .select_related("head", "village__parent")
         .order_by("pk")
     )
     users = get_user_model().objects.in_bulk(
@@ -326,7 +327,7 @@ def follow_ups_overdue(area: Area, *, today: dt.date) -> list[FollowUp]:
             status=FollowUpStatusChoices.OPEN,
             due_date__lt=today,
         )
-        .select_related("household", "visit__visitor")
+        .select_related("household__head", "household__village__parent", "visit__visitor")
         .annotate(active_cadre_user_id=Subquery(active_user))
         .order_by("due_date", "pk")
     )

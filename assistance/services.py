@@ -752,8 +752,8 @@ def reminders_raise_for_area(*, area: Area, today: dt.date, visit_days: int) -> 
                 "visits",
                 user,
                 f"assistance:visit-due:{household.pk}:{since}",
-                _("Household %(number)s has not been visited for %(days)d days")
-                % {"number": household.number, "days": visit_days},
+                _("%(household)s: not visited for %(days)d days")
+                % {"household": household.label, "days": visit_days},
                 _("Last visit: %(date)s.") % {"date": since if household.last_visit else _("never")},
                 reverse("assistance:household", args=[household.pk]),
             )
@@ -766,7 +766,7 @@ def reminders_raise_for_area(*, area: Area, today: dt.date, visit_days: int) -> 
                     "follow_ups",
                     user,
                     f"assistance:follow-up-overdue:{follow_up.pk}",
-                    _("Follow-up overdue for household %(number)s") % {"number": follow_up.household.number},
+                    _("%(household)s: a follow-up is overdue") % {"household": follow_up.household.label},
                     _("“%(what)s” was due on %(date)s.")
                     % {"what": follow_up.description, "date": follow_up.due_date.isoformat()},
                     reverse("assistance:household", args=[follow_up.household_id]),

@@ -1,4 +1,4 @@
-"""Reminders for overdue visits and follow-ups (daily beat, and on demand as a job with progress).
+"""Reminders for overdue visits and follow-ups (hourly beat, and on demand as a job with progress).
 
 Work is chunked by township: the beat task only fans out one task per township, each of which calls
 the service for that township. Reminder keys make every task safe to run again.
@@ -19,9 +19,11 @@ from core.models import Job
 from core.services import job_progress, job_run
 
 BEAT_SCHEDULE = {
-    "assistance-reminders-daily": {
+    "assistance-reminders": {
         "task": "assistance.raise_reminders",
-        "schedule": crontab(hour=7, minute=30),
+        # Every hour: a follow-up due yesterday is overdue from 00:00 in its county, whatever zone the
+        # county keeps, and the reminder should be there when the day starts. Keys make reruns free.
+        "schedule": crontab(minute=15),
     },
 }
 

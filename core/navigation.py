@@ -116,5 +116,8 @@ def menu_for(entries: list[dict]) -> list[dict]:
             menu.append(groups[key])
         groups[key]["children"].append(entry)
         groups[key]["active"] = groups[key]["active"] or entry["active"]
-    # A group the user sees one entry of is that entry.
-    return [item["children"][0] if len(item.get("children", ())) == 1 else item for item in menu]
+    # A group the user sees one entry of is a plain link to it, under the group's name.
+    return [
+        {**item["children"][0], "label": item["label"]} if len(item.get("children", ())) == 1 else item
+        for item in menu
+    ]

@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core import clock
+from core import clock, worklist
+from core.job_kinds import job_links, job_message, job_title
 
 from .audit import audit_events_for
 from .choices import AttachmentKindChoices
@@ -28,11 +29,31 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """The start page is the user's work queue (core.worklist): what waits for them now."""
     user = request.user
+    areas = list(user.areas.all())
+    sections = worklist.sections_for(user, clock.today(areas[0] if areas else None))
+    approvals = [s for s in sections if s.kind == "approval"]
+    jobs = (
+        list(Job.objects.visible_to(user).filter(created_by=user)[:5])
+        if user.has_capability("run_jobs")
+        else []
+    )
+    for job in jobs:
+        job.title = job_title(job)
     return render(
         request,
         "core/home.html",
-        {"areas": user.areas.all(), "recent_jobs": Job.objects.visible_to(user)[:5]},
+        {
+            "areas": areas,
+            # what waits comes first; a task with nothing waiting is one line at the end
+            "sections": [s for s in sections if s.count or s.kind == "info"],
+            "done": [s for s in sections if not s.count and s.kind == "task"],
+            "approvals": approvals,
+            "approvals_total": sum(s.count for s in approvals),
+            "read_only": not user.can_write_anything,
+            "recent_jobs": jobs,
+        },
     )
 
 
@@ -102,7 +123,17 @@ def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
         or request.GET.get("format") == "json"
     ):
         return JsonResponse(job_payload(job))
-    return render(request, "core/job.html", {"job": job, "can_requeue": job_can_requeue(job, request.user)})
+    return render(
+        request,
+        "core/job.html",
+        {
+            "job": job,
+            "can_requeue": job_can_requeue(job, request.user),
+            "title": job_title(job),
+            "message": job_message(job),
+            "links": job_links(job),
+        },
+    )
 
 
 @login_required
@@ -122,6 +153,7 @@ def job_payload(job: Job) -> dict[str, Any]:
     return {
         "id": str(job.pk),
         "kind": job.kind,
+        "title": job_title(job),
         "status": job.status,
         "status_display": _("Stalled: no worker has reported for a while")
         if stalled
@@ -130,7 +162,8 @@ def job_payload(job: Job) -> dict[str, Any]:
         "percent": job.percent,
         "done": job.progress_done,
         "total": job.progress_total,
-        "message": job.message,
+        "message": job_message(job),
+        "links": job_links(job),
         "error": job.error,
         "result": job.result,
         "finished": job.is_finished,

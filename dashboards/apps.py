@@ -11,6 +11,12 @@ class DashboardsConfig(AppConfig):
 
         register(NavItem(_("Dashboards"), "dashboards:index", order=10))
 
+        from .jobs import register_job_kinds
+        from .worklist import register_sources
+
+        register_sources()
+        register_job_kinds()
+
         # Name this app's enums in the API schema so they never collide with other apps' fields.
         from django.conf import settings
 

@@ -23,3 +23,9 @@ class ExitsConfig(AppConfig):
             ),
         )
         panels.register("households.Household", "exits/_household_panel.html", order=40)
+
+        from .jobs import register_job_kinds
+        from .worklist import register_sources
+
+        register_sources()
+        register_job_kinds()

@@ -65,6 +65,15 @@ def county_of(area: Area) -> Area | None:
     return Area.objects.filter(code=county_code_of(area), level=AreaLevelChoices.COUNTY).first()
 
 
+def home_county(user: Any) -> Area | None:
+    """The county whose rules the user works under (None above the county: a prefecture viewer)."""
+    for area in user.areas.all().order_by("code"):
+        county = county_of(area)
+        if county is not None:
+            return county
+    return None
+
+
 def exit_settings_for(area: Area) -> ExitSettings:
     """The county's settings; an unsaved row with the defaults when the county has not set them."""
     county = county_of(area)

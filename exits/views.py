@@ -118,11 +118,7 @@ def _areas_for(user: Any, levels: tuple[str, ...]) -> list[Area]:
 
 
 def _home_county(user: Any) -> Area | None:
-    for area in user.areas.all().order_by("code"):
-        county = selectors.county_of(area)
-        if county is not None:
-            return county
-    return None
+    return selectors.home_county(user)
 
 
 # -- household exit procedures ----------------------------------------------------------------------

@@ -13,6 +13,12 @@ class FundsConfig(AppConfig):
         register(NavItem(_("Funds and projects"), "funds:index", order=40))
         panels.register("households.Household", "funds/_household_panel.html", order=30)
 
+        from .jobs import register_job_kinds
+        from .worklist import register_sources
+
+        register_sources()
+        register_job_kinds()
+
         # Name this app's enums in the API schema so they never collide with other apps' "status" and
         # "kind" fields (added to the shared dict here, so the settings file stays untouched).
         from django.conf import settings

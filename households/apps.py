@@ -12,6 +12,12 @@ class HouseholdsConfig(AppConfig):
         # One entry: import, duplicates and cross-checks are reached from the list's toolbar.
         register(NavItem(_("Households"), "households:list", order=20))
 
+        from .jobs import register_job_kinds
+        from .worklist import register_sources
+
+        register_sources()
+        register_job_kinds()
+
         # Name this app's enums in the API schema so they never collide with other apps' "status",
         # "reason" or "kind" fields (added to the shared dict; the settings file stays untouched).
         from django.conf import settings

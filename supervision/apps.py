@@ -11,6 +11,10 @@ class SupervisionConfig(AppConfig):
 
         register(NavItem(_("Supervision"), "supervision:problems", order=70))
 
+        from .worklist import register_sources
+
+        register_sources()
+
         from core import panels
 
         panels.register("households.Household", "supervision/_household_panel.html", order=80)

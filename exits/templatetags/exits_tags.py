@@ -18,6 +18,14 @@ def household_url(household_id: Any) -> str:
 
 
 @register.filter
+def has_home_county(user: Any) -> bool:
+    """Whether the county rules page has a county to show (not for a prefecture viewer)."""
+    from exits.selectors import home_county
+
+    return home_county(user) is not None
+
+
+@register.filter
 def label_of(value: str, choices: Any) -> str:
     try:
         return str(choices(value).label)

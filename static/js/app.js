@@ -14,6 +14,20 @@
           if (message) { message.textContent = job.message || ""; }
           var error = card.querySelector("[data-job-error]");
           if (error) { error.textContent = job.error || ""; }
+          var links = card.querySelector("[data-job-links]");
+          if (links && job.links && job.links.length) {
+            links.textContent = "";
+            job.links.forEach(function (link) {
+              var li = document.createElement("li");
+              li.className = "list-inline-item";
+              var a = document.createElement("a");
+              a.className = "btn btn-sm btn-outline-primary";
+              a.href = link.url;
+              a.textContent = link.label;
+              li.appendChild(a);
+              links.appendChild(li);
+            });
+          }
           card.setAttribute("data-job-state", job.status);
           if (job.finished) {
             card.dispatchEvent(new CustomEvent("job:finished", { detail: job, bubbles: true }));

@@ -1,0 +1,47 @@
+"""How the registry's jobs read on their pages (core.job_kinds). The import's own page and its links
+to the households it wrote are the import's (households/imports.py fills `result["links"]`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.job_kinds import JobKind, register
+
+from .tasks import DUPLICATES_KIND, IMPORT_KIND
+
+
+def _import_summary(job: Any) -> str:
+    result = job.result or {}
+    return _("%(households)d households with %(members)d members in the file.") % {
+        "households": result.get("households", 0),
+        "members": result.get("members", 0),
+    }
+
+
+def register_job_kinds() -> None:
+    register(
+        JobKind(
+            IMPORT_KIND,
+            gettext_lazy("Household import"),
+            summary=_import_summary,
+            messages={
+                "validating": gettext_lazy("Checking the file…"),
+                "importing": gettext_lazy("Writing the households…"),
+            },
+        ),
+        JobKind(
+            DUPLICATES_KIND,
+            gettext_lazy("Duplicate scan"),
+            summary=lambda job: (
+                _("%(n)d new possible duplicates found.") % {"n": (job.result or {}).get("pairs_added", 0)}
+            ),
+            links=lambda job: [
+                {"label": _("Review the duplicates"), "url": reverse("households:duplicates")}
+            ],
+            messages={"scanning": gettext_lazy("Comparing members across the registry…")},
+        ),
+    )
