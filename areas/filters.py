@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import AreaLevelChoices
 from .models import Area
+from .pickers import AreaWithinFilter
 
 
 class AreaFilterSet(django_filters.FilterSet):
@@ -13,8 +14,10 @@ class AreaFilterSet(django_filters.FilterSet):
     parent_id = django_filters.NumberFilter(
         field_name="parent_id", label=_("Parent area (id)"), widget=forms.HiddenInput
     )
-    parent = django_filters.CharFilter(field_name="parent__code", label=_("Parent area code"))
-    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+    parent = django_filters.CharFilter(
+        field_name="parent__code", label=_("Parent area code"), widget=forms.HiddenInput
+    )
+    within = AreaWithinFilter()
 
     class Meta:
         model = Area
@@ -22,7 +25,3 @@ class AreaFilterSet(django_filters.FilterSet):
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(name__icontains=value) | Q(code__startswith=value))
-
-    def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        area = Area.objects.filter(code=value).first()
-        return queryset.filter(code__startswith=area.prefix) if area else queryset.none()

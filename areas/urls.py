@@ -7,5 +7,6 @@ app_name = "areas"
 urlpatterns = [
     path("", views.area_index, name="list"),
     path("import/", views.area_import, name="import"),
+    path("children/", views.area_children, name="children"),
     path("<str:code>/", views.area_detail, name="detail"),
 ]

@@ -3,16 +3,19 @@ import uuid
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
-from core.scoping import ensure_can, get_visible_or_404
+from core.scoping import area_code_param, ensure_can, get_visible_or_404
 from core.services import job_create, job_enqueue
 
+from .choices import AreaLevelChoices
 from .filters import AreaFilterSet
 from .forms import AreaImportForm
 from .models import Area
+from .pickers import children_for
 from .selectors import area_list, areas_top_for
 from .tasks import areas_import_task
 
@@ -25,6 +28,26 @@ def area_index(request: HttpRequest) -> HttpResponse:
     filterset = AreaFilterSet(queryset=Area.objects.none())
     return render(
         request, "areas/area_list.html", {"filter": filterset, "areas": areas_top_for(request.user)}
+    )
+
+
+@login_required
+def area_children(request: HttpRequest) -> JsonResponse:
+    """The next menu of an area picker: the chosen area's children in the user's scope (404 for an
+    area outside it, so a user never learns of areas they do not cover)."""
+    parent = get_visible_or_404(
+        Area.objects.all(), request.user, code=area_code_param(request.GET.get("parent"))
+    )
+    children = list(children_for(request.user, parent).values("code", "name", "level"))
+    level = children[0]["level"] if children else ""
+    label = str(AreaLevelChoices(level).label) if level else ""
+    return JsonResponse(
+        {
+            "parent": parent.code,
+            "level_label": label,
+            "all_label": _("All (%(level)s)") % {"level": label},
+            "children": [{"code": c["code"], "name": c["name"]} for c in children],
+        }
     )
 
 

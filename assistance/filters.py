@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from areas.pickers import AreaWithinFilter
 from core import clock
 from core.forms import yes_no_select
 from households.search import household_search_q
@@ -30,24 +31,16 @@ def _household_q(value: str, path: str) -> Q:
 
 
 class _WithinMixin:
-    """`within`: an area code prefix filter (a township's or village's code)."""
+    """`within`: the area picker (areas.pickers); `within_path` leads from the row to its area."""
 
     within_path = ""
-
-    def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        from areas.models import Area
-
-        area = Area.objects.filter(code=value).first()
-        if area is None:
-            return queryset.none()
-        return queryset.filter(**{f"{self.within_path}__code__startswith": area.prefix})
 
 
 class CadreFilterSet(_WithinMixin, django_filters.FilterSet):
     within_path = "area"
     q = django_filters.CharFilter(method="search", label=_("Search"))
     is_active = django_filters.BooleanFilter(label=_("In post"), widget=yes_no_select())
-    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+    within = AreaWithinFilter(path=within_path)
 
     class Meta:
         model = Cadre
@@ -66,7 +59,7 @@ class WorkTeamFilterSet(_WithinMixin, django_filters.FilterSet):
     village = django_filters.CharFilter(
         field_name="village_links__village__code", label=_("Village code"), distinct=True
     )
-    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+    within = AreaWithinFilter(path=within_path)
 
     class Meta:
         model = WorkTeam
@@ -82,12 +75,12 @@ class WorkTeamFilterSet(_WithinMixin, django_filters.FilterSet):
 
 class CadrePairingFilterSet(_WithinMixin, django_filters.FilterSet):
     within_path = "household__village"
-    household = django_filters.NumberFilter(field_name="household_id", label=_("Household (id)"))
-    cadre = django_filters.NumberFilter(field_name="cadre_id", label=_("Cadre (id)"))
+    household = django_filters.NumberFilter(field_name="household_id", widget=forms.HiddenInput)
+    cadre = django_filters.NumberFilter(field_name="cadre_id", widget=forms.HiddenInput)
     active = django_filters.BooleanFilter(
         field_name="end", lookup_expr="isnull", label=_("Active"), widget=yes_no_select()
     )
-    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+    within = AreaWithinFilter(path=within_path)
 
     class Meta:
         model = CadrePairing
@@ -111,7 +104,7 @@ class VisitFilterSet(_WithinMixin, django_filters.FilterSet):
         label=_("Until"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+    within = AreaWithinFilter(path=within_path)
 
     class Meta:
         model = Visit
@@ -131,7 +124,7 @@ class FollowUpFilterSet(_WithinMixin, django_filters.FilterSet):
         method="filter_overdue", label=_("Overdue"), widget=yes_no_select()
     )
     household = django_filters.NumberFilter(field_name="household_id", widget=forms.HiddenInput)
-    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+    within = AreaWithinFilter(path=within_path)
 
     class Meta:
         model = FollowUp
@@ -152,7 +145,7 @@ class AssistancePlanFilterSet(_WithinMixin, django_filters.FilterSet):
     year = django_filters.NumberFilter(label=_("Year"))
     status = django_filters.ChoiceFilter(choices=PlanStatusChoices.choices, label=_("Status"))
     household = django_filters.NumberFilter(field_name="household_id", widget=forms.HiddenInput)
-    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+    within = AreaWithinFilter(path=within_path)
 
     class Meta:
         model = AssistancePlan
@@ -169,7 +162,7 @@ class MeasureFilterSet(_WithinMixin, django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=MeasureStatusChoices.choices, label=_("Status"))
     household = django_filters.NumberFilter(field_name="household_id", widget=forms.HiddenInput)
     plan = django_filters.NumberFilter(field_name="plan_id", widget=forms.HiddenInput)
-    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+    within = AreaWithinFilter(path=within_path)
 
     class Meta:
         model = Measure
@@ -184,7 +177,7 @@ class VillagePlanFilterSet(_WithinMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     year = django_filters.NumberFilter(label=_("Year"))
     status = django_filters.ChoiceFilter(choices=PlanStatusChoices.choices, label=_("Status"))
-    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+    within = AreaWithinFilter(path=within_path)
 
     class Meta:
         model = VillagePlan
@@ -212,7 +205,7 @@ class AssistedHouseholdFilterSet(_WithinMixin, django_filters.FilterSet):
     )
     cadre = django_filters.NumberFilter(field_name="active_cadre_id", widget=forms.HiddenInput)
     village = django_filters.CharFilter(field_name="village__code", widget=forms.HiddenInput)
-    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+    within = AreaWithinFilter(path=within_path)
 
     class Meta:
         from households.models import Household

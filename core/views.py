@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +20,29 @@ from .models import Attachment, Job
 from .scoping import get_visible_or_404
 from .selectors import scoped_record
 from .services import attachment_add, job_can_requeue, job_requeue
+
+
+def _back_url(request: HttpRequest) -> str:
+    """The page the user came from, when it is this site's and not the failing page itself."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if (
+        referer
+        and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()})
+        and not referer.endswith(request.get_full_path())
+    ):
+        return referer
+    return ""
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A missing page in the site's layout, in the user's language, with a way back (DEBUG off)."""
+    return render(request, "404.html", {"back_url": _back_url(request)}, status=404)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """What the role may not do, and why (the service's own message), with a way back."""
+    reason = str(exception) if exception is not None and str(exception) else ""
+    return render(request, "403.html", {"exception": reason, "back_url": _back_url(request)}, status=403)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -3,7 +3,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from areas.choices import AreaLevelChoices
-from areas.models import Area
+from areas.pickers import AreaWithinFilter
 
 from .choices import SnapshotStatusChoices
 from .models import ExitTarget, IncidenceFigure, IncidenceSnapshot
@@ -15,7 +15,7 @@ class IncidenceFigureFilterSet(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(choices=AreaLevelChoices.choices, label=_("Level"))
     area = django_filters.CharFilter(field_name="area__code", label=_("Area code"))
     parent = django_filters.CharFilter(field_name="parent__code", label=_("Parent area code"))
-    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+    within = AreaWithinFilter(path="area")
 
     class Meta:
         model = IncidenceFigure
@@ -23,10 +23,6 @@ class IncidenceFigureFilterSet(django_filters.FilterSet):
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(area__name__icontains=value)
-
-    def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        area = Area.objects.filter(code=value).first()
-        return queryset.filter(area__code__startswith=area.prefix) if area else queryset.none()
 
 
 class IncidenceSnapshotFilterSet(django_filters.FilterSet):

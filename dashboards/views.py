@@ -43,13 +43,6 @@ def index(request: HttpRequest) -> HttpResponse:
 def area_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     area = get_visible_or_404(Area.objects.select_related("parent"), request.user, code=code)
     data = figures.dashboard(user=request.user, area=area, as_of=_as_of(request))
-    lineage = list(area.ancestors())
-    visible = set(
-        Area.objects.visible_to(request.user)
-        .filter(pk__in=[a.pk for a in lineage])
-        .values_list("pk", flat=True)
-    )
-    ancestors = [a for a in lineage if a.pk in visible]
     chart_data = {
         "labels": {
             "people": _("People"),
@@ -70,7 +63,6 @@ def area_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "dashboards/area.html",
         {
             "area": area,
-            "ancestors": ancestors,
             "data": data,
             "tables": figures.TABLES,
             "chart_data": chart_data,

@@ -1,10 +1,11 @@
 """One FilterSet per model, shared by the pages and the API."""
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import Area
+from areas.pickers import AreaWithinFilter
 from core.forms import yes_no_select
 from households.search import household_search_q
 
@@ -20,11 +21,6 @@ from .choices import (
 from .models import Campaign, CheckTask, ExitFlag, ExitProcedure, MonitoringCase, PovertyLine, VillageExit
 
 
-def _within(queryset: QuerySet, path: str, value: str) -> QuerySet:
-    area = Area.objects.filter(code=value).first()
-    return queryset.filter(**{f"{path}__code__startswith": area.prefix}) if area else queryset.none()
-
-
 def _household_search(queryset: QuerySet, value: str) -> QuerySet:
     q = household_search_q(value, path="household")
     return queryset if q is None else queryset.filter(q)
@@ -32,14 +28,11 @@ def _household_search(queryset: QuerySet, value: str) -> QuerySet:
 
 class HouseholdScopedFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
-    household = django_filters.NumberFilter(field_name="household_id", label=_("Household (id)"))
+    within = AreaWithinFilter(path="household__village")
+    household = django_filters.NumberFilter(field_name="household_id", widget=forms.HiddenInput)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return _household_search(queryset, value)
-
-    def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return _within(queryset, "household__village", value)
 
 
 class ExitProcedureFilterSet(HouseholdScopedFilterSet):
@@ -72,9 +65,9 @@ class MonitoringCaseFilterSet(HouseholdScopedFilterSet):
 
 
 class CheckTaskFilterSet(HouseholdScopedFilterSet):
-    campaign = django_filters.NumberFilter(field_name="campaign_id", label=_("Campaign (id)"))
+    campaign = django_filters.NumberFilter(field_name="campaign_id", widget=forms.HiddenInput)
     state = django_filters.ChoiceFilter(choices=CheckTaskStateChoices.choices, label=_("State"))
-    cadre = django_filters.NumberFilter(field_name="cadre_id", label=_("Cadre (id)"))
+    cadre = django_filters.NumberFilter(field_name="cadre_id", widget=forms.HiddenInput)
 
     class Meta:
         model = CheckTask
@@ -94,14 +87,11 @@ class VillageExitFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="village__name", lookup_expr="icontains", label=_("Search"))
     year = django_filters.NumberFilter(label=_("Year"))
     state = django_filters.ChoiceFilter(choices=AreaExitStateChoices.choices, label=_("State"))
-    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+    within = AreaWithinFilter(path="village")
 
     class Meta:
         model = VillageExit
         fields = ["q", "year", "state", "within"]
-
-    def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return _within(queryset, "village", value)
 
 
 class CampaignFilterSet(django_filters.FilterSet):

@@ -8,8 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from areas.choices import AreaLevelChoices
-from areas.models import Area
+from areas.pickers import AreaWithinFilter
 
 from .choices import (
     DisbursementKindChoices,
@@ -29,16 +28,6 @@ from .models import (
     ProjectCategory,
     ProjectFunding,
 )
-
-
-def _areas_for(request: Any) -> QuerySet:
-    """Counties and townships the caller may filter by (their own scope)."""
-    user = getattr(request, "user", None)
-    if user is None:
-        return Area.objects.none()
-    return Area.objects.visible_to(user).filter(
-        level__in=[AreaLevelChoices.COUNTY, AreaLevelChoices.TOWNSHIP]
-    )
 
 
 def _categories_for(request: Any) -> QuerySet:
@@ -104,9 +93,7 @@ class ProjectFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ProjectStatusChoices.choices, label=_("Status"))
     year = django_filters.NumberFilter(label=_("Year"))
     category = django_filters.ModelChoiceFilter(queryset=_categories_for, label=_("Category"))
-    within = django_filters.ModelChoiceFilter(
-        queryset=_areas_for, to_field_name="code", method="filter_within", label=_("Run by")
-    )
+    within = AreaWithinFilter(path="area", label=_("Run by"))
     household_id = django_filters.NumberFilter(
         field_name="households", label=_("Benefiting household (id)"), widget=_hidden()
     )
@@ -118,13 +105,10 @@ class ProjectFilterSet(django_filters.FilterSet):
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value))
 
-    def filter_within(self, queryset: QuerySet, name: str, value: Area) -> QuerySet:
-        return queryset.filter(area__code__startswith=value.prefix)
-
 
 class ProjectFundingFilterSet(django_filters.FilterSet):
-    project_id = django_filters.NumberFilter(field_name="project_id", label=_("Project (id)"))
-    allocation_id = django_filters.NumberFilter(field_name="allocation_id", label=_("Allocation (id)"))
+    project_id = django_filters.NumberFilter(field_name="project_id", widget=_hidden())
+    allocation_id = django_filters.NumberFilter(field_name="allocation_id", widget=_hidden())
 
     class Meta:
         model = ProjectFunding
@@ -142,9 +126,7 @@ class DisbursementFilterSet(django_filters.FilterSet):
     )
     paid_from = django_filters.DateFilter(field_name="paid_on", lookup_expr="gte", label=_("Paid from"))
     paid_to = django_filters.DateFilter(field_name="paid_on", lookup_expr="lte", label=_("Paid until"))
-    within = django_filters.ModelChoiceFilter(
-        queryset=_areas_for, to_field_name="code", method="filter_within", label=_("Run by")
-    )
+    within = AreaWithinFilter(path="project__area", label=_("Run by"))
 
     class Meta:
         model = Disbursement
@@ -154,9 +136,6 @@ class DisbursementFilterSet(django_filters.FilterSet):
         return queryset.filter(
             Q(voucher_number__icontains=value) | Q(payee__icontains=value) | Q(project__name__icontains=value)
         )
-
-    def filter_within(self, queryset: QuerySet, name: str, value: Area) -> QuerySet:
-        return queryset.filter(project__area__code__startswith=value.prefix)
 
 
 class NoticeFilterSet(django_filters.FilterSet):

@@ -6,10 +6,10 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from areas.choices import AreaLevelChoices
 from areas.models import Area
+from areas.pickers import AreaWithinFilter
 
 from .choices import (
     DuplicateKindChoices,
@@ -27,6 +27,8 @@ class HouseholdFilterSet(django_filters.FilterSet):
     township, village, status, cause and attribute."""
 
     q = django_filters.CharFilter(method="search", label=_("Name, ID or household number"))
+    # The page's area menus (township → village, loaded on demand); the API's township/village ids stay.
+    within = AreaWithinFilter(path="village")
     township = django_filters.ModelChoiceFilter(
         queryset=Area.objects.filter(level=AreaLevelChoices.TOWNSHIP),
         method="filter_within",
@@ -37,7 +39,10 @@ class HouseholdFilterSet(django_filters.FilterSet):
     )
     # distinct=False: one row per household anyway, and DISTINCT would sort the whole registry.
     status = django_filters.MultipleChoiceFilter(
-        choices=HouseholdStatusChoices.choices, label=_("Status"), distinct=False
+        choices=HouseholdStatusChoices.choices,
+        label=_("Status"),
+        distinct=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     cause = django_filters.ChoiceFilter(
         choices=PovertyCauseChoices.choices, method="filter_cause", label=_("Poverty cause")
@@ -49,34 +54,25 @@ class HouseholdFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Household
-        fields = ["q", "township", "village", "status", "cause", "attribute", "year_identified", "import_job"]
-
-    # A county has hundreds of villages: the page offers a township's villages once one is chosen.
-    VILLAGE_MENU_LIMIT = 60
+        fields = ["q", "within", "township", "village", "status", "cause", "attribute", "year_identified", "import_job"]
 
     def __init__(self, *args: object, user: object = None, for_page: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         request = kwargs.get("request") or getattr(self, "request", None)
-        user = user or getattr(request, "user", None)
+        self.user = user = user or getattr(request, "user", None)
+        if for_page:
+            # the page picks the area with `within`; the id filters are the API's (and old links')
+            del self.filters["township"], self.filters["village"]
         if user is None:
             return
-        # Only offer the user's own areas.
-        self.filters["township"].queryset = Area.objects.visible_to(user).filter(
-            level=AreaLevelChoices.TOWNSHIP
-        )
-        villages = Area.objects.visible_to(user).filter(level=AreaLevelChoices.VILLAGE)
-        if for_page:
-            data = self.data or {}
-            township = Area.objects.filter(pk=_int(data.get("township"))).first()
-            village = Area.objects.filter(pk=_int(data.get("village"))).first()
-            if township is not None:
-                villages = villages.filter(parent=township)
-            elif village is not None:
-                villages = villages.filter(parent_id=village.parent_id)
-            elif villages.count() > self.VILLAGE_MENU_LIMIT:
-                villages = villages.none()
-                self.filters["village"].extra["help_text"] = _("Choose a township first.")
-        self.filters["village"].queryset = villages
+        # Only the user's own areas are valid choices (a foreign id is a 400, not an empty list).
+        if "township" in self.filters:
+            self.filters["township"].queryset = Area.objects.visible_to(user).filter(
+                level=AreaLevelChoices.TOWNSHIP
+            )
+            self.filters["village"].queryset = Area.objects.visible_to(user).filter(
+                level=AreaLevelChoices.VILLAGE
+            )
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """A member's name (characters or pinyin: 张三, zhangsan, zs, zhangs), ID number (all 18
@@ -96,13 +92,6 @@ class HouseholdFilterSet(django_filters.FilterSet):
         return queryset.filter(Exists(ImportLedger.objects.filter(household=OuterRef("pk"), job_id=value)))
 
 
-def _int(value: object) -> int | None:
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        return None
-
-
 class DuplicateCandidateFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ReviewStatusChoices.choices, label=_("Review"))
     kind = django_filters.ChoiceFilter(choices=DuplicateKindChoices.choices, label=_("Why"))
@@ -114,7 +103,7 @@ class DuplicateCandidateFilterSet(django_filters.FilterSet):
 
 class CrossCheckMatchFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ReviewStatusChoices.choices, label=_("Review"))
-    batch = django_filters.NumberFilter(field_name="batch_id", label=pgettext_lazy("import batch", "Upload"))
+    batch = django_filters.NumberFilter(field_name="batch_id", widget=forms.HiddenInput)
 
     class Meta:
         model = CrossCheckMatch

@@ -11,7 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Collate
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -26,6 +27,7 @@ from core import clock
 from core.choices import JobStatusChoices
 from core.exceptions import ConflictError
 from core.models import Job
+from core.paging import capped_page, chinese_collation
 from core.scoping import ensure_can, get_visible_or_404
 from core.services import job_can_requeue, job_create, job_enqueue, sensitive_access_log
 
@@ -99,35 +101,78 @@ def member_count_subquery() -> Subquery:
 # -- list, detail, card ---------------------------------------------------------------------------
 
 
+LIST_COUNT_CAP = 10000
+# Columns the list sorts by (?sort=head, ?sort=-village ...): newest first otherwise.
+LIST_SORTS = {
+    "number": "number",
+    "head": "head__name",
+    "village": "village__code",
+    "members": "member_count",
+    "status": "status",
+}
+
+
 @login_required
 def household_list(request: HttpRequest) -> HttpResponse:
-    """Newest first, 50 a page; pages are keyset (`before=<id>`), so page 1,000 is as fast as page 1."""
+    """50 a page with a result count that stops at 10,000 (core.paging), page numbers, a jump and
+    sortable columns; past the count's cap, newest-first pages go on by keyset (`before=<id>`)."""
     filters = request.GET.copy()
+    legacy = _legacy_area_filters(request, filters)
+    if legacy is not None:
+        return legacy
     before = filters.pop("before", [None])[-1]
+    page = filters.pop("page", [1])[-1]
+    sort = filters.pop("sort", [""])[-1]
+    key = sort.lstrip("-")
     qs = household_list_selector(user=request.user, filters=filters).annotate(
         member_count=member_count_subquery()
     )
-    if before and str(before).isdigit():
-        qs = qs.filter(pk__lt=int(before))
-    rows = list(qs.order_by("-pk")[: PAGE_SIZE + 1])
-    has_next = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
+    if key in LIST_SORTS:
+        column: Any = F(LIST_SORTS[key])
+        if key == "head" and chinese_collation():
+            column = Collate(LIST_SORTS[key], chinese_collation())  # 阿, 丁, 何, 王: by pinyin
+        qs = qs.order_by(column.desc() if sort.startswith("-") else column.asc(), "-pk")
+    else:
+        sort = ""
+        qs = qs.order_by("-pk")
+    result = capped_page(
+        qs, page=page, before=before, page_size=PAGE_SIZE, cap=LIST_COUNT_CAP, keyset_ok=not sort
+    )
     base = filters.urlencode()
+    with_sort = f"{base}&sort={sort}" if sort else base
     return render(
         request,
         "households/household_list.html",
         {
             "filter": HouseholdFilterSet(
-                filters or None, user=request.user, queryset=Household.objects.none()
+                filters or None, user=request.user, for_page=True, queryset=Household.objects.none()
             ),
-            "households": rows,
-            "next_url": f"{request.path}?{base}&before={rows[-1].pk}" if has_next else "",
-            "first_url": f"{request.path}?{base}" if before else "",
+            "households": result.rows,
+            "page": result,
+            "sort": sort,
+            "sort_columns": [(k, "-" + k if sort == k else k) for k in LIST_SORTS],
+            "next_url": f"{request.path}?{with_sort}&before={result.next_before}"
+            if result.next_before
+            else "",
             "querystring": base,
+            "querystring_with_sort": with_sort,
             "can_edit": request.user.has_capability(Capability.EDIT_REGISTRY),
             "can_import": request.user.has_capability(Capability.IMPORT_REGISTRY),
         },
     )
+
+
+def _legacy_area_filters(request: HttpRequest, filters: Any) -> HttpResponse | None:
+    """Links with ?village=<id> or ?township=<id> (the API's filters) open the page's area menus."""
+    ids = [str(filters.get(name)) for name in ("village", "township") if filters.get(name)]
+    if not ids:
+        return None
+    area = Area.objects.visible_to(request.user).filter(pk=int(ids[0])).first() if ids[0].isdigit() else None
+    for name in ("village", "township"):
+        filters.pop(name, None)
+    if area is not None:
+        filters["within"] = area.code
+    return redirect(f"{request.path}?{filters.urlencode()}")
 
 
 @login_required

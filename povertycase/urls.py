@@ -52,5 +52,9 @@ urlpatterns = [
     path("", include("core.urls")),
 ] + [path(f"{app}/", include(f"{app}.urls")) for app in DOMAIN_APPS if _optional(f"{app}.urls")]
 
+# Error pages in the site's layout and language (DEBUG off; `dev.py up` keeps Django's debug pages).
+handler404 = "core.views.error_404"
+handler403 = "core.views.error_403"
+
 admin.site.site_header = settings.SITE_TITLE
 admin.site.site_title = settings.SITE_TITLE

@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import Area
+from areas.pickers import AreaWithinFilter
 from core import clock
 
 from .choices import (
@@ -16,14 +16,9 @@ from .choices import (
 from .models import Complaint, Inspection, Problem
 
 
-def _within(queryset: QuerySet, field: str, value: str) -> QuerySet:
-    area = Area.objects.filter(code=value).first()
-    return queryset.filter(**{f"{field}__code__startswith": area.prefix}) if area else queryset.none()
-
-
 class InspectionFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+    within = AreaWithinFilter(path="area")
     inspected_after = django_filters.DateFilter(
         field_name="inspected_on", lookup_expr="gte", label=_("Inspected from")
     )
@@ -34,9 +29,6 @@ class InspectionFilterSet(django_filters.FilterSet):
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(title__icontains=value) | Q(inspectors__icontains=value))
-
-    def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return _within(queryset, "area", value)
 
 
 class ProblemFilterSet(django_filters.FilterSet):
@@ -50,10 +42,10 @@ class ProblemFilterSet(django_filters.FilterSet):
         label=_("Past deadline"),
         widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
     )
-    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
-    inspection = django_filters.NumberFilter(field_name="inspection_id", label=_("Inspection"))
+    within = AreaWithinFilter(path="area")
+    inspection = django_filters.NumberFilter(field_name="inspection_id", widget=forms.HiddenInput)
     responsible_person = django_filters.NumberFilter(
-        field_name="responsible_person_id", label=_("Responsible person")
+        field_name="responsible_person_id", widget=forms.HiddenInput
     )
 
     class Meta:
@@ -73,16 +65,13 @@ class ProblemFilterSet(django_filters.FilterSet):
         overdue = Q(deadline__lt=clock.today()) & ~Q(status=ProblemStatusChoices.CLOSED)
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
-    def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return _within(queryset, "area", value)
-
 
 class ComplaintFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=ComplaintKindChoices.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=ComplaintStatusChoices.choices, label=_("Status"))
     finding = django_filters.ChoiceFilter(choices=ComplaintFindingChoices.choices, label=_("Finding"))
-    within = django_filters.CharFilter(method="filter_within", label=_("Within area (code)"))
+    within = AreaWithinFilter(path="area")
 
     class Meta:
         model = Complaint
@@ -91,6 +80,3 @@ class ComplaintFilterSet(django_filters.FilterSet):
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # Not by the complainant's name: most roles see it masked, and a search would confirm who it was.
         return queryset.filter(content__icontains=value)
-
-    def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return _within(queryset, "area", value)

@@ -78,3 +78,39 @@ def record_panels(context: template.Context, record: Any) -> str:
         for panel in panels_for(record._meta.label)
     ]
     return mark_safe("".join(html))  # noqa: S308 - each part is a rendered, autoescaped template
+
+
+@register.inclusion_tag("core/_breadcrumbs.html", takes_context=True)
+def area_breadcrumbs(context: dict, area: Any, url_name: str) -> dict:
+    """The trail from the province down to `area`; areas above the user's scope are named, not linked
+    (their pages would be a 404 for this user), and the current area is the last, unlinked, crumb."""
+    user = context["request"].user
+    prefixes = tuple(getattr(user, "scope_prefixes", ()) or ())
+    crumbs = []
+    for ancestor in area.ancestors():
+        within = user.is_superuser or ancestor.code.startswith(prefixes) if prefixes else user.is_superuser
+        current = ancestor.pk == area.pk
+        crumbs.append(
+            {
+                "name": ancestor.name,
+                "url": reverse(url_name, args=[ancestor.code]) if within and not current else "",
+                "current": current,
+            }
+        )
+    return {"crumbs": crumbs}
+
+
+@register.simple_tag(takes_context=True)
+def render_field(context: dict, bound_field: Any) -> str:
+    """A form field's widget; widgets that depend on who is looking (the area picker offers the
+    user's own areas) are rendered for the signed-in user."""
+    widget = bound_field.field.widget
+    request = context.get("request")
+    if getattr(widget, "needs_user", False) and request is not None:
+        return widget.render_for_user(
+            bound_field.html_name,
+            bound_field.value(),
+            request.user,
+            attrs={"id": bound_field.auto_id},
+        )
+    return bound_field.as_widget()

@@ -206,6 +206,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"public_lookup": "10/minute"},
     "COERCE_DECIMAL_TO_STRING": True,
 }
+# List filters offer "全部" (All) for no choice, not django-filter's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "povertycase API",
     "DESCRIPTION": "Targeted poverty alleviation case management. Every endpoint is scoped to the "

@@ -126,20 +126,57 @@ def test_list_page_and_export_run_a_fixed_number_of_queries(
         client.get("/households/export/")
 
 
-def test_keyset_pages_walk_the_whole_list(county: Any, web: Any) -> None:
+def test_numbered_pages_walk_the_whole_list_with_its_count(county: Any, web: Any) -> None:
     for _ in range(55):
         make_household(county.village_a1)
     client = web(county.staff_a)
 
     first = client.get("/households/")
-    second = client.get(first.context["next_url"])
+    second = client.get("/households/", {"page": 2})
 
     assert len(first.context["households"]) == 50
     assert len(second.context["households"]) == 5
-    assert not second.context["next_url"]
+    assert "共 55 户" in first.content.decode()
+    assert 'href="?&page=2"' in first.content.decode()
+    assert not second.context["page"].has_next
     assert {h.pk for h in first.context["households"]}.isdisjoint(
         {h.pk for h in second.context["households"]}
     )
+
+
+def test_past_the_count_cap_pages_go_on_by_keyset(county: Any, web: Any, monkeypatch: Any) -> None:
+    # given: a cap of 60 rows (10,000 in production) and 130 households
+    monkeypatch.setattr("households.views.LIST_COUNT_CAP", 60)
+    for _ in range(130):
+        make_household(county.village_a1)
+    client = web(county.staff_a)
+
+    # when: the last numbered page, then on by keyset
+    first = client.get("/households/")
+    last = client.get("/households/", {"page": 2})
+    beyond = client.get(last.context["next_url"])
+
+    # then: the count says "more than", and every household is reached once
+    assert "超过 60 户" in first.content.decode()
+    assert last.context["next_url"].endswith(f"before={last.context['households'][-1].pk}")
+    seen = [h.pk for r in (first, last, beyond) for h in r.context["households"]]
+    assert len(seen) == len(set(seen)) == 130
+    assert not beyond.context["next_url"]
+
+
+def test_columns_sort_and_the_status_filter_is_checkboxes(county: Any, web: Any) -> None:
+    from tests.factories import make_member
+
+    for name in ("王成", "阿依古丽", "丁学军"):
+        household = make_household(county.village_a1, members=0)
+        make_member(household, relation="head", name=name)
+    body = web(county.staff_a).get("/households/", {"sort": "head"})
+    heads = [h.head.name for h in body.context["households"]]
+    assert heads == ["阿依古丽", "丁学军", "王成"]  # pinyin order (PostgreSQL's ICU collation)
+    html = body.content.decode()
+    assert 'type="checkbox" name="status" value="registered"' in html
+    assert "---------" not in html
+    assert ">全部</option>" in html
 
 
 def test_detail_shows_members_panels_audit_link_and_is_404_outside(

@@ -1,0 +1,184 @@
+"""The one area picker: a chain of menus (county → township → village) that starts below the user's
+own areas and loads the children of the chosen area on demand, so no page lists every village in a
+province (5,227 options for a province user). The chain's value is the code of the deepest area
+chosen; lists and the API filter on it with `AreaWithinFilter` (`?within=<code>`, as before).
+
+Without JavaScript the page still works: choose a township, apply, and the village menu appears with
+that township's villages. A user never receives an area outside their scope: the menus and the
+`areas:children` endpoint read `Area.objects.visible_to(user)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from .choices import LEVEL_ORDER, AreaLevelChoices
+from .models import Area
+
+# A menu never holds more than this many areas (a township has tens of villages, a county tens of
+# townships); more would mean the chain skipped a level.
+MENU_LIMIT = 400
+
+
+@dataclass
+class PickerLevel:
+    level: str
+    options: list[Area]
+    selected: str = ""
+    label: str = ""
+
+
+@dataclass
+class PickerChain:
+    levels: list[PickerLevel] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.levels
+
+
+def _level_label(level: str) -> str:
+    return str(AreaLevelChoices(level).label)
+
+
+def picker_tops(user: Any) -> list[Area]:
+    """The first menu: the user's areas when there are several, else the children of their one area."""
+    if user.is_superuser:
+        return list(Area.objects.filter(parent__isnull=True).order_by("code")[:MENU_LIMIT])
+    own = list(user.areas.all().order_by("code"))
+    if len(own) == 1:
+        return list(children_for(user, own[0]))
+    return own
+
+
+def children_for(user: Any, parent: Area) -> QuerySet[Area]:
+    return Area.objects.visible_to(user).filter(parent=parent).order_by("code")[:MENU_LIMIT]
+
+
+def picker_chain(user: Any, code: str | None) -> PickerChain:
+    """The menus to show for a chosen code: the first menu, then each chosen area's children."""
+    tops = picker_tops(user)
+    if not tops:
+        return PickerChain()
+    chain = PickerChain([PickerLevel(tops[0].level, tops, label=_level_label(tops[0].level))])
+    chosen = Area.objects.visible_to(user).filter(code=code).first() if code else None
+    if chosen is None:
+        return chain
+    path = [a for a in chosen.ancestors() if a.level in LEVEL_ORDER[LEVEL_ORDER.index(tops[0].level) :]]
+    for index, area in enumerate(path):
+        if index >= len(chain.levels) or area.code not in {a.code for a in chain.levels[index].options}:
+            break
+        chain.levels[index].selected = area.code
+        children = list(children_for(user, area))
+        if not children:
+            break
+        chain.levels.append(PickerLevel(children[0].level, children, label=_level_label(children[0].level)))
+    return chain
+
+
+def deepest_consistent(codes: list[str]) -> str:
+    """The submitted menus' value: the deepest chosen area that lies inside the ones above it (a
+    village left over from another township, when the page was sent without JavaScript, is ignored)."""
+    codes = [c for c in codes if c]
+    if len(codes) <= 1:
+        return codes[0] if codes else ""  # one code (the API's ?within=): clean() checks it
+    areas = {a.code: a for a in Area.objects.filter(code__in=codes)}
+    chosen = areas.get(codes[0])
+    if chosen is None:
+        return ""
+    for code in codes[1:]:
+        area = areas.get(code)
+        if area is None or not area.code.startswith(chosen.prefix) or area.code == chosen.code:
+            break
+        chosen = area
+    return chosen.code
+
+
+class AreaPickerWidget(forms.Widget):
+    """Renders the chain of menus for the signed-in user (see `render_for_user`)."""
+
+    needs_user = True
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> str:
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name, "")]
+        return deepest_consistent([str(v) for v in values])
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> SafeString:
+        # Without a user there is nothing to offer; the filter still reads ?within=<code>.
+        return SafeString(f'<input type="hidden" name="{name}" value="{value or ""}">')
+
+    def render_for_user(self, name: str, value: Any, user: Any, attrs: dict | None = None) -> SafeString:
+        chain = picker_chain(user, str(value or ""))
+        return SafeString(
+            render_to_string(
+                "areas/_area_picker.html",
+                {
+                    "name": name,
+                    "chain": chain,
+                    "id": (attrs or {}).get("id", f"id_{name}"),
+                    "children_url": reverse("areas:children"),
+                },
+            )
+        )
+
+
+class AreaWithinField(forms.CharField):
+    """An area code; with a user bound (`user`), only an area in their scope is accepted, so an
+    unknown or foreign code is a clear error (400 in the API) rather than a silently empty list."""
+
+    widget = AreaPickerWidget
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.user: Any = None
+
+    def clean(self, value: Any) -> Area | None:
+        code = super().clean(value)
+        if not code:
+            return None
+        areas = Area.objects.filter(code=code)
+        if self.user is not None:
+            areas = areas.visible_to(self.user)
+        area = areas.first()
+        if area is None:
+            raise forms.ValidationError(_("Choose an area within yours."), code="invalid_choice")
+        return area
+
+
+class AreaWithinFilter(django_filters.Filter):
+    """Keep rows whose area is within the chosen area. `path` leads from the row to its area
+    (`"village"`, `"household__village"`, `"area"`; "" for areas themselves); the value is a 12-digit
+    code, and an unknown one (or one outside the user's scope) is a form error: 400 in the API."""
+
+    field_class = AreaWithinField
+
+    def __init__(self, *args: Any, path: str = "", **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Area"))
+        # the schema reads the code's type from here; filter() uses `path`
+        kwargs.setdefault("field_name", f"{path}__code" if path else "code")
+        super().__init__(*args, **kwargs)
+        self.path = path
+
+    @property
+    def field(self) -> AreaWithinField:
+        field = super().field
+        parent = getattr(self, "parent", None)
+        request = getattr(parent, "request", None)
+        field.user = getattr(parent, "user", None) or getattr(request, "user", None)
+        return field
+
+    def filter(self, qs: QuerySet, value: Area | None) -> QuerySet:
+        if value is None or value == "":
+            return qs
+        lookup = f"{self.path}__code__startswith" if self.path else "code__startswith"
+        return qs.filter(**{lookup: value.prefix})

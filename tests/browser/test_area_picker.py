@@ -1,0 +1,42 @@
+"""The area picker in a browser: choosing a township loads its villages (served locally, in scope);
+works on a phone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.factories import make_household
+from tests.helpers import login, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("fixture", ["page", "phone_page"])
+def test_township_then_village_narrows_the_household_list(request: Any, county: Any, fixture: str) -> None:
+    pg = request.getfixturevalue(fixture)
+    here = make_household(county.village_a2)
+    make_household(county.village_a1)
+    make_household(county.village_b1)
+    login(pg, "county_official")
+    pg.goto(pg.base_url + "/households/")
+    picker = pg.locator("[data-testid=area-picker]")
+    assert picker.locator("select").count() == 1
+
+    # when: a township is chosen, its villages come from the server
+    with pg.expect_response(lambda r: "/areas/children/" in r.url):
+        picker.locator("select").first.select_option(label="折桥镇")
+    villages = picker.locator("select[data-level='1']")
+    villages.wait_for()
+    assert villages.locator("option").all_inner_texts() == ["全部（村）", "折桥村", "大庄村"]
+    villages.select_option(label="大庄村")
+    with pg.expect_navigation():
+        pg.locator("[data-testid=filter-form] button[type=submit]").click()
+
+    # then
+    table = pg.locator("[data-testid=household-table]").inner_text()
+    assert here.number in table
+    assert "王坪村" not in table
+    assert pg.locator("[data-testid=result-count]").inner_text() == "共 1 户"
+    screenshot(pg, f"area-picker-{fixture}")
