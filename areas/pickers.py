@@ -182,3 +182,24 @@ class AreaWithinFilter(django_filters.Filter):
             return qs
         lookup = f"{self.path}__code__startswith" if self.path else "code__startswith"
         return qs.filter(**{lookup: value.prefix})
+
+
+class _GroupedByParent(forms.models.ModelChoiceIterator):
+    """Villages grouped under their township (<optgroup>): 刘家村 of 南龙镇 and of 折桥镇 apart."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list] = {}
+        for area in self.queryset.select_related("parent").order_by("parent__code", "code"):
+            groups.setdefault(area.parent.name if area.parent_id else "", []).append(self.choice(area))
+        yield from groups.items()
+
+
+class VillageChoiceField(forms.ModelChoiceField):
+    """A village chosen from the user's scope, under its township's name."""
+
+    iterator = _GroupedByParent
+
+    def label_from_instance(self, obj: Area) -> str:
+        return obj.name

@@ -13,6 +13,7 @@ class StyledFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         for field in self.fields.values():
+            _choose_instead_of_dashes(field)
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
                 widget.attrs.setdefault("class", "form-check-input")
@@ -20,6 +21,17 @@ class StyledFormMixin:
                 widget.attrs.setdefault("class", "form-select")
             else:
                 widget.attrs.setdefault("class", "form-control")
+
+
+def _choose_instead_of_dashes(field: forms.Field) -> None:
+    """A blank choice reads 请选择 (Choose), not Django's "---------"."""
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == "---------":
+            field.empty_label = _("Choose")
+    elif isinstance(field, forms.ChoiceField):
+        choices = list(field.choices)
+        if choices and choices[0][0] == "" and choices[0][1] == "---------":
+            field.choices = [("", _("Choose")), *choices[1:]]
 
 
 class VersionedFormMixin(StyledFormMixin):
@@ -40,6 +52,29 @@ def form_add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, messages)
     else:
         form.add_error(None, exc.messages)
+
+
+def form_error_summary(*parts: tuple[str, forms.BaseForm]) -> list[dict[str, str]]:
+    """Every error of the page's forms in one list for the top of the page: where it is (the card's
+    name and the field's label) and a link to the field, so a long form is fixed from the top."""
+    summary = []
+    for where, form in parts:
+        for message in form.non_field_errors():
+            summary.append({"where": where, "label": "", "message": str(message), "anchor": ""})
+        for name, errors in form.errors.items():
+            if name == forms.forms.NON_FIELD_ERRORS or name not in form.fields:
+                continue
+            field = form[name]
+            for message in errors:
+                summary.append(
+                    {
+                        "where": where,
+                        "label": str(field.label),
+                        "message": str(message),
+                        "anchor": field.auto_id,
+                    }
+                )
+    return summary
 
 
 def yes_no_select() -> forms.Select:

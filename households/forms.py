@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
+from areas.pickers import VillageChoiceField
 from core import clock
 from core.forms import StyledFormMixin, VersionedFormMixin
 
@@ -63,8 +64,12 @@ class HouseholdForm(VersionedFormMixin, forms.ModelForm):
         villages = (
             Area.objects.visible_to(user).filter(level=AreaLevelChoices.VILLAGE).select_related("parent")
         )
-        self.fields["village"].queryset = villages
-        self.fields["village"].label_from_instance = lambda a: f"{a.parent.name if a.parent else ''} {a.name}"
+        self.fields["village"] = VillageChoiceField(
+            queryset=villages,
+            label=self.fields["village"].label,
+            empty_label=_("Choose a village"),
+            widget=forms.Select(attrs={"class": "form-select"}),
+        )
         if self.instance.pk:
             # The village and number identify the household; they are not edited here.
             del self.fields["village"]

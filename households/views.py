@@ -26,6 +26,7 @@ from areas.models import Area
 from core import clock
 from core.choices import JobStatusChoices
 from core.exceptions import ConflictError
+from core.forms import form_error_summary
 from core.models import Job
 from core.paging import capped_page, chinese_collation
 from core.scoping import ensure_can, get_visible_or_404
@@ -288,7 +289,20 @@ def household_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Household %(n)s registered.") % {"n": household.number})
             return redirect("households:detail", pk=household.pk)
-    return render(request, "households/household_create.html", {"form": form, "formset": formset})
+    summary = []
+    if request.method == "POST":
+        summary = form_error_summary(
+            ("", form),
+            *((_("Member %(n)d") % {"n": i + 1}, f) for i, f in enumerate(formset.forms) if f.errors),
+        )
+        summary += [
+            {"where": "", "label": "", "message": str(e), "anchor": ""} for e in formset.non_form_errors()
+        ]
+    return render(
+        request,
+        "households/household_create.html",
+        {"form": form, "formset": formset, "error_summary": summary},
+    )
 
 
 def _register_errors(form: HouseholdForm, formset: Any, filled: list, exc: ValidationError) -> None:

@@ -113,4 +113,14 @@ def render_field(context: dict, bound_field: Any) -> str:
             request.user,
             attrs={"id": bound_field.auto_id},
         )
+    if bound_field.errors:
+        # outlined, and read out with its message by screen readers
+        classes = f"{widget.attrs.get('class', '')} is-invalid".strip()
+        return bound_field.as_widget(
+            attrs={
+                "class": classes,
+                "aria-invalid": "true",
+                "aria-describedby": f"{bound_field.auto_id}-errors",
+            }
+        )
     return bound_field.as_widget()
