@@ -54,7 +54,17 @@ class HouseholdFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Household
-        fields = ["q", "within", "township", "village", "status", "cause", "attribute", "year_identified", "import_job"]
+        fields = [
+            "q",
+            "within",
+            "township",
+            "village",
+            "status",
+            "cause",
+            "attribute",
+            "year_identified",
+            "import_job",
+        ]
 
     def __init__(self, *args: object, user: object = None, for_page: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
