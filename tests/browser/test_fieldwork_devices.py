@@ -23,7 +23,8 @@ HOUSEHOLDS = """new Promise(resolve => { const r = indexedDB.open('povertycase-f
 def _open_app(pg: Any) -> None:
     login(pg, "secretary_a1")
     pg.goto(pg.base_url + "/fieldwork/")
-    pg.wait_for_function("document.body.dataset.ready === '1'")
+    # the worker must control the page (shell cached) before the signal can go
+    pg.wait_for_function("document.body.dataset.ready === '1' && navigator.serviceWorker.controller !== null")
     pg.wait_for_function("document.querySelectorAll('[data-testid=household]').length === 1")
 
 
