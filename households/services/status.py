@@ -1,0 +1,74 @@
+"""Household status: the transition map and the one function that changes a status."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core import clock
+
+from ..choices import (
+    HouseholdStatusChoices,
+)
+from ..models import (
+    Household,
+    HouseholdStatusChange,
+)
+
+S = HouseholdStatusChoices
+
+# Which status may follow which; every status change goes through household_status_change.
+STATUS_TRANSITIONS: dict[str, set[str]] = {
+    S.CANDIDATE: {S.REGISTERED, S.REJECTED, S.MONITORING, S.CANCELLED},
+    S.REJECTED: {S.CANDIDATE, S.MONITORING},
+    S.REGISTERED: {S.EXITED, S.CANCELLED},
+    S.EXITED: {S.RETURNED, S.MONITORING},
+    S.RETURNED: {S.EXITED, S.CANCELLED},
+    S.MONITORING: {S.EXITED, S.RETURNED, S.REGISTERED, S.CANDIDATE, S.REJECTED},
+    S.CANCELLED: set(),
+}
+
+
+def household_can_transition(household: Household, to_status: str) -> bool:
+    return to_status in STATUS_TRANSITIONS.get(household.status, set())
+
+
+@transaction.atomic
+def household_status_change(
+    *,
+    household: Household,
+    to_status: str,
+    user: Any = None,
+    reason: str = "",
+    source: str = "",
+    effective_date: dt.date | None = None,
+) -> Household:
+    """Move a household to a new status and keep the history row; refuses transitions not in the map.
+
+    Callers (identification and exit procedures, monitoring) have checked their own rules; this
+    function guards the status itself, with the row locked so two procedures cannot race.
+    """
+    locked = Household.objects.select_for_update().get(pk=household.pk)
+    if not household_can_transition(locked, to_status):
+        raise ValidationError(
+            _("A household that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": S(locked.status).label, "to": S(to_status).label}
+        )
+    now = clock.now()
+    HouseholdStatusChange.objects.create(
+        household=locked,
+        from_status=locked.status,
+        to_status=to_status,
+        changed_at=now,
+        effective_date=effective_date or clock.today(),
+        changed_by=user if getattr(user, "pk", None) else None,
+        reason=reason[:300],
+        source=source[:60],
+    )
+    Household.objects.filter(pk=locked.pk).update(status=to_status, status_changed_at=now)
+    locked.refresh_from_db()
+    return locked
