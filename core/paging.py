@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
 from django.db.models import QuerySet
 
 
@@ -52,19 +51,6 @@ class CappedPage:
     @property
     def next_number(self) -> int:
         return self.number + 1
-
-
-_COLLATION: list[str] = []
-
-
-def chinese_collation() -> str:
-    """PostgreSQL's ICU collation for Chinese (names in pinyin order), or "" when the server was built
-    without ICU (then names sort by code point)."""
-    if not _COLLATION:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT collname FROM pg_collation WHERE collname = 'zh-x-icu'")
-            _COLLATION.append("zh-x-icu" if cursor.fetchone() else "")
-    return _COLLATION[0]
 
 
 def _as_int(value: Any, default: int) -> int:

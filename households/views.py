@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Collate
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -28,7 +27,7 @@ from core.choices import JobStatusChoices
 from core.exceptions import ConflictError
 from core.forms import form_error_summary
 from core.models import Job
-from core.paging import capped_page, chinese_collation
+from core.paging import capped_page
 from core.scoping import ensure_can, get_visible_or_404
 from core.services import job_can_requeue, job_create, job_enqueue, sensitive_access_log
 
@@ -106,7 +105,9 @@ LIST_COUNT_CAP = 10000
 # Columns the list sorts by (?sort=head, ?sort=-village ...): newest first otherwise.
 LIST_SORTS = {
     "number": "number",
-    "head": "head__name",
+    # names in pinyin order (阿, 丁, 何, 王) by their stored pinyin keys: the same on every server,
+    # with or without ICU collations
+    "head": "head__name_keys",
     "village": "village__code",
     "members": "member_count",
     "status": "status",
@@ -130,8 +131,6 @@ def household_list(request: HttpRequest) -> HttpResponse:
     )
     if key in LIST_SORTS:
         column: Any = F(LIST_SORTS[key])
-        if key == "head" and chinese_collation():
-            column = Collate(LIST_SORTS[key], chinese_collation())  # 阿, 丁, 何, 王: by pinyin
         qs = qs.order_by(column.desc() if sort.startswith("-") else column.asc(), "-pk")
     else:
         sort = ""

@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ["POVERTYCASE_FREEZE_AT"] = SUITE_INSTANT.isoformat()
 
 
+@pytest.hookimpl(trylast=True)  # after -k/-m deselection, so the first test that runs gets the long limit
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Browser and worker tests wait on other processes: a longer limit than pyproject's 120 s. The first
     # test that needs the database also creates it (every migration): it gets 15 minutes.
