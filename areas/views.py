@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.roles import Capability
+from core.roles import Capability
 from core.scoping import area_code_param, ensure_can, get_visible_or_404
 from core.services import job_create, job_enqueue
 

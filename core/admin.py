@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 
-from accounts.roles import Capability
+from core.roles import Capability
 
 from .models import Attachment, Job, Notification, SensitiveAccess
 

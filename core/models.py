@@ -44,7 +44,7 @@ class Job(models.Model):
         _("status"), max_length=12, choices=JobStatusChoices.choices, default=JobStatusChoices.QUEUED
     )
     area = models.ForeignKey(
-        "areas.Area",
+        settings.AREA_MODEL,
         verbose_name=_("area"),
         null=True,
         blank=True,

@@ -12,15 +12,26 @@ county's administrator manages that county).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self
+from collections.abc import Sequence
+from typing import Any, Protocol, Self
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-if TYPE_CHECKING:
-    from accounts.models import User
+
+class ScopedUser(Protocol):
+    """What scoping needs of a user (accounts.User has it); core sits below accounts and does not
+    import it."""
+
+    @property
+    def is_superuser(self) -> bool: ...
+
+    @property
+    def scope_prefixes(self) -> Sequence[str]: ...
+
+    def has_capability(self, capability: str) -> bool: ...
 
 
 def scope_q(user: Any, scope_path: str) -> models.Q | None:
@@ -71,7 +82,7 @@ def object_area(obj: models.Model) -> Any:
     return target
 
 
-def user_covers_area(user: User, area: Any) -> bool:
+def user_covers_area(user: ScopedUser, area: Any) -> bool:
     if user.is_superuser:
         return True
     if area is None:
@@ -79,7 +90,9 @@ def user_covers_area(user: User, area: Any) -> bool:
     return any(area.code.startswith(prefix) for prefix in user.scope_prefixes)
 
 
-def ensure_can(user: User, capability: str, obj: models.Model | None = None, *, area: Any = None) -> None:
+def ensure_can(
+    user: ScopedUser, capability: str, obj: models.Model | None = None, *, area: Any = None
+) -> None:
     """Check a write before it happens: scope first (404 when out of area), then role (403).
 
     `obj` is an existing record; `area` the area a new record will belong to.

@@ -14,8 +14,8 @@ from core.demo import DemoContext
 
 from .choices import SnapshotStatusChoices
 from .models import ExitTarget, IncidenceFigure, IncidenceSnapshot
-from .selectors import percent
-from .services import TOTAL_FIELDS, incidence_compute_county
+from .selectors import TOTAL_FIELDS, percent
+from .services import incidence_compute_county
 
 # Share of today's exited people still poor at the end of each earlier year (oldest first).
 HISTORY = (0.85, 0.55, 0.25)

@@ -20,8 +20,21 @@ from supervision.selectors import percent
 from .choices import SnapshotStatusChoices, VillageClassChoices
 from .filters import ExitTargetFilterSet, IncidenceFigureFilterSet, IncidenceSnapshotFilterSet
 from .models import ExitTarget, IncidenceFigure, IncidenceSnapshot
-from .services import TOTAL_FIELDS
 
+# The counted columns of an incidence figure (IncidenceFigure), summed up the area tree.
+TOTAL_FIELDS = (
+    "population",
+    "villages",
+    "villages_without_population",
+    "poor_people",
+    "poor_households",
+    "exited_people",
+    "exited_households",
+    "returned_people",
+    "returned_households",
+    "monitored_people",
+    "monitored_households",
+)
 CACHE_SECONDS = 600
 COUNTY_LEN = LEVEL_PREFIX_LENGTH[AreaLevelChoices.COUNTY]
 

@@ -20,21 +20,9 @@ from households.choices import POOR_STATUSES, HouseholdStatusChoices
 
 from .choices import SnapshotStatusChoices
 from .models import ExitTarget, IncidenceFigure, IncidenceRecompute, IncidenceSnapshot
+from .selectors import TOTAL_FIELDS
 
 JOB_KIND = "dashboards.incidence"
-TOTAL_FIELDS = (
-    "population",
-    "villages",
-    "villages_without_population",
-    "poor_people",
-    "poor_households",
-    "exited_people",
-    "exited_households",
-    "returned_people",
-    "returned_households",
-    "monitored_people",
-    "monitored_households",
-)
 
 # One statement per county: villages of the county, their households by status and members per
 # household, the year's population, rolled up to township and county with GROUP BY ROLLUP so every

@@ -64,6 +64,7 @@ from .selectors import (
     cross_check_match_list,
     duplicate_list,
     household_procedures,
+    import_errors_page,
     policy_for,
 )
 from .selectors import (
@@ -634,35 +635,6 @@ def _import_job(request: HttpRequest, pk: str) -> Job:
     return job
 
 
-ERRORS_PER_PAGE = 100
-
-
-def import_errors_page(job: Job, page: Any, per_page: Any = ERRORS_PER_PAGE) -> dict[str, Any]:
-    """One page of the errors the job kept (the first IMPORT_MAX_ERRORS, by row), and the total count."""
-    kept = (job.result or {}).get("errors")
-    items = []
-    if isinstance(kept, dict):
-        for key, messages_ in sorted(kept.items(), key=lambda kv: _row_order(kv[0])):
-            row, _sep, column = key.partition(":")
-            items += [{"row": row, "column": column, "message": m} for m in messages_]
-    elif isinstance(kept, list):
-        items = [{"row": "", "column": "", "message": m} for m in kept]
-    try:
-        size = max(1, min(int(per_page), 1000))
-        number = max(1, int(page))
-    except (TypeError, ValueError):
-        size, number = ERRORS_PER_PAGE, 1
-    pages = max(1, -(-len(items) // size))
-    number = min(number, pages)
-    return {
-        "errors": items[(number - 1) * size : number * size],
-        "error_count": (job.result or {}).get("error_count", len(items)),
-        "kept": len(items),
-        "page": number,
-        "pages": pages,
-    }
-
-
 @login_required
 def import_job(request: HttpRequest, pk: str) -> HttpResponse:
     job = _import_job(request, pk)
@@ -676,11 +648,6 @@ def import_job(request: HttpRequest, pk: str) -> HttpResponse:
         context.update(import_errors_page(job, request.GET.get("page", 1)))
         context["page_numbers"] = range(1, context["pages"] + 1)
     return render(request, "households/import_job.html", context)
-
-
-def _row_order(key: str) -> tuple[int, str]:
-    row, _sep, column = key.partition(":")
-    return (int(row) if row.isdigit() else 0, column)
 
 
 @login_required

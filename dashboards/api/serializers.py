@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from areas.models import Area
 from dashboards.models import ExitTarget, IncidenceFigure, IncidenceRecompute, IncidenceSnapshot
-from dashboards.services import TOTAL_FIELDS
+from dashboards.selectors import TOTAL_FIELDS
 
 
 class IncidenceFigureSerializer(serializers.ModelSerializer):

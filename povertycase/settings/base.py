@@ -116,6 +116,9 @@ if DATABASE_STATEMENT_TIMEOUT_MS:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# The area model core's rows (jobs) point to: core sits below areas and names it only through this
+# setting, as contrib.auth names the user model (docs/architecture.md, "Tools that hold the shape").
+AREA_MODEL = "areas.Area"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -1,11 +1,11 @@
 from importlib import import_module
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
-from areas.models import Area
 from core import clock
 from core.audit import audit_context
 from core.demo import DEMO_APPS, DEMO_PASSWORD, DemoContext
@@ -45,7 +45,7 @@ class Command(BaseCommand):
     ) -> None:
         if reset:
             call_command("flush", interactive=False, verbosity=0)
-        if Area.objects.exists():
+        if apps.get_model(settings.AREA_MODEL).objects.exists():  # core names areas only by the setting
             if if_empty:
                 self.stdout.write("Demo data already present; nothing to do.")
                 return
