@@ -2,6 +2,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from rest_framework.authtoken.models import Token
 
 from areas.models import Area
 
@@ -48,3 +49,10 @@ def user_set_areas(*, user: User, areas: Iterable[Area]) -> None:
     UserArea.objects.filter(user=user, area_id__in=current - wanted).delete()
     UserArea.objects.bulk_create([UserArea(user=user, area_id=pk) for pk in wanted - current])
     user.__dict__.pop("scope_prefixes", None)
+
+
+@transaction.atomic
+def token_reissue(*, user: User) -> Token:
+    """A new API token for the user; the old one stops working at once."""
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user)

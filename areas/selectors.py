@@ -7,16 +7,18 @@ from .filters import AreaFilterSet
 from .models import Area, AreaPopulation
 
 
-def area_list(*, user: Any, filters: dict | None = None) -> QuerySet[Area]:
+def area_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Area]:
     qs = Area.objects.visible_to(user).select_related("parent").annotate(children_count=Count("children"))
-    return AreaFilterSet(filters or {}, queryset=qs).qs
+    filtered: QuerySet[Area] = AreaFilterSet(filters or {}, queryset=qs).qs
+    return filtered
 
 
 def areas_top_for(user: Any) -> QuerySet[Area]:
     """The highest areas a user covers: where their browsing starts."""
     if user.is_superuser:
         return Area.objects.filter(parent__isnull=True)
-    return user.areas.all()
+    own: QuerySet[Area] = user.areas.all()
+    return own
 
 
 def rural_population(area: Area, year: int) -> int:

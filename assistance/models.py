@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel, VersionedModel
+from core.money import MONEY
 from core.scoping import ScopedQuerySet
 
 from .choices import (
@@ -25,8 +26,6 @@ from .choices import (
     TeamMemberRoleChoices,
     WorkTeamStatusChoices,
 )
-
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
 # -- who helps ------------------------------------------------------------------------------------
 

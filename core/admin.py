@@ -1,9 +1,10 @@
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.db.models import QuerySet
 
 from core.roles import Capability
+from core.scoping import ScopedQuerySet
 
 from .models import Attachment, Job, Notification, SensitiveAccess
 
@@ -32,12 +33,13 @@ class AdministratorAccessMixin:
         return self._administers(request)
 
 
-class ScopedAdmin(AdministratorAccessMixin, admin.ModelAdmin):
+class ScopedAdmin(AdministratorAccessMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     """Admin with the same area scope as the rest of the app: a county's administrator manages only
     that county's rows."""
 
-    def get_queryset(self, request: Any) -> QuerySet:
-        return super().get_queryset(request).visible_to(request.user)
+    def get_queryset(self, request: Any) -> QuerySet[Any]:
+        queryset = cast("ScopedQuerySet[Any]", super().get_queryset(request))  # scoped models only
+        return queryset.visible_to(request.user)
 
 
 class ReadOnlyScopedAdmin(ScopedAdmin):
@@ -62,16 +64,16 @@ class JobAdmin(ScopedAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["original_name", "kind", "content_type", "object_id", "uploaded_by", "uploaded_at"]
     readonly_fields = ["sha256", "size", "mime_type"]
 
     def has_module_permission(self, request: Any) -> bool:
-        return request.user.is_superuser
+        return bool(request.user.is_superuser)
 
 
 @admin.register(SensitiveAccess)
-class SensitiveAccessAdmin(admin.ModelAdmin):
+class SensitiveAccessAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["at", "user", "what", "content_type", "object_id", "ip_address"]
     list_filter = ["what"]
 

@@ -96,7 +96,8 @@ def audit_events_for(obj: models.Model, *, limit: int = 500) -> list[dict[str, A
 
     `pgh_diff` holds {field: [old, new]} against the previous event of the record.
     """
-    events = list(Events.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")[:limit])
+    tracked = Events.objects.tracks(obj)  # type: ignore[no-untyped-call]
+    events = list(tracked.order_by("-pgh_created_at", "-pgh_id")[:limit])
     user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context and e.pgh_context.get("user")}
     users = get_user_model().objects.in_bulk([uid for uid in user_ids if uid is not None])
     rows = []

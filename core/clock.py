@@ -61,7 +61,7 @@ def register_zone_reader(reader: Callable[[], dict[str, str]]) -> None:
 def _county_zone_names() -> dict[str, str]:
     if _zone_names_reader is None:
         return {}
-    names = cache.get("core.clock.zones")
+    names: dict[str, str] | None = cache.get("core.clock.zones")
     if names is None:
         names = _zone_names_reader()
         cache.set("core.clock.zones", names, _ZONE_CACHE_SECONDS)

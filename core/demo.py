@@ -19,8 +19,8 @@ class DemoContext:
     rng: random.Random
     stdout: Any
     county: Any = None
-    townships: list = field(default_factory=list)
-    villages: list = field(default_factory=list)
+    townships: list[Any] = field(default_factory=list[Any])
+    villages: list[Any] = field(default_factory=list[Any])
     users: dict[str, Any] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)  # what one app leaves for the next
 

@@ -1,8 +1,10 @@
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from .exceptions import ConflictError
 
 
 class StyledFormMixin:
@@ -11,7 +13,7 @@ class StyledFormMixin:
     fields: dict[str, forms.Field]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         for field in self.fields.values():
             _choose_instead_of_dashes(field)
             widget = field.widget
@@ -29,13 +31,16 @@ def _choose_instead_of_dashes(field: forms.Field) -> None:
         if field.empty_label == "---------":
             field.empty_label = _("Choose")
     elif isinstance(field, forms.ChoiceField):
-        choices = list(field.choices)
+        choices: list[Any] = list(field.choices)  # type: ignore[arg-type]  # a form field's are a list
         if choices and choices[0][0] == "" and choices[0][1] == "---------":
             field.choices = [("", _("Choose")), *choices[1:]]
 
 
 class VersionedFormMixin(StyledFormMixin):
     """Carries the version the user read, so a save on top of someone else's change is refused."""
+
+    is_bound: bool  # from the form class it is mixed into
+    initial: dict[str, Any]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -45,9 +50,12 @@ class VersionedFormMixin(StyledFormMixin):
             self.initial["version"] = instance.version
 
 
-def form_add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on the field it names, or at the top."""
-    if hasattr(exc, "error_dict"):
+def form_add_service_errors(form: forms.BaseForm, exc: ValidationError | ConflictError) -> None:
+    """Show a service's ValidationError on the form: on the field it names, or at the top (a
+    ConflictError, someone else's change, at the top)."""
+    if isinstance(exc, ConflictError):
+        form.add_error(None, exc.message)
+    elif hasattr(exc, "error_dict"):
         for name, messages in exc.message_dict.items():
             form.add_error(name if name in form.fields else None, messages)
     else:
@@ -62,7 +70,7 @@ def form_error_summary(*parts: tuple[str, forms.BaseForm]) -> list[dict[str, str
         for message in form.non_field_errors():
             summary.append({"where": where, "label": "", "message": str(message), "anchor": ""})
         for name, errors in form.errors.items():
-            if name == forms.forms.NON_FIELD_ERRORS or name not in form.fields:
+            if name == NON_FIELD_ERRORS or name not in form.fields:
                 continue
             field = form[name]
             for message in errors:

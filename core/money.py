@@ -4,9 +4,21 @@ rounded half up to two places. Never floats."""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypedDict
 
 CENT = Decimal("0.01")
 TEN_THOUSAND = Decimal(10000)
+
+
+class DecimalDigits(TypedDict):
+    """A DecimalField's size, spread into it: `models.DecimalField(_("amount"), **MONEY)`."""
+
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: DecimalDigits = {"max_digits": 14, "decimal_places": 2}  # yuan, up to a trillion
+PERCENT: DecimalDigits = {"max_digits": 5, "decimal_places": 2}
 
 
 def to_yuan(amount: Decimal | int | str) -> Decimal:

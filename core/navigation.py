@@ -10,6 +10,7 @@ page's path: /exits/monitoring/3/ lights "Monitoring", not "Exits" as well.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
@@ -51,7 +52,7 @@ def register_group(*groups: NavGroup) -> None:
         _GROUPS.setdefault(group.key, group)
 
 
-def _visible(user: object) -> list[dict]:
+def _visible(user: object) -> list[dict[str, Any]]:
     visible = []
     for item in sorted(_ITEMS, key=lambda i: (i.order, str(i.url_name))):
         if not user.has_capability(item.capability):  # type: ignore[attr-defined]
@@ -75,7 +76,7 @@ def _visible(user: object) -> list[dict]:
     return visible
 
 
-def _mark_active(entries: list[dict], path: str) -> None:
+def _mark_active(entries: list[dict[str, Any]], path: str) -> None:
     best, best_length = None, 0
     for entry in entries:
         for prefix in entry["prefixes"]:
@@ -86,7 +87,7 @@ def _mark_active(entries: list[dict], path: str) -> None:
         best["active"] = True
 
 
-def items_for(user: object, path: str = "") -> list[dict]:
+def items_for(user: object, path: str = "") -> list[dict[str, Any]]:
     """The flat list of entries the user may open, the one for `path` marked active."""
     if not getattr(user, "is_authenticated", False):
         return []
@@ -95,10 +96,10 @@ def items_for(user: object, path: str = "") -> list[dict]:
     return entries
 
 
-def menu_for(entries: list[dict]) -> list[dict]:
+def menu_for(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The menu as shown from `items_for`: entries and groups (a group of one entry is that entry)."""
-    menu: list[dict] = []
-    groups: dict[str, dict] = {}
+    menu: list[dict[str, Any]] = []
+    groups: dict[str, dict[str, Any]] = {}
     for entry in entries:
         key = entry["group"]
         if not key or key not in _GROUPS:

@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
 
 @dataclass
@@ -61,7 +63,7 @@ def _as_int(value: Any, default: int) -> int:
 
 
 def capped_page(
-    qs: QuerySet,
+    qs: QuerySet[Any],
     *,
     page: Any = 1,
     before: Any = None,
@@ -105,3 +107,18 @@ def capped_page(
         window=window,
         next_before=next_before,
     )
+
+
+PAGE_SIZE = 50
+
+
+def page_of(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE) -> Page[Any]:
+    """The page `?page=` asks for of a list that is counted exactly (a wrong number: the nearest page)."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def querystring_without_page(request: HttpRequest) -> str:
+    """The list's filters as a query string, for links to its other pages."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()

@@ -13,9 +13,9 @@ county's administrator manages that county).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol, Self
+from typing import Any, Protocol, Self, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -50,17 +50,26 @@ def scope_q(user: Any, scope_path: str) -> models.Q | None:
     return q
 
 
-class ScopedQuerySet(models.QuerySet):
+_M = TypeVar("_M", bound=models.Model)
+
+
+def scope_path_of(model: type[models.Model]) -> str:
+    """The model's lookup path to its area (every scoped model declares `scope_path`)."""
+    path: str = model.scope_path  # type: ignore[attr-defined]
+    return path
+
+
+class ScopedQuerySet(models.QuerySet[_M]):
     def visible_to(self, user: Any) -> Self:
-        q = scope_q(user, self.model.scope_path)
+        q = scope_q(user, scope_path_of(self.model))
         return self if q is None else self.filter(q)
 
 
-def get_visible_or_404(queryset: models.QuerySet, user: Any, **lookup: Any) -> Any:
+def get_visible_or_404(queryset: models.QuerySet[_M], user: Any, **lookup: Any) -> _M:
     """The object if the user's scope covers it; otherwise 404, so existence is not leaked."""
     try:
-        return queryset.visible_to(user).get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+        return queryset.visible_to(user).get(**lookup)  # type: ignore[attr-defined, no-any-return]
+    except ObjectDoesNotExist as exc:  # the model's DoesNotExist
         raise Http404(_("Not found, or outside your area.")) from exc
 
 
@@ -74,7 +83,7 @@ def area_code_param(value: Any) -> str:
 def object_area(obj: models.Model) -> Any:
     """Follow the model's scope_path from obj to its Area (None if the row has no area)."""
     target: Any = obj
-    path = type(obj).scope_path
+    path = scope_path_of(type(obj))
     for part in path.split("__") if path else []:
         target = getattr(target, part, None)
         if target is None:

@@ -7,8 +7,8 @@ import datetime as dt
 import hashlib
 import threading
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -24,8 +24,10 @@ from .choices import AttachmentKindChoices, JobStatusChoices
 from .exceptions import ConflictError
 from .models import Attachment, Job, Notification, SensitiveAccess
 
+_M = TypeVar("_M", bound=models.Model)
 
-def versioned_update(obj: models.Model, *, expected_version: int, fields: dict[str, Any]) -> models.Model:
+
+def versioned_update(obj: _M, *, expected_version: int, fields: dict[str, Any]) -> _M:
     """Apply `fields` to obj only if its stored version is still `expected_version`.
 
     One UPDATE ... WHERE version = expected: two users editing the same record cannot both win.
@@ -43,7 +45,7 @@ def versioned_update(obj: models.Model, *, expected_version: int, fields: dict[s
 # -- jobs -----------------------------------------------------------------------------------------
 
 
-def job_create(*, kind: str, user: Any, area: Any = None, params: dict | None = None) -> Job:
+def job_create(*, kind: str, user: Any, area: Any = None, params: dict[str, Any] | None = None) -> Job:
     return Job.objects.create(kind=kind, created_by=user, area=area, params=params or {})
 
 
@@ -123,7 +125,7 @@ def _job_claim_when_free(job_id: str) -> bool:
         time.sleep(min(1.0, settings.JOB_HEARTBEAT_INTERVAL))
 
 
-def job_run(job_id: str, handler: Callable[[Job], dict]) -> Job | None:
+def job_run(job_id: str, handler: Callable[[Job], dict[str, Any]]) -> Job | None:
     """Run handler(job) as the body of a task: status, attempts, heartbeat and errors are recorded on
     the job.
 
@@ -231,6 +233,11 @@ def notification_raise(*, user: Any, key: str, title: str, body: str = "", url: 
     return True
 
 
+def notifications_mark_read(*, user: Any) -> int:
+    """Mark the user's unread notifications read; how many were."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=clock.now())
+
+
 # -- sensitive reads ------------------------------------------------------------------------------
 
 
@@ -247,6 +254,25 @@ def sensitive_access_log(
     )
 
 
+def sensitive_access_log_many(
+    *, user: Any, what: str, records: Iterable[models.Model], detail: str = "", request: Any = None
+) -> None:
+    """One SensitiveAccess row per record (a response that reveals many), in one statement."""
+    SensitiveAccess.objects.bulk_create(
+        [
+            SensitiveAccess(
+                user=user if getattr(user, "is_authenticated", False) else None,
+                what=what,
+                content_type=ContentType.objects.get_for_model(obj),
+                object_id=str(obj.pk),
+                detail=detail[:300],
+                ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
+            )
+            for obj in records
+        ]
+    )
+
+
 # -- attachments ----------------------------------------------------------------------------------
 
 # Leading bytes of the formats we accept; the extension alone proves nothing.
@@ -258,7 +284,7 @@ _MAGIC = {
 }
 
 
-def attachment_validate(upload: UploadedFile) -> str:
+def attachment_validate(upload: UploadedFile[bytes]) -> str:
     """Return the MIME type of an acceptable upload, or raise ValidationError saying what is wrong."""
     name = upload.name or ""
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -295,7 +321,7 @@ def attachment_add(
     *,
     user: Any,
     record: models.Model,
-    upload: UploadedFile,
+    upload: UploadedFile[bytes],
     kind: str = AttachmentKindChoices.DOCUMENT,
     description: str = "",
 ) -> Attachment:

@@ -83,6 +83,5 @@ def household_title(household: Any, user: Any) -> str:
     if not hasattr(user, "_one_village"):
         areas = list(user.areas.all()[:2])
         user._one_village = len(areas) == 1 and areas[0].level == "village"  # AreaLevelChoices.VILLAGE
-    if user._one_village and household.head_id:
-        return household.head_label
-    return household.label
+    label: str = household.head_label if user._one_village and household.head_id else household.label
+    return label

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db.models import Max, QuerySet, Sum
 from django.utils import translation
 
+from accounts.models import User
 from areas.choices import LEVEL_ORDER, LEVEL_PREFIX_LENGTH, AreaLevelChoices
 from areas.models import Area
 from supervision.selectors import percent
@@ -50,26 +51,28 @@ def dashboard_settings() -> dict[str, Any]:
     return {**defaults, **getattr(settings, "POVERTYCASE", {}).get("DASHBOARDS", {})}
 
 
-def figure_list(*, user: Any, filters: dict | None = None) -> QuerySet[IncidenceFigure]:
+def figure_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[IncidenceFigure]:
     qs = (
         IncidenceFigure.objects.visible_to(user)
         .filter(snapshot__status=SnapshotStatusChoices.COMPLETE)
         .select_related("area", "snapshot")
         .order_by("-as_of", "area__code")
     )
-    return IncidenceFigureFilterSet(filters or {}, queryset=qs).qs
+    filtered: QuerySet[IncidenceFigure] = IncidenceFigureFilterSet(filters or {}, queryset=qs).qs
+    return filtered
 
 
-def snapshot_list(*, user: Any, filters: dict | None = None) -> QuerySet[IncidenceSnapshot]:
+def snapshot_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[IncidenceSnapshot]:
     qs = IncidenceSnapshot.objects.visible_to(user).select_related("county", "computed_by")
-    return IncidenceSnapshotFilterSet(filters or {}, queryset=qs).qs
+    filtered: QuerySet[IncidenceSnapshot] = IncidenceSnapshotFilterSet(filters or {}, queryset=qs).qs
+    return filtered
 
 
 def _county_prefix(area: Area) -> str:
     return area.code[:COUNTY_LEN]
 
 
-def _figures(user: Any = None) -> QuerySet[IncidenceFigure]:
+def _figures(user: User | None = None) -> QuerySet[IncidenceFigure]:
     """Stored figures, narrowed to the user's scope when a user is given (pages and API always give one;
     tests and jobs reading a known area may not)."""
     return IncidenceFigure.objects.visible_to(user) if user is not None else IncidenceFigure.objects.all()
@@ -103,7 +106,7 @@ def _aggregate(qs: QuerySet[IncidenceFigure]) -> dict[str, Any]:
     return qs.aggregate(**{f: Sum(f) for f in TOTAL_FIELDS})
 
 
-def area_figures(area: Area, as_of: dt.date, user: Any = None) -> dict[str, Any] | None:
+def area_figures(area: Area, as_of: dt.date, user: User | None = None) -> dict[str, Any] | None:
     """One area's figures as of a date (None if no snapshot covers it)."""
     if len(area.prefix) >= COUNTY_LEN:
         row = (
@@ -128,7 +131,7 @@ def child_level(area: Area) -> str | None:
     return LEVEL_ORDER[index + 1] if index + 1 < len(LEVEL_ORDER) else None
 
 
-def children_figures(area: Area, as_of: dt.date, user: Any = None) -> list[dict[str, Any]]:
+def children_figures(area: Area, as_of: dt.date, user: User | None = None) -> list[dict[str, Any]]:
     """The figures of each child area (townships of a county, villages of a township, ...)."""
     level = child_level(area)
     if level is None:
@@ -161,7 +164,7 @@ def children_figures(area: Area, as_of: dt.date, user: Any = None) -> list[dict[
     return result
 
 
-def trend(area: Area, user: Any = None) -> list[dict[str, Any]]:
+def trend(area: Area, user: User | None = None) -> list[dict[str, Any]]:
     """The area's figures at every snapshot date, oldest first."""
     if len(area.prefix) >= COUNTY_LEN:
         rows = (
@@ -193,10 +196,12 @@ def exit_threshold(area: Area) -> Decimal:
         return Decimal(threshold)
     conf = dashboard_settings()
     province = Area.objects.filter(code=area.code[:2].ljust(12, "0")).first()
-    return conf["EXIT_THRESHOLD_WESTERN"] if province and province.is_western else conf["EXIT_THRESHOLD"]
+    return Decimal(
+        conf["EXIT_THRESHOLD_WESTERN"] if province and province.is_western else conf["EXIT_THRESHOLD"]
+    )
 
 
-def village_class(rate: Decimal | None, bands: list[dict] | None = None) -> str:
+def village_class(rate: Decimal | None, bands: list[dict[str, Any]] | None = None) -> str:
     """Guizhou's class of a village by incidence; the bands are exits' county settings when present."""
     if rate is None:
         return VillageClassChoices.UNKNOWN
@@ -219,7 +224,7 @@ def village_class(rate: Decimal | None, bands: list[dict] | None = None) -> str:
     return VillageClassChoices.OTHER
 
 
-def _village_rates(area: Area, as_of: dt.date, user: Any = None) -> dict[int, Decimal | None]:
+def _village_rates(area: Area, as_of: dt.date, user: User | None = None) -> dict[int, Decimal | None]:
     return dict(
         _figures(user)
         .filter(
@@ -232,7 +237,7 @@ def _village_rates(area: Area, as_of: dt.date, user: Any = None) -> dict[int, De
     )
 
 
-def village_classes(area: Area, as_of: dt.date, user: Any = None) -> list[dict[str, Any]]:
+def village_classes(area: Area, as_of: dt.date, user: User | None = None) -> list[dict[str, Any]]:
     from .external import village_class_bands
 
     bands = village_class_bands(area)
@@ -242,14 +247,16 @@ def village_classes(area: Area, as_of: dt.date, user: Any = None) -> list[dict[s
     return [{"class": str(c), "label": str(c.label), "villages": n} for c, n in counts.items()]
 
 
-def village_exit_progress(area: Area, as_of: dt.date, baseline: dt.date, user: Any = None) -> dict[str, Any]:
+def village_exit_progress(
+    area: Area, as_of: dt.date, baseline: dt.date, user: User | None = None
+) -> dict[str, Any]:
     """Poor villages at the baseline date (incidence at or above the exit threshold) and how many of
     them are below it now: the "182 of 200 poor villages exited" figure."""
     threshold = exit_threshold(area)
     before = _village_rates(area, baseline, user)
     now = _village_rates(area, as_of, user)
     poor = [pk for pk, rate in before.items() if rate is not None and rate >= threshold]
-    exited = [pk for pk in poor if now.get(pk) is not None and now[pk] < threshold]
+    exited = [pk for pk in poor if (rate := now.get(pk)) is not None and rate < threshold]
     return {
         "baseline": baseline,
         "as_of": as_of,
@@ -260,13 +267,16 @@ def village_exit_progress(area: Area, as_of: dt.date, baseline: dt.date, user: A
     }
 
 
-def exit_target_list(*, user: Any, filters: dict | None = None) -> QuerySet[ExitTarget]:
-    return ExitTargetFilterSet(
+def exit_target_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[ExitTarget]:
+    filtered: QuerySet[ExitTarget] = ExitTargetFilterSet(
         filters or {}, queryset=ExitTarget.objects.visible_to(user).select_related("area", "set_by")
     ).qs
+    return filtered
 
 
-def exit_progress(area: Area, as_of: dt.date, dates: list[dt.date], user: Any = None) -> dict[str, Any]:
+def exit_progress(
+    area: Area, as_of: dt.date, dates: list[dt.date], user: User | None = None
+) -> dict[str, Any]:
     """People exited during the year of `as_of` against the area's target for that year: exited now
     minus exited at the last snapshot of the previous year (None without such a snapshot)."""
     target = ExitTarget.objects.filter(area=area, year=as_of.year).first()
@@ -286,7 +296,7 @@ def exit_progress(area: Area, as_of: dt.date, dates: list[dt.date], user: Any = 
     }
 
 
-def cache_key(user: Any, *parts: Any) -> str:
+def cache_key(user: User, *parts: Any) -> str:
     """Dashboard cache keys carry the user's scope, so two users never share a cached answer, and the
     language, since cached figures hold translated labels and headers."""
     scope = "*" if user.is_superuser else ",".join(user.scope_prefixes)
@@ -302,7 +312,7 @@ def _stamp(area: Area) -> str:
     return value.isoformat() if value else "-"
 
 
-def dashboard_data(*, user: Any, area: Area, as_of: dt.date | None = None) -> dict[str, Any]:
+def dashboard_data(*, user: User, area: Area, as_of: dt.date | None = None) -> dict[str, Any]:
     """Every incidence figure of an area's dashboard, cached per user scope, area, date and the last
     computation time (a recompute invalidates it)."""
     dates = snapshot_dates(area)
@@ -310,7 +320,7 @@ def dashboard_data(*, user: Any, area: Area, as_of: dt.date | None = None) -> di
         as_of = dates[0] if dates else None
     target_stamp = ExitTarget.objects.filter(area=area).aggregate(m=Max("updated_at"))["m"]
     key = cache_key(user, "area", area.code, as_of, _stamp(area), target_stamp)
-    cached = cache.get(key)
+    cached: dict[str, Any] | None = cache.get(key)
     if cached is not None:
         return cached
     data: dict[str, Any] = {"as_of": as_of, "dates": dates, "summary": None, "children": [], "trend": []}

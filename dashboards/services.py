@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.roles import Capability
 from areas.choices import LEVEL_PREFIX_LENGTH, AreaLevelChoices
 from areas.models import Area
@@ -136,7 +137,7 @@ def _totals(snapshot: IncidenceSnapshot) -> dict[str, Any]:
     row = IncidenceFigure.objects.filter(snapshot=snapshot, area=snapshot.county).values(
         *TOTAL_FIELDS, "incidence"
     )
-    first = row.first()
+    first: dict[str, Any] | None = row.first()
     if not first:
         return {}
     first["incidence"] = None if first["incidence"] is None else str(first["incidence"])
@@ -173,7 +174,8 @@ def incidence_compute_county(*, snapshot: IncidenceSnapshot) -> int:
                 "county_parent": county.parent_id,
             },
         )
-        return cursor.rowcount
+        count: int = cursor.rowcount
+        return count
 
 
 def _counties_under(area: Area) -> list[Area]:
@@ -238,7 +240,7 @@ def _validate_as_of(as_of: dt.date) -> None:
 
 @transaction.atomic
 def incidence_compute_request(
-    *, user: Any, area: Area, as_of: dt.date | None = None, population_year: int | None = None
+    *, user: User, area: Area, as_of: dt.date | None = None, population_year: int | None = None
 ) -> Job:
     """Start the incidence job for the counties under `area` (a county or above) as of a date."""
     from .tasks import incidence_compute_task
@@ -282,7 +284,7 @@ def incidence_compute_request(
 
 @transaction.atomic
 def incidence_snapshot_recompute(
-    *, snapshot: IncidenceSnapshot, reason: str, user: Any, population_year: int | None = None
+    *, snapshot: IncidenceSnapshot, reason: str, user: User, population_year: int | None = None
 ) -> IncidenceRecompute:
     """Recompute a frozen snapshot on purpose; the reason and the figures before and after are kept."""
     from .tasks import incidence_compute_task
@@ -345,7 +347,7 @@ def incidence_nightly_jobs(*, as_of: dt.date | None = None) -> list[Job]:
 @transaction.atomic
 def exit_target_set(
     *,
-    user: Any,
+    user: User,
     area: Area,
     year: int,
     people: int,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel, VersionedModel
+from core.money import MONEY, PERCENT
 from core.scoping import ScopedQuerySet
 
 from .choices import (
@@ -38,9 +39,7 @@ from .choices import (
     RiskChoices,
 )
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
-PERCENT = {"max_digits": 5, "decimal_places": 2}
-COUNTY = {"level": "county"}
+COUNTY: dict[str, str] = {"level": "county"}
 
 
 def default_class_bands() -> list[dict]:

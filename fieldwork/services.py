@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from accounts.roles import Capability
 from core import clock
 
@@ -60,7 +61,7 @@ def parse_uuid(value: Any, field: str) -> uuid_lib.UUID:
 
 
 @transaction.atomic
-def device_register(*, user: Any, device_id: Any, label: str = "", session_key: str = "") -> FieldDevice:
+def device_register(*, user: User, device_id: Any, label: str = "", session_key: str = "") -> FieldDevice:
     """Register the phone the offline app runs on, or refresh its session. Field roles only."""
     if not is_field_user(user):
         raise PermissionDenied(
@@ -89,7 +90,7 @@ def device_register(*, user: Any, device_id: Any, label: str = "", session_key: 
     return device
 
 
-def device_check(*, user: Any, device_id: Any, session_key: str = "") -> FieldDevice:
+def device_check(*, user: User, device_id: Any, session_key: str = "") -> FieldDevice:
     """The user's registered, unrevoked device named by the request, or DeviceRevoked / DeviceUnknown."""
     try:
         pk = uuid_lib.UUID(str(device_id))
@@ -108,7 +109,7 @@ def device_check(*, user: Any, device_id: Any, session_key: str = "") -> FieldDe
 
 
 @transaction.atomic
-def device_revoke(*, device: FieldDevice, user: Any) -> FieldDevice:
+def device_revoke(*, device: FieldDevice, user: User) -> FieldDevice:
     """Revoke a lost phone: its session ends at once and every later call from it is refused. Only an
     administrator whose areas cover the device's user may do it."""
     if not user.has_capability(Capability.ADMINISTER):
@@ -128,13 +129,13 @@ def device_revoke(*, device: FieldDevice, user: Any) -> FieldDevice:
 # -- photos in pieces -------------------------------------------------------------------------------
 
 
-def photo_status(*, user: Any, upload_id: Any) -> PhotoUpload | None:
+def photo_status(*, user: User, upload_id: Any) -> PhotoUpload | None:
     return PhotoUpload.objects.filter(pk=parse_uuid(upload_id, "photo"), user=user).first()
 
 
 @transaction.atomic
 def photo_chunk_put(
-    *, user: Any, device: FieldDevice, upload_id: Any, name: str, size: int, offset: int, data: bytes
+    *, user: User, device: FieldDevice, upload_id: Any, name: str, size: int, offset: int, data: bytes
 ) -> PhotoUpload:
     """Append one piece of a photo. A piece must start where the server stopped (`received`); anything
     else raises UploadOffsetMismatch with that offset, so a resumed upload never doubles or skips bytes."""
@@ -178,7 +179,7 @@ def photo_chunk_put(
     return upload
 
 
-def photo_files(*, user: Any, upload_ids: list[Any]) -> tuple[list[PhotoUpload], list[SimpleUploadedFile]]:
+def photo_files(*, user: User, upload_ids: list[Any]) -> tuple[list[PhotoUpload], list[SimpleUploadedFile]]:
     """The complete, unused photos named by a visit, as files the visit service checks and attaches.
     Raises ValidationError (to send again later) when one is missing or still incomplete."""
     uploads, files = [], []

@@ -25,6 +25,7 @@ from django.utils.translation import pgettext_lazy
 
 from core import clock
 from core.models import TimeStampedModel, VersionedModel
+from core.money import MONEY
 from core.scoping import ScopedQuerySet
 
 from .choices import (
@@ -38,7 +39,6 @@ from .choices import (
 )
 from .money import execution_rate
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0.00")
 
 

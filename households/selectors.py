@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Min, Prefetch, QuerySet
+from django.db.models import Count, Field, Min, Prefetch, QuerySet
 
+from accounts.models import User
 from areas.models import Area
 from areas.selectors import rural_population
 from core.models import Job
@@ -70,12 +71,16 @@ class PolicyValues:
     weights: dict[str, Decimal]
 
 
+def _policy_default(name: str) -> Any:
+    field = RegistryPolicy._meta.get_field(name)
+    if not isinstance(field, Field):
+        raise TypeError(name)
+    return field.default
+
+
 DEFAULT_POLICY = PolicyValues(
-    notice_min_days=RegistryPolicy._meta.get_field("notice_min_days").default,
-    weights={
-        key: RegistryPolicy._meta.get_field(f"weight_{key}").default
-        for key in ("housing", "grain", "labour", "students")
-    },
+    notice_min_days=_policy_default("notice_min_days"),
+    weights={key: _policy_default(f"weight_{key}") for key in ("housing", "grain", "labour", "students")},
 )
 
 
@@ -102,13 +107,14 @@ def policy_for(area: Area) -> PolicyValues:
     )
 
 
-def household_list(*, user: Any, filters: Any = None) -> QuerySet[Household]:
+def household_list(*, user: User, filters: Any = None) -> QuerySet[Household]:
     """Households the user may see, filtered by the shared FilterSet; one query for the page (the
     village, its township and the head are joined)."""
     from .filters import HouseholdFilterSet
 
     qs = Household.objects.visible_to(user).select_related("village", "village__parent", "head")
-    return HouseholdFilterSet(filters or {}, queryset=qs, user=user).qs
+    filtered: QuerySet[Household] = HouseholdFilterSet(filters or {}, queryset=qs, user=user).qs
+    return filtered
 
 
 def household_registered_on(household: Household) -> dt.date:
@@ -126,7 +132,7 @@ def household_registered_on(household: Household) -> dt.date:
     return min(days)
 
 
-def household_detail(*, user: Any, pk: Any) -> Household:
+def household_detail(*, user: User, pk: Any) -> Household:
     from core.scoping import get_visible_or_404
 
     qs = Household.objects.select_related("village", "village__parent", "head").prefetch_related(
@@ -139,26 +145,30 @@ def household_procedures(household: Household) -> QuerySet[IdentificationProcedu
     return household.procedures.prefetch_related("steps", "objections").order_by("-created_at")
 
 
-def duplicate_list(*, user: Any, filters: Any = None) -> QuerySet[DuplicateCandidate]:
+def duplicate_list(*, user: User, filters: Any = None) -> QuerySet[DuplicateCandidate]:
     from .filters import DuplicateCandidateFilterSet
 
     qs = DuplicateCandidate.objects.visible_to(user).select_related(
         "member_a__household__village", "member_b__household__village", "reviewed_by"
     )
-    return DuplicateCandidateFilterSet(filters or {"status": ReviewStatusChoices.PENDING}, queryset=qs).qs
+    filtered: QuerySet[DuplicateCandidate] = DuplicateCandidateFilterSet(
+        filters or {"status": ReviewStatusChoices.PENDING}, queryset=qs
+    ).qs
+    return filtered
 
 
-def cross_check_batches(*, user: Any) -> QuerySet[CrossCheckBatch]:
+def cross_check_batches(*, user: User) -> QuerySet[CrossCheckBatch]:
     return CrossCheckBatch.objects.visible_to(user).select_related("area", "uploaded_by")
 
 
-def cross_check_match_list(*, user: Any, filters: Any = None) -> QuerySet[CrossCheckMatch]:
+def cross_check_match_list(*, user: User, filters: Any = None) -> QuerySet[CrossCheckMatch]:
     from .filters import CrossCheckMatchFilterSet
 
     qs = CrossCheckMatch.objects.visible_to(user).select_related(
         "batch", "member", "household__village", "reviewed_by"
     )
-    return CrossCheckMatchFilterSet(filters or {}, queryset=qs).qs
+    filtered: QuerySet[CrossCheckMatch] = CrossCheckMatchFilterSet(filters or {}, queryset=qs).qs
+    return filtered
 
 
 ERRORS_PER_PAGE = 100

@@ -25,7 +25,7 @@ from areas.models import Area
 from core import clock
 from core.choices import JobStatusChoices
 from core.exceptions import ConflictError
-from core.forms import form_error_summary
+from core.forms import form_add_service_errors, form_error_summary
 from core.models import Job
 from core.paging import capped_page
 from core.scoping import ensure_can, get_visible_or_404
@@ -77,15 +77,6 @@ from .tasks import DUPLICATES_KIND, IMPORT_KINDS, households_duplicates_task
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def form_errors(form: Form, exc: ValidationError) -> None:
-    """Put a service's field errors next to the form's fields (others on top of the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def member_count_subquery() -> Subquery:
@@ -335,7 +326,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ConflictError as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
-            form_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("households:detail", pk=household.pk)
@@ -366,7 +357,7 @@ def _service_form(
         except ConflictError as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
-            form_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect("households:detail", pk=household.pk)
@@ -621,7 +612,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 migration=bool(form.cleaned_data.get("migration")),
             )
         except ValidationError as exc:
-            form_errors(form, exc)
+            form_add_service_errors(form, exc)
             return render(request, "households/import.html", {"form": form, "jobs": []})
         return redirect("households:import-job", pk=job.pk)
     jobs = Job.objects.visible_to(request.user).filter(kind__in=IMPORT_KINDS, created_by=request.user)[:20]
@@ -736,7 +727,7 @@ def cross_checks(request: HttpRequest) -> HttpResponse:
                 content=upload.read(),
             )
         except ValidationError as exc:
-            form_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(
                 request,

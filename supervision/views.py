@@ -1,11 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +13,7 @@ from areas.models import Area
 from areas.selectors import areas_top_for
 from core.exceptions import ConflictError
 from core.forms import form_add_service_errors
+from core.paging import page_of
 from core.scoping import ensure_can, get_visible_or_404
 
 from . import selectors, services
@@ -34,10 +32,6 @@ from .forms import (
 from .models import Inspection
 
 
-def _page(request: HttpRequest, qs: Any) -> Any:
-    return Paginator(qs, 50).get_page(request.GET.get("page"))
-
-
 @login_required
 def problem_list(request: HttpRequest) -> HttpResponse:
     filterset = ProblemFilterSet(request.GET, queryset=selectors.problem_list(user=request.user))
@@ -46,7 +40,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
         "supervision/problem_list.html",
         {
             "filter": filterset,
-            "page": (pg := _page(request, filterset.qs)),
+            "page": (pg := page_of(request, filterset.qs)),
             "page_obj": pg,
             "can_supervise": request.user.has_capability(Capability.SUPERVISE),
         },
@@ -155,7 +149,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         "supervision/inspection_list.html",
         {
             "filter": filterset,
-            "page": (pg := _page(request, filterset.qs)),
+            "page": (pg := page_of(request, filterset.qs)),
             "page_obj": pg,
             "can_supervise": request.user.has_capability(Capability.SUPERVISE),
         },
@@ -194,7 +188,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
         "supervision/complaint_list.html",
         {
             "filter": filterset,
-            "page": (pg := _page(request, filterset.qs)),
+            "page": (pg := page_of(request, filterset.qs)),
             "page_obj": pg,
             "can_supervise": request.user.has_capability(Capability.SUPERVISE),
         },

@@ -62,7 +62,7 @@ def error_paths(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     return errors
 
 
-def exception_handler(exc: Exception, context: dict) -> Response | None:
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     # Services raise Django's own exceptions; translate them so views stay thin.
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(error_paths(exc))

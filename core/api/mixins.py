@@ -1,6 +1,8 @@
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
+
+from core.scoping import ScopedQuerySet
 
 
 class ScopedViewSetMixin:
@@ -11,10 +13,11 @@ class ScopedViewSetMixin:
     """
 
     request: Any
-    queryset: QuerySet
+    queryset: QuerySet[Any]
 
-    def base_queryset(self) -> QuerySet:
+    def base_queryset(self) -> QuerySet[Any]:
         return self.queryset.all()
 
-    def get_queryset(self) -> QuerySet:
-        return self.base_queryset().visible_to(self.request.user)
+    def get_queryset(self) -> QuerySet[Any]:
+        queryset = cast("ScopedQuerySet[Any]", self.base_queryset())  # scoped models only
+        return queryset.visible_to(self.request.user)

@@ -14,7 +14,7 @@ class ScopedRolePermission(BasePermission):
         action = getattr(view, "action", None)
         per_action = getattr(view, "action_capabilities", {}) or {}
         if action in per_action:
-            return user.has_capability(per_action[action])
+            return bool(user.has_capability(per_action[action]))
         if request.method in SAFE_METHODS:
             return True
         capability = getattr(view, "write_capability", None)

@@ -45,7 +45,7 @@ def audit_url(obj: Any) -> str:
 
 
 @register.inclusion_tag("core/_attachments.html", takes_context=True)
-def attachments_panel(context: dict, obj: Any) -> dict:
+def attachments_panel(context: dict[str, Any], obj: Any) -> dict[str, Any]:
     from core.models import Attachment
 
     ct = ContentType.objects.get_for_model(obj)
@@ -81,7 +81,7 @@ def record_panels(context: template.Context, record: Any) -> str:
 
 
 @register.inclusion_tag("core/_breadcrumbs.html", takes_context=True)
-def area_breadcrumbs(context: dict, area: Any, url_name: str) -> dict:
+def area_breadcrumbs(context: dict[str, Any], area: Any, url_name: str) -> dict[str, Any]:
     """The trail from the province down to `area`; areas above the user's scope are named, not linked
     (their pages would be a 404 for this user), and the current area is the last, unlinked, crumb."""
     user = context["request"].user
@@ -101,26 +101,29 @@ def area_breadcrumbs(context: dict, area: Any, url_name: str) -> dict:
 
 
 @register.simple_tag(takes_context=True)
-def render_field(context: dict, bound_field: Any) -> str:
+def render_field(context: dict[str, Any], bound_field: Any) -> str:
     """A form field's widget; widgets that depend on who is looking (the area picker offers the
     user's own areas) are rendered for the signed-in user."""
     widget = bound_field.field.widget
     request = context.get("request")
+    html: str
     if getattr(widget, "needs_user", False) and request is not None:
-        return widget.render_for_user(
+        html = widget.render_for_user(
             bound_field.html_name,
             bound_field.value(),
             request.user,
             attrs={"id": bound_field.auto_id},
         )
-    if bound_field.errors:
+    elif bound_field.errors:
         # outlined, and read out with its message by screen readers
         classes = f"{widget.attrs.get('class', '')} is-invalid".strip()
-        return bound_field.as_widget(
+        html = bound_field.as_widget(
             attrs={
                 "class": classes,
                 "aria-invalid": "true",
                 "aria-describedby": f"{bound_field.auto_id}-errors",
             }
         )
-    return bound_field.as_widget()
+    else:
+        html = bound_field.as_widget()
+    return html

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
@@ -16,8 +15,8 @@ from rest_framework.response import Response
 
 from accounts.roles import Capability
 from core.api.mixins import ScopedViewSetMixin
-from core.models import SensitiveAccess
 from core.scoping import get_visible_or_404
+from core.services import sensitive_access_log_many
 
 from .. import services
 from ..filters import CrossCheckMatchFilterSet, DuplicateCandidateFilterSet, HouseholdFilterSet
@@ -49,19 +48,12 @@ class RevealLoggingMixin:
     def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         revealed = getattr(self, "_revealed", None)
         if revealed and response.status_code < 400:
-            ct = ContentType.objects.get_for_model(Member)
-            SensitiveAccess.objects.bulk_create(
-                [
-                    SensitiveAccess(
-                        user=request.user,
-                        what="full_id_number",
-                        content_type=ct,
-                        object_id=str(m.pk),
-                        detail=f"api {request.path}"[:300],
-                        ip_address=request.META.get("REMOTE_ADDR"),
-                    )
-                    for m in revealed
-                ]
+            sensitive_access_log_many(
+                user=request.user,
+                what="full_id_number",
+                records=revealed,
+                detail=f"api {request.path}",
+                request=request,
             )
             revealed.clear()
         return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
