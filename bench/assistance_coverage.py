@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench_db import ensure_database, insert
+
 from core import clock
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,47 +30,6 @@ HOUSEHOLDS = int(os.environ.get("BENCH_HOUSEHOLDS", "100000"))
 TOWNSHIPS, VILLAGES = 20, 25
 COUNTY = "513501000000"
 VISIT_DAYS = 30
-
-
-def _ensure_database() -> None:
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _filler(cursor, table: str, given: dict[str, str]) -> tuple[str, str]:  # noqa: ANN001
-    """Column list and SELECT expressions for `table`, filling required columns we do not name."""
-    cursor.execute(
-        "SELECT column_name, data_type, is_nullable, column_default, is_identity "
-        "FROM information_schema.columns WHERE table_name = %s ORDER BY ordinal_position",
-        [table],
-    )
-    columns, values = [], []
-    for name, data_type, nullable, default, identity in cursor.fetchall():
-        if name in given:
-            columns.append(name)
-            values.append(given[name])
-        elif nullable == "NO" and default is None and identity != "YES":
-            columns.append(name)
-            values.append(
-                {
-                    "boolean": "false",
-                    "ARRAY": "'{}'",
-                    "timestamp with time zone": "now()",
-                    "date": "current_date",
-                }.get(data_type, "0" if "int" in data_type or data_type == "numeric" else "''")
-            )
-    return ", ".join(columns), ", ".join(values)
-
-
-def _insert(cursor, table: str, given: dict[str, str], source: str) -> None:  # noqa: ANN001
-    columns, values = _filler(cursor, table, given)
-    cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {values} {source}")  # noqa: S608
 
 
 def generate() -> None:
@@ -108,7 +69,7 @@ def generate() -> None:
             first_village, n_villages = cursor.fetchone()
             cursor.execute("SELECT id FROM areas_area WHERE code = %s", [COUNTY])
             county_id = cursor.fetchone()[0]
-            _insert(
+            insert(
                 cursor,
                 "households_household",
                 {
@@ -122,7 +83,7 @@ def generate() -> None:
                 },
                 f"FROM generate_series(1, {HOUSEHOLDS}) g",
             )
-            _insert(
+            insert(
                 cursor,
                 "assistance_cadre",
                 {
@@ -139,7 +100,7 @@ def generate() -> None:
             cursor.execute("SELECT min(id) FROM assistance_cadre")
             first_cadre = cursor.fetchone()[0]
             households = "FROM households_household h WHERE h.number LIKE 'C%%'"
-            _insert(
+            insert(
                 cursor,
                 "assistance_cadrepairing",
                 {
@@ -150,7 +111,7 @@ def generate() -> None:
                 },
                 households + " AND h.id % 33 <> 0",
             )
-            _insert(
+            insert(
                 cursor,
                 "assistance_assistanceplan",
                 {
@@ -164,7 +125,7 @@ def generate() -> None:
                 },
                 households + " AND h.id % 7 <> 0",
             )
-            _insert(
+            insert(
                 cursor,
                 "assistance_visit",
                 {
@@ -177,7 +138,7 @@ def generate() -> None:
                 },
                 "FROM households_household h, generate_series(1, 2) k WHERE h.number LIKE 'C%%'",
             )
-            _insert(
+            insert(
                 cursor,
                 "assistance_followup",
                 {
@@ -223,7 +184,7 @@ def _median(fn, runs: int = 3) -> tuple[float, object]:  # noqa: ANN001
 
 
 def main() -> None:
-    _ensure_database()
+    ensure_database()
     import django
 
     django.setup()

@@ -20,6 +20,8 @@ import uuid
 from decimal import Decimal
 from pathlib import Path
 
+from bench_db import ensure_database
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "povertycase.settings.test")
@@ -28,16 +30,6 @@ PROJECTS = int(os.environ.get("BENCH_PROJECTS", "300"))
 PAYMENTS = int(os.environ.get("BENCH_PAYMENTS", "40"))
 RECORDS = int(os.environ.get("BENCH_RECORDS", "300"))
 COUNTY = "513402000000"
-
-
-def _ensure_database() -> None:
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def _timed(fn, repeat: int = 3) -> float:  # noqa: ANN001
@@ -50,7 +42,7 @@ def _timed(fn, repeat: int = 3) -> float:  # noqa: ANN001
 
 
 def main() -> None:
-    _ensure_database()
+    ensure_database()
     import django
 
     django.setup()

@@ -24,6 +24,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from bench_db import ensure_database, filler
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "povertycase.settings.test")
@@ -34,42 +36,6 @@ IMPORT_HOUSEHOLDS = int(os.environ.get("BENCH_IMPORT", "50000"))
 MEMORY_HOUSEHOLDS = int(os.environ.get("BENCH_MEMORY_HOUSEHOLDS", "500000"))
 TOWNSHIPS, VILLAGES = 40, 25  # 1,000 villages in one county
 COUNTY = "513401000000"  # a county code used by nothing else in the demo data
-
-
-def _ensure_database() -> None:
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _filler(cursor, table: str, given: dict[str, str]) -> tuple[str, str]:  # noqa: ANN001
-    """Column list and SELECT expressions for `table`, filling required columns we do not name."""
-    cursor.execute(
-        "SELECT column_name, data_type, is_nullable, column_default, is_identity "
-        "FROM information_schema.columns WHERE table_name = %s ORDER BY ordinal_position",
-        [table],
-    )
-    columns, values = [], []
-    for name, data_type, nullable, default, identity in cursor.fetchall():
-        if name in given:
-            columns.append(name)
-            values.append(given[name])
-        elif nullable == "NO" and default is None and identity != "YES":
-            columns.append(name)
-            values.append(
-                {
-                    "boolean": "false",
-                    "ARRAY": "'{}'",
-                    "timestamp with time zone": "now()",
-                    "date": "current_date",
-                }.get(data_type, "0" if "int" in data_type or data_type == "numeric" else "''")
-            )
-    return ", ".join(columns), ", ".join(values)
 
 
 def generate() -> None:
@@ -117,7 +83,7 @@ def _generate(connection, Area, user_create, RoleChoices) -> None:  # noqa: ANN0
             "SELECT min(id), count(*) FROM areas_area WHERE level = 'village' AND code LIKE '513401%%'"
         )
         first_village, n_villages = cursor.fetchone()
-        columns, values = _filler(
+        columns, values = filler(
             cursor,
             "households_household",
             {
@@ -139,7 +105,7 @@ def _generate(connection, Area, user_create, RoleChoices) -> None:  # noqa: ANN0
             f"INSERT INTO households_household ({columns}) SELECT {values} "  # noqa: S608
             f"FROM generate_series(1, {int(HOUSEHOLDS)}) g"
         )
-        columns, values = _filler(
+        columns, values = filler(
             cursor,
             "households_member",
             {
@@ -570,7 +536,7 @@ def main() -> None:
     if sys.argv[1:2] == ["--import-child"]:
         _import_child(sys.argv[2])
         return
-    _ensure_database()
+    ensure_database()
     import django
 
     django.setup()

@@ -23,6 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench_db import ensure_database
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "povertycase.settings.test")
@@ -42,17 +44,6 @@ GIVEN = (
     "秋冬雪梅兰竹菊松柏杨柳桃李杏枣山川河湖江海石金银铜铁锡喜乐福寿禄财旺发达顺利"
     "永长久远广大深厚尔萨伊斯兰穆罕默德阿布都热曼努尔古丽买买提艾力"
 )
-
-
-def _ensure_database() -> None:
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def generate() -> None:
@@ -251,7 +242,7 @@ def _plan(user, q: str) -> str:  # noqa: ANN001
 
 
 def main() -> None:
-    _ensure_database()
+    ensure_database()
     import django
 
     django.setup()
