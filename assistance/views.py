@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +21,6 @@ from areas.selectors import areas_top_for
 from core import clock
 from core.exceptions import ConflictError
 from core.forms import form_add_service_errors
-from core.paging import page_of, querystring_without_page
 from core.scoping import area_code_param, ensure_can, get_visible_or_404, user_covers_area
 from households.models import Household
 
@@ -49,6 +49,15 @@ from .forms import (
     VisitForm,
 )
 from .models import AssistancePlan, Cadre, CadrePairing, FollowUp, Measure, VillagePlan, Visit, WorkTeam
+
+PAGE_SIZE = 50
+
+
+def _page(request: HttpRequest, qs: Any) -> tuple[Any, str]:
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return page, params.urlencode()
 
 
 def _visit_days(request: HttpRequest) -> int:
@@ -139,7 +148,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     if not filters and own is not None and own.pairings.filter(end__isnull=True).exists():
         filters = {"cadre": own.pk}  # a cadre starts from the households paired with them (结对户)
     filterset = AssistedHouseholdFilterSet(filters or None, queryset=qs)
-    page, query = page_of(request, filterset.qs), querystring_without_page(request)
+    page, query = _page(request, filterset.qs)
     return render(
         request,
         "assistance/household_list.html",
@@ -195,7 +204,7 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def visit_list(request: HttpRequest) -> HttpResponse:
     filterset = VisitFilterSet(request.GET or None, queryset=selectors.visit_list(user=request.user))
-    page, query = page_of(request, filterset.qs), querystring_without_page(request)
+    page, query = _page(request, filterset.qs)
     return render(
         request,
         "assistance/visit_list.html",
@@ -224,7 +233,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def follow_up_list(request: HttpRequest) -> HttpResponse:
     filters = request.GET.copy() if request.GET else {"status": "open"}
     filterset = FollowUpFilterSet(filters, queryset=selectors.follow_up_list(user=request.user))
-    page, query = page_of(request, filterset.qs), querystring_without_page(request)
+    page, query = _page(request, filterset.qs)
     return render(
         request,
         "assistance/follow_up_list.html",
@@ -270,7 +279,7 @@ def follow_up_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def cadre_list(request: HttpRequest) -> HttpResponse:
     filterset = CadreFilterSet(request.GET or None, queryset=selectors.cadre_list(user=request.user))
-    page, query = page_of(request, filterset.qs), querystring_without_page(request)
+    page, query = _page(request, filterset.qs)
     return render(
         request,
         "assistance/cadre_list.html",
@@ -391,7 +400,7 @@ def cadre_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def team_list(request: HttpRequest) -> HttpResponse:
     filters = request.GET.copy() if request.GET else {"status": "active"}
     filterset = WorkTeamFilterSet(filters, queryset=selectors.team_list(user=request.user))
-    page, query = page_of(request, filterset.qs), querystring_without_page(request)
+    page, query = _page(request, filterset.qs)
     return render(
         request,
         "assistance/team_list.html",
@@ -513,7 +522,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_list(request: HttpRequest) -> HttpResponse:
     filters = request.GET.copy() if request.GET else {"year": clock.today().year}
     filterset = AssistancePlanFilterSet(filters, queryset=selectors.plan_list(user=request.user))
-    page, query = page_of(request, filterset.qs), querystring_without_page(request)
+    page, query = _page(request, filterset.qs)
     return render(
         request,
         "assistance/plan_list.html",
@@ -524,7 +533,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def measure_list(request: HttpRequest) -> HttpResponse:
     filterset = MeasureFilterSet(request.GET or None, queryset=selectors.measure_list(user=request.user))
-    page, query = page_of(request, filterset.qs), querystring_without_page(request)
+    page, query = _page(request, filterset.qs)
     return render(
         request,
         "assistance/measure_list.html",
@@ -588,7 +597,7 @@ def village_plan_list(request: HttpRequest) -> HttpResponse:
     filterset = VillagePlanFilterSet(
         request.GET or None, queryset=selectors.village_plan_list(user=request.user)
     )
-    page, query = page_of(request, filterset.qs), querystring_without_page(request)
+    page, query = _page(request, filterset.qs)
     return render(
         request,
         "assistance/village_plan_list.html",

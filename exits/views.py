@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +22,6 @@ from core import clock
 from core.exceptions import ConflictError
 from core.forms import form_add_service_errors
 from core.models import Job
-from core.paging import page_of, querystring_without_page
 from core.scoping import area_code_param, get_visible_or_404
 from households.models import Household
 
@@ -67,6 +67,18 @@ from .models import (
     VillageStandard,
 )
 from .tasks import SCREENING_KIND
+
+PAGE_SIZE = 50
+
+
+def _page(request: HttpRequest, qs: Any) -> Any:
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _querystring(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 def _back(request: HttpRequest, default: str) -> str:
@@ -120,8 +132,8 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
         "exits/procedure_list.html",
         {
             "filter": filterset,
-            "page_obj": page_of(request, filterset.qs),
-            "querystring_without_page": querystring_without_page(request),
+            "page_obj": _page(request, filterset.qs),
+            "querystring_without_page": _querystring(request),
         },
     )
 
@@ -320,8 +332,8 @@ def screening(request: HttpRequest) -> HttpResponse:
             "form": form,
             "can_run": request.user.has_capability(Capability.RUN_JOBS),
             "filter": filterset,
-            "page_obj": page_of(request, filterset.qs),
-            "querystring_without_page": querystring_without_page(request),
+            "page_obj": _page(request, filterset.qs),
+            "querystring_without_page": _querystring(request),
             "conditions": ExitConditionChoices,
         },
     )
@@ -522,18 +534,14 @@ def monitoring_list(request: HttpRequest) -> HttpResponse:
     filterset = MonitoringCaseFilterSet(
         request.GET, queryset=selectors.monitoring_case_list(user=request.user)
     )
-    page = page_of(request, filterset.qs)
+    page = _page(request, filterset.qs)
     today = clock.today()
     for case in page:
         case.overdue = selectors.monitoring_overdue(case, today)
     return render(
         request,
         "exits/monitoring_list.html",
-        {
-            "filter": filterset,
-            "page_obj": page,
-            "querystring_without_page": querystring_without_page(request),
-        },
+        {"filter": filterset, "page_obj": page, "querystring_without_page": _querystring(request)},
     )
 
 
@@ -642,8 +650,8 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         "exits/campaign_list.html",
         {
             "filter": filterset,
-            "page_obj": page_of(request, filterset.qs),
-            "querystring_without_page": querystring_without_page(request),
+            "page_obj": _page(request, filterset.qs),
+            "querystring_without_page": _querystring(request),
             "form": form,
             "can_start": request.user.has_capability(Capability.APPROVE),
         },
@@ -665,8 +673,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "campaign": campaign,
             "progress": selectors.campaign_progress(campaign, user=request.user),
             "filter": filterset,
-            "page_obj": page_of(request, filterset.qs),
-            "querystring_without_page": querystring_without_page(request),
+            "page_obj": _page(request, filterset.qs),
+            "querystring_without_page": _querystring(request),
             "task_form": CheckTaskForm(),
             "can_check": request.user.has_capability(Capability.LOG_VISIT),
             "states": CheckTaskStateChoices,

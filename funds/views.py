@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,8 +16,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
 from core.exceptions import ConflictError
-from core.forms import form_add_service_errors
-from core.paging import page_of, querystring_without_page
 from core.scoping import ensure_can, get_visible_or_404
 from core.services import job_create, job_enqueue
 
@@ -40,6 +39,31 @@ from .forms import (
 )
 from .models import Allocation, Disbursement, Notice, Project
 from .throttling import PublicLookupThrottle
+
+PAGE_SIZE = 50
+
+
+def _form_errors(form: Any, exc: ValidationError | ConflictError) -> None:
+    """Show a service's errors on the form, next to the fields they name."""
+    if isinstance(exc, ConflictError):
+        form.add_error(None, exc.message)
+        return
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _page(request: HttpRequest, qs: Any) -> Any:
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _querystring_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
 
 # -- overview and reports --------------------------------------------------------------------------
 
@@ -134,7 +158,7 @@ def declared_total_create(request: HttpRequest) -> HttpResponse:
                     user=request.user,
                 )
             except ValidationError as exc:
-                form_add_service_errors(form, exc)
+                _form_errors(form, exc)
             else:
                 messages.success(request, _("Declared total recorded."))
                 return redirect("funds:reconciliation")
@@ -169,7 +193,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
             try:
                 services.fund_source_create(user=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                form_add_service_errors(form, exc)
+                _form_errors(form, exc)
             else:
                 messages.success(request, _("Fund source added."))
                 return redirect("funds:sources")
@@ -190,8 +214,8 @@ def allocation_list(request: HttpRequest) -> HttpResponse:
         "funds/allocation_list.html",
         {
             "filter": AllocationFilterSet(request.GET),
-            "page_obj": page_of(request, qs),
-            "querystring_without_page": querystring_without_page(request),
+            "page_obj": _page(request, qs),
+            "querystring_without_page": _querystring_without_page(request),
             "can_manage": request.user.has_capability(Capability.MANAGE_FUNDS),
         },
     )
@@ -206,7 +230,7 @@ def allocation_create(request: HttpRequest) -> HttpResponse:
         try:
             allocation = services.allocation_record(county=data["source"].area, user=request.user, **data)
         except ValidationError as exc:
-            form_add_service_errors(form, exc)
+            _form_errors(form, exc)
         else:
             messages.success(request, _("Allocation recorded."))
             return redirect("funds:allocation", pk=allocation.pk)
@@ -233,8 +257,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "funds/project_list.html",
         {
             "filter": ProjectFilterSet(request.GET, request=request),
-            "page_obj": page_of(request, qs),
-            "querystring_without_page": querystring_without_page(request),
+            "page_obj": _page(request, qs),
+            "querystring_without_page": _querystring_without_page(request),
             "can_propose": request.user.has_capability(Capability.PROPOSE),
         },
     )
@@ -259,7 +283,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
                 user=request.user,
             )
         except ValidationError as exc:
-            form_add_service_errors(form, exc)
+            _form_errors(form, exc)
         else:
             messages.success(request, _("Project proposed. A county official will review it."))
             return redirect("funds:project", pk=project.pk)
@@ -287,7 +311,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 households=data["household_numbers"],
             )
         except (ValidationError, ConflictError) as exc:
-            form_add_service_errors(form, exc)
+            _form_errors(form, exc)
         else:
             messages.success(request, _("Project saved."))
             return redirect("funds:project", pk=project.pk)
@@ -356,7 +380,7 @@ def project_fund(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.project_fund(project=project, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form_add_service_errors(form, exc)
+            _form_errors(form, exc)
         else:
             messages.success(request, _("Money assigned to the project."))
             return redirect("funds:project", pk=pk)
@@ -376,7 +400,7 @@ def project_notice(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             notice = services.notice_publish_standard(project=project, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form_add_service_errors(form, exc)
+            _form_errors(form, exc)
         else:
             messages.success(request, _("Notice published."))
             return redirect("funds:notice", pk=notice.pk)
@@ -419,7 +443,7 @@ def project_batch(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 job_enqueue(job, funds_household_batch_task)
         except ValidationError as exc:
-            form_add_service_errors(form, exc)
+            _form_errors(form, exc)
         else:
             return redirect("core:job", pk=job.pk)
     return render(
@@ -465,8 +489,8 @@ def disbursement_list(request: HttpRequest) -> HttpResponse:
         "funds/disbursement_list.html",
         {
             "filter": DisbursementFilterSet(request.GET, request=request),
-            "page_obj": page_of(request, qs),
-            "querystring_without_page": querystring_without_page(request),
+            "page_obj": _page(request, qs),
+            "querystring_without_page": _querystring_without_page(request),
             "can_manage": request.user.has_capability(Capability.MANAGE_FUNDS),
         },
     )
@@ -495,7 +519,7 @@ def disbursement_create(request: HttpRequest) -> HttpResponse:
                 user=request.user,
             )
         except ValidationError as exc:
-            form_add_service_errors(form, exc)
+            _form_errors(form, exc)
         else:
             messages.success(request, _("Payment recorded."))
             return redirect("funds:project", pk=payment.project_id)
@@ -556,8 +580,8 @@ def notice_list(request: HttpRequest) -> HttpResponse:
         "funds/notice_list.html",
         {
             "filter": NoticeFilterSet(request.GET),
-            "page_obj": page_of(request, qs),
-            "querystring_without_page": querystring_without_page(request),
+            "page_obj": _page(request, qs),
+            "querystring_without_page": _querystring_without_page(request),
         },
     )
 

@@ -12,7 +12,6 @@ from django.db.models import Count, Field, Min, Prefetch, QuerySet
 from accounts.models import User
 from areas.models import Area
 from areas.selectors import rural_population
-from core.models import Job
 
 from .choices import POOR_STATUSES, ReviewStatusChoices
 from .models import (
@@ -169,40 +168,6 @@ def cross_check_match_list(*, user: User, filters: Any = None) -> QuerySet[Cross
     )
     filtered: QuerySet[CrossCheckMatch] = CrossCheckMatchFilterSet(filters or {}, queryset=qs).qs
     return filtered
-
-
-ERRORS_PER_PAGE = 100
-
-
-def import_errors_page(job: Job, page: Any, per_page: Any = ERRORS_PER_PAGE) -> dict[str, Any]:
-    """One page of the errors the job kept (the first IMPORT_MAX_ERRORS, by row), and the total count."""
-    kept = (job.result or {}).get("errors")
-    items = []
-    if isinstance(kept, dict):
-        for key, messages_ in sorted(kept.items(), key=lambda kv: _row_order(kv[0])):
-            row, _sep, column = key.partition(":")
-            items += [{"row": row, "column": column, "message": m} for m in messages_]
-    elif isinstance(kept, list):
-        items = [{"row": "", "column": "", "message": m} for m in kept]
-    try:
-        size = max(1, min(int(per_page), 1000))
-        number = max(1, int(page))
-    except (TypeError, ValueError):
-        size, number = ERRORS_PER_PAGE, 1
-    pages = max(1, -(-len(items) // size))
-    number = min(number, pages)
-    return {
-        "errors": items[(number - 1) * size : number * size],
-        "error_count": (job.result or {}).get("error_count", len(items)),
-        "kept": len(items),
-        "page": number,
-        "pages": pages,
-    }
-
-
-def _row_order(key: str) -> tuple[int, str]:
-    row, _sep, column = key.partition(":")
-    return (int(row) if row.isdigit() else 0, column)
 
 
 __all__ = [

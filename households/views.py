@@ -25,7 +25,7 @@ from areas.models import Area
 from core import clock
 from core.choices import JobStatusChoices
 from core.exceptions import ConflictError
-from core.forms import form_add_service_errors, form_error_summary
+from core.forms import form_error_summary
 from core.models import Job
 from core.paging import capped_page
 from core.scoping import ensure_can, get_visible_or_404
@@ -64,7 +64,6 @@ from .selectors import (
     cross_check_match_list,
     duplicate_list,
     household_procedures,
-    import_errors_page,
     policy_for,
 )
 from .selectors import (
@@ -77,6 +76,15 @@ from .tasks import DUPLICATES_KIND, IMPORT_KINDS, households_duplicates_task
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def form_errors(form: Form, exc: ValidationError) -> None:
+    """Put a service's field errors next to the form's fields (others on top of the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
 
 def member_count_subquery() -> Subquery:
@@ -326,7 +334,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ConflictError as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
-            form_add_service_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("households:detail", pk=household.pk)
@@ -357,7 +365,7 @@ def _service_form(
         except ConflictError as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
-            form_add_service_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect("households:detail", pk=household.pk)
@@ -612,7 +620,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 migration=bool(form.cleaned_data.get("migration")),
             )
         except ValidationError as exc:
-            form_add_service_errors(form, exc)
+            form_errors(form, exc)
             return render(request, "households/import.html", {"form": form, "jobs": []})
         return redirect("households:import-job", pk=job.pk)
     jobs = Job.objects.visible_to(request.user).filter(kind__in=IMPORT_KINDS, created_by=request.user)[:20]
@@ -624,6 +632,35 @@ def _import_job(request: HttpRequest, pk: str) -> Job:
     if job.kind not in IMPORT_KINDS:
         raise Http404
     return job
+
+
+ERRORS_PER_PAGE = 100
+
+
+def import_errors_page(job: Job, page: Any, per_page: Any = ERRORS_PER_PAGE) -> dict[str, Any]:
+    """One page of the errors the job kept (the first IMPORT_MAX_ERRORS, by row), and the total count."""
+    kept = (job.result or {}).get("errors")
+    items = []
+    if isinstance(kept, dict):
+        for key, messages_ in sorted(kept.items(), key=lambda kv: _row_order(kv[0])):
+            row, _sep, column = key.partition(":")
+            items += [{"row": row, "column": column, "message": m} for m in messages_]
+    elif isinstance(kept, list):
+        items = [{"row": "", "column": "", "message": m} for m in kept]
+    try:
+        size = max(1, min(int(per_page), 1000))
+        number = max(1, int(page))
+    except (TypeError, ValueError):
+        size, number = ERRORS_PER_PAGE, 1
+    pages = max(1, -(-len(items) // size))
+    number = min(number, pages)
+    return {
+        "errors": items[(number - 1) * size : number * size],
+        "error_count": (job.result or {}).get("error_count", len(items)),
+        "kept": len(items),
+        "page": number,
+        "pages": pages,
+    }
 
 
 @login_required
@@ -639,6 +676,11 @@ def import_job(request: HttpRequest, pk: str) -> HttpResponse:
         context.update(import_errors_page(job, request.GET.get("page", 1)))
         context["page_numbers"] = range(1, context["pages"] + 1)
     return render(request, "households/import_job.html", context)
+
+
+def _row_order(key: str) -> tuple[int, str]:
+    row, _sep, column = key.partition(":")
+    return (int(row) if row.isdigit() else 0, column)
 
 
 @login_required
@@ -727,7 +769,7 @@ def cross_checks(request: HttpRequest) -> HttpResponse:
                 content=upload.read(),
             )
         except ValidationError as exc:
-            form_add_service_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(
                 request,

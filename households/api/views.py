@@ -146,7 +146,7 @@ class HouseholdViewSet(
         from core.models import Job
         from core.views import job_payload
 
-        from ..selectors import import_errors_page
+        from ..views import import_errors_page
 
         job = get_visible_or_404(Job.objects.filter(kind__in=IMPORT_KINDS), request.user, pk=job_id)
         payload = job_payload(job)
