@@ -11,6 +11,7 @@ from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, Qu
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core import clock
@@ -51,7 +52,7 @@ def _money_sum(expression: str, **extra: Any) -> Coalesce:
     return Coalesce(Sum(expression, **extra), Value(ZERO), output_field=DecimalField(**MONEY))
 
 
-def _as_request(user: Any) -> Any:
+def _as_request(user: User) -> Any:
     """FilterSets choose their options from `request.user`; selectors only have the user."""
     from types import SimpleNamespace
 
@@ -61,22 +62,22 @@ def _as_request(user: Any) -> Any:
 # -- lists -----------------------------------------------------------------------------------------
 
 
-def fund_source_list(*, user: Any, filters: dict | None = None) -> QuerySet[FundSource]:
+def fund_source_list(*, user: User, filters: dict | None = None) -> QuerySet[FundSource]:
     qs = FundSource.objects.visible_to(user).select_related("area")
     return FundSourceFilterSet(filters or {}, queryset=qs).qs
 
 
-def allocation_list(*, user: Any, filters: dict | None = None) -> QuerySet[Allocation]:
+def allocation_list(*, user: User, filters: dict | None = None) -> QuerySet[Allocation]:
     qs = Allocation.objects.visible_to(user).select_related("source", "county")
     return AllocationFilterSet(filters or {}, queryset=qs).qs
 
 
-def category_list(*, user: Any, filters: dict | None = None) -> QuerySet[ProjectCategory]:
+def category_list(*, user: User, filters: dict | None = None) -> QuerySet[ProjectCategory]:
     qs = ProjectCategory.objects.visible_to(user).select_related("area")
     return ProjectCategoryFilterSet(filters or {}, queryset=qs).qs
 
 
-def categories_applicable_to(user: Any) -> QuerySet[ProjectCategory]:
+def categories_applicable_to(user: User) -> QuerySet[ProjectCategory]:
     """Both lists as they apply to the user's areas: set on one of them, an ancestor or a descendant."""
     if user.is_superuser:
         return ProjectCategory.objects.select_related("area")
@@ -89,24 +90,24 @@ def categories_applicable_to(user: Any) -> QuerySet[ProjectCategory]:
     return ProjectCategory.objects.filter(q).select_related("area")
 
 
-def categories_usable_by(user: Any) -> QuerySet[ProjectCategory]:
+def categories_usable_by(user: User) -> QuerySet[ProjectCategory]:
     """Positive-list categories for the project form."""
     from .choices import UseListChoices
 
     return categories_applicable_to(user).filter(list_kind=UseListChoices.POSITIVE)
 
 
-def project_list(*, user: Any, filters: dict | None = None) -> QuerySet[Project]:
+def project_list(*, user: User, filters: dict | None = None) -> QuerySet[Project]:
     qs = Project.objects.visible_to(user).select_related("area", "category")
     return ProjectFilterSet(filters or {}, queryset=qs, request=_as_request(user)).qs.distinct()
 
 
-def funding_list(*, user: Any, filters: dict | None = None) -> QuerySet[ProjectFunding]:
+def funding_list(*, user: User, filters: dict | None = None) -> QuerySet[ProjectFunding]:
     qs = ProjectFunding.objects.visible_to(user).select_related("project__area", "allocation__source")
     return ProjectFundingFilterSet(filters or {}, queryset=qs).qs
 
 
-def fundings_payable_by(user: Any) -> QuerySet[ProjectFunding]:
+def fundings_payable_by(user: User) -> QuerySet[ProjectFunding]:
     """Funding lines a payment can be drawn from: approved projects, money left."""
     from .choices import FUNDABLE_STATUSES
 
@@ -118,7 +119,7 @@ def fundings_payable_by(user: Any) -> QuerySet[ProjectFunding]:
     )
 
 
-def disbursement_list(*, user: Any, filters: dict | None = None) -> QuerySet[Disbursement]:
+def disbursement_list(*, user: User, filters: dict | None = None) -> QuerySet[Disbursement]:
     qs = Disbursement.objects.visible_to(user).select_related(
         "project__area",
         "funding__allocation__source",
@@ -130,7 +131,7 @@ def disbursement_list(*, user: Any, filters: dict | None = None) -> QuerySet[Dis
     return DisbursementFilterSet(filters or {}, queryset=qs, request=_as_request(user)).qs
 
 
-def notice_list(*, user: Any, filters: dict | None = None) -> QuerySet[Notice]:
+def notice_list(*, user: User, filters: dict | None = None) -> QuerySet[Notice]:
     qs = Notice.objects.visible_to(user).select_related("project__area", "published_by")
     return NoticeFilterSet(filters or {}, queryset=qs).qs
 
@@ -146,7 +147,7 @@ def notices_public(*, county_prefix: str | None = None) -> QuerySet[Notice]:
     return qs
 
 
-def declared_total_list(*, user: Any, filters: dict | None = None) -> QuerySet[DeclaredTotal]:
+def declared_total_list(*, user: User, filters: dict | None = None) -> QuerySet[DeclaredTotal]:
     parts = DeclaredTotal.objects.filter(pk=OuterRef("pk")).annotate(s=Sum("parts__amount")).values("s")
     qs = (
         DeclaredTotal.objects.visible_to(user)
@@ -162,7 +163,7 @@ def declared_total_list(*, user: Any, filters: dict | None = None) -> QuerySet[D
     return DeclaredTotalFilterSet(filters or {}, queryset=qs).qs
 
 
-def measures_linkable_to(*, project: Project, user: Any) -> QuerySet:
+def measures_linkable_to(*, project: Project, user: User) -> QuerySet:
     """Measures with an amount, of households in the project's area, not yet paid by any project."""
     from assistance.models import Measure
 
@@ -189,7 +190,7 @@ class HouseholdReceipts:
         return to_wan(self.total)
 
 
-def household_receipts(*, household: Any, user: Any = None) -> HouseholdReceipts:
+def household_receipts(*, household: Any, user: User | None = None) -> HouseholdReceipts:
     """What a household received: every ledger entry to it (reversals shown, netted in the total).
 
     The caller has already found the household in the user's area, so its receipts are shown whole,
@@ -251,7 +252,7 @@ def _rows(
     ]
 
 
-def execution_report(*, user: Any, by: str, year: int | None = None) -> list[ReportRow]:
+def execution_report(*, user: User, by: str, year: int | None = None) -> list[ReportRow]:
     """Allocation against disbursement, grouped by source, level, kind, year, project or township.
 
     For sources, levels, kinds and years "allocated" is what came down to the county and "paid" what was
@@ -367,7 +368,7 @@ class Mismatch:
         return to_wan(self.difference)
 
 
-def declared_mismatches(*, user: Any) -> list[Mismatch]:
+def declared_mismatches(*, user: User) -> list[Mismatch]:
     return [
         Mismatch(what=_("Declared total"), record=t, stated=t.declared_amount, computed=t.parts_sum)
         for t in declared_total_list(user=user)
