@@ -111,6 +111,7 @@ def test_first_secretary_works_offline_and_syncs_once(phone_page: Any, county: A
     assert pg.get_by_test_id("pending-count").text_content() == "3"
     assert pg.get_by_test_id("net-state").text_content() == "离线"
     pg.get_by_test_id("queue-link").click()
+    pg.get_by_test_id("queued").nth(2).wait_for()  # the queue page reads IndexedDB before it lists them
     assert pg.get_by_test_id("queued").count() == 3
     assert not sync_posts
     assert Visit.objects.count() == 1
