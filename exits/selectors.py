@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from areas.choices import AreaLevelChoices
@@ -426,6 +427,18 @@ def campaign_list(*, user: Any, filters: dict | None = None) -> QuerySet[Campaig
         .order_by("-starts_on", "-id")
     )
     return CampaignFilterSet(filters or {}, queryset=qs).qs
+
+
+def campaign_for(*, user: Any, pk: int) -> Campaign:
+    """A campaign the user may open: one over their area, or a wider one (the county's) that has check
+    tasks in their area (a village's first secretary follows the county's 回头看 for the village)."""
+    campaign = campaign_list(user=user).filter(pk=pk).first()
+    if campaign is None:
+        wider = Campaign.objects.filter(pk=pk).select_related("area", "started_by")
+        campaign = wider.filter(tasks__in=CheckTask.objects.visible_to(user)).distinct().first()
+    if campaign is None:
+        raise Http404(_("Not found, or outside your area."))
+    return campaign
 
 
 def check_task_list(*, user: Any, filters: dict | None = None) -> QuerySet[CheckTask]:

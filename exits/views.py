@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -56,6 +55,7 @@ from .forms import (
     ReasonForm,
     ScreeningForm,
     SignForm,
+    band_formset,
 )
 from .models import (
     CheckTask,
@@ -467,6 +467,7 @@ def exit_settings(request: HttpRequest) -> HttpResponse:
     )
     stored = ExitSettings.objects.filter(county=county).first() or ExitSettings(county=county)
     settings_form = ExitSettingsForm(instance=stored, initial={"version": stored.version})
+    bands = band_formset(bands=stored.village_class_bands)
     line_form = PovertyLineForm()
     if request.method == "POST" and can_edit:
         try:
@@ -494,11 +495,16 @@ def exit_settings(request: HttpRequest) -> HttpResponse:
                     return redirect("exits:settings")
             else:
                 settings_form = ExitSettingsForm(request.POST, instance=ExitSettings(county=county))
-                if settings_form.is_valid():
+                bands = band_formset(request.POST, bands=stored.village_class_bands)
+                if settings_form.is_valid() and bands.is_valid():
                     data = dict(settings_form.cleaned_data)
                     version = data.pop("version", None)
                     services.exit_settings_update(
-                        county=county, user=request.user, expected_version=version, **data
+                        county=county,
+                        user=request.user,
+                        expected_version=version,
+                        village_class_bands=bands.bands(),
+                        **data,
                     )
                     messages.success(request, _("Settings saved."))
                     return redirect("exits:settings")
@@ -521,7 +527,8 @@ def exit_settings(request: HttpRequest) -> HttpResponse:
             "line_form": line_form,
             "can_edit": can_edit,
             "standards": selectors.village_standards_for(county),
-            "bands_json": json.dumps(stored.village_class_bands, ensure_ascii=False),
+            "bands": bands,
+            "stored_bands": stored.village_class_bands,
         },
     )
 
@@ -660,7 +667,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = get_visible_or_404(selectors.campaign_list(user=request.user), request.user, pk=pk)
+    campaign = selectors.campaign_for(user=request.user, pk=pk)
     params = request.GET.copy()
     params.setdefault("state", CheckTaskStateChoices.PENDING)
     filterset = CheckTaskFilterSet(

@@ -147,7 +147,8 @@ class ProjectFundForm(StyledFormMixin, forms.Form):
             .select_related("source")
         )
         self.fields["allocation"].label_from_instance = lambda a: (
-            f"{a.source.name} · {a.document_number} · {a.year} · {_('unassigned')} {a.unassigned:,.2f}"
+            f"{a.source.name} · {a.document_number} · {a.year} · "
+            + _("unassigned %(amount)s yuan") % {"amount": f"{a.unassigned:,.2f}"}
         )
 
 
@@ -206,7 +207,7 @@ class DisbursementForm(StyledFormMixin, forms.Form):
             del self.fields["measure"]
         self.fields["funding"].label_from_instance = lambda f: (
             f"{f.project.name} · {f.allocation.source.name} ({f.allocation.document_number}) · "
-            f"{_('balance')} {f.balance:,.2f}"
+            + _("balance %(amount)s yuan") % {"amount": f"{f.balance:,.2f}"}
         )
         self.fields["paid_on"].initial = clock.today()
         if not self.is_bound:
@@ -260,7 +261,8 @@ class HouseholdBatchForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["funding"].queryset = fundings_payable_by(user).filter(project=project)
         self.fields["funding"].label_from_instance = lambda f: (
-            f"{f.allocation.source.name} ({f.allocation.document_number}) · {_('balance')} {f.balance:,.2f}"
+            f"{f.allocation.source.name} ({f.allocation.document_number}) · "
+            + _("balance %(amount)s yuan") % {"amount": f"{f.balance:,.2f}"}
         )
         self.fields["paid_on"].initial = clock.today()
         if not self.is_bound:

@@ -145,6 +145,29 @@ def test_propose_from_the_household_panel_explains_refusal(county: Any, web: Any
     assert ExitProcedure.objects.count() == 0
 
 
+RULES = {
+    "form": "settings",
+    "version": 1,
+    "notice_min_days": 8,
+    "village_exit_threshold": "2.00",
+    "western_exit_threshold": "3.00",
+    "monitoring_income_multiple": "1.50",
+    "monitoring_notice_min_days": 5,
+    "monitoring_deadline_days": 15,
+    "risk_stable_months": 6,
+}
+
+
+def bands_post(*rows: tuple[Any, Any, Any, bool], initial: int = 0) -> dict[str, Any]:
+    """The class-band formset's fields: (class, from, to below, remove) per row."""
+    data: dict[str, Any] = {"bands-TOTAL_FORMS": len(rows), "bands-INITIAL_FORMS": initial}
+    for i, (number, low, high, remove) in enumerate(rows):
+        data |= {f"bands-{i}-number": number, f"bands-{i}-low": low, f"bands-{i}-high": high}
+        if remove:
+            data[f"bands-{i}-DELETE"] = "on"
+    return data
+
+
 def test_settings_page_saves_the_line_and_rules(county: Any, web: Any) -> None:
     client = web(county.county_official)
     bad = client.post("/exits/settings/", {"form": "line", "year": YEAR, "amount": "-5"})
@@ -152,27 +175,54 @@ def test_settings_page_saves_the_line_and_rules(county: Any, web: Any) -> None:
     assert PovertyLine.objects.count() == 0
     client.post("/exits/settings/", {"form": "line", "year": YEAR, "amount": "4100", "basis": "县扶贫办文件"})
     assert PovertyLine.objects.get().amount == 4100
-    saved = client.post(
-        "/exits/settings/",
-        {
-            "form": "settings",
-            "version": 1,
-            "notice_min_days": 8,
-            "village_exit_threshold": "2.00",
-            "western_exit_threshold": "3.00",
-            "monitoring_income_multiple": "1.50",
-            "monitoring_notice_min_days": 5,
-            "monitoring_deadline_days": 15,
-            "risk_stable_months": 6,
-            "village_class_bands": '[{"class": 1, "min": "37.5", "max": null}]',
-        },
-    )
+    saved = client.post("/exits/settings/", RULES | bands_post((1, "37.5", "", False)))
     assert saved.status_code == 302
     assert ExitSettings.objects.get().notice_min_days == 8
     assert web(county.staff_a).post(
         "/exits/settings/", {"form": "line", "year": YEAR, "amount": "1"}
     ).status_code in (200, 403)
     assert PovertyLine.objects.get().amount == 4100
+
+
+def test_village_classes_are_edited_row_by_row_not_as_json(county: Any, web: Any) -> None:
+    client = web(county.county_official)
+    # given: the page shows the default classes as rows of a form, no JSON
+    page = client.get("/exits/settings/").content.decode()
+    assert page.count('data-testid="band-row"') == 4  # three classes and an empty row to add one
+    assert "[{" not in page
+    assert 'name="bands-0-low" value="37.5"' in page
+
+    # when: class 3 is removed, class 2 narrowed and a class 4 added in the empty row
+    saved = client.post(
+        "/exits/settings/",
+        RULES
+        | bands_post(
+            (1, "37.5", "", False),
+            (2, "30", "37.5", False),
+            (3, "27", "31", True),
+            (4, "20", "30", False),
+            initial=3,
+        ),
+    )
+
+    # then
+    assert saved.status_code == 302
+    assert ExitSettings.objects.get().village_class_bands == [
+        {"class": 1, "min": "37.5", "max": None},
+        {"class": 2, "min": "30", "max": "37.5"},
+        {"class": 4, "min": "20", "max": "30"},
+    ]
+
+
+def test_wrong_village_classes_are_named_on_their_row(county: Any, web: Any) -> None:
+    client = web(county.county_official)
+    inverted = client.post("/exits/settings/", RULES | bands_post((1, "30", "20", False)))
+    assert "类别上限必须高于下限" in inverted.content.decode()
+    twice = client.post("/exits/settings/", RULES | bands_post((1, "30", "", False), (1, "20", "30", False)))
+    assert "每个类别编号只能出现一次" in twice.content.decode()
+    none = client.post("/exits/settings/", RULES | bands_post((1, "30", "", True), initial=1))
+    assert "请至少填写一个贫困村类别" in none.content.decode()
+    assert not ExitSettings.objects.exists()
 
 
 def test_household_panel_offers_the_exit(county: Any, web: Any) -> None:
