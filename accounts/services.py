@@ -1,13 +1,17 @@
+from __future__ import annotations
+
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
 from areas.models import Area
 
 from .models import User, UserArea
 from .roles import RoleChoices
+
+if TYPE_CHECKING:
+    from rest_framework.authtoken.models import Token
 
 
 @transaction.atomic
@@ -54,5 +58,7 @@ def user_set_areas(*, user: User, areas: Iterable[Area]) -> None:
 @transaction.atomic
 def token_reissue(*, user: User) -> Token:
     """A new API token for the user; the old one stops working at once."""
+    from rest_framework.authtoken.models import Token  # the token app is a setting; only this uses it
+
     Token.objects.filter(user=user).delete()
     return Token.objects.create(user=user)

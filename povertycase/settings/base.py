@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import Any, overload
 
 import dj_database_url
 import pghistory
@@ -10,6 +11,10 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
+@overload
+def env(name: str, default: str) -> str: ...
+@overload
+def env(name: str, default: None = None) -> str | None: ...
 def env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name, default)
 
@@ -146,7 +151,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"  # never served directly: attachments go through a scoped view
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / ".local" / "media")))
 
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
@@ -212,7 +217,7 @@ REST_FRAMEWORK = {
 # List filters offer "全部" (All) for no choice, not django-filter's "---------".
 FILTERS_EMPTY_CHOICE_LABEL = _("All")
 
-SPECTACULAR_SETTINGS = {
+SPECTACULAR_SETTINGS: dict[str, Any] = {  # the apps add their enum names in ready()
     "TITLE": "povertycase API",
     "DESCRIPTION": "Targeted poverty alleviation case management. Every endpoint is scoped to the "
     "caller's administrative areas; amounts are decimal strings in yuan.",
