@@ -3,12 +3,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from areas.models import Area
 
 from .models import User, UserArea
-from .roles import RoleChoices
+from .roles import ROLE_CAPABILITIES, Capability, RoleChoices
 
 if TYPE_CHECKING:
     from rest_framework.authtoken.models import Token
@@ -62,3 +64,76 @@ def token_reissue(*, user: User) -> Token:
 
     Token.objects.filter(user=user).delete()
     return Token.objects.create(user=user)
+
+
+# -- administration: who may grant what ----------------------------------------------------------
+
+
+def user_grant_problems(*, actor: User, user: User, areas: Iterable[Area]) -> list[str]:
+    """Why `actor` may not give `user` (its role, superuser flag as set on the instance) these areas;
+    empty when they may. Nobody changes their own role or areas; an administrator who is not a
+    superuser grants no capability they do not hold, no superuser or staff status of their own
+    making, and no area outside their own scope."""
+    from core.scoping import user_covers_area
+
+    problems: list[str] = []
+    areas = list(areas)
+    before = User.objects.filter(pk=user.pk).first() if user.pk else None
+    old_role = before.role if before else None
+    old_areas = (
+        set(UserArea.objects.filter(user=before).values_list("area_id", flat=True)) if before else set()
+    )
+    new_areas = {a.pk for a in areas}
+    if before is not None and before.pk == actor.pk:
+        if user.role != old_role or new_areas != old_areas or user.is_superuser != before.is_superuser:
+            problems.append(_("Nobody may change their own role or areas; ask another administrator."))
+        return problems
+    if actor.is_superuser:
+        return problems
+    if not actor.has_capability(Capability.ADMINISTER):
+        problems.append(_("Your role does not allow this action."))
+        return problems
+    if user.is_superuser or (before is not None and before.is_superuser):
+        problems.append(_("Only a superuser may make or change a superuser."))
+    granted = ROLE_CAPABILITIES.get(user.role, frozenset())
+    held = ROLE_CAPABILITIES.get(actor.role, frozenset())
+    if user.role != old_role and not granted <= held:
+        problems.append(_("You may not grant a role with rights your own role does not have."))
+    if any(not user_covers_area(actor, area) for area in areas):
+        problems.append(_("You may only grant areas within your own."))
+    if before is not None and not actor.is_superuser:
+        outside = Area.objects.filter(pk__in=old_areas)
+        if any(not user_covers_area(actor, area) for area in outside):
+            problems.append(_("This user also covers areas outside yours; their administrator manages them."))
+    return problems
+
+
+@transaction.atomic
+def user_admin_save(*, actor: User, user: User, areas: Iterable[Area]) -> User:
+    """Save a user edited by an administrator (the admin's form): role, flags and scope checked by
+    `user_grant_problems`, staff status following the role, scope set by `user_set_areas`."""
+    areas = list(areas)
+    problems = user_grant_problems(actor=actor, user=user, areas=areas)
+    if problems:
+        raise ValidationError(problems)
+    if not actor.is_superuser and user.pk is None:
+        user.is_superuser = False
+    user.is_staff = user.is_superuser or user.role == RoleChoices.SYSTEM_ADMIN
+    user.save()
+    if user.pk != actor.pk:
+        user_set_areas(user=user, areas=areas)
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, actor: User, users: Iterable[User]) -> int:
+    """Users are never deleted (the audit trail and the access log name them): they are deactivated,
+    which signs them out of every page and the API. Nobody deactivates themselves."""
+    count = 0
+    for user in users:
+        if user.pk == actor.pk or not user.is_active:
+            continue
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        count += 1
+    return count

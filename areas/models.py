@@ -9,9 +9,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Capability
 from core.scoping import ScopedQuerySet
 
-from .choices import LEVEL_PREFIX_LENGTH, AreaLevelChoices
+from .choices import LEVEL_CODE_PATTERN, LEVEL_PREFIX_LENGTH, AreaLevelChoices, code_fits_level
 
 
 def validate_time_zone(value: str) -> None:
@@ -59,6 +60,7 @@ class Area(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_path = ""  # the row itself is the area
+    write_capability = Capability.ADMINISTER  # what changing it, or attaching a file to it, needs
 
     class Meta:
         ordering = ["code"]
@@ -71,6 +73,18 @@ class Area(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(code__regex=r"^\d{12}$"), name="area_code_12_digits"),
+            # The level is the code's shape (scoping reads the prefix of the level): a county whose
+            # level said "province" would see every county of the province.
+            models.CheckConstraint(
+                condition=models.Q(
+                    *[
+                        models.Q(level=level, code__regex=pattern)
+                        for level, pattern in LEVEL_CODE_PATTERN.items()
+                    ],
+                    _connector=models.Q.OR,
+                ),
+                name="area_level_fits_code",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -78,6 +92,13 @@ class Area(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("areas:detail", args=[self.code])
+
+    def clean(self) -> None:
+        if self.code and self.level and not code_fits_level(self.code, self.level):
+            message = _("Code %(code)s is not the code of a %(level)s.")
+            raise ValidationError({"level": message % {"code": self.code, "level": self.get_level_display()}})
+        if self.parent_id and self.code and not self.code.startswith(self.parent.prefix):
+            raise ValidationError({"parent": _("The code must start with the parent's code.")})
 
     @property
     def prefix(self) -> str:

@@ -50,12 +50,13 @@ def _level_label(level: str) -> str:
     return str(AreaLevelChoices(level).label)
 
 
-def picker_tops(user: Any) -> list[Area]:
-    """The first menu: the user's areas when there are several, else the children of their one area."""
+def picker_tops(user: Any, *, own_first: bool = False) -> list[Area]:
+    """The first menu: the user's areas when there are several, else the children of their one area.
+    `own_first`: always the user's own areas (choosing a whole area, e.g. granting a scope)."""
     if user.is_superuser:
         return list(Area.objects.filter(parent__isnull=True).order_by("code")[:MENU_LIMIT])
     own = list(user.areas.all().order_by("code"))
-    if len(own) == 1:
+    if len(own) == 1 and not own_first:
         return list(children_for(user, own[0]))
     return own
 
@@ -64,9 +65,9 @@ def children_for(user: Any, parent: Area) -> QuerySet[Area]:
     return Area.objects.visible_to(user).filter(parent=parent).order_by("code")[:MENU_LIMIT]
 
 
-def picker_chain(user: Any, code: str | None) -> PickerChain:
+def picker_chain(user: Any, code: str | None, *, own_first: bool = False) -> PickerChain:
     """The menus to show for a chosen code: the first menu, then each chosen area's children."""
-    tops = picker_tops(user)
+    tops = picker_tops(user, own_first=own_first)
     if not tops:
         return PickerChain()
     chain = PickerChain([PickerLevel(tops[0].level, tops, label=_level_label(tops[0].level))])
@@ -107,6 +108,7 @@ class AreaPickerWidget(forms.Widget):
     """Renders the chain of menus for the signed-in user (see `render_for_user`)."""
 
     needs_user = True
+    own_first = False  # the first menu lists the user's own areas even when there is one
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> str:
         values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name, "")]
@@ -117,7 +119,7 @@ class AreaPickerWidget(forms.Widget):
         return SafeString(f'<input type="hidden" name="{name}" value="{value or ""}">')
 
     def render_for_user(self, name: str, value: Any, user: Any, attrs: dict | None = None) -> SafeString:
-        chain = picker_chain(user, str(value or ""))
+        chain = picker_chain(user, str(value or ""), own_first=self.own_first)
         return SafeString(
             render_to_string(
                 "areas/_area_picker.html",

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .choices import LEVEL_ORDER, LEVEL_PREFIX_LENGTH, AreaLevelChoices
+from .choices import LEVEL_ORDER, LEVEL_PREFIX_LENGTH, AreaLevelChoices, code_fits_level
 from .models import Area, AreaPopulation
 
 REQUIRED_COLUMNS = ("code", "name", "level", "parent_code")
@@ -63,6 +63,12 @@ def _validate_rows(rows: list[dict[str, str]]) -> list[str]:
             continue
         if not row.get("name"):
             errors.append(_("Row %(row)d: the name is empty.") % {"row": number})
+        if not code_fits_level(code, level):
+            errors.append(
+                _("Row %(row)d: code %(code)s is not the code of a %(level)s.")
+                % {"row": number, "code": code, "level": AreaLevelChoices(level).label}
+            )
+            continue
         index = LEVEL_ORDER.index(AreaLevelChoices(level))
         if index == 0:
             if parent_code:

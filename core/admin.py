@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from core.roles import Capability
 from core.scoping import ScopedQuerySet
 
+from .masking import personal_fields_of
 from .models import Attachment, Job, Notification, SensitiveAccess
 
 
@@ -32,6 +33,12 @@ class AdministratorAccessMixin:
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return self._administers(request)
 
+    def get_exclude(self, request: Any, obj: Any = None) -> Any:
+        # Personal fields (core.masking) are not read in the admin: the record pages show them masked,
+        # and in full only through their logged reveal.
+        excluded = list(super().get_exclude(request, obj) or [])  # type: ignore[misc]
+        return excluded + [name for name in personal_fields_of(self.model) if name not in excluded]  # type: ignore[attr-defined]
+
 
 class ScopedAdmin(AdministratorAccessMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     """Admin with the same area scope as the rest of the app: a county's administrator manages only
@@ -40,6 +47,14 @@ class ScopedAdmin(AdministratorAccessMixin, admin.ModelAdmin):  # type: ignore[t
     def get_queryset(self, request: Any) -> QuerySet[Any]:
         queryset = cast("ScopedQuerySet[Any]", super().get_queryset(request))  # scoped models only
         return queryset.visible_to(request.user)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+        # A foreign key to a scoped model (an area, a household) accepts only rows in the user's scope,
+        # raw-id widgets included: typing another county's id is a form error, not a way in.
+        related = db_field.remote_field.model
+        if "queryset" not in kwargs and hasattr(related._default_manager, "visible_to"):
+            kwargs["queryset"] = related._default_manager.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ReadOnlyScopedAdmin(ScopedAdmin):
@@ -74,8 +89,15 @@ class AttachmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(SensitiveAccess)
 class SensitiveAccessAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["at", "user", "what", "content_type", "object_id", "ip_address"]
+    """Read only: the log is written by core.services.sensitive_access_log, and the database refuses
+    to change or delete it."""
+
+    list_display = ["at", "username", "what", "content_type", "object_id", "ip_address"]
     list_filter = ["what"]
+    search_fields = ["username", "object_id"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
 
     def has_change_permission(self, request: Any, obj: Any = None) -> bool:
         return False

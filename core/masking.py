@@ -1,30 +1,172 @@
-"""Masking of personal identifiers: lists and notices show 622901********1234, never the number."""
+"""Personal data: which fields are personal, who may see them in full, how they are masked otherwise.
 
+`PERSONAL_FIELDS` is the one declaration (model, field → capability, masking function). Every output
+path reads it: pages (the `masked_id`/`masked_phone`/`personal` template filters), API serializers,
+spreadsheet exports, the history page and its diff, the admin, notices and the offline copy. A value
+shown in full is logged (`core.services.sensitive_access_log`, one SensitiveAccess row), wherever it
+is shown. docs/security.md ("Personal data") lists the fields and the paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 
+# -- the masking functions ------------------------------------------------------------------------
 
-def mask_id_number(value: str | None) -> str:
+
+def mask_middle(value: str | None, head: int, tail: int) -> str:
+    """The first `head` and last `tail` characters, the rest starred (all starred when too short)."""
     if not value:
         return ""
-    head, tail = settings.POVERTYCASE["ID_NUMBER_VISIBLE_DIGITS"]
+    value = value.strip()
     if len(value) <= head + tail:
         return "*" * len(value)
     return value[:head] + "*" * (len(value) - head - tail) + value[-tail:]
 
 
+def mask_id_number(value: str | None) -> str:
+    """622901********1234 (settings.POVERTYCASE["ID_NUMBER_VISIBLE_DIGITS"])."""
+    head, tail = settings.POVERTYCASE["ID_NUMBER_VISIBLE_DIGITS"]
+    return mask_middle(value, head, tail)
+
+
 def mask_phone(value: str | None) -> str:
+    """139****5678."""
+    return mask_middle(value, 3, 4)
+
+
+def mask_name(value: str | None) -> str:
+    """马建国 → 马*国, 马军 → 马*: how a person appears in a notice or to a role that may not know them."""
+    name = (value or "").strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def mask_initial(value: str | None) -> str:
+    """张三丰 → 张**: only the first character, whatever the length (a complainant, protected from
+    retaliation, is not to be guessed from the rest)."""
+    name = (value or "").strip()
+    return name[:1] + "**" if name else ""
+
+
+def mask_household_number(value: str | None) -> str:
+    """The first six and last three characters of a household number (the public lookup)."""
+    return mask_middle(value, 6, 3)
+
+
+def mask_all(value: str | None) -> str:
+    """A derived key (the normalised phone a search uses): never shown, only that it is set."""
+    return "******" if value else ""
+
+
+# -- the declaration ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonalField:
+    """A personal field: who sees it in full (`capability`, or `also(user, record)` such as the person
+    a complaint is assigned to), how everyone else sees it (`mask`), and what a full view is logged as
+    (`what`). `pages_show_full`: record pages show the value in full to those who may see it (logged);
+    otherwise pages mask it for everyone and a role that may see it asks for it (a logged reveal)."""
+
+    capability: str
+    mask: Callable[[str | None], str]
+    what: str
+    pages_show_full: bool = False
+    also: Callable[[Any, Any], bool] | None = None
+
+
+def _complaint_assignee(user: Any, complaint: Any) -> bool:
+    return complaint is not None and getattr(complaint, "assigned_to_id", None) == getattr(user, "pk", None)
+
+
+VIEW_FULL_ID = "view_full_id"  # accounts.roles.Capability.VIEW_FULL_ID
+SUPERVISE = "supervise"  # accounts.roles.Capability.SUPERVISE
+
+PERSONAL_FIELDS: dict[tuple[str, str], PersonalField] = {
+    ("households.member", "id_number"): PersonalField(VIEW_FULL_ID, mask_id_number, "full_id_number"),
+    ("households.member", "phone"): PersonalField(VIEW_FULL_ID, mask_phone, "full_phone"),
+    ("households.household", "phone"): PersonalField(VIEW_FULL_ID, mask_phone, "full_phone"),
+    ("households.household", "phone_key"): PersonalField(VIEW_FULL_ID, mask_all, "full_phone"),
+    # Complainants are protected from retaliation: in full only for supervisors and the assignee.
+    ("supervision.complaint", "complainant"): PersonalField(
+        SUPERVISE, mask_initial, "complainant", pages_show_full=True, also=_complaint_assignee
+    ),
+    ("supervision.complaint", "contact"): PersonalField(
+        SUPERVISE, mask_phone, "complainant", pages_show_full=True, also=_complaint_assignee
+    ),
+}
+
+
+def _label(model: Any) -> str:
+    meta = model._meta
+    return f"{meta.app_label}.{meta.model_name}"
+
+
+def personal_field(model: Any, field: str) -> PersonalField | None:
+    """The declaration of `field` of `model` (a class or an instance), None if it is not personal."""
+    return PERSONAL_FIELDS.get((_label(model), field))
+
+
+def personal_fields_of(model: Any) -> dict[str, PersonalField]:
+    label = _label(model)
+    return {name: spec for (model_label, name), spec in PERSONAL_FIELDS.items() if model_label == label}
+
+
+def may_see_full(user: Any, model: Any, field: str, record: Any = None) -> bool:
+    """True if `user` may see this personal field in full (of `record`, when the rule depends on it)."""
+    spec = personal_field(model, field)
+    if spec is None:
+        return True
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.has_capability(spec.capability):
+        return True
+    return bool(spec.also and spec.also(user, record))
+
+
+def masked(model: Any, field: str, value: str | None) -> str:
+    """The value as everyone who may not see it sees it (declared fields only; others unchanged)."""
+    spec = personal_field(model, field)
+    if spec is None:
+        return "" if value is None else str(value)
+    return spec.mask(value)
+
+
+def shown(
+    user: Any,
+    record: Any,
+    field: str,
+    value: str | None = None,
+    *,
+    request: Any = None,
+    full: bool = True,
+    detail: str = "",
+    log: bool = True,
+) -> str:
+    """`record.field` (or `value`) as `user` may see it. In full only when `full` is asked for and the
+    user may see it, and then logged (`log=False`: the caller logs the record once for several
+    fields); masked otherwise."""
+    if value is None:
+        value = getattr(record, field, "")
     if not value:
         return ""
-    digits = value.strip()
-    if len(digits) < 7:
-        return "*" * len(digits)
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+    spec = personal_field(record, field)
+    if spec is None:
+        return str(value)
+    if full and may_see_full(user, record, field, record):
+        if log:
+            from .services import sensitive_access_log
 
-
-def id_number_for(user: Any, value: str | None) -> str:
-    """The number as this user may see it: full for roles that need it, masked otherwise."""
-    if user is not None and getattr(user, "is_authenticated", False) and user.has_capability("view_full_id"):
-        return value or ""
-    return mask_id_number(value)
+            sensitive_access_log(
+                user=user, what=spec.what, obj=record, detail=detail or field, request=request
+            )
+        return str(value)
+    return spec.mask(value)

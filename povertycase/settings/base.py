@@ -49,7 +49,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "pgtrigger",
-    "pghistory",
+    "core.history_app.ChangeHistoryConfig",  # django-pghistory, named in the user's language
     "pghistory.admin",
     # Our apps, in dependency order.
     "core",
