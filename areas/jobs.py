@@ -25,6 +25,7 @@ def register_job_kinds() -> None:
         JobKind(
             "areas.import",
             gettext_lazy("Area import"),
+            supervised_by="administer",
             summary=_summary,
             links=lambda job: [{"label": _("Open the areas"), "url": reverse("areas:list")}],
             messages={"importing": gettext_lazy("Writing the areas…")},

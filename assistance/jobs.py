@@ -24,6 +24,7 @@ def register_job_kinds() -> None:
         JobKind(
             "assistance.reminders",
             gettext_lazy("Reminders for visits and follow-ups"),
+            supervised_by="manage_assistance",
             summary=_summary,
             links=lambda job: [{"label": _("Open the coverage"), "url": reverse("assistance:coverage")}],
             progress=gettext_lazy("Raising the reminders of %(where)s…"),

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.roles import Capability
 from core.models import TimeStampedModel, VersionedModel
 from core.money import MONEY
 from core.scoping import ScopedQuerySet
@@ -54,6 +55,7 @@ class Cadre(TimeStampedModel, VersionedModel):
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "area"
+    write_capability = Capability.MANAGE_ASSISTANCE  # what changing it, or attaching a file to it, needs
 
     class Meta:
         ordering = ["name", "id"]
@@ -102,6 +104,7 @@ class WorkTeam(TimeStampedModel, VersionedModel):
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "area"
+    write_capability = Capability.MANAGE_ASSISTANCE  # what changing it, or attaching a file to it, needs
 
     class Meta:
         ordering = ["-term_start", "-id"]
@@ -278,6 +281,7 @@ class Visit(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "household__village"
+    write_capability = Capability.LOG_VISIT  # what changing it, or attaching a file to it, needs
 
     class Meta:
         ordering = ["-visited_on", "-id"]
@@ -370,6 +374,7 @@ class AssistancePlan(TimeStampedModel, VersionedModel):
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "household__village"
+    write_capability = Capability.MANAGE_ASSISTANCE  # what changing it, or attaching a file to it, needs
 
     class Meta:
         ordering = ["household", "-year"]
@@ -429,6 +434,7 @@ class Measure(TimeStampedModel, VersionedModel):
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "household__village"
+    write_capability = Capability.MANAGE_ASSISTANCE  # what changing it, or attaching a file to it, needs
 
     class Meta:
         ordering = ["household", "-start_date", "-id"]
@@ -478,6 +484,7 @@ class VillagePlan(TimeStampedModel, VersionedModel):
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "village"
+    write_capability = Capability.MANAGE_ASSISTANCE  # what changing it, or attaching a file to it, needs
 
     class Meta:
         ordering = ["village__code", "-year"]

@@ -43,10 +43,26 @@ class AuditContextMiddleware(HistoryMiddleware):
 
 @contextmanager
 def audit_context(user: Any = None, **extra: Any) -> Iterator[None]:
-    """Attribute writes done outside a request (Celery jobs, management commands) to a user."""
+    """Attribute the writes of a block to a user (Celery jobs, management commands, each record a phone
+    syncs), under a context of its own.
+
+    Inside another context (a request) the block gets a new context id carrying the outer metadata
+    plus its own, instead of pghistory's nesting, which rewrites the outer context row: the earlier
+    events of the request would then seem to carry this block's metadata (and the context table is
+    append-only once committed, see migration core 0004).
+    """
     user_id = getattr(user, "pk", user)
-    with pghistory.context(user=user_id, **extra):
+    parent = getattr(pghistory_runtime._tracker, "value", None)
+    if parent is None:
+        with pghistory.context(user=user_id, **extra):
+            yield
+        return
+    own = pghistory_runtime.Context(id=uuid.uuid4(), metadata={**parent.metadata, "user": user_id, **extra})
+    pghistory_runtime._tracker.value = own
+    try:
         yield
+    finally:
+        pghistory_runtime._tracker.value = parent
 
 
 def _process_name() -> str:

@@ -29,6 +29,9 @@ class JobKind:
     messages: dict[str, str | Promise] | None = None
     # Progress messages written after a step are the area just done (a township): the words around it.
     progress: str | Promise = ""
+    # Besides its creator, who may read a job of this kind (its page, progress, errors and result):
+    # users of the job's area whose role holds this capability (accounts.roles.Capability).
+    supervised_by: str = "administer"
 
 
 _KINDS: dict[str, JobKind] = {}
@@ -37,6 +40,11 @@ _KINDS: dict[str, JobKind] = {}
 def register(*kinds: JobKind) -> None:
     for kind in kinds:
         _KINDS[kind.kind] = kind
+
+
+def kinds_supervised_by(user: Any) -> list[str]:
+    """The job kinds whose jobs in their scope `user` may read without having started them."""
+    return [code for code, kind in _KINDS.items() if user.has_capability(kind.supervised_by)]
 
 
 def kind_of(job: Any) -> JobKind | None:

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -29,6 +31,21 @@ class VersionedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class JobQuerySet(ScopedQuerySet):
+    def readable_by(self, user: Any) -> JobQuerySet:
+        """The jobs `user` may read: in their scope, and started by them or of a kind their role
+        supervises (core.job_kinds, `supervised_by`). A job's errors and result hold the rows it read,
+        personal data included, so being in the same area is not enough."""
+        from .job_kinds import kinds_supervised_by
+
+        qs = self.visible_to(user)
+        if getattr(user, "is_superuser", False):
+            return qs
+        if not getattr(user, "is_authenticated", False):
+            return qs.none()
+        return qs.filter(models.Q(created_by=user) | models.Q(kind__in=kinds_supervised_by(user)))
 
 
 class Job(models.Model):
@@ -67,7 +84,7 @@ class Job(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = JobQuerySet.as_manager()
     scope_path = "area"
 
     class Meta:
@@ -144,9 +161,12 @@ class Attachment(models.Model):
 
 
 class SensitiveAccess(models.Model):
-    """Insert-only log of reads of personal data (a full ID number, a public self-service lookup)."""
+    """Append-only log of reads of personal data in full (core.masking): who, what, which record, from
+    where. The database refuses to change or delete a row (trigger `append_only`); the username is
+    kept on the row, and a user with rows here cannot be deleted (they are deactivated instead)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    username = models.CharField(_("username"), max_length=150, blank=True, default="")
     what = models.CharField(max_length=60)
     content_type = models.ForeignKey(ContentType, null=True, on_delete=models.SET_NULL)
     object_id = models.CharField(max_length=64, blank=True)
@@ -158,6 +178,9 @@ class SensitiveAccess(models.Model):
         ordering = ["-at"]
         verbose_name = _("sensitive data access")
         verbose_name_plural = _("sensitive data accesses")
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.what} {self.at:%Y-%m-%d %H:%M}"

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -23,5 +24,18 @@ def scoped_record(user: Any, app_label: str, model_name: str, pk: Any) -> models
         model._meta.pk.to_python(pk)
     except Exception as exc:
         raise Http404(_("Not found, or outside your area.")) from exc
-    record: models.Model = get_visible_or_404(model.objects.all(), user, pk=pk)
-    return record
+    return get_visible_or_404(model.objects.all(), user, pk=pk)
+
+
+def job_readable_or_404(user: Any, pk: Any, *, kinds: Any = None) -> Any:
+    """A job the user may read (core.models.JobQuerySet.readable_by), optionally of these kinds; 404
+    otherwise, so neither another office's jobs nor their errors are shown."""
+    from .models import Job
+
+    qs = Job.objects.readable_by(user)
+    if kinds is not None:
+        qs = qs.filter(kind__in=kinds)
+    try:
+        return qs.get(pk=pk)
+    except (Job.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404(_("Not found, or outside your area.")) from exc

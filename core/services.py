@@ -244,29 +244,26 @@ def notifications_mark_read(*, user: Any) -> int:
 def sensitive_access_log(
     *, user: Any, what: str, obj: models.Model | None = None, detail: str = "", request: Any = None
 ) -> None:
-    SensitiveAccess.objects.create(
-        user=user if getattr(user, "is_authenticated", False) else None,
-        what=what,
-        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
-        object_id=str(obj.pk) if obj is not None else "",
-        detail=detail[:300],
-        ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
-    )
+    sensitive_access_log_many(user=user, what=what, records=[obj], detail=detail, request=request)
 
 
 def sensitive_access_log_many(
-    *, user: Any, what: str, records: Iterable[models.Model], detail: str = "", request: Any = None
+    *, user: Any, what: str, records: Iterable[models.Model | None], detail: str = "", request: Any = None
 ) -> None:
-    """One SensitiveAccess row per record (a response that reveals many), in one statement."""
+    """One SensitiveAccess row per record read in full (a response that reveals many), in one
+    statement; None stands for a read not tied to a record."""
+    signed_in = getattr(user, "is_authenticated", False)
+    address = request.META.get("REMOTE_ADDR") if request is not None else None
     SensitiveAccess.objects.bulk_create(
         [
             SensitiveAccess(
-                user=user if getattr(user, "is_authenticated", False) else None,
+                user=user if signed_in else None,
+                username=user.get_username() if signed_in else "",
                 what=what,
-                content_type=ContentType.objects.get_for_model(obj),
-                object_id=str(obj.pk),
+                content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+                object_id=str(obj.pk) if obj is not None else "",
                 detail=detail[:300],
-                ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
+                ip_address=address,
             )
             for obj in records
         ]
@@ -317,6 +314,11 @@ def attachment_validate(upload: UploadedFile[bytes]) -> str:
 
 
 @transaction.atomic
+def attachment_capability(record: models.Model | type[models.Model]) -> str:
+    """The capability that attaching a file to this record needs: its model's `write_capability`."""
+    return getattr(record, "write_capability", None) or "superuser_only"
+
+
 def attachment_add(
     *,
     user: Any,
@@ -327,12 +329,9 @@ def attachment_add(
 ) -> Attachment:
     from .scoping import ensure_can
 
-    # Whoever may see the record and may write anything (not a read-only viewer) may attach to it.
-    ensure_can(user, "view", record)
-    if not user.can_write_anything:
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied(_("Your role does not allow this action."))
+    # Attaching a file changes the record: it needs the capability that governs the record (the model's
+    # `write_capability`); a model that declares none takes attachments from superusers only.
+    ensure_can(user, attachment_capability(record), record)
     mime = attachment_validate(upload)
     digest = hashlib.sha256()
     for chunk in upload.chunks():

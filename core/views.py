@@ -14,11 +14,10 @@ from django.views.decorators.http import require_POST
 from core import clock, worklist
 from core.job_kinds import job_links, job_message, job_title
 
-from .audit import audit_events_for
 from .choices import AttachmentKindChoices
+from .history import history_for
 from .models import Attachment, Job, Notification
-from .scoping import get_visible_or_404
-from .selectors import scoped_record
+from .selectors import job_readable_or_404, scoped_record
 from .services import attachment_add, job_can_requeue, job_requeue, notifications_mark_read
 
 
@@ -87,7 +86,11 @@ def audit_log(request: HttpRequest, app_label: str, model_name: str, pk: str) ->
     return render(
         request,
         "core/audit.html",
-        {"record": record, "model_name": record._meta.verbose_name, "events": audit_events_for(record)},
+        {
+            "record": record,
+            "model_name": record._meta.verbose_name,
+            "events": history_for(record, request.user, request=request),
+        },
     )
 
 
@@ -141,7 +144,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
-    job = get_visible_or_404(Job.objects.all(), request.user, pk=pk)
+    job = job_readable_or_404(request.user, pk)
     if (
         request.headers.get("Accept", "").startswith("application/json")
         or request.GET.get("format") == "json"
@@ -163,7 +166,7 @@ def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
 @login_required
 @require_POST
 def job_requeue_view(request: HttpRequest, pk: str) -> HttpResponse:
-    job = get_visible_or_404(Job.objects.all(), request.user, pk=pk)
+    job = job_readable_or_404(request.user, pk)
     job_requeue(job=job, user=request.user)
     messages.success(request, _("The job is queued again."))
     back = request.POST.get("next", "")

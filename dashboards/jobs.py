@@ -45,6 +45,7 @@ def register_job_kinds() -> None:
         JobKind(
             JOB_KIND,
             gettext_lazy("Poverty incidence snapshot"),
+            supervised_by="run_jobs",
             summary=_summary,
             links=_links,
             progress=gettext_lazy("Computing %(where)s…"),

@@ -33,6 +33,7 @@ def register_job_kinds() -> None:
         JobKind(
             SCREENING_KIND,
             gettext_lazy("Exit screening"),
+            supervised_by="run_jobs",
             summary=_summary,
             links=lambda job: [{"label": _("Open the screening"), "url": reverse("exits:screening")}],
             progress=gettext_lazy("Screening %(where)s…"),

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.roles import Capability
 from core.models import TimeStampedModel, VersionedModel
 from core.money import MONEY, PERCENT
 from core.scoping import ScopedQuerySet
@@ -197,6 +198,7 @@ class ExitProcedure(TimeStampedModel, VersionedModel):
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "household__village"
+    write_capability = Capability.PROPOSE  # what changing it, or attaching a file to it, needs
 
     class Meta:
         ordering = ["-id"]
@@ -358,6 +360,7 @@ class VillageExit(TimeStampedModel, VersionedModel):
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "village"
+    write_capability = Capability.PROPOSE  # what changing it, or attaching a file to it, needs
 
     class Meta:
         ordering = ["village__code", "-year"]
@@ -432,6 +435,7 @@ class CountyExit(TimeStampedModel, VersionedModel):
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "county"
+    write_capability = Capability.APPROVE  # what changing it, or attaching a file to it, needs
 
     class Meta:
         ordering = ["county__code", "-year"]
@@ -485,6 +489,7 @@ class MonitoringCase(TimeStampedModel, VersionedModel):
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "household__village"
+    write_capability = Capability.MANAGE_ASSISTANCE  # what changing it, or attaching a file to it, needs
 
     class Meta:
         ordering = ["-reported_on", "-id"]

@@ -322,7 +322,7 @@ def screening(request: HttpRequest) -> HttpResponse:
             return redirect("core:job", pk=job.pk)
     filterset = ExitFlagFilterSet(request.GET, queryset=selectors.exit_flag_list(user=request.user))
     last_job = (
-        Job.objects.visible_to(request.user).filter(kind=SCREENING_KIND).order_by("-created_at").first()
+        Job.objects.readable_by(request.user).filter(kind=SCREENING_KIND).order_by("-created_at").first()
     )
     return render(
         request,

@@ -12,7 +12,7 @@ from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from assistance.choices import FollowUpStatusChoices, PlanStatusChoices, WorkTeamStatusChoices
 from assistance.models import AssistancePlan, Cadre, CadrePairing, FollowUp, Measure, TeamVillage, Visit
-from core.masking import mask_id_number, mask_phone
+from core.masking import masked
 from exits.choices import CampaignStateChoices, CheckTaskStateChoices
 from exits.models import CheckTask
 from households.choices import HouseholdStatusChoices
@@ -109,7 +109,7 @@ def _household_row(h: Household, visit: Visit | None) -> dict[str, Any]:
         "status_display": h.get_status_display(),
         "head": h.head.name if h.head else "",
         "address": h.address,
-        "phone": mask_phone(h.phone),
+        "phone": masked(h, "phone", h.phone),
         # What the app's own search box looks in, without a signal: number, names and their pinyin keys.
         "search": " ".join([h.number, *(f"{m.name}{m.name_keys}" for m in h.members.all())]).lower(),
         "members": [
@@ -120,7 +120,7 @@ def _household_row(h: Household, visit: Visit | None) -> dict[str, Any]:
                 "sex": m.get_sex_display(),
                 "birth_year": m.birth_date.year,
                 # Masked always: the phone can be lost (the pages show the full number only on request).
-                "id_number": mask_id_number(m.id_number),
+                "id_number": masked(m, "id_number", m.id_number),
                 "health": m.get_health_display(),
                 "work_status": m.get_work_status_display(),
             }

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pghistory
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -25,6 +24,7 @@ from assistance.choices import FollowUpStatusChoices
 from assistance.models import FollowUp
 from assistance.services import follow_up_close, visit_log
 from core import clock
+from core.audit import audit_context
 from core.exceptions import ConflictError
 from exits.choices import CheckTaskStateChoices
 from exits.models import CheckTask
@@ -327,7 +327,7 @@ def _sync_locked(
             "received_at": received_at.isoformat(),
             "device": str(device.pk),
         }
-        with transaction.atomic(), pghistory.context(**context):
+        with transaction.atomic(), audit_context(user, **context):
             result, links = HANDLERS[kind](user=user, data=data, claimed_at=claimed_at)
         record.status = SyncStatusChoices.ACCEPTED
         record.result = result

@@ -13,6 +13,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from core import clock
 from core.demo import DemoContext
+from core.masking import mask_name
 from households.choices import HouseholdStatusChoices
 
 from .choices import (
@@ -37,7 +38,6 @@ from .models import (
     ProjectMeasure,
     ProjectVillage,
 )
-from .notices import mask_name
 
 WAN = Decimal(10000)
 L, K = FundLevelChoices, FundKindChoices

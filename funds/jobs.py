@@ -48,6 +48,7 @@ def register_job_kinds() -> None:
         JobKind(
             "funds.ledger_check",
             gettext_lazy("Funds ledger check"),
+            supervised_by="run_jobs",
             summary=_ledger_summary,
             links=_ledger_links,
             progress=gettext_lazy("Checking the projects of %(where)s…"),
@@ -55,6 +56,7 @@ def register_job_kinds() -> None:
         JobKind(
             "funds.household_batch",
             gettext_lazy("Payments to households"),
+            supervised_by="manage_funds",
             summary=_batch_summary,
             links=_batch_links,
             progress=gettext_lazy("Paying the households of %(where)s…"),

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.roles import Capability
 from core import clock
 from core.models import TimeStampedModel, VersionedModel
 from core.money import MONEY
@@ -219,6 +220,7 @@ class Project(TimeStampedModel, VersionedModel):
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "area"
+    write_capability = Capability.PROPOSE  # what changing it, or attaching a file to it, needs
 
     class Meta:
         ordering = ["-year", "-id"]
@@ -490,6 +492,7 @@ class Disbursement(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "project__area"
+    write_capability = Capability.MANAGE_FUNDS  # what changing it, or attaching a file to it, needs
 
     class Meta:
         ordering = ["-recorded_at", "-id"]
@@ -540,6 +543,7 @@ class Notice(TimeStampedModel):
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "project__area"
+    write_capability = Capability.PROPOSE  # what changing it, or attaching a file to it, needs
 
     class Meta:
         ordering = ["-starts_on", "-id"]

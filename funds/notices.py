@@ -67,13 +67,3 @@ def notice_text_problems(text: str) -> list[str]:
     if any(word.lower() in lowered for word in _HEALTH_WORDS):
         problems.append(_("The text contains health details."))
     return problems
-
-
-def mask_name(name: str) -> str:
-    """马建国 → 马*国, 马军 → 马*: how a household head appears in a notice."""
-    name = (name or "").strip()
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]

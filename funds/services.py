@@ -25,6 +25,7 @@ from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core import clock
+from core.masking import mask_household_number, mask_name
 from core.scoping import ensure_can, user_covers_area
 from core.services import sensitive_access_log, versioned_update
 from households.models import Household
@@ -50,7 +51,7 @@ from .models import (
     ProjectMeasure,
     ProjectVillage,
 )
-from .notices import mask_name, notice_text_problems
+from .notices import notice_text_problems
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -859,7 +860,7 @@ class PublicLookupResult:
     def household_number(self) -> str:
         """The first six and last three characters; the rest starred."""
         number = self.household.number
-        return number[:6] + "*" * max(len(number) - 9, 0) + number[-3:]
+        return mask_household_number(number)
 
     @property
     def village(self) -> str:

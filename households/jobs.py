@@ -27,6 +27,7 @@ def register_job_kinds() -> None:
         JobKind(
             IMPORT_KIND,
             gettext_lazy("Household import"),
+            supervised_by="import_registry",
             summary=_import_summary,
             messages={
                 "validating": gettext_lazy("Checking the file…"),
@@ -36,6 +37,7 @@ def register_job_kinds() -> None:
         JobKind(
             DUPLICATES_KIND,
             gettext_lazy("Duplicate scan"),
+            supervised_by="run_jobs",
             summary=lambda job: (
                 _("%(n)d new possible duplicates found.") % {"n": (job.result or {}).get("pairs_added", 0)}
             ),

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.roles import Capability
 from core.models import TimeStampedModel, VersionedModel
 from core.money import MONEY
 from core.scoping import ScopedQuerySet
@@ -93,6 +94,7 @@ class Household(TimeStampedModel, VersionedModel):
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "village"
+    write_capability = Capability.EDIT_REGISTRY  # what changing it, or attaching a file to it, needs
 
     class Meta:
         ordering = ["-id"]
@@ -214,6 +216,7 @@ class Member(TimeStampedModel, VersionedModel):
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "household__village"
+    write_capability = Capability.EDIT_REGISTRY  # what changing it, or attaching a file to it, needs
 
     class Meta:
         ordering = ["household", "id"]
@@ -424,6 +427,7 @@ class IdentificationProcedure(TimeStampedModel):
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "household__village"
+    write_capability = Capability.PROPOSE  # what changing it, or attaching a file to it, needs
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -13,7 +13,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from core.forms import form_error_summary
 from core.models import Job
 from core.paging import capped_page
 from core.scoping import ensure_can, get_visible_or_404
+from core.selectors import job_readable_or_404
 from core.services import job_can_requeue, job_create, job_enqueue, sensitive_access_log
 
 from . import imports, services
@@ -628,10 +629,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 def _import_job(request: HttpRequest, pk: str) -> Job:
-    job = get_visible_or_404(Job.objects.all(), request.user, pk=pk)
-    if job.kind not in IMPORT_KINDS:
-        raise Http404
-    return job
+    return job_readable_or_404(request.user, pk, kinds=IMPORT_KINDS)
 
 
 ERRORS_PER_PAGE = 100

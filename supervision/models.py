@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.roles import Capability
 from core import clock
 from core.models import TimeStampedModel, VersionedModel
 from core.scoping import ScopedQuerySet
@@ -41,6 +42,7 @@ class Inspection(TimeStampedModel, VersionedModel):
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "area"
+    write_capability = Capability.SUPERVISE  # what changing it, or attaching a file to it, needs
 
     class Meta:
         ordering = ["-inspected_on", "-id"]
@@ -101,6 +103,7 @@ class Problem(TimeStampedModel, VersionedModel):
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "area"
+    write_capability = Capability.SUPERVISE  # what changing it, or attaching a file to it, needs
 
     class Meta:
         ordering = ["deadline", "id"]
@@ -202,6 +205,7 @@ class Complaint(TimeStampedModel, VersionedModel):
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "area"
+    write_capability = Capability.SUPERVISE  # what changing it, or attaching a file to it, needs
 
     class Meta:
         ordering = ["-received_on", "-id"]

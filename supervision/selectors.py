@@ -50,18 +50,19 @@ def assignable_people(user: Any) -> QuerySet[Any]:
     )
 
 
-def complainant_for(user: Any, complaint: Complaint) -> dict[str, str]:
-    """Who complained and how to reach them: in full for supervisors and the person assigned to answer,
-    masked for everyone else who can see the complaint (complainants are protected from retaliation)."""
-    from accounts.roles import Capability
-    from core.masking import mask_phone
+def complainant_for(user: Any, complaint: Complaint, *, request: Any = None) -> dict[str, str]:
+    """Who complained and how to reach them: in full for supervisors and the person assigned to answer
+    (logged), masked for everyone else who can see the complaint (complainants are protected from
+    retaliation). The rule is core.masking's declaration of the two fields."""
+    from core.masking import shown
 
-    if getattr(user, "is_authenticated", False) and (
-        user.has_capability(Capability.SUPERVISE) or complaint.assigned_to_id == user.pk
-    ):
-        return {"complainant": complaint.complainant, "contact": complaint.contact}
-    name = complaint.complainant
-    return {"complainant": name[:1] + "**" if name else "", "contact": mask_phone(complaint.contact)}
+    detail = f"complainant {request.path}" if request is not None else "complainant"
+    # one log row for the complaint: on the name, or on the contact when there is no name
+    logged = "complainant" if complaint.complainant else "contact"
+    return {
+        name: shown(user, complaint, name, request=request, detail=detail, log=name == logged)
+        for name in ("complainant", "contact")
+    }
 
 
 def inspection_list(*, user: Any, filters: dict | None = None) -> QuerySet[Inspection]:

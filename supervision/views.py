@@ -253,7 +253,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "supervision/complaint_detail.html",
         {
             "complaint": complaint,
-            "complainant": selectors.complainant_for(request.user, complaint),
+            "complainant": selectors.complainant_for(request.user, complaint, request=request),
             "forms": forms,
             "can_supervise": request.user.has_capability(Capability.SUPERVISE),
             "can_answer": request.user.has_capability(Capability.SUPERVISE)

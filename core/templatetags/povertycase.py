@@ -5,7 +5,7 @@ from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from core.masking import mask_id_number, mask_phone
+from core.masking import PERSONAL_FIELDS, masked
 from core.money import to_wan, to_yuan
 
 register = template.Library()
@@ -13,12 +13,20 @@ register = template.Library()
 
 @register.filter
 def masked_id(value: str | None) -> str:
-    return mask_id_number(value)
+    """A resident ID number as pages show it (core.masking: households.member.id_number)."""
+    return PERSONAL_FIELDS[("households.member", "id_number")].mask(value)
 
 
 @register.filter
 def masked_phone(value: str | None) -> str:
-    return mask_phone(value)
+    """A phone number as pages show it (core.masking: households.household.phone)."""
+    return PERSONAL_FIELDS[("households.household", "phone")].mask(value)
+
+
+@register.filter
+def personal(record: Any, field: str) -> str:
+    """`{{ record|personal:"field" }}`: a declared personal field, masked (core.masking)."""
+    return masked(record, field, getattr(record, field, ""))
 
 
 @register.filter
@@ -47,6 +55,7 @@ def audit_url(obj: Any) -> str:
 @register.inclusion_tag("core/_attachments.html", takes_context=True)
 def attachments_panel(context: dict[str, Any], obj: Any) -> dict[str, Any]:
     from core.models import Attachment
+    from core.services import attachment_capability
 
     ct = ContentType.objects.get_for_model(obj)
     items = Attachment.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related("uploaded_by")
@@ -54,7 +63,7 @@ def attachments_panel(context: dict[str, Any], obj: Any) -> dict[str, Any]:
     return {
         "attachments": items,
         "upload_url": reverse("core:attachment-upload", args=[ct.app_label, ct.model, obj.pk]),
-        "can_upload": user.can_write_anything,
+        "can_upload": user.has_capability(attachment_capability(obj)),
         "request": context["request"],
         "csrf_token": context.get("csrf_token"),
     }

@@ -9,9 +9,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.roles import Capability
 from areas.models import Area
-from core.masking import mask_id_number, mask_phone
+from core.masking import masked, may_see_full
 
 from ..choices import (
     CrossCheckSourceChoices,
@@ -83,12 +82,13 @@ class MemberSerializer(serializers.ModelSerializer):
     def get_id_number(self, member: Member) -> str:
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        if member.id_number and user is not None and user.has_capability(Capability.VIEW_FULL_ID):
+        if member.id_number and may_see_full(user, member, "id_number", member):
+            # the view logs each number it serves (RevealLoggingMixin)
             revealed = self.context.get("revealed")
             if revealed is not None:
                 revealed.append(member)
             return member.id_number
-        return mask_id_number(member.id_number)
+        return masked(member, "id_number", member.id_number)
 
 
 class HouseholdSerializer(serializers.ModelSerializer):
@@ -130,11 +130,11 @@ class HouseholdSerializer(serializers.ModelSerializer):
     def get_head_id_number(self, household: Household) -> str:
         # Lists always show the number masked; the members endpoint serves full numbers to roles
         # that need them, logged.
-        return mask_id_number(household.head.id_number if household.head else "")
+        return masked(Member, "id_number", household.head.id_number if household.head else "")
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_phone(self, household: Household) -> str:
-        return mask_phone(household.phone)
+        return masked(household, "phone", household.phone)
 
 
 class HouseholdDetailSerializer(HouseholdSerializer):

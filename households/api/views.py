@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from accounts.roles import Capability
 from core.api.mixins import ScopedViewSetMixin
+from core.masking import PERSONAL_FIELDS
 from core.scoping import get_visible_or_404
 from core.services import sensitive_access_log_many
 
@@ -50,7 +51,7 @@ class RevealLoggingMixin:
         if revealed and response.status_code < 400:
             sensitive_access_log_many(
                 user=request.user,
-                what="full_id_number",
+                what=PERSONAL_FIELDS[("households.member", "id_number")].what,
                 records=revealed,
                 detail=f"api {request.path}",
                 request=request,
@@ -143,12 +144,12 @@ class HouseholdViewSet(
         """Progress of an import job, and when it failed its errors keyed `<row>:<column>`: the first
         IMPORT_MAX_ERRORS are kept, `error_count` counts them all; `?errors_page=` and
         `errors_page_size=` (default 100) page through the kept ones."""
-        from core.models import Job
+        from core.selectors import job_readable_or_404
         from core.views import job_payload
 
         from ..views import import_errors_page
 
-        job = get_visible_or_404(Job.objects.filter(kind__in=IMPORT_KINDS), request.user, pk=job_id)
+        job = job_readable_or_404(request.user, job_id, kinds=IMPORT_KINDS)
         payload = job_payload(job)
         if isinstance((job.result or {}).get("errors"), dict):
             page = import_errors_page(

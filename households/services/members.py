@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from core import clock
+from core.masking import mask_id_number
 from core.scoping import ensure_can
 from core.services import sensitive_access_log
 
@@ -70,7 +71,7 @@ def _duplicate_error(number: str) -> ValidationError:
                 "A person with ID number %(id)s is already registered in another household. "
                 "Ask the township office to move them instead of registering them twice."
             )
-            % {"id": number[:6] + "********" + number[-4:]}
+            % {"id": mask_id_number(number)}
         }
     )
 

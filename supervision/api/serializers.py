@@ -175,7 +175,7 @@ class ComplaintSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
     def to_representation(self, instance: Complaint) -> dict[str, Any]:
         data = super().to_representation(instance)
         request = self.context.get("request")
-        data.update(complainant_for(getattr(request, "user", None), instance))
+        data.update(complainant_for(getattr(request, "user", None), instance, request=request))
         return data
 
 

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.masking import mask_name
 from funds.choices import NoticeKindChoices
 from funds.models import Notice
-from funds.notices import mask_name, notice_text_problems
+from funds.notices import notice_text_problems
 from funds.services import disbursement_record, notice_publish, notice_publish_standard
 from households.choices import HealthChoices
 from households.models import Member
