@@ -9,7 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Capability
+from core.roles import Capability
 from core.scoping import ScopedQuerySet
 
 from .choices import LEVEL_CODE_PATTERN, LEVEL_PREFIX_LENGTH, AreaLevelChoices, code_fits_level
@@ -97,7 +97,7 @@ class Area(models.Model):
         if self.code and self.level and not code_fits_level(self.code, self.level):
             message = _("Code %(code)s is not the code of a %(level)s.")
             raise ValidationError({"level": message % {"code": self.code, "level": self.get_level_display()}})
-        if self.parent_id and self.code and not self.code.startswith(self.parent.prefix):
+        if self.parent is not None and self.code and not self.code.startswith(self.parent.prefix):
             raise ValidationError({"parent": _("The code must start with the parent's code.")})
 
     @property

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.roles import Capability
 from core.models import TimeStampedModel, VersionedModel
 from core.money import MONEY
+from core.roles import Capability
 from core.scoping import ScopedQuerySet
 
 from .choices import (

@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.dateparse import parse_datetime
@@ -31,11 +32,11 @@ def _action_label(action: str) -> str:
     }.get(action, action)
 
 
-def _shown_fields(model: type[models.Model]) -> dict[str, models.Field]:
+def _shown_fields(model: type[models.Model]) -> dict[str, models.Field[Any, Any]]:
     """Fields a user edits or reads on the record page, by name and column name (events use the
     column name of a foreign key: head_id). Derived keys (phone_key, pinyin keys), timestamps and
     the primary key are bookkeeping, not shown."""
-    fields: dict[str, models.Field] = {}
+    fields: dict[str, models.Field[Any, Any]] = {}
     for field in model._meta.concrete_fields:
         if field.primary_key or not field.editable:
             continue
@@ -45,7 +46,7 @@ def _shown_fields(model: type[models.Model]) -> dict[str, models.Field]:
 
 
 def _related_names(
-    fields: dict[str, models.Field], events: list[dict[str, Any]], user: Any
+    fields: dict[str, models.Field[Any, Any]], events: list[dict[str, Any]], user: Any
 ) -> dict[str, dict[str, str]]:
     """{field name: {pk: name}} for the foreign keys the events mention, one query per field; rows
     outside the user's scope keep their number (their name is not the user's to read)."""
@@ -58,13 +59,21 @@ def _related_names(
     names: dict[str, dict[str, str]] = {}
     for name, pks in wanted.items():
         field = fields[name]
-        manager = field.related_model._default_manager
-        qs = manager.visible_to(user) if hasattr(manager, "visible_to") else manager.none()
+        model = field.related_model
+        if model is None or isinstance(model, str):
+            continue
+        manager = model._default_manager
+        if hasattr(manager, "visible_to"):
+            qs = manager.visible_to(user)
+        elif model is get_user_model():
+            qs = manager.all()  # who did it: staff accounts, named on every page already
+        else:
+            qs = manager.none()
         names[name] = {str(obj.pk): str(obj) for obj in qs.filter(pk__in=pks)}
     return names
 
 
-def _plain(field: models.Field, value: Any, area: Any) -> str:
+def _plain(field: models.Field[Any, Any], value: Any, area: Any) -> str:
     if value is None or value == "":
         return ""
     if isinstance(field, ArrayField):
@@ -93,7 +102,7 @@ def history_for(record: models.Model, user: Any, *, request: Any = None) -> list
     area = object_area(record)
     revealed: set[str] = set()
 
-    def display(field: models.Field, value: Any) -> str | None:
+    def display(field: models.Field[Any, Any], value: Any) -> str | None:
         if value is None:
             return None
         spec = personal_field(model, field.name)

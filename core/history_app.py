@@ -11,7 +11,7 @@ class ChangeHistoryConfig(PGHistoryConfig):
     verbose_name = _("Change history")
 
     def ready(self) -> None:
-        super().ready()
+        super().ready()  # type: ignore[no-untyped-call]  # pghistory is untyped
         from pghistory.models import Events, MiddlewareEvents
 
         Events._meta.verbose_name = _("change event")

@@ -1,7 +1,7 @@
 """Personal data: which fields are personal, who may see them in full, how they are masked otherwise.
 
 `PERSONAL_FIELDS` is the one declaration (model, field → capability, masking function). Every output
-path reads it: pages (the `masked_id`/`masked_phone`/`personal` template filters), API serializers,
+path reads it: pages (the `masked_id` and `masked_phone` template filters), API serializers,
 spreadsheet exports, the history page and its diff, the admin, notices and the offline copy. A value
 shown in full is logged (`core.services.sensitive_access_log`, one SensitiveAccess row), wherever it
 is shown. docs/security.md ("Personal data") lists the fields and the paths.

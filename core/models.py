@@ -33,7 +33,7 @@ class VersionedModel(models.Model):
         abstract = True
 
 
-class JobQuerySet(ScopedQuerySet):
+class JobQuerySet(ScopedQuerySet["Job"]):
     def readable_by(self, user: Any) -> JobQuerySet:
         """The jobs `user` may read: in their scope, and started by them or of a kind their role
         supervises (core.job_kinds, `supervised_by`). A job's errors and result hold the rows it read,

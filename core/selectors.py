@@ -24,7 +24,8 @@ def scoped_record(user: Any, app_label: str, model_name: str, pk: Any) -> models
         model._meta.pk.to_python(pk)
     except Exception as exc:
         raise Http404(_("Not found, or outside your area.")) from exc
-    return get_visible_or_404(model.objects.all(), user, pk=pk)
+    record: models.Model = get_visible_or_404(model.objects.all(), user, pk=pk)
+    return record
 
 
 def job_readable_or_404(user: Any, pk: Any, *, kinds: Any = None) -> Any:

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.roles import Capability
 from core import clock
 from core.models import TimeStampedModel, VersionedModel
+from core.roles import Capability
 from core.scoping import ScopedQuerySet
 
 from .choices import (

@@ -5,7 +5,7 @@ from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from core.masking import PERSONAL_FIELDS, masked
+from core.masking import PERSONAL_FIELDS
 from core.money import to_wan, to_yuan
 
 register = template.Library()
@@ -21,12 +21,6 @@ def masked_id(value: str | None) -> str:
 def masked_phone(value: str | None) -> str:
     """A phone number as pages show it (core.masking: households.household.phone)."""
     return PERSONAL_FIELDS[("households.household", "phone")].mask(value)
-
-
-@register.filter
-def personal(record: Any, field: str) -> str:
-    """`{{ record|personal:"field" }}`: a declared personal field, masked (core.masking)."""
-    return masked(record, field, getattr(record, field, ""))
 
 
 @register.filter
