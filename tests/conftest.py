@@ -240,9 +240,19 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
+def _browser_at_suite_time(context: Any) -> None:
+    # The browser's clock agrees with the server's frozen one (and ticks from it), as a phone's clock
+    # agrees with the county's: otherwise, under POVERTYCASE_FREEZE_AT, every record the offline app
+    # makes would be dated days away from the server's today.
+    from core import clock
+
+    context.clock.install(time=clock.now())
+
+
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    _browser_at_suite_time(context)
     pg = context.new_page()
     pg.set_default_timeout(15000)
     pg.base_url = live_server.url  # type: ignore[attr-defined]
@@ -259,6 +269,7 @@ def phone_page(browser: Any, live_server: Any) -> Iterator[Any]:
         has_touch=True,
         device_scale_factor=2,
     )
+    _browser_at_suite_time(context)
     pg = context.new_page()
     pg.set_default_timeout(15000)
     pg.base_url = live_server.url  # type: ignore[attr-defined]
