@@ -18,6 +18,7 @@ COPY funds ./funds
 COPY exits ./exits
 COPY supervision ./supervision
 COPY dashboards ./dashboards
+COPY fieldwork ./fieldwork
 COPY templates ./templates
 COPY static ./static
 COPY locale ./locale

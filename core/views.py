@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +20,17 @@ from .history import history_for
 from .models import Attachment, Job, Notification
 from .selectors import job_readable_or_404, scoped_record
 from .services import attachment_add, job_can_requeue, job_requeue, notifications_mark_read
+
+
+def safe_next(request: HttpRequest, *candidates: str | None, fallback: str = "/") -> str:
+    """The first of `candidates` (a `next` field, the Referer) that stays on this site, else `fallback`:
+    a redirect after a form never sends the user to another host."""
+    for candidate in candidates:
+        if candidate and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return candidate
+    return fallback
 
 
 def _back_url(request: HttpRequest) -> str:
@@ -99,7 +111,7 @@ def audit_log(request: HttpRequest, app_label: str, model_name: str, pk: str) ->
 def attachment_upload(request: HttpRequest, app_label: str, model_name: str, pk: str) -> HttpResponse:
     record = scoped_record(request.user, app_label, model_name, pk)
     upload = request.FILES.get("file")
-    back = request.POST.get("next") or request.META.get("HTTP_REFERER") or "/"
+    back = safe_next(request, request.POST.get("next"), request.META.get("HTTP_REFERER"))
     if upload is None:
         messages.error(request, _("Choose a file to upload."))
         return redirect(back)
@@ -169,10 +181,7 @@ def job_requeue_view(request: HttpRequest, pk: str) -> HttpResponse:
     job = job_readable_or_404(request.user, pk)
     job_requeue(job=job, user=request.user)
     messages.success(request, _("The job is queued again."))
-    back = request.POST.get("next", "")
-    if back.startswith("/") and not back.startswith("//"):
-        return redirect(back)
-    return redirect("core:job", pk=pk)
+    return redirect(safe_next(request, request.POST.get("next"), fallback=reverse("core:job", args=[pk])))
 
 
 def job_payload(job: Job) -> dict[str, Any]:

@@ -130,3 +130,15 @@ def test_a_project_description_with_a_phone_number_cannot_be_announced(county: A
         )
     assert "phone" in " ".join(exc.value.message_dict["body"])
     assert Notice.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["联系电话一三九一二三四五六七八", "电话：幺三八 零零零零 一二三四", "拨打壹叁玖壹贰叁肆伍陆柒捌"],
+)
+def test_phone_numbers_in_chinese_numerals_are_found(text: str) -> None:
+    assert "The text contains a phone number." in notice_text_problems(text)
+
+
+def test_amounts_in_chinese_numerals_are_not_phone_numbers() -> None:
+    assert notice_text_problems("补助资金两万三千元，受益农户一百二十三户") == []
