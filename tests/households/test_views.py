@@ -146,7 +146,7 @@ def test_numbered_pages_walk_the_whole_list_with_its_count(county: Any, web: Any
 
 def test_past_the_count_cap_pages_go_on_by_keyset(county: Any, web: Any, monkeypatch: Any) -> None:
     # given: a cap of 60 rows (10,000 in production) and 130 households
-    monkeypatch.setattr("households.views.LIST_COUNT_CAP", 60)
+    monkeypatch.setattr("households.views.registry.LIST_COUNT_CAP", 60)
     for _ in range(130):
         make_household(county.village_a1)
     client = web(county.staff_a)

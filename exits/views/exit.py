@@ -1,0 +1,239 @@
+"""Household exit procedure pages, return to poverty and the public notice."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Capability
+from areas.choices import AreaLevelChoices
+from areas.models import Area
+from core import clock
+from core.exceptions import ConflictError
+from core.scoping import area_code_param, get_visible_or_404
+from households.models import Household
+
+from .. import selectors, services
+from ..choices import (
+    ExitProcedureStateChoices,
+    ExitStepChoices,
+    ObjectionStatusChoices,
+)
+from ..filters import (
+    ExitProcedureFilterSet,
+)
+from ..forms import (
+    ObjectionDecideForm,
+    ObjectionForm,
+    ProposeForm,
+    ReasonForm,
+    SignForm,
+)
+from ..models import (
+    ExitObjection,
+    ExitProcedure,
+)
+from .base import _back, _errors_to_messages, _page, _querystring
+
+# -- household exit procedures ----------------------------------------------------------------------
+
+
+@login_required
+def procedure_list(request: HttpRequest) -> HttpResponse:
+    filterset = ExitProcedureFilterSet(request.GET, queryset=selectors.exit_procedure_list(user=request.user))
+    return render(
+        request,
+        "exits/procedure_list.html",
+        {
+            "filter": filterset,
+            "page_obj": _page(request, filterset.qs),
+            "querystring_without_page": _querystring(request),
+        },
+    )
+
+
+@login_required
+def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    procedure = get_visible_or_404(
+        ExitProcedure.objects.select_related(
+            "household", "household__village", "household__head", "proposed_by"
+        ),
+        request.user,
+        pk=pk,
+    )
+    signoffs = procedure.signoffs.select_related("signed_by")
+    objections = procedure.objections.select_related("decided_by")
+    next_steps = [
+        {
+            "step": step,
+            "label": ExitStepChoices(step).label,
+            "allowed": request.user.has_capability(services.EXIT_TRANSITIONS[step].capability),
+            "comment_required": services.EXIT_TRANSITIONS[step].comment_required,
+            "negative": step
+            in (
+                ExitStepChoices.WITHDRAW,
+                ExitStepChoices.SEND_BACK,
+                ExitStepChoices.COUNTY_REFUSE,
+            ),
+        }
+        for step in services.exit_next_steps(procedure)
+    ]
+    return render(
+        request,
+        "exits/procedure_detail.html",
+        {
+            "procedure": procedure,
+            "household": procedure.household,
+            "signoffs": signoffs,
+            "objections": objections,
+            "next_steps": next_steps,
+            "eligibility": selectors.exit_eligibility(procedure.household, procedure.year)
+            if procedure.is_open
+            else None,
+            "settings": selectors.exit_settings_for(procedure.household.village),
+            "objection_form": ObjectionForm(),
+            "decide_form": ObjectionDecideForm(),
+            "can_record_objection": request.user.has_capability(Capability.SIGN_VILLAGE_STEP)
+            and procedure.state == ExitProcedureStateChoices.IN_NOTICE,
+            "can_decide_objection": request.user.has_capability(Capability.SIGN_TOWNSHIP_STEP),
+            "open_status": ObjectionStatusChoices.OPEN,
+        },
+    )
+
+
+@login_required
+@require_POST
+def procedure_propose(request: HttpRequest, household_pk: int) -> HttpResponse:
+    household = get_visible_or_404(Household.objects.select_related("village"), request.user, pk=household_pk)
+    form = ProposeForm(request.POST)
+    back = _back(request, "exits:procedures")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect(back)
+    try:
+        procedure = services.exit_procedure_propose(
+            household=household,
+            year=form.cleaned_data["year"],
+            comment=form.cleaned_data["comment"],
+            user=request.user,
+        )
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+        return redirect(back)
+    messages.success(
+        request,
+        _("Exit proposed for household %(number)s.") % {"number": household.number},
+    )
+    return redirect("exits:procedure", pk=procedure.pk)
+
+
+@login_required
+@require_POST
+def procedure_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    procedure = get_visible_or_404(ExitProcedure.objects.all(), request.user, pk=pk)
+    form = SignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.exit_procedure_sign(
+                procedure=procedure,
+                step=form.cleaned_data["step"],
+                comment=form.cleaned_data["comment"],
+                expected_version=form.cleaned_data["version"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            _errors_to_messages(request, exc)
+        except ConflictError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Signed: %(step)s.") % {"step": ExitStepChoices(form.cleaned_data["step"]).label},
+            )
+    return redirect("exits:procedure", pk=pk)
+
+
+@login_required
+@require_POST
+def objection_record(request: HttpRequest, pk: int) -> HttpResponse:
+    procedure = get_visible_or_404(ExitProcedure.objects.all(), request.user, pk=pk)
+    form = ObjectionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.exit_objection_record(procedure=procedure, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_messages(request, exc)
+        else:
+            messages.success(request, _("Objection recorded."))
+    else:
+        messages.error(request, _("Write down the objection."))
+    return redirect("exits:procedure", pk=pk)
+
+
+@login_required
+@require_POST
+def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    objection = get_visible_or_404(ExitObjection.objects.all(), request.user, pk=pk)
+    form = ObjectionDecideForm(request.POST)
+    if form.is_valid():
+        try:
+            services.exit_objection_decide(objection=objection, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_messages(request, exc)
+        else:
+            messages.success(request, _("Objection decided."))
+    else:
+        messages.error(request, _("Give the reason for the decision."))
+    return redirect("exits:procedure", pk=objection.procedure_id)
+
+
+@login_required
+@require_POST
+def household_return(request: HttpRequest, household_pk: int) -> HttpResponse:
+    household = get_visible_or_404(Household.objects.all(), request.user, pk=household_pk)
+    form = ReasonForm(request.POST)
+    back = _back(request, "exits:procedures")
+    if form.is_valid():
+        try:
+            services.household_return_to_poverty(
+                household=household,
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            _errors_to_messages(request, exc)
+        else:
+            messages.success(
+                request,
+                _("Household %(number)s returned to poverty.") % {"number": household.number},
+            )
+    else:
+        messages.error(request, _("Give the reason."))
+    return redirect(back)
+
+
+@login_required
+def public_notice(request: HttpRequest, code: str) -> HttpResponse:
+    village = get_visible_or_404(
+        Area.objects.filter(level=AreaLevelChoices.VILLAGE),
+        request.user,
+        code=area_code_param(code),
+    )
+    rows = selectors.public_notice_rows(user=request.user, village=village)
+    return render(
+        request,
+        "exits/public_notice.html",
+        {
+            "village": village,
+            "ancestors": village.ancestors(),
+            "today": clock.today(),
+            **rows,
+        },
+    )

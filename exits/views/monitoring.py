@@ -1,0 +1,136 @@
+"""Monitoring case pages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.roles import Capability
+from core import clock
+from core.exceptions import ConflictError
+from core.forms import form_add_service_errors
+from core.scoping import get_visible_or_404
+from households.models import Household
+
+from .. import selectors, services
+from ..choices import (
+    MonitoringStepChoices,
+)
+from ..filters import (
+    MonitoringCaseFilterSet,
+)
+from ..forms import (
+    AssistanceForm,
+    MonitoringReportForm,
+    SignForm,
+)
+from ..models import (
+    MonitoringCase,
+)
+from .base import _errors_to_messages, _page, _querystring
+
+# -- monitoring -------------------------------------------------------------------------------------
+
+
+@login_required
+def monitoring_list(request: HttpRequest) -> HttpResponse:
+    filterset = MonitoringCaseFilterSet(
+        request.GET, queryset=selectors.monitoring_case_list(user=request.user)
+    )
+    page = _page(request, filterset.qs)
+    today = clock.today()
+    for case in page:
+        case.overdue = selectors.monitoring_overdue(case, today)
+    return render(
+        request,
+        "exits/monitoring_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "querystring_without_page": _querystring(request),
+        },
+    )
+
+
+@login_required
+def monitoring_report(request: HttpRequest, household_pk: int) -> HttpResponse:
+    household = get_visible_or_404(
+        Household.objects.select_related("village", "head"),
+        request.user,
+        pk=household_pk,
+    )
+    form = MonitoringReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.monitoring_case_report(
+                household=household, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Monitoring object reported."))
+            return redirect("exits:monitoring-detail", pk=case.pk)
+    return render(request, "exits/monitoring_report.html", {"household": household, "form": form})
+
+
+@login_required
+def monitoring_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_visible_or_404(
+        MonitoringCase.objects.select_related(
+            "household", "household__village", "household__head", "reported_by"
+        ),
+        request.user,
+        pk=pk,
+    )
+    if request.method == "POST":
+        form = SignForm(request.POST) if request.POST.get("step") else AssistanceForm(request.POST)
+        if form.is_valid():
+            try:
+                if isinstance(form, SignForm):
+                    services.monitoring_case_sign(
+                        case=case,
+                        step=form.cleaned_data["step"],
+                        comment=form.cleaned_data["comment"],
+                        expected_version=form.cleaned_data["version"],
+                        user=request.user,
+                    )
+                else:
+                    services.monitoring_assistance_add(case=case, user=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _errors_to_messages(request, exc)
+            except ConflictError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Saved."))
+        else:
+            messages.error(request, _("Check the form."))
+        return redirect("exits:monitoring-detail", pk=pk)
+    next_steps = [
+        {
+            "step": step,
+            "label": MonitoringStepChoices(step).label,
+            "allowed": request.user.has_capability(services.MONITORING_TRANSITIONS[step].capability),
+            "comment_required": services.MONITORING_TRANSITIONS[step].comment_required,
+            "negative": step == MonitoringStepChoices.COUNTY_REJECT,
+        }
+        for step in services.monitoring_next_steps(case)
+    ]
+    return render(
+        request,
+        "exits/monitoring_detail.html",
+        {
+            "case": case,
+            "household": case.household,
+            "signoffs": case.signoffs.select_related("signed_by"),
+            "assistance": case.assistance.all(),
+            "next_steps": next_steps,
+            "overdue": selectors.monitoring_overdue(case),
+            "assistance_form": AssistanceForm(),
+            "can_assist": request.user.has_capability(Capability.MANAGE_ASSISTANCE) and case.is_open,
+            "settings": selectors.exit_settings_for(case.household.village),
+        },
+    )

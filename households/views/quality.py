@@ -1,0 +1,148 @@
+"""Probable duplicates and cross-department checks."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Capability
+from core.scoping import ensure_can, get_visible_or_404
+from core.services import job_create, job_enqueue
+
+from .. import services
+from ..choices import ReviewStatusChoices
+from ..filters import CrossCheckMatchFilterSet, DuplicateCandidateFilterSet
+from ..forms import (
+    CrossCheckForm,
+    ReviewForm,
+)
+from ..models import (
+    CrossCheckMatch,
+    DuplicateCandidate,
+)
+from ..selectors import (
+    cross_check_batches,
+    cross_check_match_list,
+    duplicate_list,
+)
+from ..tasks import DUPLICATES_KIND, households_duplicates_task
+from .base import form_errors
+
+# -- duplicates and cross-department checks -------------------------------------------------------
+
+
+@login_required
+def duplicates(request: HttpRequest) -> HttpResponse:
+    filters = request.GET or {"status": ReviewStatusChoices.PENDING}
+    rows = list(duplicate_list(user=request.user, filters=filters)[:200])
+    return render(
+        request,
+        "households/duplicates.html",
+        {
+            "filter": DuplicateCandidateFilterSet(filters, queryset=DuplicateCandidate.objects.none()),
+            "rows": rows,
+            "form": ReviewForm(),
+            "can_review": request.user.has_capability(Capability.EDIT_REGISTRY),
+            "can_scan": request.user.has_capability(Capability.RUN_JOBS),
+        },
+    )
+
+
+@login_required
+@require_POST
+def duplicates_scan(request: HttpRequest) -> HttpResponse:
+    ensure_can(request.user, Capability.RUN_JOBS)
+    area = request.user.areas.order_by("code").first()
+    with transaction.atomic():
+        job = job_create(kind=DUPLICATES_KIND, user=request.user, area=area)
+        job_enqueue(job, households_duplicates_task)
+    return redirect("core:job", pk=job.pk)
+
+
+@login_required
+@require_POST
+def duplicate_review(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = get_visible_or_404(DuplicateCandidate.objects.all(), request.user, pk=pk)
+    form = ReviewForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(list(form.errors.values()))
+        services.duplicate_review(
+            candidate=candidate,
+            user=request.user,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["review_note"],
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Review recorded."))
+    return redirect(reverse("households:duplicates") + "?" + request.GET.urlencode())
+
+
+@login_required
+def cross_checks(request: HttpRequest) -> HttpResponse:
+    form = CrossCheckForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = services.cross_check_upload(
+                user=request.user,
+                area=form.cleaned_data["area"],
+                source=form.cleaned_data["source"],
+                source_name=form.cleaned_data["source_name"],
+                file_name=upload.name,
+                content=upload.read(),
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(rows)d ID numbers checked; %(matches)d matches need review.")
+                % {"rows": batch.row_count, "matches": batch.match_count},
+            )
+            return redirect(reverse("households:cross-checks") + f"?batch={batch.pk}&status=pending")
+    filters = request.GET or {"status": ReviewStatusChoices.PENDING}
+    return render(
+        request,
+        "households/cross_checks.html",
+        {
+            "form": form,
+            "batches": cross_check_batches(user=request.user)[:20],
+            "filter": CrossCheckMatchFilterSet(filters, queryset=CrossCheckMatch.objects.none()),
+            "matches": list(cross_check_match_list(user=request.user, filters=filters)[:200]),
+            "review_form": ReviewForm(),
+            "can_upload": request.user.has_capability(Capability.SIGN_TOWNSHIP_STEP),
+        },
+    )
+
+
+@login_required
+@require_POST
+def cross_check_review(request: HttpRequest, pk: int) -> HttpResponse:
+    match = get_visible_or_404(CrossCheckMatch.objects.all(), request.user, pk=pk)
+    form = ReviewForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(list(form.errors.values()))
+        services.cross_check_review(
+            match=match,
+            user=request.user,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["review_note"],
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Review recorded."))
+    return redirect(reverse("households:cross-checks") + "?" + request.GET.urlencode())
