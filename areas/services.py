@@ -144,9 +144,10 @@ def area_population_set(*, area: Area, year: int, rural_population: int, source:
 def area_time_zone_set(*, area: Area, time_zone: str) -> Area:
     """Set (or clear, with "") the county clock of an area; every later date rule in it uses the zone."""
     from core import clock
+    from core.services import model_update
 
     area.time_zone = time_zone.strip()
     area.full_clean(validate_unique=False, validate_constraints=False)
-    Area.objects.filter(pk=area.pk).update(time_zone=area.time_zone)
+    model_update(area, fields={"time_zone": area.time_zone})
     transaction.on_commit(clock.forget_zones)
     return area

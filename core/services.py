@@ -24,22 +24,48 @@ from .choices import AttachmentKindChoices, JobStatusChoices
 from .exceptions import ConflictError
 from .models import Attachment, Job, Notification, SensitiveAccess
 
-_M = TypeVar("_M", bound=models.Model)
+M = TypeVar("M", bound=models.Model)
 
+def model_update(
+    obj: M,
+    *,
+    fields: dict[str, Any],
+    expected_version: int | None = None,
+    only_if: dict[str, Any] | None = None,
+    refresh: bool = True,
+) -> M:
+    """The one update path for domain rows: one UPDATE of `fields` that also stamps `updated_at` and
+    bumps `version` with F() when the model has them (a queryset update does neither by itself).
 
-def versioned_update(obj: _M, *, expected_version: int, fields: dict[str, Any]) -> _M:
-    """Apply `fields` to obj only if its stored version is still `expected_version`.
-
-    One UPDATE ... WHERE version = expected: two users editing the same record cannot both win.
+    With `expected_version` the row is written only if its stored version is still that one, and with
+    `only_if` only if those columns still hold those values: either way a miss raises ConflictError,
+    so two users acting on the same record cannot both win. The object is refreshed unless told not to.
     """
     model = type(obj)
-    updated = model._default_manager.filter(pk=obj.pk, version=expected_version).update(
-        **fields, version=F("version") + 1
-    )
-    if updated != 1:
+    names = {f.name for f in model._meta.concrete_fields}
+    values = dict(fields)
+    if "updated_at" in names:
+        values["updated_at"] = clock.now()
+    if "version" in names:
+        values["version"] = F("version") + 1
+    rows = model._default_manager.filter(pk=obj.pk)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    if only_if:
+        rows = rows.filter(**only_if)
+    if rows.update(**values) != 1:
         raise ConflictError()
-    obj.refresh_from_db()
+    if refresh:
+        obj.refresh_from_db()
+    else:
+        for name, value in fields.items():
+            setattr(obj, name, value)
     return obj
+
+
+def versioned_update(obj: M, *, expected_version: int, fields: dict[str, Any]) -> M:
+    """model_update with a required version (kept for the callers that name it)."""
+    return model_update(obj, fields=fields, expected_version=expected_version)
 
 
 # -- jobs -----------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from areas.models import Area
 from core import clock
 from core.models import Job
 from core.scoping import ensure_can
-from core.services import job_create, job_enqueue, job_progress
+from core.services import job_create, job_enqueue, job_progress, model_update
 from households.choices import POOR_STATUSES, HouseholdStatusChoices
 
 from .choices import SnapshotStatusChoices
@@ -219,15 +219,18 @@ def incidence_job_handler(job: Job) -> dict[str, Any]:
                 if recompute is not None:
                     snapshot.population_year = year
                 incidence_compute_county(snapshot=snapshot)
-                IncidenceSnapshot.objects.filter(pk=snapshot.pk).update(
-                    status=SnapshotStatusChoices.COMPLETE,
-                    computed_at=clock.now(),
-                    computed_by=job.created_by,
-                    population_year=snapshot.population_year,
-                    recompute_count=snapshot.recompute_count + (1 if recompute else 0),
+                model_update(
+                    snapshot,
+                    fields={
+                        "status": SnapshotStatusChoices.COMPLETE,
+                        "computed_at": clock.now(),
+                        "computed_by": job.created_by,
+                        "population_year": snapshot.population_year,
+                        "recompute_count": snapshot.recompute_count + (1 if recompute else 0),
+                    },
                 )
                 if recompute is not None:
-                    IncidenceRecompute.objects.filter(pk=recompute.pk).update(after=_totals(snapshot))
+                    model_update(recompute, fields={"after": _totals(snapshot)}, refresh=False)
                 computed.append(county.code)
         job_progress(job, done=done, message=county.name)
     return {"as_of": as_of.isoformat(), "computed": computed, "unchanged": unchanged}

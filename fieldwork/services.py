@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from accounts.roles import Capability
 from core import clock
+from core.services import model_update
 
 from .models import FieldDevice, PhotoChunk, PhotoUpload
 from .selectors import device_list, is_field_user
@@ -83,11 +84,14 @@ def device_register(*, user: User, device_id: Any, label: str = "", session_key:
         raise PermissionDenied(_("This device is registered to another user."))
     if device.is_revoked:
         raise DeviceRevoked(DeviceRevoked.default_message)
-    FieldDevice.objects.filter(pk=pk).update(
-        label=(label or device.label)[:200], last_seen_at=now, session_key=session_key or device.session_key
+    return model_update(
+        device,
+        fields={
+            "label": (label or device.label)[:200],
+            "last_seen_at": now,
+            "session_key": session_key or device.session_key,
+        },
     )
-    device.refresh_from_db()
-    return device
 
 
 def device_check(*, user: User, device_id: Any, session_key: str = "") -> FieldDevice:
@@ -104,8 +108,7 @@ def device_check(*, user: User, device_id: Any, session_key: str = "") -> FieldD
     fields: dict[str, Any] = {"last_seen_at": clock.now()}
     if session_key and session_key != device.session_key:
         fields["session_key"] = session_key
-    FieldDevice.objects.filter(pk=pk).update(**fields)
-    return device
+    return model_update(device, fields=fields, refresh=False)
 
 
 @transaction.atomic
@@ -118,7 +121,7 @@ def device_revoke(*, device: FieldDevice, user: User) -> FieldDevice:
         raise Http404(_("Not found, or outside your area."))
     if device.is_revoked:
         return device
-    FieldDevice.objects.filter(pk=device.pk).update(revoked_at=clock.now(), revoked_by=user)
+    model_update(device, fields={"revoked_at": clock.now(), "revoked_by": user}, refresh=False)
     if device.session_key:
         store = import_module(settings.SESSION_ENGINE).SessionStore
         store(session_key=device.session_key).delete()
@@ -174,9 +177,7 @@ def photo_chunk_put(
     if offset + len(data) > upload.size:
         raise ValidationError({"data": _("The piece goes past the end of the photo.")})
     PhotoChunk.objects.create(upload=upload, offset=offset, data=data)
-    PhotoUpload.objects.filter(pk=pk).update(received=offset + len(data))
-    upload.refresh_from_db()
-    return upload
+    return model_update(upload, fields={"received": offset + len(data)})
 
 
 def photo_files(*, user: User, upload_ids: list[Any]) -> tuple[list[PhotoUpload], list[SimpleUploadedFile]]:

@@ -26,6 +26,7 @@ from assistance.services import follow_up_close, visit_log
 from core import clock
 from core.audit import audit_context
 from core.exceptions import ConflictError
+from core.services import model_update
 from exits.choices import CheckTaskStateChoices
 from exits.models import CheckTask
 from exits.services import check_task_complete
@@ -145,7 +146,7 @@ def _visit(*, user: Any, data: dict, claimed_at: dt.datetime) -> tuple[dict, dic
     )
     for upload in uploads:
         upload.chunks.all().delete()
-        type(upload).objects.filter(pk=upload.pk).update(visit=visit)
+        model_update(upload, fields={"visit": visit}, refresh=False)
     result = {
         "visit": visit.pk,
         "follow_ups": list(visit.follow_ups.order_by("id").values_list("id", flat=True)),
@@ -362,5 +363,5 @@ def _refuse(
 def sync_batch(*, user: Any, device: FieldDevice, records: list[Any]) -> list[dict[str, Any]]:
     """Every record answered on its own; a refusal never undoes the others."""
     answers = [sync_record(user=user, device=device, raw=raw) for raw in records]
-    FieldDevice.objects.filter(pk=device.pk).update(last_sync_at=clock.now())
+    model_update(device, fields={"last_sync_at": clock.now()}, refresh=False)
     return answers

@@ -19,7 +19,7 @@ from core import clock
 from core.choices import AttachmentKindChoices
 from core.models import Attachment
 from core.scoping import ensure_can, user_covers_area
-from core.services import notification_raise, versioned_update
+from core.services import model_update, notification_raise, versioned_update
 
 from .choices import (
     ComplaintFindingChoices,
@@ -197,9 +197,7 @@ def problem_follow_up(*, problem: Problem, note: str, user: User) -> ProblemFoll
         raise ValidationError({"note": _("Say what was done.")})
     follow_up = ProblemFollowUp.objects.create(problem=problem, note=_text(note), recorded_by=user)
     if problem.status == ProblemStatusChoices.OPEN:
-        Problem.objects.filter(pk=problem.pk).update(
-            status=ProblemStatusChoices.RECTIFYING, version=problem.version + 1, updated_at=clock.now()
-        )
+        model_update(problem, fields={"status": ProblemStatusChoices.RECTIFYING})
     return follow_up
 
 
@@ -360,7 +358,7 @@ def complaint_open_problem(
         responsible_person=responsible_person,
         deadline=deadline,
     )
-    Complaint.objects.filter(pk=complaint.pk).update(problem=problem, version=complaint.version + 1)
+    model_update(complaint, fields={"problem": problem})
     return problem
 
 

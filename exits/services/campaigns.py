@@ -14,7 +14,7 @@ from areas.models import Area
 from assistance.selectors import active_cadre_ids_for
 from core import clock
 from core.scoping import ensure_can
-from core.services import versioned_update
+from core.services import model_update, versioned_update
 from households.choices import ASSISTED_STATUSES
 from households.models import Household
 
@@ -53,9 +53,7 @@ def campaign_start(*, area: Area, title: str, starts_on: dt.date, due_on: dt.dat
         [CheckTask(campaign=campaign, household_id=hid, cadre_id=cadres.get(hid)) for hid in ids],
         batch_size=2000,
     )
-    Campaign.objects.filter(pk=campaign.pk).update(task_count=len(ids))
-    campaign.refresh_from_db()
-    return campaign
+    return model_update(campaign, fields={"task_count": len(ids)})
 
 
 @transaction.atomic

@@ -7,14 +7,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from core import clock
 from core.masking import mask_id_number
 from core.scoping import ensure_can
-from core.services import sensitive_access_log
+from core.services import model_update, sensitive_access_log
 
 from ..choices import (
     HouseholdStatusChoices,
@@ -108,8 +107,7 @@ def member_add(
         join_reason=join_reason,
     )
     if member.relation == RelationChoices.HEAD:
-        Household.objects.filter(pk=household.pk).update(head=member)
-        household.head = member
+        model_update(household, fields={"head": member})
     return member
 
 
@@ -162,8 +160,8 @@ def member_leave(
         if new_head is None or new_head.household_id != household.pk or new_head.pk == member.pk:
             raise ValidationError({"new_head": _("The head is leaving: choose the new head of household.")})
     if period:
-        MembershipPeriod.objects.filter(pk=period.pk).update(left_on=left_on, leave_reason=reason)
-    Member.objects.filter(pk=member.pk).update(household=None, version=F("version") + 1)
+        model_update(period, fields={"left_on": left_on, "leave_reason": reason}, refresh=False)
+    model_update(member, fields={"household": None}, refresh=False)
     if household.head_id == member.pk:
         _set_head(household, new_head)
     member.refresh_from_db()
@@ -172,11 +170,11 @@ def member_leave(
 
 def _set_head(household: Household, head: Member | None) -> None:
     if head is not None:
-        Member.objects.filter(pk=head.pk).update(relation=RelationChoices.HEAD)
-        MembershipPeriod.objects.filter(member=head, left_on__isnull=True).update(
-            relation=RelationChoices.HEAD
-        )
-    Household.objects.filter(pk=household.pk).update(head=head)
+        model_update(head, fields={"relation": RelationChoices.HEAD}, refresh=False)
+        period = MembershipPeriod.objects.filter(member=head, left_on__isnull=True).first()
+        if period is not None:
+            model_update(period, fields={"relation": RelationChoices.HEAD}, refresh=False)
+    model_update(household, fields={"head": head})
 
 
 @transaction.atomic
@@ -206,14 +204,12 @@ def member_move(
         if reason == MembershipChangeReasonChoices.MOVED_OUT
         else reason
     )
-    Member.objects.filter(pk=member.pk).update(
-        household=to_household, relation=relation
-    )  # version bumped on leave
+    model_update(member, fields={"household": to_household, "relation": relation}, refresh=False)
     MembershipPeriod.objects.create(
         member=member, household=to_household, relation=relation, joined_on=moved_on, join_reason=join_reason
     )
     if relation == RelationChoices.HEAD:
-        Household.objects.filter(pk=to_household.pk).update(head=member)
+        model_update(to_household, fields={"head": member}, refresh=False)
     member.refresh_from_db()
     return member
 

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from accounts.roles import Capability
 from areas.models import Area
 from core import clock
+from core.exceptions import ConflictError
 from core.scoping import ensure_can
+from core.services import model_update
 
 from ..choices import (
     DuplicateKindChoices,
@@ -89,13 +91,19 @@ def duplicate_review(
         raise ValidationError({"status": _("Choose confirmed or cleared.")})
     if not (note or "").strip():
         raise ValidationError({"review_note": _("Write down what the check found.")})
-    updated = DuplicateCandidate.objects.filter(pk=candidate.pk, status=ReviewStatusChoices.PENDING).update(
-        status=status, review_note=note.strip(), reviewed_by=user, reviewed_at=clock.now()
-    )
-    if not updated:
-        raise ValidationError(_("This pair has already been reviewed."))
-    candidate.refresh_from_db()
-    return candidate
+    try:
+        return model_update(
+            candidate,
+            fields={
+                "status": status,
+                "review_note": note.strip(),
+                "reviewed_by": user,
+                "reviewed_at": clock.now(),
+            },
+            only_if={"status": ReviewStatusChoices.PENDING},
+        )
+    except ConflictError as exc:
+        raise ValidationError(_("This pair has already been reviewed.")) from exc
 
 
 # -- cross-department checks (比对排除) --------------------------------------------------------------
@@ -171,9 +179,7 @@ def cross_check_upload(
             for m in members
         ]
     CrossCheckMatch.objects.bulk_create(matches, ignore_conflicts=True)
-    CrossCheckBatch.objects.filter(pk=batch.pk).update(match_count=len(matches))
-    batch.refresh_from_db()
-    return batch
+    return model_update(batch, fields={"match_count": len(matches)})
 
 
 @transaction.atomic
@@ -184,10 +190,16 @@ def cross_check_review(*, match: CrossCheckMatch, user: Any, status: str, note: 
         raise ValidationError({"status": _("Choose confirmed or cleared.")})
     if not (note or "").strip():
         raise ValidationError({"review_note": _("Write down what the check found.")})
-    updated = CrossCheckMatch.objects.filter(pk=match.pk, status=ReviewStatusChoices.PENDING).update(
-        status=status, review_note=note.strip(), reviewed_by=user, reviewed_at=clock.now()
-    )
-    if not updated:
-        raise ValidationError(_("This match has already been reviewed."))
-    match.refresh_from_db()
-    return match
+    try:
+        return model_update(
+            match,
+            fields={
+                "status": status,
+                "review_note": note.strip(),
+                "reviewed_by": user,
+                "reviewed_at": clock.now(),
+            },
+            only_if={"status": ReviewStatusChoices.PENDING},
+        )
+    except ConflictError as exc:
+        raise ValidationError(_("This match has already been reviewed.")) from exc

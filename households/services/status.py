@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.services import model_update
 
 from ..choices import (
     HouseholdStatusChoices,
@@ -69,6 +70,4 @@ def household_status_change(
         reason=reason[:300],
         source=source[:60],
     )
-    Household.objects.filter(pk=locked.pk).update(status=to_status, status_changed_at=now)
-    locked.refresh_from_db()
-    return locked
+    return model_update(locked, fields={"status": to_status, "status_changed_at": now})

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.exceptions import ConflictError
 from dashboards.models import ExitTarget
-from dashboards.selectors import exit_progress, snapshot_dates
+from dashboards.selectors import dashboard_data, exit_progress, snapshot_dates
 from dashboards.services import exit_target_set
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
@@ -126,3 +126,25 @@ def test_target_lists_have_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         rows = client.get("/api/dashboards/targets/", {"page_size": 100}).json()["results"]
     assert len(rows) == 18
+
+
+def test_an_edited_target_is_not_served_from_the_dashboard_cache(
+    county: Any, figures: Any, days_pass: Any
+) -> None:
+    # given: the dashboard was computed (and cached) with the first target
+    target = exit_target_set(
+        user=county.county_official, area=county.county, year=2024, people=8, households=2
+    )
+    first = dashboard_data(user=county.county_official, area=county.county)
+    assert first["exit_target"]["target_people"] == 8
+    days_pass(hours=1)
+
+    # when: the target is edited (the cache key reads Max(updated_at) of the area's targets)
+    exit_target_set(
+        user=county.county_official, area=county.county, year=2024, people=9, expected_version=target.version
+    )
+
+    # then
+    assert (
+        dashboard_data(user=county.county_official, area=county.county)["exit_target"]["target_people"] == 9
+    )
