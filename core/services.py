@@ -33,6 +33,7 @@ def model_update(
     expected_version: int | None = None,
     only_if: dict[str, Any] | None = None,
     refresh: bool = True,
+    bump_version: bool = True,
 ) -> M:
     """The one update path for domain rows: one UPDATE of `fields` that also stamps `updated_at` and
     bumps `version` with F() when the model has them (a queryset update does neither by itself).
@@ -40,13 +41,15 @@ def model_update(
     With `expected_version` the row is written only if its stored version is still that one, and with
     `only_if` only if those columns still hold those values: either way a miss raises ConflictError,
     so two users acting on the same record cannot both win. The object is refreshed unless told not to.
+    `bump_version=False` is only for completing a row created in the same transaction (a registration
+    setting its head): the row's first version is the whole registration.
     """
     model = type(obj)
     names = {f.name for f in model._meta.concrete_fields}
     values = dict(fields)
     if "updated_at" in names:
         values["updated_at"] = clock.now()
-    if "version" in names:
+    if "version" in names and bump_version:
         values["version"] = F("version") + 1
     rows = model._default_manager.filter(pk=obj.pk)
     if expected_version is not None:

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.procedures.choices import ObjectionStatusChoices  # noqa: F401 (one set for every procedure)
+
 
 class ExitProcedureStateChoices(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
@@ -31,12 +33,6 @@ class ExitStepChoices(models.TextChoices):
     COUNTY_REFUSE = "county_refuse", _("County refusal")
     SEND_BACK = "send_back", _("Send back")
     WITHDRAW = "withdraw", _("Withdraw")
-
-
-class ObjectionStatusChoices(models.TextChoices):
-    OPEN = "open", _("Open")
-    UPHELD = "upheld", _("Upheld")
-    DISMISSED = "dismissed", _("Dismissed")
 
 
 class ExitConditionChoices(models.TextChoices):

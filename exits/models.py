@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel, VersionedModel
 from core.money import MONEY, PERCENT
+from core.procedures.models import NoticeObjectionBase, SignoffBase
 from core.roles import Capability
 from core.scoping import ScopedQuerySet
 
@@ -36,7 +37,6 @@ from .choices import (
     MonitoringSourceChoices,
     MonitoringStateChoices,
     MonitoringStepChoices,
-    ObjectionStatusChoices,
     RiskChoices,
 )
 
@@ -223,24 +223,6 @@ class ExitProcedure(TimeStampedModel, VersionedModel):
         return self.state not in EXIT_FINAL_STATES
 
 
-class SignoffBase(models.Model):
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("signed by"), on_delete=models.PROTECT, related_name="+"
-    )
-    role = models.CharField(_("role when signing"), max_length=20)
-    signed_at = models.DateTimeField(_("signed at"))
-    comment = models.TextField(_("comment"), blank=True)
-
-    class Meta:
-        abstract = True
-
-    @property
-    def role_label(self) -> str:
-        from accounts.roles import RoleChoices
-
-        return str(RoleChoices(self.role).label) if self.role in RoleChoices.values else self.role
-
-
 @pghistory.track()
 class ExitSignoff(SignoffBase):
     """Insert-only: one row per signed step of an exit procedure (分级签字确认)."""
@@ -266,27 +248,10 @@ class ExitSignoff(SignoffBase):
 
 
 @pghistory.track()
-class ExitObjection(TimeStampedModel, VersionedModel):
+class ExitObjection(NoticeObjectionBase):
     """An objection raised during the village public notice, and the township's decision on it."""
 
     procedure = models.ForeignKey(ExitProcedure, on_delete=models.PROTECT, related_name="objections")
-    received_on = models.DateField(_("received on"))
-    raised_by = models.CharField(_("raised by"), max_length=60, blank=True)
-    content = models.TextField(_("objection"))
-    status = models.CharField(
-        _("status"),
-        max_length=12,
-        choices=ObjectionStatusChoices.choices,
-        default=ObjectionStatusChoices.OPEN,
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_reason = models.TextField(_("reason for the decision"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "procedure__household__village"

@@ -2,6 +2,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.procedures.choices import ObjectionStatusChoices, StepDecisionChoices  # noqa: F401 (shared)
+
 
 class HouseholdStatusChoices(models.TextChoices):
     CANDIDATE = "candidate", _("Candidate (being identified)")
@@ -149,17 +151,6 @@ class ProcedureStatusChoices(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
-
-
-class StepDecisionChoices(models.TextChoices):
-    PASS = "pass", _("Passed")
-    REJECT = "reject", _("Rejected")
-
-
-class ObjectionStatusChoices(models.TextChoices):
-    OPEN = "open", _("Open")
-    DISMISSED = "dismissed", _("Resolved: not upheld")
-    UPHELD = "upheld", _("Resolved: upheld")
 
 
 class ReviewStatusChoices(models.TextChoices):

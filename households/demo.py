@@ -401,7 +401,7 @@ def _seed_quality_and_procedures(
                     decision=StepDecisionChoices.REJECT if rejecting else StepDecisionChoices.PASS,
                     signed_by=user,
                     signer_name=user.display_name,
-                    signer_role=user.role,
+                    role=user.role,
                     signed_at=started + dt.timedelta(days=3 * position, hours=10),
                     comment=procedure.rejection_reason if rejecting else "同意",
                 )

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel, VersionedModel
 from core.money import MONEY
+from core.procedures.models import NoticeObjectionBase, SignoffBase
 from core.roles import Capability
 from core.scoping import ScopedQuerySet
 
@@ -30,7 +31,6 @@ from .choices import (
     IdentificationStageChoices,
     LabourCapacityChoices,
     MembershipChangeReasonChoices,
-    ObjectionStatusChoices,
     PovertyCauseChoices,
     ProcedureStatusChoices,
     RelationChoices,
@@ -450,20 +450,14 @@ class IdentificationProcedure(TimeStampedModel):
     pghistory.UpdateEvent(),
     pghistory.DeleteEvent(),
 )
-class IdentificationStep(models.Model):
+class IdentificationStep(SignoffBase):
     """A signed stage: who, in which role, when and with what comment. Insert-only: a database
     trigger refuses any update or delete, so a signature cannot be edited afterwards."""
 
     procedure = models.ForeignKey(IdentificationProcedure, on_delete=models.PROTECT, related_name="steps")
     stage = models.CharField(_("stage"), max_length=20, choices=IdentificationStageChoices.choices)
     decision = models.CharField(_("decision"), max_length=10, choices=StepDecisionChoices.choices)
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("signed by"), on_delete=models.PROTECT, related_name="+"
-    )
     signer_name = models.CharField(_("signer"), max_length=60)
-    signer_role = models.CharField(_("signer's role"), max_length=30)
-    signed_at = models.DateTimeField(_("signed at"))
-    comment = models.TextField(_("comment"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "procedure__household__village"
@@ -482,38 +476,16 @@ class IdentificationStep(models.Model):
 
     @property
     def signer_role_display(self) -> str:
-        from accounts.roles import RoleChoices
-
-        try:
-            return str(RoleChoices(self.signer_role).label)
-        except ValueError:
-            return self.signer_role
+        return self.role_label
 
 
 @pghistory.track()
-class NoticeObjection(TimeStampedModel):
+class NoticeObjection(NoticeObjectionBase):
     """An objection heard during the village public notice, and how it was resolved."""
 
     procedure = models.ForeignKey(
         IdentificationProcedure, on_delete=models.PROTECT, related_name="objections"
     )
-    raised_on = models.DateField(_("raised on"))
-    raised_by = models.CharField(_("raised by"), max_length=60, blank=True)
-    content = models.TextField(_("objection"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    status = models.CharField(
-        _("status"),
-        max_length=12,
-        choices=ObjectionStatusChoices.choices,
-        default=ObjectionStatusChoices.OPEN,
-    )
-    resolution = models.TextField(_("resolution"), blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "procedure__household__village"

@@ -139,6 +139,7 @@ class MonitoringSignoffSerializer(SignoffSerializer):
 
 class ExitObjectionSerializer(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True)
+    received_on = serializers.DateField(source="raised_on", read_only=True)  # the API keeps its name
 
     class Meta:
         model = ExitObjection

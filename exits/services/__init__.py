@@ -34,7 +34,9 @@ from .settings import (
 )
 from .transitions import (
     EXIT_TRANSITIONS,
+    EXIT_WORKFLOW,
     MONITORING_TRANSITIONS,
+    MONITORING_WORKFLOW,
     Transition,
     exit_can_transition,
     exit_next_steps,
@@ -44,7 +46,9 @@ from .transitions import (
 
 __all__ = [
     "EXIT_TRANSITIONS",
+    "EXIT_WORKFLOW",
     "MONITORING_TRANSITIONS",
+    "MONITORING_WORKFLOW",
     "RULE_CATEGORIES",
     "SETTINGS_FIELDS",
     "Transition",

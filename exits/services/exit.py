@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,59 +10,29 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from core import clock
-from core.exceptions import ConflictError
+from core.procedures.engine import notice_objection_decide, notice_objection_record, procedure_advance
 from core.scoping import ensure_can
-from core.services import versioned_update
 from households.choices import POOR_STATUSES, HouseholdStatusChoices
 from households.models import Household
 from households.services import household_status_change
 
 from ..choices import (
     EXIT_FINAL_STATES,
-    ObjectionStatusChoices,
 )
 from ..models import (
     ExitObjection,
     ExitProcedure,
     ExitSignoff,
 )
-from ..selectors import (
-    exit_eligibility,
-    exit_settings_for,
-)
 from .transitions import (
-    EXIT_TRANSITIONS,
+    EXIT_WORKFLOW,
     E,
     S,
     _check_year,
-    _step_refused,
-    exit_can_transition,
-    exit_next_steps,
+    _eligibility_error,
 )
 
 # -- household exit ---------------------------------------------------------------------------------
-
-
-def _signoff(
-    procedure: ExitProcedure, *, step: str, from_state: str, to_state: str, user: Any, comment: str
-) -> ExitSignoff:
-    return ExitSignoff.objects.create(
-        procedure=procedure,
-        step=step,
-        from_state=from_state,
-        to_state=to_state,
-        signed_by=user,
-        role=user.role,
-        signed_at=clock.now(),
-        comment=comment,
-    )
-
-
-def _eligibility_error(household: Household, year: int) -> ValidationError | None:
-    result = exit_eligibility(household, year)
-    if result.eligible:
-        return None
-    return ValidationError({"household": [f"{c.label}: {c.message}" for c in result.failing]})
 
 
 @transaction.atomic
@@ -92,75 +61,29 @@ def exit_procedure_propose(*, household: Household, year: int, user: Any, commen
         raise ValidationError(
             {"household": _("This household already has an exit procedure under way.")}
         ) from exc
-    _signoff(procedure, step=E.PROPOSE, from_state="", to_state=S.PROPOSED, user=user, comment=comment)
+    ExitSignoff.objects.create(
+        procedure=procedure,
+        step=E.PROPOSE,
+        from_state="",
+        to_state=S.PROPOSED,
+        signed_by=user,
+        role=user.role,
+        signed_at=clock.now(),
+        comment=comment,
+    )
     return procedure
 
 
-@transaction.atomic
 def exit_procedure_sign(
     *, procedure: ExitProcedure, step: str, user: Any, comment: str = "", expected_version: int | None = None
 ) -> ExitProcedure:
-    """Sign the next step of an exit procedure. Refuses a step that does not follow the current state
-    (no skipping), a signer whose role lacks the step's capability, and a stale version."""
-    rule = EXIT_TRANSITIONS.get(step)
-    if rule is None:
-        raise ValidationError({"step": _("Unknown step.")})
-    ensure_can(user, rule.capability, procedure)
-    locked = (
-        ExitProcedure.objects.select_for_update().select_related("household__village").get(pk=procedure.pk)
+    """Sign the next step of an exit procedure (core.procedures.engine runs EXIT_WORKFLOW): refuses a
+    step that does not follow the current state, a signer whose role lacks the step's capability or who
+    signed another level of this case, and a stale version."""
+    advance = procedure_advance(
+        EXIT_WORKFLOW, obj=procedure, step=step, user=user, comment=comment, expected_version=expected_version
     )
-    if expected_version is not None and locked.version != expected_version:
-        raise ConflictError()
-    if not exit_can_transition(locked, step):
-        raise _step_refused(S(locked.state).label, E(step).label, exit_next_steps(locked), E)
-    comment = (comment or "").strip()
-    if rule.comment_required and not comment:
-        message = (
-            _("Name who signed the consent form (and attach the scan).")
-            if step == E.HOUSEHOLD_CONSENT
-            else _("Give the reason.")
-        )
-        raise ValidationError({"comment": message})
-    today = clock.today()
-    fields: dict[str, Any] = {"state": rule.target}
-    if step == E.NOTICE_START:
-        fields["notice_started_on"] = today
-    elif step == E.NOTICE_CLOSE:
-        minimum = exit_settings_for(locked.household.village).notice_min_days
-        shown = (today - locked.notice_started_on).days if locked.notice_started_on else 0
-        if shown < minimum:
-            raise ValidationError(
-                {
-                    "step": _(
-                        "The public notice has been up %(shown)d days; it must stay up at least %(min)d days "
-                        "(until %(until)s)."
-                    )
-                    % {
-                        "shown": shown,
-                        "min": minimum,
-                        "until": (locked.notice_started_on or today) + dt.timedelta(days=minimum),
-                    }
-                }
-            )
-        if locked.objections.filter(status=ObjectionStatusChoices.OPEN).exists():
-            raise ValidationError({"step": _("Decide the open objections before closing the notice.")})
-    elif step in (E.SEND_BACK, E.COUNTY_REFUSE):
-        fields["sent_back_reason"] = comment
-        fields["notice_started_on"] = None
-    elif step == E.COUNTY_APPROVE:
-        error = _eligibility_error(locked.household, locked.year)
-        if error is not None:
-            raise error
-        fields["approved_on"] = today
-        household_status_change(
-            household=locked.household,
-            to_status=HouseholdStatusChoices.EXITED,
-            user=user,
-            reason=_("Exit approved by the county"),
-            source=f"exit:{locked.pk}",
-        )
-    _signoff(locked, step=step, from_state=locked.state, to_state=rule.target, user=user, comment=comment)
-    return versioned_update(locked, expected_version=locked.version, fields=fields)
+    return advance.obj
 
 
 @transaction.atomic
@@ -172,14 +95,13 @@ def exit_objection_record(
     locked = ExitProcedure.objects.select_for_update().get(pk=procedure.pk)
     if locked.state != S.IN_NOTICE:
         raise ValidationError({"procedure": _("Objections are recorded while the public notice is up.")})
-    if not (content or "").strip():
-        raise ValidationError({"content": _("Write down the objection.")})
-    return ExitObjection.objects.create(
+    return notice_objection_record(
+        ExitObjection,
         procedure=locked,
-        received_on=clock.today(),
-        raised_by=raised_by[:60],
-        content=content.strip(),
-        recorded_by=user,
+        user=user,
+        raised_on=clock.today(),
+        content=content,
+        raised_by=raised_by,
     )
 
 
@@ -187,31 +109,15 @@ def exit_objection_record(
 def exit_objection_decide(*, objection: ExitObjection, upheld: bool, reason: str, user: Any) -> ExitObjection:
     """The township decides an objection; an upheld one sends the procedure back with the reason."""
     ensure_can(user, Capability.SIGN_TOWNSHIP_STEP, objection)
-    locked = ExitObjection.objects.select_for_update().get(pk=objection.pk)
-    if locked.status != ObjectionStatusChoices.OPEN:
-        raise ValidationError({"objection": _("This objection has already been decided.")})
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason for the decision.")})
-    status = ObjectionStatusChoices.UPHELD if upheld else ObjectionStatusChoices.DISMISSED
-    locked = versioned_update(
-        locked,
-        expected_version=locked.version,
-        fields={
-            "status": status,
-            "decided_by": user,
-            "decided_at": clock.now(),
-            "decision_reason": reason,
-        },
-    )
+    decided = notice_objection_decide(objection, upheld=upheld, reason=reason, user=user)
     if upheld:
         exit_procedure_sign(
-            procedure=locked.procedure,
+            procedure=decided.procedure,
             step=E.SEND_BACK,
             user=user,
-            comment=_("Objection upheld: %(reason)s") % {"reason": reason},
+            comment=_("Objection upheld: %(reason)s") % {"reason": decided.decision_reason},
         )
-    return locked
+    return decided
 
 
 @transaction.atomic

@@ -13,12 +13,11 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from core import clock
-from core.exceptions import ConflictError
+from core.procedures.engine import procedure_advance
 from core.scoping import ensure_can, user_covers_area
-from core.services import notification_raise, versioned_update
+from core.services import notification_raise
 from households.choices import POOR_STATUSES, HouseholdStatusChoices
 from households.models import Household, IncomeRecord
-from households.services import household_can_transition, household_status_change
 
 from ..choices import (
     MONITORING_FINAL_STATES,
@@ -29,21 +28,14 @@ from ..choices import (
 from ..models import (
     MonitoringAssistance,
     MonitoringCase,
-    MonitoringSignoff,
 )
 from ..selectors import (
     exit_settings_for,
     monitoring_overdue_cases,
-    poverty_line_for,
 )
 from .transitions import (
-    MONITORING_TRANSITIONS,
-    MS,
-    M,
+    MONITORING_WORKFLOW,
     _ensure_any,
-    _step_refused,
-    monitoring_can_transition,
-    monitoring_next_steps,
 )
 
 # -- monitoring -------------------------------------------------------------------------------------
@@ -117,96 +109,19 @@ def monitoring_case_report(
     return case
 
 
-@transaction.atomic
 def monitoring_case_sign(
     *, case: MonitoringCase, step: str, user: Any, comment: str = "", expected_version: int | None = None
 ) -> MonitoringCase:
-    rule = MONITORING_TRANSITIONS.get(step)
-    if rule is None:
-        raise ValidationError({"step": _("Unknown step.")})
-    ensure_can(user, rule.capability, case)
-    locked = MonitoringCase.objects.select_for_update().select_related("household__village").get(pk=case.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise ConflictError()
-    if not monitoring_can_transition(locked, step):
-        raise _step_refused(M(locked.state).label, MS(step).label, monitoring_next_steps(locked), MS)
-    comment = (comment or "").strip()
-    if rule.comment_required and not comment:
-        message = (
-            _("Name who signed the consent form (and attach the scan).")
-            if step == MS.VERIFY
-            else _("Give the reason.")
-        )
-        raise ValidationError({"comment": message})
-    settings_row = exit_settings_for(locked.household.village)
-    today = clock.today()
-    fields: dict[str, Any] = {"state": rule.target}
-    household = locked.household
-    if step == MS.NOTICE_START:
-        fields["notice_started_on"] = today
-    elif step == MS.TOWNSHIP_REVIEW:
-        minimum = settings_row.monitoring_notice_min_days
-        shown = (today - locked.notice_started_on).days if locked.notice_started_on else 0
-        if shown < minimum:
-            raise ValidationError(
-                {
-                    "step": _("The notice has been up %(shown)d days; it must stay up at least %(min)d days.")
-                    % {"shown": shown, "min": minimum}
-                }
-            )
-    elif step == MS.COUNTY_INCLUDE:
-        fields["included_on"] = today
-        if household_can_transition(household, HouseholdStatusChoices.MONITORING):
-            household_status_change(
-                household=household,
-                to_status=HouseholdStatusChoices.MONITORING,
-                user=user,
-                reason=_("Included as a monitoring object"),
-                source=f"monitoring:{locked.pk}",
-            )
-    elif step == MS.REMOVE_RISK:
-        months = settings_row.risk_stable_months
-        earliest = clock.add_months(locked.included_on or today, months)
-        if today < earliest:
-            raise ValidationError(
-                {
-                    "step": _(
-                        "Risk can be removed after %(months)d stable months, on %(date)s at the earliest."
-                    )
-                    % {"months": months, "date": earliest.isoformat()}
-                }
-            )
-        income = IncomeRecord.objects.filter(household=household).order_by("-year").first()
-        line = poverty_line_for(household.village, income.year) if income else None
-        if income is None or line is None or income.per_capita_net_income <= line:
-            raise ValidationError(
-                {"step": _("Risk can be removed only when the latest per-capita income is above the line.")}
-            )
-        fields["removed_on"] = today
-        back = locked.status_before
-        if (
-            household.status == HouseholdStatusChoices.MONITORING
-            and back
-            and household_can_transition(household, back)
-        ):
-            household_status_change(
-                household=household,
-                to_status=back,
-                user=user,
-                reason=comment,
-                source=f"monitoring:{locked.pk}",
-            )
-    MonitoringSignoff.objects.create(
-        case=locked,
+    """Sign the next step of a monitoring case (core.procedures.engine runs MONITORING_WORKFLOW)."""
+    advance = procedure_advance(
+        MONITORING_WORKFLOW,
+        obj=case,
         step=step,
-        from_state=locked.state,
-        to_state=rule.target,
-        signed_by=user,
-        role=user.role,
-        signed_at=clock.now(),
+        user=user,
         comment=comment,
+        expected_version=expected_version,
     )
-    return versioned_update(locked, expected_version=locked.version, fields=fields)
+    return advance.obj
 
 
 def monitoring_overdue_remind(*, today: dt.date) -> int:

@@ -259,6 +259,7 @@ class FourLooksSerializer(serializers.Serializer):
 class StepSerializer(serializers.ModelSerializer):
     stage = enum_field(IdentificationStageChoices.choices, read_only=True)
     decision = enum_field(StepDecisionChoices.choices, read_only=True)
+    signer_role = serializers.CharField(source="role", read_only=True)  # the API keeps its name
 
     class Meta:
         model = IdentificationStep
@@ -267,6 +268,9 @@ class StepSerializer(serializers.ModelSerializer):
 
 class ObjectionSerializer(serializers.ModelSerializer):
     status = enum_field(ObjectionStatusChoices.choices, read_only=True)
+    # the API keeps its names for the shared columns (core.procedures.models.NoticeObjectionBase)
+    resolution = serializers.CharField(source="decision_reason", read_only=True)
+    resolved_at = serializers.DateTimeField(source="decided_at", read_only=True)
 
     class Meta:
         model = NoticeObjection

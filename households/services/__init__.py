@@ -12,6 +12,7 @@ from .assessment import (
     per_capita_net_income,
 )
 from .identification import (
+    IDENTIFICATION_WORKFLOW,
     STAGE,
     STAGE_CAPABILITY,
     STAGE_ORDER,
@@ -38,15 +39,22 @@ from .registry import (
     member_update,
     registry_policy_save,
 )
-from .status import STATUS_TRANSITIONS, household_can_transition, household_status_change
+from .status import (
+    HOUSEHOLD_STATUS_WORKFLOW,
+    STATUS_TRANSITIONS,
+    household_can_transition,
+    household_status_change,
+)
 
 __all__ = [
     "CONDITION_FIELDS",
     "HOUSEHOLD_FIELDS",
     "MEMBER_FIELDS",
+    "IDENTIFICATION_WORKFLOW",
     "STAGE",
     "STAGE_CAPABILITY",
     "STAGE_ORDER",
+    "HOUSEHOLD_STATUS_WORKFLOW",
     "STATUS_TRANSITIONS",
     "cross_check_read",
     "cross_check_review",

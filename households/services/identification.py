@@ -8,14 +8,25 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.roles import Capability
 from core import clock
+from core.procedures.engine import (
+    Advance,
+    notice_ends_on,
+    notice_objection_decide,
+    notice_objection_record,
+    notice_period_check,
+    open_objections_check,
+    procedure_advance,
+)
+from core.procedures.workflow import LevelChoices, Transition, Workflow
 from core.scoping import ensure_can
+from core.services import model_update
 
 from ..choices import (
     IdentificationStageChoices,
-    ObjectionStatusChoices,
     ProcedureStatusChoices,
     ReviewStatusChoices,
     StepDecisionChoices,
@@ -34,15 +45,118 @@ from .status import S, household_status_change
 
 STAGE = IdentificationStageChoices
 STAGE_ORDER: tuple[str, ...] = tuple(STAGE.values)
+P = ProcedureStatusChoices
+VILLAGE, TOWNSHIP, COUNTY = LevelChoices.VILLAGE, LevelChoices.TOWNSHIP, LevelChoices.COUNTY
+
+
+def _state(procedure: IdentificationProcedure) -> str:
+    """A running procedure is at its next stage; a finished one is approved or rejected."""
+    return procedure.next_stage if procedure.status == P.IN_PROGRESS else procedure.status
+
+
+def _state_values(target: str, advance: Advance) -> dict[str, Any]:
+    if target in STAGE.values:
+        return {"next_stage": target}
+    values: dict[str, Any] = {"next_stage": "", "status": target, "finished_at": advance.now}
+    if target == P.REJECTED:
+        values["rejection_reason"] = advance.comment
+    return values
+
+
+def _cross_checked(advance: Advance) -> None:
+    household = advance.obj.household
+    if CrossCheckMatch.objects.filter(household=household, status=ReviewStatusChoices.PENDING).exists():
+        raise advance.refuse(_("Cross-department matches for this household are still awaiting review."))
+
+
+def _notice_served(advance: Advance) -> None:
+    procedure = advance.obj
+    notice_period_check(
+        started_on=procedure.notice_started_on,
+        min_days=procedure.notice_min_days,
+        today=advance.today,
+        field="stage",
+    )
+    open_objections_check(advance)
+
+
+def _notice_posted(advance: Advance) -> None:
+    advance.fields["notice_started_on"] = advance.today
+
+
+def _registered(advance: Advance) -> None:
+    household = advance.obj.household
+    household_status_change(
+        household=household,
+        to_status=S.REGISTERED,
+        user=advance.user,
+        reason=advance.comment or _("Identified by county approval"),
+        source=f"identification:{advance.obj.pk}",
+    )
+    if not household.year_identified:
+        model_update(household, fields={"year_identified": advance.today.year})
+
+
+def _rejected(advance: Advance) -> None:
+    household_status_change(
+        household=advance.obj.household,
+        to_status=S.REJECTED,
+        user=advance.user,
+        reason=advance.comment,
+        source=f"identification:{advance.obj.pk}",
+    )
+
+
+def _stage(stage: str, capability: str, level: str = "", **extra: Any) -> Transition:
+    position = STAGE_ORDER.index(stage)
+    target = STAGE_ORDER[position + 1] if position + 1 < len(STAGE_ORDER) else P.APPROVED
+    return Transition(
+        frozenset({stage}),
+        target,
+        capability,
+        level=level,
+        reject_target=P.REJECTED,
+        reject_effects=(_rejected,),
+        comment_message=gettext_lazy("Give the reason for rejecting the candidate."),
+        **extra,
+    )
+
+
+# The identification procedure (精准识别): seven stages signed in order, each may reject the candidate.
+IDENTIFICATION_WORKFLOW = Workflow(
+    name="identification",
+    model=IdentificationProcedure,
+    state_labels=STAGE,
+    step_labels=STAGE,
+    step_field="stage",
+    signoff_model=IdentificationStep,
+    signoff_step="stage",
+    signoffs="steps",
+    select_related=("household__village",),
+    state_of=_state,
+    state_values=_state_values,
+    signoff_values=lambda a: {"decision": a.decision, "signer_name": a.user.display_name},
+    transitions={
+        STAGE.APPLICATION: _stage(STAGE.APPLICATION, Capability.PROPOSE),
+        STAGE.SURVEY: _stage(STAGE.SURVEY, Capability.SIGN_VILLAGE_STEP, VILLAGE),
+        STAGE.CROSS_CHECK: _stage(
+            STAGE.CROSS_CHECK, Capability.SIGN_TOWNSHIP_STEP, TOWNSHIP, guards=(_cross_checked,)
+        ),
+        STAGE.DEMOCRATIC_REVIEW: _stage(
+            STAGE.DEMOCRATIC_REVIEW, Capability.SIGN_VILLAGE_STEP, VILLAGE, effects=(_notice_posted,)
+        ),
+        STAGE.PUBLIC_NOTICE: _stage(
+            STAGE.PUBLIC_NOTICE, Capability.SIGN_VILLAGE_STEP, VILLAGE, guards=(_notice_served,)
+        ),
+        STAGE.TOWNSHIP_REVIEW: _stage(STAGE.TOWNSHIP_REVIEW, Capability.SIGN_TOWNSHIP_STEP, TOWNSHIP),
+        STAGE.COUNTY_APPROVAL: _stage(
+            STAGE.COUNTY_APPROVAL, Capability.APPROVE, COUNTY, effects=(_registered,)
+        ),
+    },
+)
 # Who may sign each stage.
 STAGE_CAPABILITY: dict[str, str] = {
-    STAGE.APPLICATION: Capability.PROPOSE,
-    STAGE.SURVEY: Capability.SIGN_VILLAGE_STEP,
-    STAGE.CROSS_CHECK: Capability.SIGN_TOWNSHIP_STEP,
-    STAGE.DEMOCRATIC_REVIEW: Capability.SIGN_VILLAGE_STEP,
-    STAGE.PUBLIC_NOTICE: Capability.SIGN_VILLAGE_STEP,
-    STAGE.TOWNSHIP_REVIEW: Capability.SIGN_TOWNSHIP_STEP,
-    STAGE.COUNTY_APPROVAL: Capability.APPROVE,
+    stage: rule.capability for stage, rule in IDENTIFICATION_WORKFLOW.transitions.items()
 }
 
 
@@ -71,12 +185,9 @@ def procedure_start(*, household: Household, user: Any) -> IdentificationProcedu
 
 
 def procedure_notice_ends_on(procedure: IdentificationProcedure) -> dt.date | None:
-    if procedure.notice_started_on is None:
-        return None
-    return procedure.notice_started_on + dt.timedelta(days=procedure.notice_min_days)
+    return notice_ends_on(procedure.notice_started_on, procedure.notice_min_days)
 
 
-@transaction.atomic
 def procedure_sign(
     *,
     procedure: IdentificationProcedure,
@@ -85,100 +196,18 @@ def procedure_sign(
     decision: str = StepDecisionChoices.PASS,
     comment: str = "",
 ) -> IdentificationStep:
-    """Sign the next stage. Stages cannot be skipped; the time is the server's (no backdating);
-    the signature is insert-only. Rejecting needs a reason and ends the procedure; passing the
-    county approval registers the household."""
-    ensure_can(user, STAGE_CAPABILITY.get(stage, Capability.APPROVE), procedure)
-    procedure = IdentificationProcedure.objects.select_for_update().get(pk=procedure.pk)
-    if procedure.status != ProcedureStatusChoices.IN_PROGRESS:
+    """Sign the next stage (core.procedures.engine runs IDENTIFICATION_WORKFLOW). Stages cannot be
+    skipped; the time is the server's (no backdating); the signature is insert-only; one person signs
+    one level. Rejecting needs a reason and ends the procedure; the county approval registers the
+    household."""
+    if not IdentificationProcedure.objects.filter(pk=procedure.pk, status=P.IN_PROGRESS).exists():
         raise ValidationError(
             _("This procedure is finished; start a new one to identify the household again.")
         )
-    if stage != procedure.next_stage:
-        raise ValidationError(
-            {
-                "stage": _("Steps cannot be skipped: the next step to sign is “%(next)s”.")
-                % {"next": STAGE(procedure.next_stage).label}
-            }
-        )
-    if decision not in StepDecisionChoices.values:
-        raise ValidationError({"decision": _("Choose pass or reject.")})
-    comment = (comment or "").strip()
-    if decision == StepDecisionChoices.REJECT and not comment:
-        raise ValidationError({"comment": _("Give the reason for rejecting the candidate.")})
-    now = clock.now()
-    last = procedure.steps.order_by("-signed_at").first()
-    if last and now < last.signed_at:
-        raise ValidationError(_("A step cannot be signed before the previous one."))
-    today = clock.today()
-    if decision == StepDecisionChoices.PASS:
-        if (
-            stage == STAGE.CROSS_CHECK
-            and CrossCheckMatch.objects.filter(
-                household=procedure.household, status=ReviewStatusChoices.PENDING
-            ).exists()
-        ):
-            raise ValidationError(_("Cross-department matches for this household are still awaiting review."))
-        if stage == STAGE.PUBLIC_NOTICE:
-            ends = procedure_notice_ends_on(procedure)
-            if ends is None or today < ends:
-                raise ValidationError(
-                    _("The public notice runs at least %(days)d days, until %(date)s.")
-                    % {"days": procedure.notice_min_days, "date": ends}
-                )
-            if procedure.objections.filter(status=ObjectionStatusChoices.OPEN).exists():
-                raise ValidationError(_("Resolve every objection before closing the public notice."))
-    step = IdentificationStep.objects.create(
-        procedure=procedure,
-        stage=stage,
-        decision=decision,
-        signed_by=user,
-        signer_name=user.display_name,
-        signer_role=user.role,
-        signed_at=now,
-        comment=comment,
+    advance = procedure_advance(
+        IDENTIFICATION_WORKFLOW, obj=procedure, step=stage, user=user, comment=comment, decision=decision
     )
-    if decision == StepDecisionChoices.REJECT:
-        _procedure_reject(procedure, user=user, reason=comment, source_step=stage)
-        return step
-    position = STAGE_ORDER.index(stage)
-    values: dict[str, Any] = {}
-    if stage == STAGE.DEMOCRATIC_REVIEW:
-        values["notice_started_on"] = today
-    if position + 1 < len(STAGE_ORDER):
-        values["next_stage"] = STAGE_ORDER[position + 1]
-    else:
-        values.update(next_stage="", status=ProcedureStatusChoices.APPROVED, finished_at=now)
-        household = procedure.household
-        household_status_change(
-            household=household,
-            to_status=S.REGISTERED,
-            user=user,
-            reason=comment or _("Identified by county approval"),
-            source=f"identification:{procedure.pk}",
-        )
-        if not household.year_identified:
-            Household.objects.filter(pk=household.pk).update(year_identified=today.year)
-    IdentificationProcedure.objects.filter(pk=procedure.pk).update(**values)
-    return step
-
-
-def _procedure_reject(
-    procedure: IdentificationProcedure, *, user: Any, reason: str, source_step: str
-) -> None:
-    IdentificationProcedure.objects.filter(pk=procedure.pk).update(
-        status=ProcedureStatusChoices.REJECTED,
-        next_stage="",
-        rejection_reason=reason,
-        finished_at=clock.now(),
-    )
-    household_status_change(
-        household=procedure.household,
-        to_status=S.REJECTED,
-        user=user,
-        reason=reason,
-        source=f"identification:{procedure.pk}",
-    )
+    return advance.signoff
 
 
 @transaction.atomic
@@ -190,21 +219,20 @@ def objection_record(
     procedure = IdentificationProcedure.objects.select_for_update().get(pk=procedure.pk)
     if procedure.next_stage != STAGE.PUBLIC_NOTICE or procedure.notice_started_on is None:
         raise ValidationError(_("Objections are recorded while the public notice is posted."))
-    errors = {}
-    if not (content or "").strip():
-        errors["content"] = _("Write down what the objection says.")
     if raised_on > clock.today() or raised_on < procedure.notice_started_on:
-        errors["raised_on"] = _("The date must fall within the public notice (from %(d)s to today).") % {
-            "d": procedure.notice_started_on
-        }
-    if errors:
-        raise ValidationError(errors)
-    return NoticeObjection.objects.create(
+        raise ValidationError(
+            {
+                "raised_on": _("The date must fall within the public notice (from %(d)s to today).")
+                % {"d": procedure.notice_started_on}
+            }
+        )
+    return notice_objection_record(
+        NoticeObjection,
         procedure=procedure,
+        user=user,
         raised_on=raised_on,
+        content=content,
         raised_by=raised_by,
-        content=content.strip(),
-        recorded_by=user,
     )
 
 
@@ -215,25 +243,26 @@ def objection_resolve(
     """Resolve an objection after checking it. An upheld objection ends the procedure: the candidate
     is rejected with the resolution as the reason."""
     ensure_can(user, Capability.SIGN_TOWNSHIP_STEP, objection)
-    objection = NoticeObjection.objects.select_for_update().get(pk=objection.pk)
-    if objection.status != ObjectionStatusChoices.OPEN:
-        raise ValidationError(_("This objection is already resolved."))
-    if not (resolution or "").strip():
-        raise ValidationError({"resolution": _("Write down how the objection was checked and resolved.")})
-    NoticeObjection.objects.filter(pk=objection.pk).update(
-        status=ObjectionStatusChoices.UPHELD if upheld else ObjectionStatusChoices.DISMISSED,
-        resolution=resolution.strip(),
-        resolved_by=user,
-        resolved_at=clock.now(),
+    objection = notice_objection_decide(
+        objection, upheld=upheld, reason=resolution, user=user, reason_field="resolution"
     )
-    if upheld:
-        procedure = objection.procedure
-        if procedure.status == ProcedureStatusChoices.IN_PROGRESS:
-            _procedure_reject(
-                procedure,
-                user=user,
-                reason=_("Objection upheld: %(r)s") % {"r": resolution.strip()},
-                source_step=STAGE.PUBLIC_NOTICE,
-            )
-    objection.refresh_from_db()
+    procedure = IdentificationProcedure.objects.select_for_update().get(pk=objection.procedure_id)
+    if upheld and procedure.status == ProcedureStatusChoices.IN_PROGRESS:
+        reason = _("Objection upheld: %(r)s") % {"r": objection.decision_reason}
+        model_update(
+            procedure,
+            fields={
+                "status": P.REJECTED,
+                "next_stage": "",
+                "rejection_reason": reason,
+                "finished_at": clock.now(),
+            },
+        )
+        household_status_change(
+            household=procedure.household,
+            to_status=S.REJECTED,
+            user=user,
+            reason=reason,
+            source=f"identification:{procedure.pk}",
+        )
     return objection

@@ -107,7 +107,8 @@ def member_add(
         join_reason=join_reason,
     )
     if member.relation == RelationChoices.HEAD:
-        model_update(household, fields={"head": member})
+        # a household's first head completes its registration (one version); a later one is an edit
+        model_update(household, fields={"head": member}, bump_version=household.head_id is not None)
     return member
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.procedures.workflow import Workflow, transition_map
 from core.services import model_update
 
 from ..choices import (
@@ -22,20 +23,31 @@ from ..models import (
 
 S = HouseholdStatusChoices
 
-# Which status may follow which; every status change goes through household_status_change.
-STATUS_TRANSITIONS: dict[str, set[str]] = {
-    S.CANDIDATE: {S.REGISTERED, S.REJECTED, S.MONITORING, S.CANCELLED},
-    S.REJECTED: {S.CANDIDATE, S.MONITORING},
-    S.REGISTERED: {S.EXITED, S.CANCELLED},
-    S.EXITED: {S.RETURNED, S.MONITORING},
-    S.RETURNED: {S.EXITED, S.CANCELLED},
-    S.MONITORING: {S.EXITED, S.RETURNED, S.REGISTERED, S.CANDIDATE, S.REJECTED},
-    S.CANCELLED: set(),
-}
+# Which status may follow which (a transition per target status, with the statuses it may follow);
+# every status change goes through household_status_change.
+HOUSEHOLD_STATUS_WORKFLOW = Workflow(
+    name="household_status",
+    model=Household,
+    state_field="status",
+    state_labels=S,
+    step_labels=S,
+    transitions=transition_map(
+        {
+            S.CANDIDATE: {S.REJECTED, S.MONITORING},
+            S.REGISTERED: {S.CANDIDATE, S.MONITORING},
+            S.REJECTED: {S.CANDIDATE, S.MONITORING},
+            S.MONITORING: {S.CANDIDATE, S.REJECTED, S.EXITED},
+            S.EXITED: {S.REGISTERED, S.RETURNED, S.MONITORING},
+            S.RETURNED: {S.EXITED, S.MONITORING},
+            S.CANCELLED: {S.CANDIDATE, S.REGISTERED, S.RETURNED},
+        }
+    ),
+)
+STATUS_TRANSITIONS = HOUSEHOLD_STATUS_WORKFLOW.transitions
 
 
 def household_can_transition(household: Household, to_status: str) -> bool:
-    return to_status in STATUS_TRANSITIONS.get(household.status, set())
+    return HOUSEHOLD_STATUS_WORKFLOW.can(household, to_status)
 
 
 @transaction.atomic

@@ -10,11 +10,12 @@ import pytest
 from assistance.models import FollowUp, Visit
 from core import clock
 from core.models import Notification
+from core.procedures.workflow import LevelChoices
 from exits.choices import ExitProcedureStateChoices
 from exits.models import ExitProcedure
 from funds.models import Project
 from households.choices import HouseholdStatusChoices, IdentificationStageChoices
-from households.services import procedure_sign, procedure_start
+from households.services import IDENTIFICATION_WORKFLOW, procedure_sign, procedure_start
 from tests.assistance.conftest import make_cadre, pair
 from tests.factories import make_household, make_member
 
@@ -57,7 +58,10 @@ def test_the_county_inbox_counts_what_waits_for_the_county(county: Any, web: Any
         if stage == IdentificationStageChoices.PUBLIC_NOTICE:
             procedure.notice_started_on = clock.today() - dt.timedelta(days=procedure.notice_min_days)
             procedure.save(update_fields=["notice_started_on"])
-        procedure_sign(procedure=procedure, stage=stage, user=county.staff_a)
+        village_stage = IDENTIFICATION_WORKFLOW.level_of(stage) == LevelChoices.VILLAGE
+        procedure_sign(
+            procedure=procedure, stage=stage, user=county.secretary_a1 if village_stage else county.staff_a
+        )
     ExitProcedure.objects.create(
         household=make_household(county.village_b1),
         year=clock.today().year,

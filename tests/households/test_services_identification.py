@@ -30,10 +30,11 @@ ST = IdentificationStageChoices
 def _sign_until(procedure: Any, county: Any, stop: str) -> None:
     signers = {
         ST.APPLICATION: county.staff_a,
-        ST.SURVEY: county.staff_a,
+        # one person signs one level of a case: the village work team, then the township
+        ST.SURVEY: county.secretary_a1,
         ST.CROSS_CHECK: county.staff_a,
-        ST.DEMOCRATIC_REVIEW: county.staff_a,
-        ST.PUBLIC_NOTICE: county.staff_a,
+        ST.DEMOCRATIC_REVIEW: county.secretary_a1,
+        ST.PUBLIC_NOTICE: county.secretary_a1,
         ST.TOWNSHIP_REVIEW: county.staff_a,
         ST.COUNTY_APPROVAL: county.county_official,
     }
@@ -67,7 +68,7 @@ def test_full_procedure_registers_the_household(county: Any, register: Any, late
     # when
     _sign_until(procedure, county, ST.PUBLIC_NOTICE)
     with later(8):
-        procedure_sign(procedure=procedure, stage=ST.PUBLIC_NOTICE, user=county.staff_a)
+        procedure_sign(procedure=procedure, stage=ST.PUBLIC_NOTICE, user=county.secretary_a1)
         procedure_sign(procedure=procedure, stage=ST.TOWNSHIP_REVIEW, user=county.staff_a)
         procedure_sign(
             procedure=procedure, stage=ST.COUNTY_APPROVAL, user=county.county_official, comment="公告"
@@ -82,7 +83,7 @@ def test_full_procedure_registers_the_household(county: Any, register: Any, late
     assert household.year_identified == approved_in
     steps = list(procedure.steps.order_by("signed_at"))
     assert [s.stage for s in steps] == list(ST.values)
-    assert steps[-1].signer_role == "county_official"
+    assert steps[-1].role == "county_official"
     assert household.status_changes.get().source == f"identification:{procedure.pk}"
 
 
@@ -129,14 +130,14 @@ def test_the_public_notice_runs_the_configured_minimum_days(county: Any, registe
 
     # when: closing the notice after seven days
     with later(7), pytest.raises(ValidationError) as exc:
-        procedure_sign(procedure=procedure, stage=ST.PUBLIC_NOTICE, user=county.staff_a)
+        procedure_sign(procedure=procedure, stage=ST.PUBLIC_NOTICE, user=county.secretary_a1)
 
     # then
     assert "10" in exc.value.messages[0]
     procedure.refresh_from_db()
     assert procedure.next_stage == ST.PUBLIC_NOTICE
     with later(10):
-        procedure_sign(procedure=procedure, stage=ST.PUBLIC_NOTICE, user=county.staff_a)
+        procedure_sign(procedure=procedure, stage=ST.PUBLIC_NOTICE, user=county.secretary_a1)
     procedure.refresh_from_db()
     assert procedure.next_stage == ST.TOWNSHIP_REVIEW
 
@@ -166,7 +167,7 @@ def test_open_objections_block_the_notice_and_an_upheld_one_rejects(
 
     # when / then: the notice cannot close while the objection is open
     with later(8), pytest.raises(ValidationError):
-        procedure_sign(procedure=procedure, stage=ST.PUBLIC_NOTICE, user=county.staff_a)
+        procedure_sign(procedure=procedure, stage=ST.PUBLIC_NOTICE, user=county.secretary_a1)
 
     objection_resolve(objection=objection, user=county.staff_a, upheld=True, resolution="核实有小轿车一辆")
     procedure.refresh_from_db()
@@ -191,7 +192,7 @@ def test_a_dismissed_objection_lets_the_notice_close(county: Any, register: Any,
         objection=objection, user=county.staff_a, upheld=False, resolution="车辆登记在已分户的儿子名下"
     )
     with later(8):
-        procedure_sign(procedure=procedure, stage=ST.PUBLIC_NOTICE, user=county.staff_a)
+        procedure_sign(procedure=procedure, stage=ST.PUBLIC_NOTICE, user=county.secretary_a1)
     procedure.refresh_from_db()
     assert procedure.next_stage == ST.TOWNSHIP_REVIEW
 

@@ -135,7 +135,7 @@ def test_pending_matches_block_the_cross_check_step_until_reviewed(county: Any, 
     household = register()
     procedure = procedure_start(household=household, user=county.staff_a)
     procedure_sign(procedure=procedure, stage=IdentificationStageChoices.APPLICATION, user=county.staff_a)
-    procedure_sign(procedure=procedure, stage=IdentificationStageChoices.SURVEY, user=county.staff_a)
+    procedure_sign(procedure=procedure, stage=IdentificationStageChoices.SURVEY, user=county.secretary_a1)
     cross_check_upload(
         user=county.staff_a,
         area=county.town_a,
