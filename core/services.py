@@ -26,6 +26,7 @@ from .models import Attachment, Job, Notification, SensitiveAccess
 
 M = TypeVar("M", bound=models.Model)
 
+
 def model_update(
     obj: M,
     *,

@@ -71,8 +71,8 @@ def procedure_advance(
     (stale version) or ValidationError (order, comment, level, guards); writes nothing then."""
     rule = workflow.rule(step)
     ensure_can(user, rule.capability, obj)
-    locked = workflow.model._default_manager.select_for_update().select_related(*workflow.select_related)
-    locked = locked.get(pk=obj.pk)
+    rows = workflow.model._default_manager.select_for_update().select_related(*workflow.select_related)
+    locked = rows.get(pk=obj.pk)
     if expected_version is not None and getattr(locked, "version", None) != expected_version:
         raise ConflictError()
     if not workflow.can(locked, step):
@@ -111,8 +111,9 @@ def procedure_advance(
     return advance
 
 
-def _signoffs(advance: Advance) -> models.QuerySet:
-    return getattr(advance.obj, advance.workflow.signoffs).all()
+def _signoffs(advance: Advance) -> models.QuerySet[models.Model]:
+    rows: models.QuerySet[models.Model] = getattr(advance.obj, advance.workflow.signoffs).all()
+    return rows
 
 
 def _check_signed_in_order(advance: Advance) -> None:

@@ -28,7 +28,7 @@ class SignoffBase(models.Model):
 
     @property
     def role_label(self) -> str:
-        from accounts.roles import RoleChoices
+        from core.roles import RoleChoices
 
         return str(RoleChoices(self.role).label) if self.role in RoleChoices.values else self.role
 

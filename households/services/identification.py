@@ -207,6 +207,7 @@ def procedure_sign(
     advance = procedure_advance(
         IDENTIFICATION_WORKFLOW, obj=procedure, step=stage, user=user, comment=comment, decision=decision
     )
+    assert isinstance(advance.signoff, IdentificationStep)  # noqa: S101 (the workflow's sign-off model)
     return advance.signoff
 
 
