@@ -22,6 +22,7 @@ urlpatterns = [
     path("settings/", views.exit_settings, name="settings"),
     path("monitoring/", views.monitoring_list, name="monitoring"),
     path("monitoring/<int:pk>/", views.monitoring_detail, name="monitoring-detail"),
+    path("monitoring/<int:pk>/sign/", views.monitoring_sign, name="monitoring-sign"),
     path("campaigns/", views.campaign_list, name="campaigns"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
     path("check-tasks/<int:pk>/complete/", views.check_task_complete, name="check-task-complete"),

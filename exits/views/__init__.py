@@ -19,10 +19,11 @@ from .exit import (
     procedure_sign,
     public_notice,
 )
-from .monitoring import monitoring_detail, monitoring_list, monitoring_report
+from .monitoring import monitoring_detail, monitoring_list, monitoring_report, monitoring_sign
 from .settings import exit_settings
 
 __all__ = [
+    "monitoring_sign",
     "PAGE_SIZE",
     "campaign_detail",
     "campaign_list",

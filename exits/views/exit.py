@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,7 +16,7 @@ from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core import clock
-from core.exceptions import ConflictError
+from core.procedures.views import ProcedureSignView
 from core.scoping import area_code_param, get_visible_or_404
 from households.models import Household
 
@@ -32,7 +34,6 @@ from ..forms import (
     ObjectionForm,
     ProposeForm,
     ReasonForm,
-    SignForm,
 )
 from ..models import (
     ExitObjection,
@@ -134,30 +135,19 @@ def procedure_propose(request: HttpRequest, household_pk: int) -> HttpResponse:
     return redirect("exits:procedure", pk=procedure.pk)
 
 
-@login_required
-@require_POST
-def procedure_sign(request: HttpRequest, pk: int) -> HttpResponse:
-    procedure = get_visible_or_404(ExitProcedure.objects.all(), request.user, pk=pk)
-    form = SignForm(request.POST)
-    if form.is_valid():
-        try:
-            services.exit_procedure_sign(
-                procedure=procedure,
-                step=form.cleaned_data["step"],
-                comment=form.cleaned_data["comment"],
-                expected_version=form.cleaned_data["version"],
-                user=request.user,
-            )
-        except ValidationError as exc:
-            _errors_to_messages(request, exc)
-        except ConflictError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request,
-                _("Signed: %(step)s.") % {"step": ExitStepChoices(form.cleaned_data["step"]).label},
-            )
-    return redirect("exits:procedure", pk=pk)
+class ProcedureSign(ProcedureSignView):
+    queryset = ExitProcedure.objects.all()
+    step_labels = ExitStepChoices
+
+    def sign(
+        self, obj: Any, *, step: str, user: Any, comment: str, decision: str, version: int | None
+    ) -> Any:
+        return services.exit_procedure_sign(
+            procedure=obj, step=step, comment=comment, expected_version=version, user=user
+        )
+
+
+procedure_sign = ProcedureSign.as_view()
 
 
 @login_required

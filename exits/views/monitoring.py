@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,6 +15,7 @@ from accounts.roles import Capability
 from core import clock
 from core.exceptions import ConflictError
 from core.forms import form_add_service_errors
+from core.procedures.views import ProcedureSignView
 from core.scoping import get_visible_or_404
 from households.models import Household
 
@@ -26,7 +29,6 @@ from ..filters import (
 from ..forms import (
     AssistanceForm,
     MonitoringReportForm,
-    SignForm,
 )
 from ..models import (
     MonitoringCase,
@@ -87,19 +89,10 @@ def monitoring_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     if request.method == "POST":
-        form = SignForm(request.POST) if request.POST.get("step") else AssistanceForm(request.POST)
+        form = AssistanceForm(request.POST)
         if form.is_valid():
             try:
-                if isinstance(form, SignForm):
-                    services.monitoring_case_sign(
-                        case=case,
-                        step=form.cleaned_data["step"],
-                        comment=form.cleaned_data["comment"],
-                        expected_version=form.cleaned_data["version"],
-                        user=request.user,
-                    )
-                else:
-                    services.monitoring_assistance_add(case=case, user=request.user, **form.cleaned_data)
+                services.monitoring_assistance_add(case=case, user=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 _errors_to_messages(request, exc)
             except ConflictError as exc:
@@ -134,3 +127,20 @@ def monitoring_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "settings": selectors.exit_settings_for(case.household.village),
         },
     )
+
+
+class MonitoringSign(ProcedureSignView):
+    """Sign a step of a monitoring case (the detail page's own POST adds an assistance measure)."""
+
+    queryset = MonitoringCase.objects.all()
+    step_labels = MonitoringStepChoices
+
+    def sign(
+        self, obj: Any, *, step: str, user: Any, comment: str, decision: str, version: int | None
+    ) -> Any:
+        return services.monitoring_case_sign(
+            case=obj, step=step, comment=comment, expected_version=version, user=user
+        )
+
+
+monitoring_sign = MonitoringSign.as_view()

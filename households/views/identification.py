@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.procedures.views import ProcedureSignView
 from core.scoping import get_visible_or_404
 
 from .. import services
+from ..choices import IdentificationStageChoices
 from ..forms import (
     ObjectionForm,
     ObjectionResolveForm,
-    SignStepForm,
 )
 from ..models import (
     Household,
@@ -45,28 +49,23 @@ def procedure_start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("households:detail", pk=household.pk)
 
 
-@login_required
-@require_POST
-def procedure_sign(request: HttpRequest, pk: int) -> HttpResponse:
-    procedure = get_visible_or_404(
-        IdentificationProcedure.objects.select_related("household"), request.user, pk=pk
-    )
-    form = SignStepForm(request.POST)
-    household = procedure.household
-    if not form.is_valid():
-        return _back_with_errors(request, household, ValidationError(list(form.errors.values())))
-    try:
-        services.procedure_sign(
-            procedure=procedure,
-            stage=request.POST.get("stage", ""),
-            user=request.user,
-            decision=form.cleaned_data["decision"],
-            comment=form.cleaned_data["comment"],
+class ProcedureSign(ProcedureSignView):
+    queryset = IdentificationProcedure.objects.select_related("household")
+    step_field = "stage"
+    step_labels = IdentificationStageChoices
+
+    def sign(
+        self, obj: Any, *, step: str, user: Any, comment: str, decision: str, version: int | None
+    ) -> Any:
+        return services.procedure_sign(
+            procedure=obj, stage=step, user=user, decision=decision, comment=comment
         )
-    except ValidationError as exc:
-        return _back_with_errors(request, household, exc)
-    messages.success(request, _("Step signed."))
-    return redirect("households:detail", pk=household.pk)
+
+    def back_to(self, obj: Any) -> str:
+        return reverse("households:detail", args=[obj.household_id])
+
+
+procedure_sign = ProcedureSign.as_view()
 
 
 @login_required

@@ -124,6 +124,38 @@ def test_procedure_page_signs_the_next_step_and_shows_refusals(county: Any, fill
     assert procedure.signoffs.count() == 2
 
 
+def test_monitoring_signs_on_its_own_url_and_the_detail_page_adds_measures(
+    county: Any, filled: dict, web: Any
+) -> None:
+    # given: a reported case; the sign-off and the assistance are two actions, two URLs
+    from exits.choices import MonitoringStateChoices as M
+    from exits.choices import MonitoringStepChoices as MS
+    from exits.models import MonitoringCase
+
+    case = MonitoringCase.objects.order_by("pk").first()
+    client = web(county.staff_a)
+
+    # when: a step is signed on the sign URL, with the version the page showed
+    signed = client.post(
+        f"/exits/monitoring/{case.pk}/sign/",
+        {"step": MS.VERIFY, "version": case.version, "comment": "户主签字同意"},
+        follow=True,
+    )
+    stale = client.post(
+        f"/exits/monitoring/{case.pk}/sign/",
+        {"step": MS.VILLAGE_REVIEW, "version": case.version},
+        follow=True,
+    )
+
+    # then
+    assert "已签字" in signed.content.decode()
+    assert "其他人已修改" in stale.content.decode()
+    case.refresh_from_db()
+    assert case.state == M.VERIFIED
+    assert case.signoffs.count() == 1
+    assert client.get(f"/exits/monitoring/{case.pk}/sign/").status_code == 405
+
+
 def test_pages_are_scoped(county: Any, filled: dict, web: Any) -> None:
     procedure = filled["procedures"][0]
     client = web(county.staff_b)
