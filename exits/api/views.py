@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from accounts.roles import Capability
 from areas.models import Area
 from core.api.mixins import ScopedViewSetMixin
+from core.api.procedures import ProcedureSignMixin
 from core.scoping import area_code_param, get_visible_or_404
 from exits import selectors, services
 from exits.filters import (
@@ -141,12 +142,13 @@ class ExitFlagViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
+@extend_schema_view(sign=extend_schema(request=s.SignSerializer, responses=s.ExitProcedureDetailSerializer))
 class ExitProcedureViewSet(
     ScopedViewSetMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
+    ProcedureSignMixin,
 ):
     """Household exit procedures. POST proposes; sign/ signs the next step (the role is checked per step);
     objections/ records an objection during the public notice."""
@@ -182,21 +184,19 @@ class ExitProcedureViewSet(
         )
         return Response(s.ExitProcedureDetailSerializer(procedure).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.SignSerializer, responses=s.ExitProcedureDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def sign(self, request: Request, pk: str) -> Response:
-        procedure = self.get_object()
-        data = s.SignSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
-        procedure = services.exit_procedure_sign(
-            procedure=procedure,
-            step=v["step"],
-            comment=v["comment"],
-            expected_version=v.get("version"),
-            user=request.user,
+    sign_serializer_class = s.SignSerializer
+
+    def procedure_sign(self, obj: Any, *, user: Any, **data: Any) -> Any:
+        return services.exit_procedure_sign(
+            procedure=obj,
+            user=user,
+            step=data["step"],
+            comment=data["comment"],
+            expected_version=data.get("version"),
         )
-        return Response(s.ExitProcedureDetailSerializer(self.get_queryset().get(pk=procedure.pk)).data)
+
+    def signed_data(self, result: Any) -> Any:
+        return s.ExitProcedureDetailSerializer(self.get_queryset().get(pk=result.pk)).data
 
     @extend_schema(request=s.ObjectionCreateSerializer, responses={201: s.ExitObjectionSerializer})
     @action(detail=True, methods=["post"])
@@ -230,12 +230,15 @@ class ExitObjectionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return Response(s.ExitObjectionSerializer(objection).data)
 
 
+@extend_schema_view(
+    sign=extend_schema(request=s.MonitoringSignSerializer, responses=s.MonitoringCaseDetailSerializer)
+)
 class MonitoringCaseViewSet(
     ScopedViewSetMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
+    ProcedureSignMixin,
 ):
     """Monitoring objects (防返贫): POST reports one; sign/ signs the next step; assistance/ adds a measure."""
 
@@ -268,21 +271,19 @@ class MonitoringCaseViewSet(
         case = services.monitoring_case_report(household=household, user=request.user, **v)
         return Response(s.MonitoringCaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.MonitoringSignSerializer, responses=s.MonitoringCaseDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def sign(self, request: Request, pk: str) -> Response:
-        case = self.get_object()
-        data = s.MonitoringSignSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
-        case = services.monitoring_case_sign(
-            case=case,
-            step=v["step"],
-            comment=v["comment"],
-            expected_version=v.get("version"),
-            user=request.user,
+    sign_serializer_class = s.MonitoringSignSerializer
+
+    def procedure_sign(self, obj: Any, *, user: Any, **data: Any) -> Any:
+        return services.monitoring_case_sign(
+            case=obj,
+            user=user,
+            step=data["step"],
+            comment=data["comment"],
+            expected_version=data.get("version"),
         )
-        return Response(s.MonitoringCaseDetailSerializer(self.get_queryset().get(pk=case.pk)).data)
+
+    def signed_data(self, result: Any) -> Any:
+        return s.MonitoringCaseDetailSerializer(self.get_queryset().get(pk=result.pk)).data
 
     @extend_schema(
         request=s.MonitoringAssistanceSerializer, responses={201: s.MonitoringAssistanceSerializer}

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from accounts.roles import Capability
 from core.api.mixins import ScopedViewSetMixin
+from core.api.procedures import ProcedureSignMixin
 from core.masking import PERSONAL_FIELDS
 from core.scoping import get_visible_or_404
 from core.services import sensitive_access_log_many
@@ -254,7 +255,8 @@ class MemberViewSet(
         return Response(s.MemberSerializer(member, context=self.get_serializer_context()).data)
 
 
-class ProcedureViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(sign=extend_schema(request=s.SignInputSerializer, responses={201: s.StepSerializer}))
+class ProcedureViewSet(ScopedViewSetMixin, ProcedureSignMixin, viewsets.ReadOnlyModelViewSet):
     """Identification procedures with their signed steps and objections."""
 
     queryset = IdentificationProcedure.objects.select_related("household").prefetch_related(
@@ -264,14 +266,14 @@ class ProcedureViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["household", "status", "next_stage"]
     action_capabilities = {"sign": Capability.VIEW, "objections": Capability.SIGN_VILLAGE_STEP}
 
-    @extend_schema(request=s.SignInputSerializer, responses={201: s.StepSerializer})
-    @action(detail=True, methods=["post"])
-    def sign(self, request: Request, pk: Any = None) -> Response:
-        """Sign the next stage (the service checks the role for that stage)."""
-        data = s.SignInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        step = services.procedure_sign(procedure=self.get_object(), user=request.user, **data.validated_data)
-        return Response(s.StepSerializer(step).data, status=status.HTTP_201_CREATED)
+    sign_serializer_class = s.SignInputSerializer
+    sign_status = status.HTTP_201_CREATED
+
+    def procedure_sign(self, obj: Any, *, user: Any, **data: Any) -> Any:
+        return services.procedure_sign(procedure=obj, user=user, **data)
+
+    def signed_data(self, result: Any) -> Any:
+        return s.StepSerializer(result).data
 
     @extend_schema(request=s.ObjectionInputSerializer, responses={201: s.ObjectionSerializer})
     @action(detail=True, methods=["post"])
