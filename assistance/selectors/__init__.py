@@ -1,0 +1,70 @@
+"""Reads on assistance. Other apps (dashboards, supervision, exits) use `active_cadre_for`,
+`coverage_for_area` and the per-cadre and per-team counts for assessment (考核)."""
+
+from .assessment import (
+    WorkCounts,
+    work_counts_by_cadre,
+    work_counts_by_team,
+)
+from .coverage import (
+    Coverage,
+    CoverageRow,
+    assisted_households_in,
+    coverage_for_area,
+    follow_ups_overdue,
+    households_not_visited,
+)
+from .household import (
+    DEFAULT_VISIT_DAYS,
+    active_cadre_for,
+    active_cadre_ids_for,
+    active_pairing_for,
+    active_team_for_village,
+    cadres_eligible_for,
+    default_visit_days,
+    household_assistance,
+)
+from .lists import (
+    assisted_household_list,
+    cadre_list,
+    first_secretary_of,
+    follow_up_list,
+    measure_list,
+    pairing_list,
+    plan_list,
+    team_history,
+    team_list,
+    village_plan_list,
+    visit_list,
+)
+
+__all__ = [
+    "Coverage",
+    "CoverageRow",
+    "DEFAULT_VISIT_DAYS",
+    "WorkCounts",
+    "active_cadre_for",
+    "active_cadre_ids_for",
+    "active_pairing_for",
+    "active_team_for_village",
+    "assisted_household_list",
+    "assisted_households_in",
+    "cadre_list",
+    "cadres_eligible_for",
+    "coverage_for_area",
+    "default_visit_days",
+    "first_secretary_of",
+    "follow_up_list",
+    "follow_ups_overdue",
+    "household_assistance",
+    "households_not_visited",
+    "measure_list",
+    "pairing_list",
+    "plan_list",
+    "team_history",
+    "team_list",
+    "village_plan_list",
+    "visit_list",
+    "work_counts_by_cadre",
+    "work_counts_by_team",
+]

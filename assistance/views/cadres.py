@@ -1,0 +1,143 @@
+"""Pages for cadres and their pairings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.roles import Capability
+from core.scoping import ensure_can, get_visible_or_404
+
+from .. import selectors, services
+from ..filters import (
+    CadreFilterSet,
+)
+from ..forms import (
+    CadreAssignForm,
+    CadreEditForm,
+    CadreForm,
+)
+from ..models import Cadre, CadrePairing, WorkTeam
+from .common import _household, _page, _save
+
+# -- cadres and pairings --------------------------------------------------------------------------
+
+
+@login_required
+def cadre_list(request: HttpRequest) -> HttpResponse:
+    filterset = CadreFilterSet(request.GET or None, queryset=selectors.cadre_list(user=request.user))
+    page, query = _page(request, filterset.qs)
+    return render(
+        request,
+        "assistance/cadre_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "querystring_without_page": query,
+            "can_manage": request.user.has_capability(Capability.MANAGE_ASSISTANCE),
+        },
+    )
+
+
+@login_required
+def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # A cadre is visible where registered, and also to whoever sees a household the cadre helps (a
+    # village's first secretary opening a township cadre); the lists below stay scoped to the user.
+    helping = CadrePairing.objects.visible_to(request.user).filter(cadre_id=pk).exists()
+    cadres = Cadre.objects.select_related("area", "user")
+    cadre = cadres.filter(pk=pk).first() if helping else get_visible_or_404(cadres, request.user, pk=pk)
+    pairings = selectors.pairing_list(user=request.user, filters={"cadre": cadre.pk}).order_by(
+        "end", "-start"
+    )
+    visits = selectors.visit_list(user=request.user, filters={"cadre": cadre.pk})[:20]
+    teams = (
+        cadre.teams.filter(team__in=WorkTeam.objects.visible_to(request.user))
+        .select_related("team")
+        .order_by("-team__term_start")
+    )
+    return render(
+        request,
+        "assistance/cadre_detail.html",
+        {
+            "cadre": cadre,
+            "pairings": pairings,
+            "visits": visits,
+            "memberships": teams,
+            "can_manage": request.user.has_capability(Capability.MANAGE_ASSISTANCE)
+            and Cadre.objects.visible_to(request.user).filter(pk=cadre.pk).exists(),
+        },
+    )
+
+
+@login_required
+def cadre_new(request: HttpRequest) -> HttpResponse:
+    ensure_can(request.user, Capability.MANAGE_ASSISTANCE)
+    form = CadreForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        cadre = _save(form, lambda: services.cadre_create(**form.cleaned_data, user=request.user))
+        if cadre is not None:
+            messages.success(request, _("Cadre registered."))
+            return redirect("assistance:cadre", pk=cadre.pk)
+    return render(request, "assistance/form.html", {"form": form, "title": _("Register a responsible cadre")})
+
+
+@login_required
+def cadre_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = get_visible_or_404(Cadre.objects.all(), request.user, pk=pk)
+    ensure_can(request.user, Capability.MANAGE_ASSISTANCE, cadre)
+    initial = {f: getattr(cadre, f) for f in ("name", "unit", "position", "phone", "is_active", "version")}
+    form = CadreEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        saved = _save(
+            form,
+            lambda: services.cadre_update(cadre=cadre, expected_version=version, user=request.user, **data),
+        )
+        if saved is not None:
+            messages.success(request, _("Cadre saved."))
+            return redirect("assistance:cadre", pk=cadre.pk)
+    return render(
+        request,
+        "assistance/form.html",
+        {"form": form, "title": _("Edit cadre: %(name)s") % {"name": cadre.name}},
+    )
+
+
+@login_required
+def cadre_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    household = _household(request, pk)
+    ensure_can(request.user, Capability.MANAGE_ASSISTANCE, household)
+    form = CadreAssignForm(request.POST or None, household=household)
+    if request.method == "POST" and form.is_valid():
+        pairing = _save(
+            form,
+            lambda: services.cadre_assign(
+                household=household,
+                cadre=form.cleaned_data["cadre"],
+                start=form.cleaned_data["start"],
+                user=request.user,
+            ),
+        )
+        if pairing is not None:
+            messages.success(request, _("Responsible cadre assigned."))
+            return redirect("assistance:household", pk=household.pk)
+    current = selectors.active_cadre_for(household)
+    return render(
+        request,
+        "assistance/form.html",
+        {
+            "form": form,
+            "household": household,
+            "title": _("Assign a responsible cadre"),
+            "intro": _(
+                "Current cadre: %(name)s. The current pairing ends on the new start date and stays in the history."
+            )
+            % {"name": current}
+            if current
+            else "",
+        },
+    )

@@ -1,0 +1,50 @@
+"""Helpers shared by the assistance pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+
+from core.exceptions import ConflictError
+from core.forms import form_add_service_errors
+from core.scoping import get_visible_or_404
+from households.models import Household
+
+from .. import selectors
+
+PAGE_SIZE = 50
+
+
+def _page(request: HttpRequest, qs: Any) -> tuple[Any, str]:
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return page, params.urlencode()
+
+
+def _visit_days(request: HttpRequest) -> int:
+    try:
+        days = int(request.GET.get("days") or selectors.default_visit_days())
+    except ValueError:
+        days = selectors.default_visit_days()
+    return min(max(days, 1), 366)
+
+
+def _household(request: HttpRequest, pk: int) -> Household:
+    return get_visible_or_404(
+        Household.objects.select_related("village__parent", "head"), request.user, pk=pk
+    )
+
+
+def _save(form: Any, call: Any) -> Any:
+    """Run a service call; on a rule or conflict error put the message on the form and return None."""
+    try:
+        return call()
+    except ValidationError as exc:
+        form_add_service_errors(form, exc)
+    except ConflictError as exc:
+        form.add_error(None, exc.message)
+    return None

@@ -1,0 +1,112 @@
+"""Pages for work teams."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.roles import Capability
+from core import clock
+from core.scoping import ensure_can, get_visible_or_404
+
+from .. import selectors, services
+from ..filters import (
+    WorkTeamFilterSet,
+)
+from ..forms import (
+    TeamForm,
+    TeamRotateForm,
+)
+from ..models import WorkTeam
+from .common import _page, _save
+
+# -- work teams -----------------------------------------------------------------------------------
+
+
+@login_required
+def team_list(request: HttpRequest) -> HttpResponse:
+    filters = request.GET.copy() if request.GET else {"status": "active"}
+    filterset = WorkTeamFilterSet(filters, queryset=selectors.team_list(user=request.user))
+    page, query = _page(request, filterset.qs)
+    return render(
+        request,
+        "assistance/team_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "querystring_without_page": query,
+            "can_manage": request.user.has_capability(Capability.MANAGE_ASSISTANCE),
+        },
+    )
+
+
+@login_required
+def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    team = get_visible_or_404(selectors.team_list(user=request.user), request.user, pk=pk)
+    chain = selectors.team_history(team)
+    visible = set(
+        WorkTeam.objects.visible_to(request.user)
+        .filter(pk__in=[t.pk for t in chain])
+        .values_list("pk", flat=True)
+    )
+    history = [t for t in chain if t.pk in visible]
+    return render(
+        request,
+        "assistance/team_detail.html",
+        {
+            "team": team,
+            "history": history,
+            "first_secretary": selectors.first_secretary_of(team),
+            "can_manage": request.user.has_capability(Capability.MANAGE_ASSISTANCE),
+        },
+    )
+
+
+@login_required
+def team_new(request: HttpRequest) -> HttpResponse:
+    ensure_can(request.user, Capability.MANAGE_ASSISTANCE)
+    form = TeamForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        team = _save(form, lambda: services.team_create(**form.cleaned_data, user=request.user))
+        if team is not None:
+            messages.success(request, _("Work team stationed."))
+            return redirect("assistance:team", pk=team.pk)
+    return render(request, "assistance/form.html", {"form": form, "title": _("Station a work team")})
+
+
+@login_required
+def team_rotate(request: HttpRequest, pk: int) -> HttpResponse:
+    team = get_visible_or_404(WorkTeam.objects.all(), request.user, pk=pk)
+    ensure_can(request.user, Capability.MANAGE_ASSISTANCE, team)
+    form = TeamRotateForm(
+        request.POST or None,
+        user=request.user,
+        initial={
+            "version": team.version,
+            "term_start": clock.today(),
+            "sending_unit": team.sending_unit,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        successor = _save(
+            form, lambda: services.team_rotate(team=team, expected_version=version, user=request.user, **data)
+        )
+        if successor is not None:
+            messages.success(request, _("Rotation recorded: the new team has taken over."))
+            return redirect("assistance:team", pk=successor.pk)
+    return render(
+        request,
+        "assistance/form.html",
+        {
+            "form": form,
+            "title": _("Rotate the team: %(name)s") % {"name": team.name},
+            "intro": _(
+                "The current team hands over its villages on the start date of the new term and stays in the history."
+            ),
+        },
+    )

@@ -1,0 +1,125 @@
+"""Pages for visits and follow-ups."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.roles import Capability
+from core import clock
+from core.scoping import ensure_can, get_visible_or_404
+
+from .. import selectors, services
+from ..filters import (
+    FollowUpFilterSet,
+    VisitFilterSet,
+)
+from ..forms import (
+    FollowUpCloseForm,
+    VisitForm,
+)
+from ..models import FollowUp, Visit
+from .common import _household, _page, _save
+
+# -- visits ---------------------------------------------------------------------------------------
+
+
+@login_required
+def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
+    household = _household(request, pk)
+    ensure_can(request.user, Capability.LOG_VISIT, household)
+    open_follow_ups = list(household.follow_ups.filter(status="open").order_by("due_date"))
+    form = VisitForm(request.POST or None, request.FILES or None, open_follow_ups=open_follow_ups)
+    if request.method == "POST" and form.is_valid():
+        visit = _save(
+            form,
+            lambda: services.visit_log(
+                household=household,
+                visited_on=form.cleaned_data["visited_on"],
+                findings=form.cleaned_data["findings"],
+                needs=form.cleaned_data["needs"],
+                follow_ups=form.follow_ups(),
+                done_follow_ups=[int(x) for x in form.cleaned_data.get("done_follow_ups") or []],
+                photos=form.cleaned_data["photos"],
+                user=request.user,
+            ),
+        )
+        if visit is not None:
+            messages.success(request, _("Visit saved."))
+            return redirect("assistance:household", pk=household.pk)
+    return render(request, "assistance/visit_form.html", {"form": form, "household": household})
+
+
+@login_required
+def visit_list(request: HttpRequest) -> HttpResponse:
+    filterset = VisitFilterSet(request.GET or None, queryset=selectors.visit_list(user=request.user))
+    page, query = _page(request, filterset.qs)
+    return render(
+        request,
+        "assistance/visit_list.html",
+        {"filter": filterset, "page_obj": page, "querystring_without_page": query},
+    )
+
+
+@login_required
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = get_visible_or_404(
+        Visit.objects.select_related("household__village", "household__head", "visitor", "cadre", "team"),
+        request.user,
+        pk=pk,
+    )
+    return render(
+        request,
+        "assistance/visit_detail.html",
+        {"visit": visit, "follow_ups": visit.follow_ups.all(), "closed": visit.follow_ups_closed.all()},
+    )
+
+
+# -- follow-ups -----------------------------------------------------------------------------------
+
+
+@login_required
+def follow_up_list(request: HttpRequest) -> HttpResponse:
+    filters = request.GET.copy() if request.GET else {"status": "open"}
+    filterset = FollowUpFilterSet(filters, queryset=selectors.follow_up_list(user=request.user))
+    page, query = _page(request, filterset.qs)
+    return render(
+        request,
+        "assistance/follow_up_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "querystring_without_page": query,
+            "today": clock.today(),
+        },
+    )
+
+
+@login_required
+def follow_up_close(request: HttpRequest, pk: int) -> HttpResponse:
+    follow_up = get_visible_or_404(FollowUp.objects.select_related("household", "visit"), request.user, pk=pk)
+    ensure_can(request.user, Capability.LOG_VISIT, follow_up)
+    form = FollowUpCloseForm(
+        request.POST or None,
+        initial={"done_on": clock.today(), "version": follow_up.version, "status": "done"},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        closed = _save(
+            form,
+            lambda: services.follow_up_close(
+                follow_up=follow_up,
+                expected_version=data["version"],
+                status=data["status"],
+                done_on=data["done_on"],
+                outcome=data["outcome"],
+                user=request.user,
+            ),
+        )
+        if closed is not None:
+            messages.success(request, _("Follow-up closed."))
+            return redirect("assistance:household", pk=follow_up.household_id)
+    return render(request, "assistance/follow_up_close.html", {"form": form, "follow_up": follow_up})

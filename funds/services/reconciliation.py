@@ -1,0 +1,57 @@
+"""Reconciliation: declared totals recorded against the ledger."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.roles import Capability
+from areas.models import Area
+from core.scoping import ensure_can
+
+from ..models import (
+    DeclaredPart,
+    DeclaredTotal,
+)
+from .amounts import money_parse
+
+# -- reconciliation --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def declared_total_record(
+    *,
+    area: Area,
+    title: str,
+    declared_amount: Any,
+    parts: Sequence[tuple[str, Any]],
+    user: Any,
+    year: int | None = None,
+    source_document: str = "",
+) -> DeclaredTotal:
+    """Record a total as a document declares it, with the parts it says it is made of (kept as
+    declared, even when they do not add up: that is what the reconciliation view is for)."""
+    ensure_can(user, Capability.MANAGE_FUNDS, area=area)
+    declared = money_parse(declared_amount, field_name="declared_amount")
+    if not parts:
+        raise ValidationError({"parts": _("Enter at least one part.")})
+    parsed = [
+        (label.strip(), money_parse(amount, field_name="parts", allow_negative=True))
+        for label, amount in parts
+    ]
+    if any(not label for label, _amount in parsed):
+        raise ValidationError({"parts": _("Every part needs a label.")})
+    total = DeclaredTotal.objects.create(
+        area=area, title=title.strip(), year=year, declared_amount=declared, source_document=source_document
+    )
+    DeclaredPart.objects.bulk_create(
+        [
+            DeclaredPart(declared_total=total, label=label, amount=amount, position=i)
+            for i, (label, amount) in enumerate(parsed)
+        ]
+    )
+    return total

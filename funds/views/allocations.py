@@ -1,0 +1,86 @@
+"""Pages for fund sources and allocations."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.roles import Capability
+from core.scoping import ensure_can, get_visible_or_404
+
+from .. import selectors, services
+from ..filters import AllocationFilterSet
+from ..forms import (
+    AllocationForm,
+    FundSourceForm,
+)
+from ..models import Allocation
+from .common import _form_errors, _page, _querystring_without_page
+
+# -- sources and allocations -----------------------------------------------------------------------
+
+
+@login_required
+def source_list(request: HttpRequest) -> HttpResponse:
+    form = None
+    if request.user.has_capability(Capability.MANAGE_FUNDS):
+        form = FundSourceForm(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.fund_source_create(user=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Fund source added."))
+                return redirect("funds:sources")
+    elif request.method == "POST":
+        ensure_can(request.user, Capability.MANAGE_FUNDS)
+    return render(
+        request,
+        "funds/source_list.html",
+        {"sources": selectors.fund_source_list(user=request.user), "form": form},
+    )
+
+
+@login_required
+def allocation_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors.allocation_list(user=request.user, filters=request.GET)
+    return render(
+        request,
+        "funds/allocation_list.html",
+        {
+            "filter": AllocationFilterSet(request.GET),
+            "page_obj": _page(request, qs),
+            "querystring_without_page": _querystring_without_page(request),
+            "can_manage": request.user.has_capability(Capability.MANAGE_FUNDS),
+        },
+    )
+
+
+@login_required
+def allocation_create(request: HttpRequest) -> HttpResponse:
+    ensure_can(request.user, Capability.MANAGE_FUNDS)
+    form = AllocationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            allocation = services.allocation_record(county=data["source"].area, user=request.user, **data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Allocation recorded."))
+            return redirect("funds:allocation", pk=allocation.pk)
+    return render(request, "funds/form.html", {"form": form, "title": _("Record an allocation")})
+
+
+@login_required
+def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    allocation = get_visible_or_404(
+        Allocation.objects.select_related("source", "county"), request.user, pk=pk
+    )
+    fundings = allocation.fundings.select_related("project__area").order_by("pk")
+    return render(request, "funds/allocation_detail.html", {"allocation": allocation, "fundings": fundings})

@@ -1,0 +1,78 @@
+"""Pages for public notices and the public self-service lookup."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from core.scoping import get_visible_or_404
+
+from .. import selectors, services
+from ..filters import NoticeFilterSet
+from ..forms import (
+    PublicLookupForm,
+)
+from ..models import Notice
+from ..throttling import PublicLookupThrottle
+from .common import _page, _querystring_without_page
+
+# -- notices ---------------------------------------------------------------------------------------
+
+
+@login_required
+def notice_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors.notice_list(user=request.user, filters=request.GET)
+    return render(
+        request,
+        "funds/notice_list.html",
+        {
+            "filter": NoticeFilterSet(request.GET),
+            "page_obj": _page(request, qs),
+            "querystring_without_page": _querystring_without_page(request),
+        },
+    )
+
+
+@login_required
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = get_visible_or_404(Notice.objects.select_related("project__area"), request.user, pk=pk)
+    return render(request, "funds/notice_detail.html", {"notice": notice})
+
+
+def public_notices(request: HttpRequest) -> HttpResponse:
+    """The public board: notices in their notice period, readable without signing in."""
+    notices = selectors.notices_public(county_prefix=request.GET.get("county") or None)[:100]
+    return render(request, "funds/public_notices.html", {"notices": notices})
+
+
+# -- public self-service lookup --------------------------------------------------------------------
+
+
+def public_lookup(request: HttpRequest) -> HttpResponse:
+    """A household looks up its own subsidies by a member's ID number and name, without signing in.
+    Limited per client address like the API (throttle scope `public_lookup`); every attempt is logged."""
+    form = PublicLookupForm(request.POST or None)
+    result = None
+    searched = False
+    limited = False
+    if request.method == "POST":
+        throttle = PublicLookupThrottle()
+        if not throttle.allow_request(request, None):
+            limited = True
+            form.add_error(None, _("Too many lookups from this address. Try again in a minute."))
+        elif form.is_valid():
+            searched = True
+            result = services.public_lookup(
+                id_number=form.cleaned_data["id_number"], name=form.cleaned_data["name"], request=request
+            )
+            form = PublicLookupForm()  # never echo the number back into the page
+    context: dict[str, Any] = {"form": form, "result": result, "searched": searched, "limited": limited}
+    response = render(request, "funds/public_lookup.html", context)
+    if limited:
+        response.status_code = 429
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,140 @@
+"""The funds overview, the reports, reconciliation and the ledger check."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Capability
+from core.scoping import ensure_can
+from core.services import job_create, job_enqueue
+
+from .. import selectors, services
+from ..choices import ReportGroupingChoices
+from ..forms import (
+    DeclaredTotalForm,
+    ReportForm,
+    counties_for,
+)
+from .common import _form_errors
+
+# -- overview and reports --------------------------------------------------------------------------
+
+
+@login_required
+def funds_index(request: HttpRequest) -> HttpResponse:
+    rows = selectors.execution_report(user=request.user, by=ReportGroupingChoices.SOURCE)
+    township_rows = selectors.execution_report(user=request.user, by=ReportGroupingChoices.TOWNSHIP)
+    return render(
+        request,
+        "funds/index.html",
+        {
+            "rows": rows,
+            "total": selectors.report_totals(rows),
+            "township_rows": township_rows,
+            "township_total": selectors.report_totals(township_rows),
+            "recent": selectors.disbursement_list(user=request.user)[:8],
+            "can_manage": request.user.has_capability(Capability.MANAGE_FUNDS),
+            "can_propose": request.user.has_capability(Capability.PROPOSE),
+        },
+    )
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    by = request.GET.get("by") or ReportGroupingChoices.SOURCE
+    if by not in ReportGroupingChoices.values:
+        by = ReportGroupingChoices.SOURCE
+    form = ReportForm(request.GET or None)
+    year = form.cleaned_data.get("year") if form.is_valid() else None
+    rows = selectors.execution_report(user=request.user, by=by, year=year)
+    return render(
+        request,
+        "funds/report.html",
+        {
+            "rows": rows,
+            "total": selectors.report_totals(rows),
+            "by": by,
+            "groupings": ReportGroupingChoices.choices,
+            "form": form,
+            "year": year or "",
+            "chart": {
+                "labels": [r.label for r in rows],
+                "allocated": [str(r.allocated_wan) for r in rows],
+                "paid": [str(r.paid_wan) for r in rows],
+                "allocated_label": _("Allocated (10k yuan)"),
+                "paid_label": _("Paid (10k yuan)"),
+                "unit": _("10k yuan"),
+            },
+        },
+    )
+
+
+@login_required
+def reconciliation(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    ledger: list = []
+    for county in counties_for(user):
+        ledger.extend(selectors.ledger_mismatches(area_prefix=county.prefix))
+    return render(
+        request,
+        "funds/reconciliation.html",
+        {
+            "declared": selectors.declared_total_list(user=user),
+            "declared_mismatches": selectors.declared_mismatches(user=user),
+            "ledger_mismatches": ledger,
+            "can_run": user.has_capability(Capability.RUN_JOBS) and counties_for(user).exists(),
+            "can_manage": user.has_capability(Capability.MANAGE_FUNDS),
+        },
+    )
+
+
+@login_required
+def declared_total_create(request: HttpRequest) -> HttpResponse:
+    """Record a total as a report declares it, with its parts, to reconcile it."""
+    ensure_can(request.user, Capability.MANAGE_FUNDS)
+    form = DeclaredTotalForm(request.POST or None)
+    county = counties_for(request.user).order_by("code").first()
+    if request.method == "POST" and form.is_valid():
+        if county is None:
+            form.add_error(None, _("Declared totals are kept by a county; your area is not a county."))
+        else:
+            data = form.cleaned_data
+            try:
+                services.declared_total_record(
+                    area=county,
+                    title=data["title"],
+                    year=data["year"],
+                    source_document=data["source_document"],
+                    declared_amount=data["declared_amount"],
+                    parts=form.parts_in_yuan(),
+                    user=request.user,
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Declared total recorded."))
+                return redirect("funds:reconciliation")
+    return render(request, "funds/form.html", {"form": form, "title": _("Record a declared total")})
+
+
+@login_required
+@require_POST
+def ledger_check_start(request: HttpRequest) -> HttpResponse:
+    from ..tasks import funds_ledger_check_task
+
+    ensure_can(request.user, Capability.RUN_JOBS)
+    county = counties_for(request.user).order_by("code").first()
+    if county is None:
+        messages.error(request, _("The ledger check runs for a county; your area is not a county."))
+        return redirect("funds:reconciliation")
+    with transaction.atomic():
+        job = job_create(kind="funds.ledger_check", user=request.user, area=county)
+        job_enqueue(job, funds_ledger_check_task)
+    return redirect("core:job", pk=job.pk)

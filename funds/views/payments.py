@@ -1,0 +1,113 @@
+"""Pages for payments: list, record, detail, reverse."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Capability
+from core.scoping import ensure_can, get_visible_or_404
+
+from .. import selectors, services
+from ..filters import DisbursementFilterSet
+from ..forms import (
+    DisbursementForm,
+    ReversalForm,
+)
+from ..models import Disbursement, Project
+from .common import _form_errors, _page, _querystring_without_page
+
+# -- payments --------------------------------------------------------------------------------------
+
+
+@login_required
+def disbursement_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors.disbursement_list(user=request.user, filters=request.GET)
+    return render(
+        request,
+        "funds/disbursement_list.html",
+        {
+            "filter": DisbursementFilterSet(request.GET, request=request),
+            "page_obj": _page(request, qs),
+            "querystring_without_page": _querystring_without_page(request),
+            "can_manage": request.user.has_capability(Capability.MANAGE_FUNDS),
+        },
+    )
+
+
+@login_required
+def disbursement_create(request: HttpRequest) -> HttpResponse:
+    ensure_can(request.user, Capability.MANAGE_FUNDS)
+    project = None
+    if request.GET.get("project"):
+        project = get_visible_or_404(Project.objects.all(), request.user, pk=request.GET["project"])
+    form = DisbursementForm(request.POST or None, user=request.user, project=project)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            payment = services.disbursement_record(
+                funding=data["funding"],
+                amount=data["amount"],
+                paid_on=data["paid_on"],
+                voucher_number=data["voucher_number"],
+                payee=data["payee"],
+                household=data["household_number"],
+                measure=data.get("measure"),
+                note=data["note"],
+                idempotency_key=data["idempotency_key"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Payment recorded."))
+            return redirect("funds:project", pk=payment.project_id)
+    return render(request, "funds/form.html", {"form": form, "title": _("Record a payment")})
+
+
+@login_required
+def disbursement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    payment = get_visible_or_404(
+        Disbursement.objects.select_related(
+            "project", "funding__allocation__source", "household__village", "recorded_by", "reverses"
+        ),
+        request.user,
+        pk=pk,
+    )
+    reversal = Disbursement.objects.filter(reverses=payment).first()
+    can_reverse = (
+        request.user.has_capability(Capability.MANAGE_FUNDS) and not payment.is_reversal and reversal is None
+    )
+    return render(
+        request,
+        "funds/disbursement_detail.html",
+        {"payment": payment, "reversal": reversal, "form": ReversalForm() if can_reverse else None},
+    )
+
+
+@login_required
+@require_POST
+def disbursement_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+    payment = get_visible_or_404(Disbursement.objects.all(), request.user, pk=pk)
+    form = ReversalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.disbursement_reverse(
+                disbursement=payment,
+                reason=form.cleaned_data["reason"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Payment reversed; the project's balance is restored."))
+    else:
+        messages.error(request, _("Say why the payment is reversed."))
+    return redirect("funds:disbursement", pk=pk)
