@@ -116,6 +116,9 @@ class UserEditForm(_ScopeFormMixin, UserChangeForm):
 class UserAdmin(AdministratorAccessMixin, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreateForm
+    # Django's sentence ("after you've created a user, you'll be able to edit more") is untranslated
+    # and untrue here: the user is created with role and area in one step.
+    add_form_template = "admin/accounts/user/add_form.html"
     list_display = ["username", "full_name", "role", "unit", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "full_name", "phone"]

@@ -90,6 +90,8 @@ def test_the_user_page_uses_the_area_tree_and_chinese_words(county: Any, web: An
     client = web(county.county_admin)
     add = client.get("/admin/accounts/user/add/").content.decode()
     assert "First, enter a username" not in add
+    assert "After you’ve created a user" not in add
+    assert "保存后即可登录" in add
     assert "data-area-picker" in add
     assert "vForeignKeyRawIdAdminField" not in add
     change = client.get(f"/admin/accounts/user/{county.staff_a.pk}/change/").content.decode()
