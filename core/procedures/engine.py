@@ -75,8 +75,7 @@ def procedure_advance(
     locked = rows.get(pk=obj.pk)
     if expected_version is not None and getattr(locked, "version", None) != expected_version:
         raise ConflictError()
-    if not workflow.can(locked, step):
-        raise workflow.refused(locked, step)
+    workflow.check(locked, step)
     if decision not in (PASS, REJECT) or (decision == REJECT and not rule.reject_target):
         raise ValidationError({"decision": _("Choose pass or reject.")})
     comment = (comment or "").strip()

@@ -60,7 +60,8 @@ def transition_map(sources_by_target: dict[str, Iterable[str]], **common: Any) -
 @dataclass(frozen=True)
 class Workflow:
     """A procedure over one model: its transitions keyed by step, and how the record and its sign-offs
-    are stored. `step_field` names the step in error messages and forms ("step", or "stage")."""
+    are stored. `step_field` names the step in error messages and forms ("step", "stage", or "status"
+    for a plain status lifecycle, whose steps are named by their target state)."""
 
     name: str
     model: type[models.Model]
@@ -102,13 +103,20 @@ class Workflow:
         rule = self.transitions.get(step)
         return rule.level if rule else ""
 
+    def check(self, obj: Any, step: str) -> Transition:
+        """The one check that `step` may be taken from the record's current state: its rule, or the
+        one message (raised by every workflow: procedures, household status, project lifecycle)."""
+        rule = self.rule(step)
+        if not self.can(obj, step):
+            raise self.refused(obj, step)
+        return rule
+
     def refused(self, obj: Any, step: str) -> ValidationError:
         """The one message for a step that does not follow the current state (no skipping)."""
         return ValidationError(
             {
                 self.step_field: _(
-                    "“%(step)s” cannot be signed while the procedure is “%(state)s”: steps cannot be "
-                    "skipped. Next: %(next)s."
+                    "“%(step)s” cannot follow “%(state)s”: steps cannot be skipped. Next: %(next)s."
                 )
                 % {
                     "step": _label(self.step_labels, step),

@@ -32,6 +32,7 @@ from .payments import (
 )
 from .projects import (
     PROJECT_TRANSITIONS,
+    PROJECT_WORKFLOW,
     S,
     categories_for,
     project_category_problems,
@@ -56,6 +57,7 @@ __all__ = [
     "CENT",
     "MAX_AMOUNT",
     "PROJECT_TRANSITIONS",
+    "PROJECT_WORKFLOW",
     "PublicLookupResult",
     "S",
     "allocation_record",

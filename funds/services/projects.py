@@ -10,13 +10,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core import clock
+from core.procedures.workflow import Workflow, transition_map
 from core.scoping import ensure_can, user_covers_area
-from core.services import versioned_update
+from core.services import model_update, versioned_update
 from households.models import Household
 
 from ..choices import (
@@ -197,37 +199,51 @@ def project_update(
     return updated
 
 
-# Which status may follow which, and the capability each step needs: township staff propose, start
-# and complete; county officials approve, reject and accept.
-PROJECT_TRANSITIONS: dict[str, dict[str, str]] = {
-    S.PROPOSED: {S.APPROVED: Capability.APPROVE, S.REJECTED: Capability.APPROVE},
-    S.REJECTED: {S.PROPOSED: Capability.PROPOSE},
-    S.APPROVED: {S.IN_PROGRESS: Capability.PROPOSE},
-    S.IN_PROGRESS: {S.COMPLETED: Capability.PROPOSE},
-    S.COMPLETED: {S.ACCEPTED: Capability.APPROVE},
-    S.ACCEPTED: {},
-}
+# Which status may follow which (a transition per target status, with the statuses it may follow), and
+# the capability each step needs: township staff propose, start and complete; county officials approve,
+# reject and accept. The same declaration type as every procedure (core.procedures.workflow).
+PROJECT_WORKFLOW = Workflow(
+    name="project_lifecycle",
+    model=Project,
+    state_field="status",
+    step_field="status",
+    state_labels=S,
+    step_labels=S,
+    transitions={
+        **transition_map(
+            {S.APPROVED: {S.PROPOSED}, S.ACCEPTED: {S.COMPLETED}}, capability=Capability.APPROVE
+        ),
+        **transition_map(
+            {S.REJECTED: {S.PROPOSED}},
+            capability=Capability.APPROVE,
+            comment_required=True,
+            comment_message=gettext_lazy("Say why the project is rejected."),
+        ),
+        **transition_map(
+            {S.PROPOSED: {S.REJECTED}, S.IN_PROGRESS: {S.APPROVED}, S.COMPLETED: {S.IN_PROGRESS}},
+            capability=Capability.PROPOSE,
+        ),
+    },
+)
+PROJECT_TRANSITIONS = PROJECT_WORKFLOW.transitions
 
 
 def project_next_statuses(project: Project, user: Any) -> list[str]:
     """The steps this user may take on this project now (for buttons)."""
     return [
         status
-        for status, capability in PROJECT_TRANSITIONS.get(project.status, {}).items()
-        if user.has_capability(capability) and user_covers_area(user, project.area)
+        for status in PROJECT_WORKFLOW.next_steps(project)
+        if user.has_capability(PROJECT_TRANSITIONS[status].capability)
+        and user_covers_area(user, project.area)
     ]
 
 
 @transaction.atomic
 def project_transition(*, project: Project, to_status: str, user: Any, note: str = "") -> Project:
     locked = Project.objects.select_for_update().select_related("category", "area").get(pk=project.pk)
-    steps = PROJECT_TRANSITIONS.get(locked.status, {})
-    ensure_can(user, steps.get(to_status, Capability.APPROVE), locked)
-    if to_status not in steps:
-        raise ValidationError(
-            _("A project that is “%(from)s” cannot become “%(to)s”.")
-            % {"from": S(locked.status).label, "to": S(to_status).label}
-        )
+    known = PROJECT_TRANSITIONS.get(to_status)
+    ensure_can(user, known.capability if known else Capability.APPROVE, locked)
+    rule = PROJECT_WORKFLOW.check(locked, to_status)
     if to_status == S.APPROVED:
         # The lists may have changed since the proposal: check again at approval.
         problems = project_category_problems(
@@ -235,8 +251,8 @@ def project_transition(*, project: Project, to_status: str, user: Any, note: str
         )
         if problems:
             raise ValidationError({"category": problems})
-    if to_status == S.REJECTED and not note.strip():
-        raise ValidationError({"note": _("Say why the project is rejected.")})
+    if rule.comment_required and not note.strip():
+        raise ValidationError({"note": rule.comment_message})
     values: dict[str, Any] = {
         "status": to_status,
         "status_changed_at": clock.now(),
@@ -244,9 +260,7 @@ def project_transition(*, project: Project, to_status: str, user: Any, note: str
     }
     if to_status == S.APPROVED:
         values.update(approved_by=user, approved_at=clock.now())
-    Project.objects.filter(pk=locked.pk).update(**values, version=F("version") + 1)
-    locked.refresh_from_db()
-    return locked
+    return model_update(locked, fields=values)
 
 
 @transaction.atomic

@@ -40,7 +40,7 @@ from core.scoping import ensure_can
 from core.spreadsheets import ReadLimits, SpreadsheetError, xlsx_check, xlsx_rows
 
 from ..choices import HouseholdStatusChoices, RelationChoices
-from ..cleaners import clean_person, phone_key
+from ..cleaners import clean_person, clean_secondary_causes, phone_key
 from ..id_numbers import id_number_birth_date, id_number_sex
 from ..search import member_key_fields
 from . import staging
@@ -288,8 +288,8 @@ def _clean_row(
         row["phone_key"] = phone_key(row["phone"])
     if row.get("name"):
         row.update(_key_fields(row["name"]))
-    if row.get("main_cause") and row.get("secondary_causes"):
-        row["secondary_causes"] = [c for c in row["secondary_causes"] if c != row["main_cause"]]
+    if row.get("secondary_causes"):
+        row["secondary_causes"] = clean_secondary_causes(row["secondary_causes"], row.get("main_cause"))
     return row
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from core import clock
 from core.procedures.workflow import Workflow, transition_map
@@ -29,6 +27,7 @@ HOUSEHOLD_STATUS_WORKFLOW = Workflow(
     name="household_status",
     model=Household,
     state_field="status",
+    step_field="status",
     state_labels=S,
     step_labels=S,
     transitions=transition_map(
@@ -66,11 +65,7 @@ def household_status_change(
     function guards the status itself, with the row locked so two procedures cannot race.
     """
     locked = Household.objects.select_for_update().get(pk=household.pk)
-    if not household_can_transition(locked, to_status):
-        raise ValidationError(
-            _("A household that is “%(from)s” cannot become “%(to)s”.")
-            % {"from": S(locked.status).label, "to": S(to_status).label}
-        )
+    HOUSEHOLD_STATUS_WORKFLOW.check(locked, to_status)
     now = clock.now()
     HouseholdStatusChange.objects.create(
         household=locked,

@@ -201,3 +201,40 @@ def test_objections_of_both_procedures_are_versioned_and_decided_once(county: An
     assert notice_objection.decision_reason == "已核实"
     with pytest.raises(ValidationError):
         objection_resolve(objection=notice_objection, user=county.staff_a, upheld=True, resolution="再议")
+
+
+def test_household_status_and_the_project_lifecycle_are_workflows_with_the_one_refusal(county: Any) -> None:
+    """The two plain lifecycles use the procedures' declaration type, its one check and one message."""
+    from core.procedures.workflow import Workflow
+    from funds.choices import ProjectStatusChoices as P
+    from funds.services import PROJECT_WORKFLOW, project_transition
+    from households.models import Household
+    from households.services import HOUSEHOLD_STATUS_WORKFLOW, household_status_change
+    from tests.funds.conftest import build_money
+
+    assert isinstance(HOUSEHOLD_STATUS_WORKFLOW, Workflow)
+    assert isinstance(PROJECT_WORKFLOW, Workflow)
+    household = _candidate(county)
+    with pytest.raises(ValidationError) as household_refused:
+        household_status_change(household=household, to_status=HouseholdStatusChoices.EXITED)
+    assert household_refused.value.message_dict == {
+        "status": [
+            f"当前为“{HouseholdStatusChoices.CANDIDATE.label}”，不能进行“{HouseholdStatusChoices.EXITED.label}”："
+            f"不能跳过环节。下一步：{HouseholdStatusChoices.REGISTERED.label}、"
+            f"{HouseholdStatusChoices.REJECTED.label}、{HouseholdStatusChoices.MONITORING.label}、"
+            f"{HouseholdStatusChoices.CANCELLED.label}。"
+        ]
+    }
+    assert Household.objects.get(pk=household.pk).status == HouseholdStatusChoices.CANDIDATE
+
+    money = build_money(county)  # its project is approved
+    version = money.project.version
+    with pytest.raises(ValidationError) as project_refused:
+        project_transition(project=money.project, to_status=P.ACCEPTED, user=money.official)
+    assert project_refused.value.message_dict == {
+        "status": [
+            f"当前为“{P.APPROVED.label}”，不能进行“{P.ACCEPTED.label}”：不能跳过环节。下一步：{P.IN_PROGRESS.label}。"
+        ]
+    }
+    money.project.refresh_from_db()
+    assert (money.project.status, money.project.version) == (P.APPROVED, version)
