@@ -26,6 +26,7 @@ from assistance.services import follow_up_close, visit_log
 from core import clock
 from core.audit import audit_context
 from core.exceptions import ConflictError
+from core.idempotency import key_lock
 from core.services import model_update
 from exits.choices import CheckTaskStateChoices
 from exits.models import CheckTask
@@ -294,6 +295,9 @@ def sync_record(*, user: Any, device: FieldDevice, raw: Any) -> dict[str, Any]:
 def _sync_locked(
     *, user: Any, device: FieldDevice, pk: Any, kind: Any, raw: dict, data: dict, received_at: dt.datetime
 ) -> dict[str, Any]:
+    # Twins of one UUID arriving at once wait for each other here (core.idempotency): the first writes,
+    # the others answer what it stored.
+    key_lock("fieldwork.sync", str(pk))
     record = SyncRecord.objects.select_for_update().filter(pk=pk).first()
     if record is not None:
         if record.user_id != user.pk:

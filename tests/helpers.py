@@ -59,3 +59,31 @@ def screenshot(pg: Any, name: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(path), full_page=True)
     return path
+
+
+def at_once(count: int, call: Any, timeout: float = 30.0) -> list[Any]:
+    """Run `call(index)` in `count` threads released together (each thread its own database connection);
+    returns each call's result, or the exception it raised."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(count)
+    outcomes: list[Any] = [None] * count
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            outcomes[index] = call(index)
+        except Exception as exc:  # the caller asserts on it
+            outcomes[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    assert not any(t.is_alive() for t in threads), "a request never finished (deadlock?)"
+    return outcomes

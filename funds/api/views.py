@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.roles import Capability
+from core import idempotency
 from core.api.mixins import ScopedViewSetMixin
 from core.scoping import get_visible_or_404
 from funds import selectors, services
@@ -199,6 +200,15 @@ class ProjectFundingViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = ProjectFundingFilterSet
 
 
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    idempotency.HEADER,
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="The request's key when the body has no idempotency_key: a repeat answers 200 with the same body.",
+)
+
+
 class DisbursementViewSet(ScopedViewSetMixin, *CreateListRetrieve, viewsets.GenericViewSet):
     """The payment ledger: insert-only. Send an `idempotency_key` (or an `Idempotency-Key` header) with
     each payment; repeating a request with the same key returns the payment already recorded."""
@@ -209,12 +219,14 @@ class DisbursementViewSet(ScopedViewSetMixin, *CreateListRetrieve, viewsets.Gene
     write_capability = Capability.MANAGE_FUNDS
     action_capabilities = {"reverse": Capability.MANAGE_FUNDS}
 
+    @extend_schema(
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={201: DisbursementSerializer, 200: DisbursementSerializer},
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        key = data.get("idempotency_key") or request.headers.get("Idempotency-Key", "")
-        replay = bool(key) and Disbursement.objects.filter(idempotency_key=key).exists()
         measure = None
         if data.get("measure_id"):
             from assistance.models import Measure
@@ -231,21 +243,27 @@ class DisbursementViewSet(ScopedViewSetMixin, *CreateListRetrieve, viewsets.Gene
             household=data.get("household"),
             measure=measure,
             note=data.get("note", ""),
-            idempotency_key=key,
+            idempotency_key=idempotency.request_key(request, data.get("idempotency_key")),
             user=request.user,
         )
-        body = self.get_serializer(payment).data
-        return Response(body, status=status.HTTP_200_OK if replay else status.HTTP_201_CREATED)
+        return Response(self.get_serializer(payment).data, status=idempotency.created_status(payment))
 
-    @extend_schema(request=ReversalSerializer, responses={201: DisbursementSerializer})
+    @extend_schema(
+        request=ReversalSerializer,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={201: DisbursementSerializer, 200: DisbursementSerializer},
+    )
     @action(detail=True, methods=["post"])
     def reverse(self, request: Request, pk: str) -> Response:
         payload = ReversalSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         reversal = services.disbursement_reverse(
-            disbursement=self.get_object(), user=request.user, **payload.validated_data
+            disbursement=self.get_object(),
+            user=request.user,
+            reason=payload.validated_data["reason"],
+            idempotency_key=idempotency.request_key(request, payload.validated_data.get("idempotency_key")),
         )
-        return Response(self.get_serializer(reversal).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(reversal).data, status=idempotency.created_status(reversal))
 
 
 class NoticeViewSet(ScopedViewSetMixin, *CreateListRetrieve, viewsets.GenericViewSet):

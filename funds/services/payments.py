@@ -8,12 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from areas.models import Area
 from core import clock
+from core.idempotency import run_once
 from core.scoping import ensure_can
 from households.models import Household
 
@@ -43,6 +44,30 @@ def _key_reused() -> ValidationError:
     )
 
 
+_KEYS = "funds.disbursement"  # payments and reversals share the key column, so one namespace
+
+
+def _checked_key(idempotency_key: str | None) -> str:
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > 64:
+        raise ValidationError(
+            {"idempotency_key": _("Each payment request needs a key of up to 64 characters.")}
+        )
+    return key
+
+
+def _once(key: str, same: Any, create: Any) -> Disbursement:
+    """The entry stored under the key (when `same` says it answers this request) or a new one."""
+    return run_once(
+        namespace=_KEYS,
+        key=key,
+        find=lambda: Disbursement.objects.filter(idempotency_key=key).first(),
+        same=same,
+        reused=_key_reused,
+        create=create,
+    )
+
+
 @transaction.atomic
 def disbursement_record(
     *,
@@ -59,121 +84,104 @@ def disbursement_record(
 ) -> Disbursement:
     """Pay from a project's funding line. Never more than was allocated, even when two requests race:
     both lock the project then the line and the second sees the first's total. A request repeated
-    with the same key returns the payment the first one recorded."""
+    with the same key, even at the same instant, returns the payment the first one recorded (marked
+    `replayed`, core.idempotency)."""
     ensure_can(user, Capability.MANAGE_FUNDS, funding)
     amount = money_parse(amount)
     if measure is not None:
         household = measure.household
-    idempotency_key = (idempotency_key or "").strip()
-    if not idempotency_key or len(idempotency_key) > 64:
-        raise ValidationError(
-            {"idempotency_key": _("Each payment request needs a key of up to 64 characters.")}
-        )
+    key = _checked_key(idempotency_key)
     request_values = {
         "funding_id": funding.pk,
         "amount": amount,
         "household_id": getattr(household, "pk", None),
     }
-    existing = Disbursement.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        if _same_request(existing, **request_values):
-            return existing
-        raise _key_reused()
 
-    project = Project.objects.select_for_update().get(pk=funding.project_id)
-    line = ProjectFunding.objects.select_for_update().select_related("allocation").get(pk=funding.pk)
-    # Under the lock: a concurrent twin of this request may have committed meanwhile.
-    existing = Disbursement.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        if _same_request(existing, **request_values):
-            return existing
-        raise _key_reused()
+    def create() -> Disbursement:
+        project = Project.objects.select_for_update().get(pk=funding.project_id)
+        line = ProjectFunding.objects.select_for_update().select_related("allocation").get(pk=funding.pk)
+        errors: dict[str, str] = {}
+        if project.status not in FUNDABLE_STATUSES:
+            errors["funding"] = _("Only an approved project can be paid from.")
+        if paid_on > clock.today():
+            errors["paid_on"] = _("The payment date cannot be in the future.")
+        if not (voucher_number or "").strip():
+            errors["voucher_number"] = _("Enter the voucher number.")
+        if not (payee or "").strip():
+            errors["payee"] = _("Enter the payee.")
+        if (
+            measure is not None
+            and not ProjectMeasure.objects.filter(project=project, measure=measure).exists()
+        ):
+            errors["measure"] = _("This measure is not paid by this project: link it to the project first.")
+        elif (
+            household is not None
+            and not ProjectBeneficiary.objects.filter(project=project, household=household).exists()
+        ):
+            errors["household"] = _("This household is not one of the project's benefiting households.")
+        if amount > line.balance:
+            errors["amount"] = _(
+                "Only %(left)s yuan is left on this funding line (project balance %(project)s yuan)."
+            ) % {
+                "left": _fmt(line.balance),
+                "project": _fmt(project.balance),
+            }
+        if errors:
+            raise ValidationError(errors)
+        return Disbursement.objects.create(
+            project=project,
+            funding=line,
+            household=household,
+            measure=measure,
+            kind=DisbursementKindChoices.PAYMENT,
+            amount=amount,
+            paid_on=paid_on,
+            voucher_number=voucher_number.strip(),
+            payee=payee.strip(),
+            note=note,
+            idempotency_key=key,
+            recorded_by=user,
+        )
 
-    errors: dict[str, str] = {}
-    if project.status not in FUNDABLE_STATUSES:
-        errors["funding"] = _("Only an approved project can be paid from.")
-    if paid_on > clock.today():
-        errors["paid_on"] = _("The payment date cannot be in the future.")
-    if not (voucher_number or "").strip():
-        errors["voucher_number"] = _("Enter the voucher number.")
-    if not (payee or "").strip():
-        errors["payee"] = _("Enter the payee.")
-    if measure is not None and not ProjectMeasure.objects.filter(project=project, measure=measure).exists():
-        errors["measure"] = _("This measure is not paid by this project: link it to the project first.")
-    elif (
-        household is not None
-        and not ProjectBeneficiary.objects.filter(project=project, household=household).exists()
-    ):
-        errors["household"] = _("This household is not one of the project's benefiting households.")
-    if amount > line.balance:
-        errors["amount"] = _(
-            "Only %(left)s yuan is left on this funding line (project balance %(project)s yuan)."
-        ) % {
-            "left": _fmt(line.balance),
-            "project": _fmt(project.balance),
-        }
-    if errors:
-        raise ValidationError(errors)
-    try:
-        with transaction.atomic():
-            payment = Disbursement.objects.create(
-                project=project,
-                funding=line,
-                household=household,
-                measure=measure,
-                kind=DisbursementKindChoices.PAYMENT,
-                amount=amount,
-                paid_on=paid_on,
-                voucher_number=voucher_number.strip(),
-                payee=payee.strip(),
-                note=note,
-                idempotency_key=idempotency_key,
-                recorded_by=user,
-            )
-    except IntegrityError as exc:
-        existing = Disbursement.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is None:
-            raise  # not the key: a database guarantee refused the entry
-        if _same_request(existing, **request_values):
-            return existing
-        raise _key_reused() from exc
-    return payment
+    return _once(key, lambda existing: _same_request(existing, **request_values), create)
 
 
 @transaction.atomic
 def disbursement_reverse(
     *, disbursement: Disbursement, reason: str, user: Any, idempotency_key: str | None = None
 ) -> Disbursement:
-    """Correct a payment by a reversal entry of the opposite amount; the payment itself stays."""
+    """Correct a payment by a reversal entry of the opposite amount; the payment itself stays. A
+    request repeated with the same key returns the reversal it recorded (marked `replayed`)."""
     ensure_can(user, Capability.MANAGE_FUNDS, disbursement)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the payment is reversed.")})
-    project = Project.objects.select_for_update().get(pk=disbursement.project_id)
-    line = ProjectFunding.objects.select_for_update().get(pk=disbursement.funding_id)
-    original = Disbursement.objects.get(pk=disbursement.pk)
-    if original.kind == DisbursementKindChoices.REVERSAL:
-        raise ValidationError(_("A reversal cannot itself be reversed; record a new payment instead."))
-    already = Disbursement.objects.filter(reverses=original).first()
-    if already is not None:
-        if idempotency_key and already.idempotency_key == idempotency_key:
-            return already
-        raise ValidationError(_("This payment has already been reversed."))
-    reversal = Disbursement.objects.create(
-        project=project,
-        funding=line,
-        household=original.household,
-        measure=original.measure,
-        kind=DisbursementKindChoices.REVERSAL,
-        amount=-original.amount,
-        paid_on=clock.today(),
-        voucher_number=original.voucher_number,
-        payee=original.payee,
-        note=reason.strip()[:300],
-        reverses=original,
-        idempotency_key=(idempotency_key or f"reversal-{uuid.uuid4().hex}")[:64],
-        recorded_by=user,
-    )
-    return reversal
+    key = _checked_key(idempotency_key or f"reversal-{uuid.uuid4().hex}")
+
+    def create() -> Disbursement:
+        project = Project.objects.select_for_update().get(pk=disbursement.project_id)
+        line = ProjectFunding.objects.select_for_update().get(pk=disbursement.funding_id)
+        original = Disbursement.objects.get(pk=disbursement.pk)
+        if original.kind == DisbursementKindChoices.REVERSAL:
+            raise ValidationError(_("A reversal cannot itself be reversed; record a new payment instead."))
+        if Disbursement.objects.filter(reverses=original).exists():
+            raise ValidationError(_("This payment has already been reversed."))
+        return Disbursement.objects.create(
+            project=project,
+            funding=line,
+            household=original.household,
+            measure=original.measure,
+            kind=DisbursementKindChoices.REVERSAL,
+            amount=-original.amount,
+            paid_on=clock.today(),
+            voucher_number=original.voucher_number,
+            payee=original.payee,
+            note=reason.strip()[:300],
+            reverses=original,
+            idempotency_key=key,
+            recorded_by=user,
+        )
+
+    return _once(key, lambda existing: existing.reverses_id == disbursement.pk, create)
 
 
 def household_batch_pending(*, project: Project, batch_key: str) -> Any:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
+from core.idempotency import was_replayed
 from core.scoping import ensure_can, get_visible_or_404
 
 from .. import selectors, services
@@ -65,7 +66,10 @@ def disbursement_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, _("Payment recorded."))
+            if was_replayed(payment):  # the form sent twice (double click, reload): one payment
+                messages.info(request, _("This payment was already recorded; nothing was added."))
+            else:
+                messages.success(request, _("Payment recorded."))
             return redirect("funds:project", pk=payment.project_id)
     return render(request, "funds/form.html", {"form": form, "title": _("Record a payment")})
 
@@ -97,7 +101,7 @@ def disbursement_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReversalForm(request.POST)
     if form.is_valid():
         try:
-            services.disbursement_reverse(
+            reversal = services.disbursement_reverse(
                 disbursement=payment,
                 reason=form.cleaned_data["reason"],
                 idempotency_key=form.cleaned_data["idempotency_key"],
@@ -107,7 +111,10 @@ def disbursement_reverse(request: HttpRequest, pk: int) -> HttpResponse:
             for message in exc.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, _("Payment reversed; the project's balance is restored."))
+            if was_replayed(reversal):
+                messages.info(request, _("This reversal was already recorded; nothing was added."))
+            else:
+                messages.success(request, _("Payment reversed; the project's balance is restored."))
     else:
         messages.error(request, _("Say why the payment is reversed."))
     return redirect("funds:disbursement", pk=pk)

@@ -137,6 +137,41 @@ def test_payments_cannot_be_edited_or_deleted_only_reversed(money: Any, api: Any
     assert Project.objects.get(pk=money.project.pk).paid_total == Decimal("0.00")
 
 
+def test_a_reversal_under_another_payments_key_is_a_400_not_a_server_error(money: Any, api: Any) -> None:
+    # given: two payments
+    client = api(money.official)
+    first, second = (
+        client.post(
+            "/api/funds/disbursements/", _payment_body(money, idempotency_key=k), format="json"
+        ).json()
+        for k in ("pay-a", "pay-b")
+    )
+    # when: the second is reversed under the first payment's key
+    response = client.post(
+        f"/api/funds/disbursements/{second['id']}/reverse/",
+        {"reason": "录错", "idempotency_key": "pay-a"},
+        format="json",
+    )
+    # then: a clear refusal on the key, nothing written
+    assert response.status_code == 400
+    assert "already used for a different payment" in response.json()["errors"]["idempotency_key"][0]
+    assert not Disbursement.objects.filter(reverses__in=[first["id"], second["id"]]).exists()
+
+
+def test_a_repeated_reversal_answers_200_with_the_same_reversal(money: Any, api: Any) -> None:
+    client = api(money.official)
+    payment = client.post("/api/funds/disbursements/", _payment_body(money), format="json").json()
+    url = f"/api/funds/disbursements/{payment['id']}/reverse/"
+    first = client.post(url, {"reason": "录错"}, format="json", HTTP_IDEMPOTENCY_KEY="rev-h")
+    again = client.post(url, {"reason": "录错"}, format="json", HTTP_IDEMPOTENCY_KEY="rev-h")
+    other = client.post(url, {"reason": "录错"}, format="json", HTTP_IDEMPOTENCY_KEY="rev-other")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.content == again.content
+    assert other.status_code == 400
+    assert "already been reversed" in str(other.json())
+    assert Disbursement.objects.filter(reverses_id=payment["id"]).count() == 1
+
+
 def test_township_staff_propose_but_cannot_approve_or_pay(county: Any, money: Any, api: Any) -> None:
     client = api(county.staff_a)
     created = client.post(
