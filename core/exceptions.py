@@ -1,3 +1,6 @@
+from typing import Any
+
+from django.core.exceptions import BadRequest
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,4 +14,15 @@ class ConflictError(Exception):
 
     def __init__(self, message: str | None = None) -> None:
         self.message = str(message or self.default_message)
+        super().__init__(self.message)
+
+
+class BadParameter(BadRequest):
+    """A query or form value the request cannot mean (a NUL byte, letters for an id): a 400 with the
+    parameter's name and a message for it, never a server error. Pages show 400.html, the API the
+    usual error shape keyed by the parameter."""
+
+    def __init__(self, field: str, message: Any) -> None:
+        self.field = field
+        self.message = str(message)
         super().__init__(self.message)

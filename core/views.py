@@ -16,6 +16,7 @@ from core import clock, worklist
 from core.job_kinds import job_links, job_message, job_title
 
 from .choices import AttachmentKindChoices
+from .exceptions import BadParameter
 from .history import history_for
 from .models import Attachment, Job, Notification
 from .selectors import job_readable_or_404, scoped_record
@@ -48,6 +49,13 @@ def _back_url(request: HttpRequest) -> str:
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """A missing page in the site's layout, in the user's language, with a way back (DEBUG off)."""
     return render(request, "404.html", {"back_url": _back_url(request)}, status=404)
+
+
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A value the request cannot mean (core.exceptions.BadParameter: the parameter and why), in the
+    site's layout with a way back; Django's own 400s (a bad host, a broken upload) say it generally."""
+    reason = exception.message if isinstance(exception, BadParameter) else ""
+    return render(request, "400.html", {"exception": reason, "back_url": _back_url(request)}, status=400)
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

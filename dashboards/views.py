@@ -15,6 +15,7 @@ from areas.models import Area
 from areas.selectors import areas_top_for
 from core.exceptions import ConflictError
 from core.forms import form_add_service_errors
+from core.inputs import id_param
 from core.scoping import get_visible_or_404
 
 from . import figures, services
@@ -148,8 +149,9 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def targets(request: HttpRequest) -> HttpResponse:
     """Yearly exit targets (年度减贫任务) per county and township."""
     initial = {}
-    if request.GET.get("edit"):
-        editing = get_visible_or_404(ExitTarget.objects.all(), request.user, pk=request.GET["edit"])
+    edit_id = id_param(request.GET, "edit")
+    if edit_id is not None:
+        editing = get_visible_or_404(ExitTarget.objects.all(), request.user, pk=edit_id)
         initial = {
             "area": editing.area_id,
             "year": editing.year,

@@ -53,6 +53,7 @@ urlpatterns = [
 ] + [path(f"{app}/", include(f"{app}.urls")) for app in DOMAIN_APPS if _optional(f"{app}.urls")]
 
 # Error pages in the site's layout and language (DEBUG off; `dev.py up` keeps Django's debug pages).
+handler400 = "core.views.error_400"
 handler404 = "core.views.error_404"
 handler403 = "core.views.error_403"
 

@@ -13,6 +13,7 @@ from areas.models import Area
 from areas.selectors import areas_top_for
 from core.exceptions import ConflictError
 from core.forms import form_add_service_errors
+from core.inputs import id_param
 from core.paging import page_of
 from core.scoping import ensure_can, get_visible_or_404
 
@@ -51,11 +52,10 @@ def problem_list(request: HttpRequest) -> HttpResponse:
 def problem_create(request: HttpRequest) -> HttpResponse:
     ensure_can(request.user, Capability.SUPERVISE)
     inspection = None
-    if request.GET.get("inspection") or request.POST.get("inspection"):
+    inspection_id = id_param(request.GET, "inspection") or id_param(request.POST, "inspection")
+    if inspection_id is not None:
         inspection = get_visible_or_404(
-            Inspection.objects.select_related("area"),
-            request.user,
-            pk=request.GET.get("inspection") or request.POST.get("inspection"),
+            Inspection.objects.select_related("area"), request.user, pk=inspection_id
         )
     form = ProblemForm(request.POST or None, initial={"area": inspection.area_id if inspection else None})
     form.scope(request.user)

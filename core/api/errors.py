@@ -15,7 +15,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.exceptions import ConflictError
+from core.exceptions import BadParameter, ConflictError
 
 NON_FIELD = "non_field_errors"
 
@@ -70,6 +70,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(
             {"detail": exc.message, "code": "conflict", "errors": {}}, status=status.HTTP_409_CONFLICT
         )
+    elif isinstance(exc, BadParameter):
+        exc = exceptions.ValidationError({exc.field: [exc.message]})
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -5,7 +5,6 @@ revoked phone gets 403 with code `device_revoked` and wipes its copy."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from typing import Any
 
@@ -22,6 +21,7 @@ from rest_framework.views import APIView
 
 from accounts.roles import Capability
 from core import clock
+from core.inputs import JSONRefused, json_loads_bounded
 
 from ..models import FieldDevice
 from ..selectors import is_field_user, limits, working_copy
@@ -39,20 +39,6 @@ from ..sync import sync_batch
 
 def _refusal(detail: str, code: str, http_status: int, **extra: Any) -> Response:
     return Response({"detail": str(detail), "code": code, "errors": {}, **extra}, status=http_status)
-
-
-def json_depth(value: Any, limit: int) -> int:
-    """Nesting depth of parsed JSON, counted without recursion and stopping once past `limit`."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, depth)
-            if deepest > limit:
-                return deepest
-            children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, depth + 1) for child in children)
-    return deepest
 
 
 def _revoked(device_id: Any) -> bool:
@@ -168,16 +154,12 @@ class SyncView(FieldDeviceMixin, APIView):
                 status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
             )
         try:
-            payload = json.loads(body.decode("utf-8"))
+            # the sync's own (stricter) depth bound, measured before decoding
+            payload = json_loads_bounded(body.decode("utf-8"), bounds["JSON_MAX_DEPTH"])
+        except JSONRefused as exc:
+            return _refusal(exc.message, "invalid", 400)
         except (UnicodeDecodeError, ValueError):
             return _refusal(_("The sync is not valid JSON. Nothing was written."), "invalid", 400)
-        if json_depth(payload, bounds["JSON_MAX_DEPTH"]) > bounds["JSON_MAX_DEPTH"]:
-            return _refusal(
-                _("The data is nested more than %(n)d levels deep. Nothing was written.")
-                % {"n": bounds["JSON_MAX_DEPTH"]},
-                "invalid",
-                400,
-            )
         records = payload.get("records") if isinstance(payload, dict) else None
         if not isinstance(records, list):
             return _refusal(

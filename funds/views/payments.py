@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
 from core.idempotency import was_replayed
+from core.inputs import id_param
 from core.scoping import ensure_can, get_visible_or_404
 
 from .. import selectors, services
@@ -45,8 +46,9 @@ def disbursement_list(request: HttpRequest) -> HttpResponse:
 def disbursement_create(request: HttpRequest) -> HttpResponse:
     ensure_can(request.user, Capability.MANAGE_FUNDS)
     project = None
-    if request.GET.get("project"):
-        project = get_visible_or_404(Project.objects.all(), request.user, pk=request.GET["project"])
+    project_id = id_param(request.GET, "project")
+    if project_id is not None:
+        project = get_visible_or_404(Project.objects.all(), request.user, pk=project_id)
     form = DisbursementForm(request.POST or None, user=request.user, project=project)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

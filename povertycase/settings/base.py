@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A NUL byte in the path, a query or a form value is a 400 before any view sees it.
+    "core.inputs.RefuseNulBytesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who changed what (user and URL) on every audited row written during the request.
     "core.audit.AuditContextMiddleware",
@@ -194,6 +196,9 @@ ATTACHMENT_ALLOWED_TYPES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# The deepest nesting a JSON body may have (API requests, the offline app's sync); checked on the raw
+# text before decoding (core.inputs.json_check). No request of the app nests deeper than 10.
+JSON_MAX_DEPTH = int(env("JSON_MAX_DEPTH", "32") or 32)
 
 # Audit: every insert, update and delete of a tracked model is written by a database trigger, so
 # bulk writes and queryset.update() are recorded too. Event tables are append-only.
@@ -211,6 +216,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
+    # JSON bodies are depth-checked before decoding (core.inputs, settings.JSON_MAX_DEPTH).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_RATES": {"public_lookup": "10/minute"},
     "COERCE_DECIMAL_TO_STRING": True,
 }
