@@ -31,13 +31,15 @@ from pghistory import runtime as pghistory_runtime
 from pghistory.middleware import HistoryMiddleware
 from pghistory.models import Events
 
+from core.net import client_address
+
 
 class AuditContextMiddleware(HistoryMiddleware):
     """Tags every audited write of a request with the user, URL and client address."""
 
     def get_context(self, request: Any) -> dict[str, Any]:
         context = super().get_context(request)
-        context["ip"] = request.META.get("REMOTE_ADDR")
+        context["ip"] = client_address(request)
         return context
 
 

@@ -23,6 +23,7 @@ from core import clock
 from .choices import AttachmentKindChoices, JobStatusChoices
 from .exceptions import ConflictError
 from .models import Attachment, Job, Notification, SensitiveAccess
+from .net import client_address
 
 M = TypeVar("M", bound=models.Model)
 
@@ -283,7 +284,7 @@ def sensitive_access_log_many(
     """One SensitiveAccess row per record read in full (a response that reveals many), in one
     statement; None stands for a read not tied to a record."""
     signed_in = getattr(user, "is_authenticated", False)
-    address = request.META.get("REMOTE_ADDR") if request is not None else None
+    address = client_address(request)
     SensitiveAccess.objects.bulk_create(
         [
             SensitiveAccess(

@@ -31,7 +31,7 @@ from funds.filters import (
 )
 from funds.forms import counties_for
 from funds.models import Allocation, DeclaredTotal, Disbursement, FundSource, Notice, Project, ProjectFunding
-from funds.throttling import PublicLookupThrottle
+from funds.throttling import PUBLIC_LOOKUP_THROTTLES
 from households.models import Household
 
 from .serializers import (
@@ -348,11 +348,17 @@ class HouseholdReceiptsView(APIView):
 
 class PublicLookupView(APIView):
     """Self-service lookup without signing in: a member's ID number and name return only that household's
-    masked record and subsidies. Rate limited per address; every attempt is logged."""
+    masked record and subsidies. Rate limited per address and per ID number; every attempt is logged."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [PublicLookupThrottle]
+    throttle_classes = list(PUBLIC_LOOKUP_THROTTLES)
+
+    def check_throttles(self, request: Request) -> None:
+        # The first budget that refuses answers (DRF would consult, count and log every one).
+        for throttle in self.get_throttles():
+            if not throttle.allow_request(request, self):
+                self.throttled(request, throttle.wait())
 
     @extend_schema(request=PublicLookupRequestSerializer, responses=PublicLookupResponseSerializer)
     def post(self, request: Request) -> Response:

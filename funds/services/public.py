@@ -46,9 +46,9 @@ class PublicLookupResult:
         return sum((r.amount for r in self.receipts), Decimal("0.00"))
 
 
-def public_lookup_refused(*, request: Any) -> None:
-    """Log a lookup the rate limit refused (the number is not read: nothing was looked up)."""
-    sensitive_access_log(user=None, what="funds.public_lookup", detail="refused: rate limit", request=request)
+def public_lookup_refused(*, request: Any, detail: str = "refused: rate limit") -> None:
+    """Log a lookup a budget refused (`funds.throttling`; nothing was looked up)."""
+    sensitive_access_log(user=None, what="funds.public_lookup", detail=detail, request=request)
 
 
 def public_lookup(*, id_number: str, name: str, request: Any = None) -> PublicLookupResult | None:

@@ -17,7 +17,7 @@ from ..forms import (
     PublicLookupForm,
 )
 from ..models import Notice
-from ..throttling import PublicLookupThrottle
+from ..throttling import PublicLookupIdNumberThrottle, PublicLookupThrottle
 from .common import _page, _querystring_without_page
 
 # -- notices ---------------------------------------------------------------------------------------
@@ -54,23 +54,28 @@ def public_notices(request: HttpRequest) -> HttpResponse:
 
 def public_lookup(request: HttpRequest) -> HttpResponse:
     """A household looks up its own subsidies by a member's ID number and name, without signing in.
-    Limited per client address like the API (throttle scope `public_lookup`); every attempt is logged."""
+    Limited per client address and per ID number like the API (`funds.throttling`); every attempt is
+    logged."""
     form = PublicLookupForm(request.POST or None)
     result = None
     searched = False
     limited = False
+    refusal = None
     if request.method == "POST":
-        throttle = PublicLookupThrottle()
-        if not throttle.allow_request(request, None):
+        if not PublicLookupThrottle().allow_request(request, None):
+            refusal = _("Too many lookups from this address. Try again in a minute.")
+        elif not PublicLookupIdNumberThrottle().allow_request(request, None):
+            refusal = _("Too many lookups of this ID number today. Try again tomorrow.")
+        if refusal:
             limited = True
-            form.add_error(None, _("Too many lookups from this address. Try again in a minute."))
+            form = PublicLookupForm()  # never echo the number back into the page
         elif form.is_valid():
             searched = True
             result = services.public_lookup(
                 id_number=form.cleaned_data["id_number"], name=form.cleaned_data["name"], request=request
             )
             form = PublicLookupForm()  # never echo the number back into the page
-    context: dict[str, Any] = {"form": form, "result": result, "searched": searched, "limited": limited}
+    context: dict[str, Any] = {"form": form, "result": result, "searched": searched, "refusal": refusal}
     response = render(request, "funds/public_lookup.html", context)
     if limited:
         response.status_code = 429

@@ -34,6 +34,9 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", "insecure-development-key-change-me")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# How many proxies of ours stand in front (core.net.client_address): X-Forwarded-For is read right to
+# left and only that many hops are believed. 0: no proxy, the connection's own address is the client.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0") or 0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -222,7 +225,12 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_THROTTLE_RATES": {"public_lookup": "10/minute"},
+    # The public lookup: per client address (IPv6 by /64), and per ID number whatever the address, so
+    # one number cannot be probed with many names from many addresses.
+    "DEFAULT_THROTTLE_RATES": {
+        "public_lookup": env("PUBLIC_LOOKUP_RATE", "10/minute"),
+        "public_lookup_id_number": env("PUBLIC_LOOKUP_ID_NUMBER_RATE", "20/day"),
+    },
     "COERCE_DECIMAL_TO_STRING": True,
 }
 # List filters offer "全部" (All) for no choice, not django-filter's "---------".

@@ -14,7 +14,10 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 MEDIA_ROOT = BASE_DIR / ".local" / "test-media"  # noqa: F405
 # Eager by default; the worker tests switch it off and start a real worker process.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
-REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"public_lookup": "5/minute"}}  # noqa: F405
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"public_lookup": "5/minute", "public_lookup_id_number": "8/day"},
+}
 WHITENOISE_USE_FINDERS = True  # serve from the app folders; no collectstatic needed here
 WHITENOISE_AUTOREFRESH = True
 # Each test process keeps its own cache, so rate-limit counters never leak between runs.
