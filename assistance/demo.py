@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from core import clock
 from core.demo import DemoContext
+from core.services import model_update
 from households.choices import ASSISTED_STATUSES, PovertyCauseChoices
 from households.models import Household, Member
 
@@ -201,8 +202,7 @@ def seed(ctx: DemoContext) -> None:
             if m.team == current_team[secretary_village.pk]
             and m.role == TeamMemberRoleChoices.FIRST_SECRETARY
         )
-        Cadre.objects.filter(pk=secretary.pk).update(user=secretary_user, name="王书记")
-        secretary.user, secretary.name = secretary_user, "王书记"
+        model_update(secretary, fields={"user": secretary_user, "name": "王书记"}, refresh=False)
     TeamVillage.objects.bulk_create(links)
     TeamMembership.objects.bulk_create(memberships)
     user_of = {c.pk: c.user for c in cadres if c.user_id}

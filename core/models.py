@@ -25,7 +25,7 @@ class TimeStampedModel(models.Model):
 
 class VersionedModel(models.Model):
     """Optimistic concurrency: a write names the version it read; a stale version is a conflict the
-    user sees (core.services.versioned_update), never a silent overwrite."""
+    user sees (core.services.model_update), never a silent overwrite."""
 
     version = models.PositiveIntegerField(_("version"), default=1)
 

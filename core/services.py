@@ -28,6 +28,24 @@ from .net import client_address
 M = TypeVar("M", bound=models.Model)
 
 
+def _stamped(model: type[models.Model], fields: dict[str, Any], *, bump_version: bool) -> dict[str, Any]:
+    """`fields` with `updated_at` stamped and `version` bumped with F() where the model has them."""
+    names = {f.name for f in model._meta.concrete_fields}
+    values = dict(fields)
+    if "updated_at" in names:
+        values["updated_at"] = clock.now()
+    if "version" in names and bump_version:
+        values["version"] = F("version") + 1
+    return values
+
+
+def model_update_rows(rows: models.QuerySet[M], *, fields: dict[str, Any], bump_version: bool = True) -> int:
+    """The one UPDATE statement for domain rows (model_update for one row, or a set of rows changed
+    alike, such as the follow-ups a visit closes): stamps `updated_at` and bumps `version` with F().
+    Returns how many rows it changed."""
+    return rows.update(**_stamped(rows.model, fields, bump_version=bump_version))
+
+
 def model_update(
     obj: M,
     *,
@@ -46,19 +64,12 @@ def model_update(
     `bump_version=False` is only for completing a row created in the same transaction (a registration
     setting its head): the row's first version is the whole registration.
     """
-    model = type(obj)
-    names = {f.name for f in model._meta.concrete_fields}
-    values = dict(fields)
-    if "updated_at" in names:
-        values["updated_at"] = clock.now()
-    if "version" in names and bump_version:
-        values["version"] = F("version") + 1
-    rows = model._default_manager.filter(pk=obj.pk)
+    rows = type(obj)._default_manager.filter(pk=obj.pk)
     if expected_version is not None:
         rows = rows.filter(version=expected_version)
     if only_if:
         rows = rows.filter(**only_if)
-    if rows.update(**values) != 1:
+    if model_update_rows(rows, fields=fields, bump_version=bump_version) != 1:
         raise ConflictError()
     if refresh:
         obj.refresh_from_db()
@@ -68,9 +79,32 @@ def model_update(
     return obj
 
 
-def versioned_update(obj: M, *, expected_version: int, fields: dict[str, Any]) -> M:
-    """model_update with a required version (kept for the callers that name it)."""
-    return model_update(obj, fields=fields, expected_version=expected_version)
+def model_upsert(model: type[M], *, lookup: dict[str, Any], values: dict[str, Any]) -> tuple[M, bool]:
+    """update_or_create through the one update path: the row matching `lookup` is locked and changed by
+    model_update (stamped, version bumped), or created with `values`. (row, created)."""
+    manager = model._default_manager
+    row = manager.select_for_update().filter(**lookup).first()
+    if row is None:
+        try:
+            with transaction.atomic():
+                return manager.create(**lookup, **values), True
+        except IntegrityError:  # created meanwhile by a concurrent call: change that row instead
+            row = manager.select_for_update().get(**lookup)
+    return model_update(row, fields=values), False
+
+
+def model_bulk_complete(objs: list[M], *, fields: list[str], batch_size: int = 2000) -> None:
+    """Set `fields` on many rows created in this same transaction (a bulk load setting each household's
+    head once its members exist): stamped, version not bumped, as model_update(bump_version=False)."""
+    if not objs:
+        return
+    now = clock.now()
+    names = {f.name for f in type(objs[0])._meta.concrete_fields}
+    if "updated_at" in names:
+        for obj in objs:
+            obj.updated_at = now  # type: ignore[attr-defined]
+        fields = [*fields, "updated_at"]
+    type(objs[0])._default_manager.bulk_update(objs, fields, batch_size=batch_size)
 
 
 # -- jobs -----------------------------------------------------------------------------------------

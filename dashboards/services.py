@@ -359,7 +359,7 @@ def exit_target_set(
     expected_version: int | None = None,
 ) -> ExitTarget:
     """Set an area's exit target for a year; changing an existing one names the version it read."""
-    from core.services import versioned_update
+    from core.services import model_update
 
     ensure_can(user, Capability.APPROVE, area=area)
     errors = {}
@@ -386,4 +386,4 @@ def exit_target_set(
                 % {"area": area.name, "year": year}
             }
         )
-    return versioned_update(existing, expected_version=expected_version, fields=fields)
+    return model_update(existing, expected_version=expected_version, fields=fields)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from areas.models import Area
 from core import clock
 from core.demo import DemoContext
+from core.services import model_update
 from households.choices import ASSISTED_STATUSES, HouseholdStatusChoices
 from households.models import Household
 
@@ -299,7 +300,7 @@ def seed(ctx: DemoContext) -> None:
                 )
             )
         CheckTask.objects.bulk_create(tasks, batch_size=2000)
-        Campaign.objects.filter(pk=campaign.pk).update(task_count=len(tasks))
+        model_update(campaign, fields={"task_count": len(tasks)}, bump_version=False, refresh=False)
     village_exits = _village_exits(ctx, official=official)
     ctx.say(
         f"Exits: {len(procedures)} exit procedures under way, {len(cases)} monitoring objects, "

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from core import clock
 from core.demo import DemoContext
+from core.services import model_bulk_complete
 
 from .choices import (
     EducationChoices,
@@ -217,7 +218,7 @@ def seed(ctx: DemoContext) -> None:
     MembershipPeriod.objects.bulk_create(periods, batch_size=5000)
     for household in households:
         household.head_id = heads[household.pk]
-    Household.objects.bulk_update(households, ["head"], batch_size=2000)
+    model_bulk_complete(households, fields=["head"])
 
     line = Decimal("4000")
     incomes, conditions, changes = [], [], []

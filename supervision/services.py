@@ -19,7 +19,7 @@ from core import clock
 from core.choices import AttachmentKindChoices
 from core.models import Attachment
 from core.scoping import ensure_can, user_covers_area
-from core.services import model_update, notification_raise, versioned_update
+from core.services import model_update, model_update_rows, notification_raise
 
 from .choices import (
     ComplaintFindingChoices,
@@ -177,7 +177,7 @@ def problem_update(
     }
     if deadline > problem.deadline:
         fields["escalated_at"] = None  # a new deadline; overdue again only after it passes
-    return versioned_update(problem, expected_version=expected_version, fields=fields)
+    return model_update(problem, expected_version=expected_version, fields=fields)
 
 
 def _may_work_on(user: User, problem: Problem) -> None:
@@ -223,7 +223,7 @@ def problem_close(*, problem: Problem, closure_note: str, user: User, expected_v
         errors["evidence"] = _("Attach at least one evidence file (kind “Evidence”) before closing.")
     if errors:
         raise ValidationError(errors)
-    return versioned_update(
+    return model_update(
         problem,
         expected_version=expected_version,
         fields={
@@ -288,7 +288,7 @@ def complaint_assign(
     _check_person(errors, "assignee", assignee, complaint.area)
     if errors:
         raise ValidationError(errors)
-    complaint = versioned_update(
+    complaint = model_update(
         complaint,
         expected_version=expected_version,
         fields={"assigned_to": assignee, "status": ComplaintStatusChoices.ASSIGNED},
@@ -320,7 +320,7 @@ def complaint_answer(
         errors["finding"] = _("Say whether the complaint was upheld.")
     if errors:
         raise ValidationError(errors)
-    return versioned_update(
+    return model_update(
         complaint,
         expected_version=expected_version,
         fields={
@@ -386,7 +386,9 @@ def overdue_escalate(*, today: dt.date | None = None) -> dict[str, int]:
     ).select_related("area", "responsible_person")
     for problem in problems.iterator(chunk_size=500):
         with transaction.atomic():
-            if not Problem.objects.filter(pk=problem.pk, escalated_at__isnull=True).update(escalated_at=now):
+            if not model_update_rows(
+                Problem.objects.filter(pk=problem.pk, escalated_at__isnull=True), fields={"escalated_at": now}
+            ):
                 continue
             url = reverse("supervision:problem", args=[problem.pk])
             title = _("Overdue rectification: deadline %(date)s passed") % {
@@ -412,8 +414,9 @@ def overdue_escalate(*, today: dt.date | None = None) -> dict[str, int]:
     )
     for complaint in complaints.iterator(chunk_size=500):
         with transaction.atomic():
-            if not Complaint.objects.filter(pk=complaint.pk, escalated_at__isnull=True).update(
-                escalated_at=now
+            if not model_update_rows(
+                Complaint.objects.filter(pk=complaint.pk, escalated_at__isnull=True),
+                fields={"escalated_at": now},
             ):
                 continue
             targets = list(supervisors.setdefault(complaint.area_id, _supervisors_for(complaint.area)))

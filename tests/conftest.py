@@ -48,6 +48,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.timeout(300))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _versioned_writes_guard() -> Iterator[None]:
+    """Versioned rows change only through core.services.model_update (tests/versioned_writes.py)."""
+    from tests.versioned_writes import guard_installed
+
+    with guard_installed():
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _suite_clock() -> Iterator[None]:
     import time_machine

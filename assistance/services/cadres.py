@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Capability
 from areas.models import Area
 from core.scoping import ensure_can
-from core.services import versioned_update
+from core.services import model_update
 from households.choices import ASSISTED_STATUSES, HouseholdStatusChoices
 from households.models import Household
 
@@ -74,7 +74,7 @@ def cadre_update(*, cadre: Cadre, expected_version: int, user: Any, **fields: An
                 )
             }
         )
-    return versioned_update(cadre, expected_version=expected_version, fields=fields)
+    return model_update(cadre, expected_version=expected_version, fields=fields)
 
 
 # -- pairings (结对帮扶) -----------------------------------------------------------------------------

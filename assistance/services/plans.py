@@ -14,7 +14,7 @@ from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core.scoping import ensure_can
-from core.services import versioned_update
+from core.services import model_update
 from households.models import Household, Member
 
 from ..choices import (
@@ -69,7 +69,7 @@ def plan_save(
             ) from exc
     if expected_version is None:
         raise ValidationError({"year": _("This household already has a plan for %(year)d.") % {"year": year}})
-    return versioned_update(
+    return model_update(
         existing, expected_version=expected_version, fields={"goals": goals.strip(), "status": status}
     )
 
@@ -176,7 +176,7 @@ def measure_update(*, measure: Measure, expected_version: int, user: Any, **fiel
     description = merged.pop("description") or ""
     data = _measure_clean(measure.household, merged)
     data["description"] = description.strip()[:300]
-    return versioned_update(measure, expected_version=expected_version, fields=data)
+    return model_update(measure, expected_version=expected_version, fields=data)
 
 
 @transaction.atomic
@@ -225,4 +225,4 @@ def village_plan_save(
             ) from exc
     if expected_version is None:
         raise ValidationError({"year": _("The village already has a plan for %(year)d.") % {"year": year}})
-    return versioned_update(existing, expected_version=expected_version, fields=fields)
+    return model_update(existing, expected_version=expected_version, fields=fields)

@@ -14,7 +14,7 @@ from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core.scoping import ensure_can
-from core.services import versioned_update
+from core.services import model_update
 
 from ..choices import (
     TeamMemberRoleChoices,
@@ -150,7 +150,7 @@ def team_rotate(
     villages = [
         link.village for link in locked.village_links.filter(end__isnull=True).select_related("village")
     ]
-    versioned_update(
+    model_update(
         locked,
         expected_version=expected_version,
         fields={"status": WorkTeamStatusChoices.ROTATED, "term_end": term_start},
@@ -178,7 +178,7 @@ def team_end(*, team: WorkTeam, expected_version: int, end: dt.date, user: Any) 
         raise ValidationError(_("This team is no longer in post."))
     if end < team.term_start:
         raise ValidationError({"term_end": _("The term cannot end before it starts.")})
-    versioned_update(
+    model_update(
         team,
         expected_version=expected_version,
         fields={"status": WorkTeamStatusChoices.ENDED, "term_end": end},

@@ -9,14 +9,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
-from core import clock
 from core.choices import AttachmentKindChoices
 from core.scoping import ensure_can
-from core.services import attachment_add, attachment_validate, versioned_update
+from core.services import attachment_add, attachment_validate, model_update, model_update_rows
 from households.models import Household
 from households.selectors import household_registered_on
 
@@ -147,13 +145,14 @@ def visit_log(
         ]
     )
     if closable:
-        FollowUp.objects.filter(pk__in=[f.pk for f in closable]).update(
-            status=FollowUpStatusChoices.DONE,
-            done_on=visited_on,
-            done_visit=visit,
-            closed_by=user,
-            version=F("version") + 1,
-            updated_at=clock.now(),
+        model_update_rows(
+            FollowUp.objects.filter(pk__in=[f.pk for f in closable]),
+            fields={
+                "status": FollowUpStatusChoices.DONE,
+                "done_on": visited_on,
+                "done_visit": visit,
+                "closed_by": user,
+            },
         )
     for photo in photos:
         attachment_add(user=user, record=visit, upload=photo, kind=AttachmentKindChoices.PHOTO)
@@ -185,7 +184,7 @@ def follow_up_close(
         errors["done_on"] = _("The date is before the visit where it was promised.")
     if errors:
         raise ValidationError(errors)
-    return versioned_update(
+    return model_update(
         follow_up,
         expected_version=expected_version,
         fields={"status": status, "done_on": done_on, "outcome": outcome.strip()[:300], "closed_by": user},

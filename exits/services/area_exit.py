@@ -15,7 +15,7 @@ from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core import clock
 from core.scoping import ensure_can
-from core.services import versioned_update
+from core.services import model_update, model_upsert
 
 from ..choices import (
     AreaExitStateChoices,
@@ -104,7 +104,7 @@ def village_exit_decide(
             raise ValidationError({"village": problems})
     elif not (note or "").strip():
         raise ValidationError({"note": _("Give the reason.")})
-    return versioned_update(
+    return model_update(
         locked,
         expected_version=locked.version,
         fields={
@@ -166,10 +166,10 @@ def county_exit_record(
         if any(p is False for p in passed)
         else AreaExitStateChoices.PROPOSED
     )
-    row, _created = CountyExit.objects.update_or_create(
-        county=county,
-        year=year,
-        defaults={
+    row, _created = model_upsert(
+        CountyExit,
+        lookup={"county": county, "year": year},
+        values={
             "state": state,
             "poor_people": incidence.poor_people,
             "population": incidence.population,

@@ -14,7 +14,7 @@ from areas.models import Area
 from assistance.selectors import active_cadre_ids_for
 from core import clock
 from core.scoping import ensure_can
-from core.services import model_update, versioned_update
+from core.services import model_update
 from households.choices import ASSISTED_STATUSES
 from households.models import Household
 
@@ -65,7 +65,7 @@ def check_task_complete(
         raise ValidationError({"state": _("Confirm the record or report a problem.")})
     if state == CheckTaskStateChoices.PROBLEM and not (findings or "").strip():
         raise ValidationError({"findings": _("Describe the problem found.")})
-    return versioned_update(
+    return model_update(
         task,
         expected_version=task.version if expected_version is None else expected_version,
         fields={"state": state, "findings": findings.strip(), "done_by": user, "done_at": clock.now()},

@@ -13,7 +13,7 @@ from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core.scoping import ensure_can
-from core.services import versioned_update
+from core.services import model_update, model_upsert
 
 from ..models import (
     ExitSettings,
@@ -35,8 +35,10 @@ def poverty_line_set(*, county: Area, year: int, amount: Decimal, user: Any, bas
     if amount <= 0:
         raise ValidationError({"amount": _("The poverty line must be more than zero.")})
     _check_year(int(year))
-    line, _created = PovertyLine.objects.update_or_create(
-        county=county, year=year, defaults={"amount": amount, "basis": basis[:200], "set_by": user}
+    line, _created = model_upsert(
+        PovertyLine,
+        lookup={"county": county, "year": year},
+        values={"amount": amount, "basis": basis[:200], "set_by": user},
     )
     return line
 
@@ -95,7 +97,7 @@ def exit_settings_update(
         setattr(candidate, name, value)
     candidate.full_clean(exclude=["county"], validate_unique=False)
     version = settings_row.version if created or expected_version is None else expected_version
-    return versioned_update(settings_row, expected_version=version, fields=fields)
+    return model_update(settings_row, expected_version=version, fields=fields)
 
 
 @transaction.atomic
@@ -122,4 +124,4 @@ def village_standard_add(*, county: Area, title: str, user: Any) -> VillageStand
 def village_standard_retire(*, standard: VillageStandard, user: Any) -> VillageStandard:
     """Take a standard off the checklist; village exits already checked against it keep their record."""
     ensure_can(user, Capability.APPROVE, standard)
-    return versioned_update(standard, expected_version=standard.version, fields={"active": False})
+    return model_update(standard, expected_version=standard.version, fields={"active": False})

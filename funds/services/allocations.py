@@ -14,7 +14,7 @@ from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core import clock
 from core.scoping import ensure_can
-from core.services import versioned_update
+from core.services import model_update
 
 from ..models import (
     Allocation,
@@ -123,4 +123,4 @@ def allocation_update(
                     % {"assigned": _fmt(locked.assigned_total)}
                 }
             )
-    return versioned_update(locked, expected_version=expected_version, fields=changes)
+    return model_update(locked, expected_version=expected_version, fields=changes)

@@ -18,7 +18,7 @@ from areas.models import Area
 from core import clock
 from core.procedures.workflow import Workflow, transition_map
 from core.scoping import ensure_can, user_covers_area
-from core.services import model_update, versioned_update
+from core.services import model_update
 from households.models import Household
 
 from ..choices import (
@@ -189,7 +189,7 @@ def project_update(
     errors.update(_check_beneficiaries(locked.area, villages or (), households or ()))
     if errors:
         raise ValidationError(errors)
-    updated = versioned_update(locked, expected_version=expected_version, fields=changes)
+    updated = model_update(locked, expected_version=expected_version, fields=changes)
     if villages is not None or households is not None:
         _beneficiaries_replace(
             project=updated,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Capability
 from core import clock
 from core.scoping import ensure_can
+from core.services import model_upsert
 
 from ..models import (
     FourLooksAssessment,
@@ -64,8 +65,8 @@ def income_record_save(
         costs=values["production_costs"],
         members=count,
     )
-    record, _created = IncomeRecord.objects.update_or_create(
-        household=household, year=year, defaults={**values, "member_count": count}
+    record, _created = model_upsert(
+        IncomeRecord, lookup={"household": household, "year": year}, values={**values, "member_count": count}
     )
     return record
 

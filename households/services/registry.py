@@ -15,7 +15,7 @@ from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core.scoping import ensure_can
-from core.services import versioned_update
+from core.services import model_update
 
 from ..choices import (
     RelationChoices,
@@ -168,7 +168,7 @@ def household_update(*, household: Household, user: Any, expected_version: int, 
     """Edit a household's registry fields; a stale `expected_version` raises ConflictError."""
     ensure_can(user, Capability.EDIT_REGISTRY, household)
     values = _household_clean({k: v for k, v in fields.items() if k in HOUSEHOLD_FIELDS})
-    return versioned_update(household, expected_version=expected_version, fields=values)
+    return model_update(household, expected_version=expected_version, fields=values)
 
 
 @transaction.atomic
@@ -185,7 +185,7 @@ def member_update(*, member: Member, user: Any, expected_version: int, **fields:
         data.update(member_key_fields(data["name"]))
     try:
         with transaction.atomic():
-            return versioned_update(member, expected_version=expected_version, fields=data)
+            return model_update(member, expected_version=expected_version, fields=data)
     except IntegrityError as exc:
         raise _duplicate_error(number or "") from exc
 
