@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from areas.models import Area
+from core.filtering import FilterRefused
 from supervision import selectors as supervision
 
 from . import external
@@ -26,6 +27,22 @@ TABLES = {
     "monitoring": gettext_lazy("Monitoring objects by risk"),
     "funds": gettext_lazy("Fund execution"),
 }
+
+
+def as_of_param(params: Any) -> dt.date | None:
+    """The snapshot date a request asks for (`?as_of=YYYY-MM-DD`), None for the latest. Exports and the
+    API refuse a value that is not a date (core.filtering.FilterRefused: a 400 naming it) rather than
+    answering with the latest snapshot under a date the caller believes was used."""
+    raw = str(params.get("as_of") or "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise FilterRefused(
+            {"as_of": [_("“%(value)s” is not a date: write it as 2024-12-31.") % {"value": raw[:40]}]},
+            {"as_of": _("Snapshot date")},
+        ) from None
 
 
 def dashboard(*, user: Any, area: Area, as_of: dt.date | None = None) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
@@ -14,6 +15,7 @@ from areas.choices import AreaLevelChoices
 from areas.models import Area
 from areas.selectors import areas_top_for
 from core.exceptions import ConflictError
+from core.filtering import FilterRefused, export_refused
 from core.forms import form_add_service_errors
 from core.inputs import id_param
 from core.scoping import get_visible_or_404
@@ -73,10 +75,15 @@ def area_dashboard(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def area_export(request: HttpRequest, code: str, table: str) -> HttpResponse:
+    """One chart's table as xlsx; an `as_of` that is not a date is a 400 naming it (not the latest)."""
     area = get_visible_or_404(Area.objects.all(), request.user, code=code)
     if table not in figures.TABLES:
         raise Http404(_("Unknown table."))
-    data = figures.dashboard(user=request.user, area=area, as_of=_as_of(request))
+    try:
+        as_of = figures.as_of_param(request.GET)
+    except FilterRefused as refused:
+        return export_refused(request, refused, back_url=reverse("dashboards:area", args=[area.code]))
+    data = figures.dashboard(user=request.user, area=area, as_of=as_of)
     title, header, rows = figures.table(table, data)
     stamp = data["as_of"].isoformat() if data["as_of"] else "none"
     return xlsx_response(

@@ -33,9 +33,12 @@ class HouseholdFilterSet(django_filters.FilterSet):
         queryset=Area.objects.filter(level=AreaLevelChoices.TOWNSHIP),
         method="filter_within",
         label=_("Township"),
+        error_messages={"invalid_choice": _("This township is not one of yours (or does not exist).")},
     )
     village = django_filters.ModelChoiceFilter(
-        queryset=Area.objects.filter(level=AreaLevelChoices.VILLAGE), label=_("Village")
+        queryset=Area.objects.filter(level=AreaLevelChoices.VILLAGE),
+        label=_("Village"),
+        error_messages={"invalid_choice": _("This village is not one of yours (or does not exist).")},
     )
     # distinct=False: one row per household anyway, and DISTINCT would sort the whole registry.
     status = django_filters.MultipleChoiceFilter(

@@ -106,13 +106,17 @@ def policy_for(area: Area) -> PolicyValues:
     )
 
 
-def household_list(*, user: User, filters: Any = None) -> QuerySet[Household]:
+def household_list(*, user: User, filters: Any = None, strict: bool = False) -> QuerySet[Household]:
     """Households the user may see, filtered by the shared FilterSet; one query for the page (the
-    village, its township and the head are joined)."""
+    village, its township and the head are joined). `strict` (exports): an invalid filter value, such
+    as another township's village, raises core.filtering.FilterRefused instead of being dropped."""
+    from core.filtering import strict_qs
+
     from .filters import HouseholdFilterSet
 
     qs = Household.objects.visible_to(user).select_related("village", "village__parent", "head")
-    filtered: QuerySet[Household] = HouseholdFilterSet(filters or {}, queryset=qs, user=user).qs
+    filterset = HouseholdFilterSet(filters or {}, queryset=qs, user=user)
+    filtered: QuerySet[Household] = strict_qs(filterset) if strict else filterset.qs
     return filtered
 
 

@@ -49,10 +49,7 @@ def jsonable(value: Any) -> Any:
 
 
 def _as_of(request: Request) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(request.query_params.get("as_of", ""))
-    except ValueError:
-        return None
+    return figures.as_of_param(request.query_params)  # not a date: 400 naming `as_of`
 
 
 class IncidenceFigureViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

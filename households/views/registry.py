@@ -9,11 +9,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
 from areas.models import Area
 from core import clock
+from core.filtering import FilterRefused, export_refused
 from core.paging import capped_page
 from core.scoping import get_visible_or_404
 from core.services import sensitive_access_log
@@ -128,12 +130,19 @@ def _legacy_area_filters(request: HttpRequest, filters: Any) -> HttpResponse | N
 
 @login_required
 def household_export(request: HttpRequest) -> HttpResponse:
-    """The filtered list as xlsx; full ID numbers only for roles that see them, and then logged."""
-    qs = (
-        household_list_selector(user=request.user, filters=request.GET)
-        .annotate(member_count=member_count_subquery())
-        .order_by("-pk")
-    )
+    """The filtered list as xlsx; full ID numbers only for roles that see them, and then logged. A
+    filter value that cannot be applied (another township's village, an unknown status) is a 400
+    naming it, never a spreadsheet of the whole area."""
+    try:
+        qs = (
+            household_list_selector(user=request.user, filters=request.GET, strict=True)
+            .annotate(member_count=member_count_subquery())
+            .order_by("-pk")
+        )
+    except FilterRefused as refused:
+        return export_refused(
+            request, refused, back_url=f"{reverse('households:list')}?{request.GET.urlencode()}"
+        )
     full = request.user.has_capability(Capability.VIEW_FULL_ID)
     if full:
         sensitive_access_log(

@@ -167,3 +167,37 @@ def test_a_dashboard_cached_in_chinese_is_not_served_in_english(county: Any, fig
     assert "Class 1 (deep poverty)" not in chinese
     assert "Class 1 (deep poverty)" in english
     assert "Assisted households" in english
+
+
+def test_an_export_for_a_date_that_is_not_one_is_refused_not_the_latest(
+    county: Any, figures: Any, web: Any
+) -> None:
+    # when
+    response = web(county.county_official).get(
+        f"/dashboards/{county.county.code}/export/children.xlsx", {"as_of": "2024-13-45"}
+    )
+
+    # then: a 400 page naming the date, with the way back to the dashboard
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "未能导出" in body
+    assert "<strong>快照日期</strong>" in body
+    assert "“2024-13-45”不是日期" in body
+    assert f'href="/dashboards/{county.county.code}/"' in body
+
+
+def test_the_api_table_refuses_a_date_that_is_not_one(county: Any, figures: Any, api: Any) -> None:
+    # when
+    client = api(county.county_official)
+    table = client.get(f"/api/dashboards/areas/{county.county.code}/tables/children/", {"as_of": "soon"})
+    whole = client.get(f"/api/dashboards/areas/{county.county.code}/", {"as_of": "soon"})
+    other = client.get(f"/api/dashboards/areas/{county.town_a.code}/tables/children/")
+
+    # then
+    assert (table.status_code, whole.status_code, other.status_code) == (400, 400, 200)
+    assert table.json()["errors"]["as_of"] == ["“soon”不是日期，请按 2024-12-31 的格式填写。"]
+
+
+def test_an_export_of_another_townships_area_stays_a_404(county: Any, figures: Any, api: Any) -> None:
+    response = api(county.staff_b).get(f"/api/dashboards/areas/{county.town_a.code}/tables/children/")
+    assert response.status_code == 404

@@ -408,3 +408,58 @@ def test_pages_are_available_in_english(county: Any, web: Any, register: Any) ->
     assert "Household registry" in listing
     assert "Identification procedure" in detail
     assert "Four-looks score sheet" in detail
+
+
+@pytest.mark.parametrize(
+    ("params", "label", "message"),
+    [
+        ("village", "村", "该村不在您的管辖范围内（或不存在）。"),
+        ("within", "区域", "请选择您管辖范围内的区域。"),
+        ("status", "状态", "bogus"),
+    ],
+)
+def test_an_export_filtered_on_another_townships_area_is_refused_naming_the_filter(
+    county: Any, web: Any, register: Any, params: str, label: str, message: str
+) -> None:
+    # given: a household of township A, and township B's village, code and an unknown status
+    register()
+    value = {
+        "village": county.village_b1.pk,
+        "within": county.town_b.code,
+        "status": "bogus",
+    }[params]
+
+    # when: township A's staff export with that filter
+    response = web(county.staff_a).get("/households/export/", {params: value})
+
+    # then: a 400 page naming the filter and why, no spreadsheet of the whole township, nothing logged
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "未能导出" in body
+    assert f"<strong>{label}</strong>" in body
+    assert message in body
+    assert f'href="/households/?{params}=' in body  # back to the list with the same filter to fix it
+    assert not SensitiveAccess.objects.exists()
+
+
+def test_the_api_list_refuses_the_same_filter_with_the_same_message(county: Any, api: Any) -> None:
+    response = api(county.staff_a).get("/api/households/households/", {"village": county.village_b1.pk})
+    assert response.status_code == 400
+    assert response.json()["errors"]["village"] == ["该村不在您的管辖范围内（或不存在）。"]
+
+
+def test_an_export_filtered_within_the_users_area_still_exports_just_those_rows(
+    county: Any, web: Any, register: Any
+) -> None:
+    # given: households in both villages of township A
+    first = register()
+    make_household(county.village_a2, members=1)
+
+    # when
+    response = web(county.staff_a).get("/households/export/", {"village": first.village_id})
+
+    # then
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert response.status_code == 200
+    assert [r[0] for r in rows[1:]] == [first.number]

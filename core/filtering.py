@@ -1,0 +1,60 @@
+"""Filters that refuse what they cannot apply. django-filter drops an invalid value (an unknown status,
+a village of another township, a date that is not one) and returns every row; for an export that means
+a spreadsheet of the caller's whole area under a filter they believe was applied. `strict_qs` raises
+`FilterRefused` instead, naming each parameter and why, as the API's lists answer 400; the export
+pages show it with `export_refused` (a 400 page with a way back), the API as its usual error shape (a
+ValidationError keyed by the parameter).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+class FilterRefused(ValidationError):
+    """Filter parameters that cannot be applied: `errors` (parameter → messages), `labels` (their names
+    as the page shows them)."""
+
+    def __init__(self, errors: dict[str, list[str]], labels: dict[str, str] | None = None) -> None:
+        self.errors = {name: [str(m) for m in messages] for name, messages in errors.items()}
+        self.labels = labels or {}
+        super().__init__(self.errors)
+
+    @classmethod
+    def from_filterset(cls, filterset: Any) -> FilterRefused:
+        fields = filterset.form.fields
+        return cls(
+            dict(filterset.errors.items()),
+            {name: str(fields[name].label or name) for name in filterset.errors if name in fields},
+        )
+
+    def lines(self) -> list[tuple[str, str]]:
+        return [
+            (self.labels.get(name, name), message)
+            for name, messages in self.errors.items()
+            for message in messages
+        ]
+
+
+def strict_qs(filterset: Any) -> QuerySet[Any]:
+    """The filterset's rows; FilterRefused when any bound value is invalid (nothing is silently dropped)."""
+    if filterset.is_bound and not filterset.is_valid():
+        raise FilterRefused.from_filterset(filterset)
+    qs: QuerySet[Any] = filterset.qs
+    return qs
+
+
+def export_refused(request: HttpRequest, refused: FilterRefused, *, back_url: str) -> HttpResponse:
+    """The 400 page of an export whose filter cannot be applied: each refused parameter with its
+    reason, and a link back to the list with the same parameters to correct them."""
+    return render(
+        request,
+        "core/export_refused.html",
+        {"lines": refused.lines(), "back_url": back_url},
+        status=400,
+    )
