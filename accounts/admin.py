@@ -17,7 +17,7 @@ from areas.pickers import AreaPickerWidget, AreaWithinField
 from core.admin import AdministratorAccessMixin
 
 from .models import User, UserArea
-from .services import user_admin_save, user_deactivate, user_grant_problems
+from .services import user_admin_save, user_deactivate, user_grant_problems, user_unlock
 
 
 class ScopePickerWidget(AreaPickerWidget):
@@ -122,7 +122,7 @@ class UserAdmin(AdministratorAccessMixin, DjangoUserAdmin):
     list_display = ["username", "full_name", "role", "unit", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "full_name", "phone"]
-    actions = ["deactivate"]
+    actions = ["deactivate", "unlock"]
     _scope = (_("Role and scope"), {"fields": ("role", "areas_kept", "area_added")})
     _person = (_("Person"), {"fields": ("full_name", "phone", "unit")})
     fieldsets = (
@@ -182,6 +182,13 @@ class UserAdmin(AdministratorAccessMixin, DjangoUserAdmin):
     def deactivate(self, request: Any, queryset: QuerySet) -> None:
         count = user_deactivate(actor=request.user, users=queryset)
         self.message_user(request, _("%(count)d user(s) deactivated.") % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Unlock sign-in (after too many wrong passwords)"))
+    def unlock(self, request: Any, queryset: QuerySet) -> None:
+        count = user_unlock(actor=request.user, users=queryset)
+        self.message_user(
+            request, _("%(count)d locked-out user(s) may sign in again.") % {"count": count}, messages.SUCCESS
+        )
 
     def get_actions(self, request: Any) -> dict[str, Any]:
         actions = super().get_actions(request)

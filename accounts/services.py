@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +12,8 @@ from areas.models import Area
 
 from .models import User, UserArea
 from .roles import ROLE_CAPABILITIES, Capability, RoleChoices
+
+logger = logging.getLogger("povertycase.security")
 
 if TYPE_CHECKING:
     from rest_framework.authtoken.models import Token
@@ -137,3 +140,41 @@ def user_deactivate(*, actor: User, users: Iterable[User]) -> int:
         user.save(update_fields=["is_active"])
         count += 1
     return count
+
+
+# -- sign-in: lockout, temporary passwords, signing out everywhere ---------------------------------
+
+
+def user_manage_problems(*, actor: User, user: User) -> list[str]:
+    """Why `actor` may not manage `user`'s sign-in (unlock, temporary password, signing out
+    everywhere); empty when they may: a superuser, or an administrator whose areas cover all of the
+    user's (never a superuser's, never their own)."""
+    from core.scoping import user_covers_area
+
+    if user.pk == actor.pk:
+        return [_("Use “Change password” for your own account.")]
+    if actor.is_superuser:
+        return []
+    if not actor.has_capability(Capability.ADMINISTER):
+        return [_("Your role does not allow this action.")]
+    if user.is_superuser:
+        return [_("Only a superuser may manage a superuser.")]
+    areas = list(user.areas.all())
+    if not areas or any(not user_covers_area(actor, area) for area in areas):
+        return [_("This user also covers areas outside yours; their administrator manages them.")]
+    return []
+
+
+def user_unlock(*, actor: User, users: Iterable[User]) -> int:
+    """Lift the login lockout (django-axes) of each user `actor` manages, from every address; returns
+    how many were locked."""
+    from axes.utils import reset
+
+    unlocked = 0
+    for user in users:
+        if user_manage_problems(actor=actor, user=user):
+            continue
+        if reset(username=user.get_username()):
+            unlocked += 1
+            logger.info("sign-in unlocked: username=%r by=%r", user.get_username(), actor.get_username())
+    return unlocked

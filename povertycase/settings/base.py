@@ -1,5 +1,6 @@
 """Settings shared by every environment. Everything that differs per machine comes from the environment."""
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any, overload
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "core.history_app.ChangeHistoryConfig",  # django-pghistory, named in the user's language
     "pghistory.admin",
+    "axes",
     # Our apps, in dependency order.
     "core",
     "areas",
@@ -83,6 +85,8 @@ MIDDLEWARE = [
     "core.audit.AuditContextMiddleware",
     # Logging out tells the browser to delete the offline app's local copy (Clear-Site-Data).
     "fieldwork.middleware.ClearSiteDataOnLogoutMiddleware",
+    # Login lockout (django-axes): last, so it answers for a locked-out sign-in on any login page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "povertycase.urls"
@@ -129,6 +133,11 @@ AUTH_USER_MODEL = "accounts.User"
 # The area model core's rows (jobs) point to: core sits below areas and names it only through this
 # setting, as contrib.auth names the user model (docs/architecture.md, "Tools that hold the shape").
 AREA_MODEL = "areas.Area"
+# The lockout backend first: it refuses a locked-out account and address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -138,6 +147,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login lockout (django-axes, accounts.lockout): LOGIN_FAILURE_LIMIT wrong passwords for one account
+# from one client address (core.net, IPv6 by /64) lock that pair for LOGIN_LOCKOUT_MINUTES, counted
+# from the last failure; another address or account is not affected. Every failure is logged (logger
+# `axes`, and the admin's "access failures"); a system administrator unlocks from the user list.
+AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5") or 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(env("LOGIN_LOCKOUT_MINUTES", "15") or 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the message's "until" holds
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = True
 
 # Simplified Chinese by default, English selectable.
 LANGUAGE_CODE = "zh-hans"
