@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import csv
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
+
+from core.models import Job
+from core.roles import Capability
+from core.scoping import ensure_can
+from core.services import job_create, job_enqueue
 
 from .choices import LEVEL_ORDER, LEVEL_PREFIX_LENGTH, AreaLevelChoices, code_fits_level
 from .models import Area, AreaPopulation
@@ -151,3 +158,21 @@ def area_time_zone_set(*, area: Area, time_zone: str) -> Area:
     model_update(area, fields={"time_zone": area.time_zone})
     transaction.on_commit(clock.forget_zones)
     return area
+
+
+@transaction.atomic
+def area_import_start(*, user: Any, upload: Any, population_year: int | None = None) -> Job:
+    """Keep the uploaded area tree (CSV or .xlsx) and queue the job that imports it."""
+    from .tasks import areas_import_task
+
+    ensure_can(user, Capability.ADMINISTER)
+    suffix = ".xlsx" if (upload.name or "").lower().endswith(".xlsx") else ".csv"
+    stored = default_storage.save(f"imports/areas/{uuid.uuid4().hex}{suffix}", upload)
+    job = job_create(
+        kind="areas.import",
+        user=user,
+        area=user.areas.order_by("code").first(),
+        params={"file": stored, "population_year": population_year},
+    )
+    job_enqueue(job, areas_import_task)
+    return job

@@ -1,15 +1,14 @@
-import uuid
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from core.models import Job
+from core.pages import JobFormView
 from core.roles import Capability
 from core.scoping import area_code_param, ensure_can, get_visible_or_404
-from core.services import job_create, job_enqueue
 
 from .choices import AreaLevelChoices
 from .filters import AreaFilterSet
@@ -17,7 +16,7 @@ from .forms import AreaImportForm
 from .models import Area
 from .pickers import children_for
 from .selectors import area_list, areas_top_for
-from .tasks import areas_import_task
+from .services import area_import_start
 
 
 @login_required
@@ -63,22 +62,20 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@login_required
-def area_import(request: HttpRequest) -> HttpResponse:
+class AreaImport(JobFormView):
     """Upload a new area tree (yearly code changes, population figures); runs as a job."""
-    ensure_can(request.user, Capability.ADMINISTER)
-    form = AreaImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
-        stored = default_storage.save(f"imports/areas/{uuid.uuid4().hex}{suffix}", upload)
-        with transaction.atomic():
-            job = job_create(
-                kind="areas.import",
-                user=request.user,
-                area=request.user.areas.order_by("code").first(),
-                params={"file": stored, "population_year": form.cleaned_data.get("population_year")},
-            )
-            job_enqueue(job, areas_import_task)
-        return redirect("core:job", pk=job.pk)
-    return render(request, "areas/area_import.html", {"form": form})
+
+    form_class = AreaImportForm
+    template_name = "areas/area_import.html"
+
+    def check(self) -> None:
+        ensure_can(self.request.user, Capability.ADMINISTER)
+
+    def perform(self, form: Any) -> Job:
+        data = form.cleaned_data
+        return area_import_start(
+            user=self.request.user, upload=data["file"], population_year=data.get("population_year")
+        )
+
+
+area_import = AreaImport.as_view()

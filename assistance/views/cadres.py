@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -9,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
+from core.pages import ScopedListView
 from core.scoping import ensure_can, get_visible_or_404
 
 from .. import selectors, services
@@ -21,25 +24,24 @@ from ..forms import (
     CadreForm,
 )
 from ..models import Cadre, CadrePairing, WorkTeam
-from .common import _household, _page, _save
+from .common import _household, _save
 
 # -- cadres and pairings --------------------------------------------------------------------------
 
 
-@login_required
-def cadre_list(request: HttpRequest) -> HttpResponse:
-    filterset = CadreFilterSet(request.GET or None, queryset=selectors.cadre_list(user=request.user))
-    page, query = _page(request, filterset.qs)
-    return render(
-        request,
-        "assistance/cadre_list.html",
-        {
-            "filter": filterset,
-            "page_obj": page,
-            "querystring_without_page": query,
-            "can_manage": request.user.has_capability(Capability.MANAGE_ASSISTANCE),
-        },
-    )
+class CadreList(ScopedListView):
+    template_name = "assistance/cadre_list.html"
+    filterset_class = CadreFilterSet
+    unbound_when_empty = True
+
+    def rows(self) -> Any:
+        return selectors.cadre_list(user=self.request.user)
+
+    def get_context(self) -> dict[str, Any]:
+        return {"can_manage": self.request.user.has_capability(Capability.MANAGE_ASSISTANCE)}
+
+
+cadre_list = CadreList.as_view()
 
 
 @login_required

@@ -5,24 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 
 from core.exceptions import ConflictError
 from core.forms import form_add_service_errors
+from core.paging import PAGE_SIZE  # noqa: F401  (re-exported by assistance.views)
 from core.scoping import get_visible_or_404
 from households.models import Household
 
 from .. import selectors
-
-PAGE_SIZE = 50
-
-
-def _page(request: HttpRequest, qs: Any) -> tuple[Any, str]:
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return page, params.urlencode()
 
 
 def _visit_days(request: HttpRequest) -> int:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
 from areas.models import Area
 from areas.selectors import areas_top_for
 from core import clock
+from core.models import Job
+from core.pages import JobStartView, ScopedListView
 from core.scoping import area_code_param, get_visible_or_404, user_covers_area
 
 from .. import selectors, services
@@ -24,7 +26,7 @@ from ..forms import (
     RemindersForm,
 )
 from ..models import Cadre
-from .common import _household, _page, _visit_days
+from .common import _household, _visit_days
 
 # -- coverage and households ----------------------------------------------------------------------
 
@@ -57,51 +59,51 @@ def coverage(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def reminders_run(request: HttpRequest) -> HttpResponse:
-    area = get_visible_or_404(
-        Area.objects.all(), request.user, code=area_code_param(request.POST.get("area"))
-    )
-    form = RemindersForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-        return redirect(f"{reverse('assistance:coverage')}?area={area.code}")
-    try:
-        job = services.reminders_job_start(
-            area=area, visit_days=form.cleaned_data["visit_days"], user=request.user
+class RemindersRun(JobStartView):
+    def start(self) -> Job:
+        post = self.request.POST
+        self.area = get_visible_or_404(
+            Area.objects.all(), self.request.user, code=area_code_param(post.get("area"))
         )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return redirect(f"{reverse('assistance:coverage')}?area={area.code}")
-    return redirect("core:job", pk=job.pk)
+        form = RemindersForm(post)
+        if not form.is_valid():
+            raise ValidationError([message for errors in form.errors.values() for message in errors])
+        return services.reminders_job_start(
+            area=self.area, visit_days=form.cleaned_data["visit_days"], user=self.request.user
+        )
+
+    def back_to(self) -> str:
+        return f"{reverse('assistance:coverage')}?area={self.area.code}"
 
 
-@login_required
-def household_list(request: HttpRequest) -> HttpResponse:
-    days = _visit_days(request)
-    qs = selectors.assisted_household_list(user=request.user, visit_days=days)
-    own = Cadre.objects.filter(user=request.user).first()
-    filters = request.GET
-    if not filters and own is not None and own.pairings.filter(end__isnull=True).exists():
-        filters = {"cadre": own.pk}  # a cadre starts from the households paired with them (结对户)
-    filterset = AssistedHouseholdFilterSet(filters or None, queryset=qs)
-    page, query = _page(request, filterset.qs)
-    return render(
-        request,
-        "assistance/household_list.html",
-        {
-            "filter": filterset,
-            "page_obj": page,
-            "querystring_without_page": query,
-            "days": days,
+reminders_run = RemindersRun.as_view()
+
+
+class HouseholdList(ScopedListView):
+    template_name = "assistance/household_list.html"
+    filterset_class = AssistedHouseholdFilterSet
+    unbound_when_empty = True
+
+    def rows(self) -> Any:
+        self.days = _visit_days(self.request)
+        self.own = Cadre.objects.filter(user=self.request.user).first()
+        return selectors.assisted_household_list(user=self.request.user, visit_days=self.days)
+
+    def initial_filters(self) -> dict[str, Any] | None:
+        if self.own is not None and self.own.pairings.filter(end__isnull=True).exists():
+            return {"cadre": self.own.pk}  # a cadre starts from the households paired with them (结对户)
+        return None
+
+    def get_context(self) -> dict[str, Any]:
+        own, cadre = self.own, (self.filters or {}).get("cadre", "")
+        return {
+            "days": self.days,
             "own_cadre": own,
-            "showing_own": own is not None and str(filters.get("cadre", "")) == str(own.pk),
-        },
-    )
+            "showing_own": own is not None and str(cadre) == str(own.pk),
+        }
+
+
+household_list = HouseholdList.as_view()
 
 
 @login_required

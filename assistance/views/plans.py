@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from core import clock
+from core.pages import ScopedListView
 from core.scoping import ensure_can, get_visible_or_404
 
 from .. import selectors, services
@@ -26,7 +27,7 @@ from ..forms import (
     VillagePlanForm,
 )
 from ..models import AssistancePlan, Measure, VillagePlan
-from .common import _household, _page, _save
+from .common import _household, _save
 
 # -- plans and measures ---------------------------------------------------------------------------
 
@@ -64,27 +65,28 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def plan_list(request: HttpRequest) -> HttpResponse:
-    filters = request.GET.copy() if request.GET else {"year": clock.today().year}
-    filterset = AssistancePlanFilterSet(filters, queryset=selectors.plan_list(user=request.user))
-    page, query = _page(request, filterset.qs)
-    return render(
-        request,
-        "assistance/plan_list.html",
-        {"filter": filterset, "page_obj": page, "querystring_without_page": query},
-    )
+class PlanList(ScopedListView):
+    template_name = "assistance/plan_list.html"
+    filterset_class = AssistancePlanFilterSet
+
+    def rows(self) -> Any:
+        return selectors.plan_list(user=self.request.user)
+
+    def initial_filters(self) -> dict[str, Any]:
+        return {"year": clock.today().year}
 
 
-@login_required
-def measure_list(request: HttpRequest) -> HttpResponse:
-    filterset = MeasureFilterSet(request.GET or None, queryset=selectors.measure_list(user=request.user))
-    page, query = _page(request, filterset.qs)
-    return render(
-        request,
-        "assistance/measure_list.html",
-        {"filter": filterset, "page_obj": page, "querystring_without_page": query},
-    )
+class MeasureList(ScopedListView):
+    template_name = "assistance/measure_list.html"
+    filterset_class = MeasureFilterSet
+    unbound_when_empty = True
+
+    def rows(self) -> Any:
+        return selectors.measure_list(user=self.request.user)
+
+
+plan_list = PlanList.as_view()
+measure_list = MeasureList.as_view()
 
 
 def _measure_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -138,22 +140,19 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def village_plan_list(request: HttpRequest) -> HttpResponse:
-    filterset = VillagePlanFilterSet(
-        request.GET or None, queryset=selectors.village_plan_list(user=request.user)
-    )
-    page, query = _page(request, filterset.qs)
-    return render(
-        request,
-        "assistance/village_plan_list.html",
-        {
-            "filter": filterset,
-            "page_obj": page,
-            "querystring_without_page": query,
-            "can_manage": request.user.has_capability(Capability.MANAGE_ASSISTANCE),
-        },
-    )
+class VillagePlanList(ScopedListView):
+    template_name = "assistance/village_plan_list.html"
+    filterset_class = VillagePlanFilterSet
+    unbound_when_empty = True
+
+    def rows(self) -> Any:
+        return selectors.village_plan_list(user=self.request.user)
+
+    def get_context(self) -> dict[str, Any]:
+        return {"can_manage": self.request.user.has_capability(Capability.MANAGE_ASSISTANCE)}
+
+
+village_plan_list = VillagePlanList.as_view()
 
 
 @login_required

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from core import clock
+from core.pages import ScopedListView
 from core.scoping import ensure_can, get_visible_or_404
 
 from .. import selectors, services
@@ -21,26 +24,26 @@ from ..forms import (
     TeamRotateForm,
 )
 from ..models import WorkTeam
-from .common import _page, _save
+from .common import _save
 
 # -- work teams -----------------------------------------------------------------------------------
 
 
-@login_required
-def team_list(request: HttpRequest) -> HttpResponse:
-    filters = request.GET.copy() if request.GET else {"status": "active"}
-    filterset = WorkTeamFilterSet(filters, queryset=selectors.team_list(user=request.user))
-    page, query = _page(request, filterset.qs)
-    return render(
-        request,
-        "assistance/team_list.html",
-        {
-            "filter": filterset,
-            "page_obj": page,
-            "querystring_without_page": query,
-            "can_manage": request.user.has_capability(Capability.MANAGE_ASSISTANCE),
-        },
-    )
+class TeamList(ScopedListView):
+    template_name = "assistance/team_list.html"
+    filterset_class = WorkTeamFilterSet
+
+    def rows(self) -> Any:
+        return selectors.team_list(user=self.request.user)
+
+    def initial_filters(self) -> dict[str, Any]:
+        return {"status": "active"}
+
+    def get_context(self) -> dict[str, Any]:
+        return {"can_manage": self.request.user.has_capability(Capability.MANAGE_ASSISTANCE)}
+
+
+team_list = TeamList.as_view()
 
 
 @login_required

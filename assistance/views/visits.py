@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from core import clock
+from core.pages import ScopedListView
 from core.scoping import ensure_can, get_visible_or_404
 
 from .. import selectors, services
@@ -22,7 +25,7 @@ from ..forms import (
     VisitForm,
 )
 from ..models import FollowUp, Visit
-from .common import _household, _page, _save
+from .common import _household, _save
 
 # -- visits ---------------------------------------------------------------------------------------
 
@@ -53,15 +56,16 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assistance/visit_form.html", {"form": form, "household": household})
 
 
-@login_required
-def visit_list(request: HttpRequest) -> HttpResponse:
-    filterset = VisitFilterSet(request.GET or None, queryset=selectors.visit_list(user=request.user))
-    page, query = _page(request, filterset.qs)
-    return render(
-        request,
-        "assistance/visit_list.html",
-        {"filter": filterset, "page_obj": page, "querystring_without_page": query},
-    )
+class VisitList(ScopedListView):
+    template_name = "assistance/visit_list.html"
+    filterset_class = VisitFilterSet
+    unbound_when_empty = True
+
+    def rows(self) -> Any:
+        return selectors.visit_list(user=self.request.user)
+
+
+visit_list = VisitList.as_view()
 
 
 @login_required
@@ -81,21 +85,21 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # -- follow-ups -----------------------------------------------------------------------------------
 
 
-@login_required
-def follow_up_list(request: HttpRequest) -> HttpResponse:
-    filters = request.GET.copy() if request.GET else {"status": "open"}
-    filterset = FollowUpFilterSet(filters, queryset=selectors.follow_up_list(user=request.user))
-    page, query = _page(request, filterset.qs)
-    return render(
-        request,
-        "assistance/follow_up_list.html",
-        {
-            "filter": filterset,
-            "page_obj": page,
-            "querystring_without_page": query,
-            "today": clock.today(),
-        },
-    )
+class FollowUpList(ScopedListView):
+    template_name = "assistance/follow_up_list.html"
+    filterset_class = FollowUpFilterSet
+
+    def rows(self) -> Any:
+        return selectors.follow_up_list(user=self.request.user)
+
+    def initial_filters(self) -> dict[str, Any]:
+        return {"status": "open"}
+
+    def get_context(self) -> dict[str, Any]:
+        return {"today": clock.today()}
+
+
+follow_up_list = FollowUpList.as_view()
 
 
 @login_required

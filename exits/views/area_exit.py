@@ -16,6 +16,7 @@ from areas.models import Area
 from core import clock
 from core.forms import form_add_service_errors
 from core.models import Job
+from core.paging import page_of, querystring_without_page
 from core.scoping import area_code_param, get_visible_or_404
 
 from .. import selectors, services
@@ -38,8 +39,6 @@ from .base import (
     _areas_for,
     _errors_to_messages,
     _home_county,
-    _page,
-    _querystring,
     _year,
 )
 
@@ -73,8 +72,8 @@ def screening(request: HttpRequest) -> HttpResponse:
             "form": form,
             "can_run": request.user.has_capability(Capability.RUN_JOBS),
             "filter": filterset,
-            "page_obj": _page(request, filterset.qs),
-            "querystring_without_page": _querystring(request),
+            "page_obj": page_of(request, filterset.qs),
+            "querystring_without_page": querystring_without_page(request),
             "conditions": ExitConditionChoices,
         },
     )

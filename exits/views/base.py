@@ -6,26 +6,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from areas.models import Area
 from core import clock
+from core.paging import PAGE_SIZE  # noqa: F401  (re-exported by exits.views)
 
 from .. import selectors
-
-PAGE_SIZE = 50
-
-
-def _page(request: HttpRequest, qs: Any) -> Any:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _querystring(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 def _back(request: HttpRequest, default: str) -> str:

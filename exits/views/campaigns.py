@@ -15,6 +15,7 @@ from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core.exceptions import ConflictError
 from core.forms import form_add_service_errors
+from core.paging import page_of, querystring_without_page
 from core.scoping import get_visible_or_404
 
 from .. import selectors, services
@@ -32,7 +33,7 @@ from ..forms import (
 from ..models import (
     CheckTask,
 )
-from .base import _areas_for, _back, _errors_to_messages, _page, _querystring
+from .base import _areas_for, _back, _errors_to_messages
 
 # -- campaigns --------------------------------------------------------------------------------------
 
@@ -63,8 +64,8 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         "exits/campaign_list.html",
         {
             "filter": filterset,
-            "page_obj": _page(request, filterset.qs),
-            "querystring_without_page": _querystring(request),
+            "page_obj": page_of(request, filterset.qs),
+            "querystring_without_page": querystring_without_page(request),
             "form": form,
             "can_start": request.user.has_capability(Capability.APPROVE),
         },
@@ -87,8 +88,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "campaign": campaign,
             "progress": selectors.campaign_progress(campaign, user=request.user),
             "filter": filterset,
-            "page_obj": _page(request, filterset.qs),
-            "querystring_without_page": _querystring(request),
+            "page_obj": page_of(request, filterset.qs),
+            "querystring_without_page": querystring_without_page(request),
             "task_form": CheckTaskForm(),
             "can_check": request.user.has_capability(Capability.LOG_VISIT),
             "states": CheckTaskStateChoices,

@@ -16,6 +16,7 @@ from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core import clock
+from core.pages import ScopedListView
 from core.procedures.views import ProcedureSignView
 from core.scoping import area_code_param, get_visible_or_404
 from households.models import Household
@@ -39,23 +40,20 @@ from ..models import (
     ExitObjection,
     ExitProcedure,
 )
-from .base import _back, _errors_to_messages, _page, _querystring
+from .base import _back, _errors_to_messages
 
 # -- household exit procedures ----------------------------------------------------------------------
 
 
-@login_required
-def procedure_list(request: HttpRequest) -> HttpResponse:
-    filterset = ExitProcedureFilterSet(request.GET, queryset=selectors.exit_procedure_list(user=request.user))
-    return render(
-        request,
-        "exits/procedure_list.html",
-        {
-            "filter": filterset,
-            "page_obj": _page(request, filterset.qs),
-            "querystring_without_page": _querystring(request),
-        },
-    )
+class ProcedureList(ScopedListView):
+    template_name = "exits/procedure_list.html"
+    filterset_class = ExitProcedureFilterSet
+
+    def rows(self) -> Any:
+        return selectors.exit_procedure_list(user=self.request.user)
+
+
+procedure_list = ProcedureList.as_view()
 
 
 @login_required

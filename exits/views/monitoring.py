@@ -15,6 +15,7 @@ from accounts.roles import Capability
 from core import clock
 from core.exceptions import ConflictError
 from core.forms import form_add_service_errors
+from core.pages import ScopedListView
 from core.procedures.views import ProcedureSignView
 from core.scoping import get_visible_or_404
 from households.models import Household
@@ -33,29 +34,26 @@ from ..forms import (
 from ..models import (
     MonitoringCase,
 )
-from .base import _errors_to_messages, _page, _querystring
+from .base import _errors_to_messages
 
 # -- monitoring -------------------------------------------------------------------------------------
 
 
-@login_required
-def monitoring_list(request: HttpRequest) -> HttpResponse:
-    filterset = MonitoringCaseFilterSet(
-        request.GET, queryset=selectors.monitoring_case_list(user=request.user)
-    )
-    page = _page(request, filterset.qs)
-    today = clock.today()
-    for case in page:
-        case.overdue = selectors.monitoring_overdue(case, today)
-    return render(
-        request,
-        "exits/monitoring_list.html",
-        {
-            "filter": filterset,
-            "page_obj": page,
-            "querystring_without_page": _querystring(request),
-        },
-    )
+class MonitoringList(ScopedListView):
+    template_name = "exits/monitoring_list.html"
+    filterset_class = MonitoringCaseFilterSet
+
+    def rows(self) -> Any:
+        return selectors.monitoring_case_list(user=self.request.user)
+
+    def get_context(self) -> dict[str, Any]:
+        today = clock.today()
+        for case in self.page:
+            case.overdue = selectors.monitoring_overdue(case, today)
+        return {}
+
+
+monitoring_list = MonitoringList.as_view()
 
 
 @login_required

@@ -1,6 +1,9 @@
-"""The county's exit settings page."""
+"""The county's exit settings page: one page, four forms, each posted to a view of its own (the
+poverty line, a village standard added, one retired, the exit and monitoring rules)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,8 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
+from areas.models import Area
 from core.exceptions import ConflictError
 from core.forms import form_add_service_errors
 from core.scoping import get_visible_or_404
@@ -29,80 +34,116 @@ from .base import _errors_to_messages, _home_county
 # -- settings ---------------------------------------------------------------------------------------
 
 
-@login_required
-def exit_settings(request: HttpRequest) -> HttpResponse:
+def _county(request: HttpRequest) -> Area:
     county = _home_county(request.user)
     if county is None:
         raise PermissionDenied(_("Your account covers no county."))
-    can_edit = request.user.has_capability(Capability.APPROVE) and county.code.startswith(
+    return county
+
+
+def _can_edit(request: HttpRequest, county: Area) -> bool:
+    return request.user.has_capability(Capability.APPROVE) and county.code.startswith(
         tuple(request.user.scope_prefixes) or ("-",)
     )
-    stored = ExitSettings.objects.filter(county=county).first() or ExitSettings(county=county)
-    settings_form = ExitSettingsForm(instance=stored, initial={"version": stored.version})
-    bands = band_formset(bands=stored.village_class_bands)
-    line_form = PovertyLineForm()
-    if request.method == "POST" and can_edit:
-        try:
-            if request.POST.get("form") == "standard":
-                services.village_standard_add(
-                    county=county,
-                    title=request.POST.get("title", ""),
-                    user=request.user,
-                )
-                messages.success(request, _("Standard added."))
-                return redirect("exits:settings")
-            if request.POST.get("form") == "retire":
-                standard_pk = request.POST.get("standard", "")
-                standard = get_visible_or_404(
-                    VillageStandard.objects.all(),
-                    request.user,
-                    pk=int(standard_pk) if standard_pk.isdigit() else 0,
-                )
-                services.village_standard_retire(standard=standard, user=request.user)
-                messages.success(request, _("Standard retired."))
-                return redirect("exits:settings")
-            if request.POST.get("form") == "line":
-                line_form = PovertyLineForm(request.POST)
-                if line_form.is_valid():
-                    services.poverty_line_set(county=county, user=request.user, **line_form.cleaned_data)
-                    messages.success(request, _("Poverty line saved."))
-                    return redirect("exits:settings")
-            else:
-                settings_form = ExitSettingsForm(request.POST, instance=ExitSettings(county=county))
-                bands = band_formset(request.POST, bands=stored.village_class_bands)
-                if settings_form.is_valid() and bands.is_valid():
-                    data = dict(settings_form.cleaned_data)
-                    version = data.pop("version", None)
-                    services.exit_settings_update(
-                        county=county,
-                        user=request.user,
-                        expected_version=version,
-                        village_class_bands=bands.bands(),
-                        **data,
-                    )
-                    messages.success(request, _("Settings saved."))
-                    return redirect("exits:settings")
-        except ValidationError as exc:
-            if request.POST.get("form") in ("standard", "retire"):
-                _errors_to_messages(request, exc)
-            else:
-                form_add_service_errors(
-                    line_form if request.POST.get("form") == "line" else settings_form,
-                    exc,
-                )
-        except ConflictError as exc:
-            settings_form.add_error(None, exc.message)
+
+
+def _editable_county(request: HttpRequest) -> Area:
+    """The county whose settings a POST changes; refused unless the user may change them."""
+    county = _county(request)
+    if not _can_edit(request, county):
+        raise PermissionDenied(_("Only the county's officials change its settings."))
+    return county
+
+
+def _stored(county: Area) -> ExitSettings:
+    return ExitSettings.objects.filter(county=county).first() or ExitSettings(county=county)
+
+
+def _page(request: HttpRequest, county: Area, **forms: Any) -> HttpResponse:
+    """The settings page; a form posted with errors is shown bound, the others fresh."""
+    stored = _stored(county)
     return render(
         request,
         "exits/settings.html",
         {
             "county": county,
             "lines": selectors.poverty_line_list(user=request.user).filter(county=county),
-            "settings_form": settings_form,
-            "line_form": line_form,
-            "can_edit": can_edit,
+            "settings_form": forms.get("settings_form")
+            or ExitSettingsForm(instance=stored, initial={"version": stored.version}),
+            "line_form": forms.get("line_form") or PovertyLineForm(),
+            "can_edit": _can_edit(request, county),
             "standards": selectors.village_standards_for(county),
-            "bands": bands,
+            "bands": forms.get("bands") or band_formset(bands=stored.village_class_bands),
             "stored_bands": stored.village_class_bands,
         },
     )
+
+
+@login_required
+def exit_settings(request: HttpRequest) -> HttpResponse:
+    """GET: the page. POST: the exit and monitoring rules with the village-class bands."""
+    if request.method != "POST":
+        return _page(request, _county(request))
+    county = _editable_county(request)
+    settings_form = ExitSettingsForm(request.POST, instance=ExitSettings(county=county))
+    bands = band_formset(request.POST, bands=_stored(county).village_class_bands)
+    if settings_form.is_valid() and bands.is_valid():
+        data = dict(settings_form.cleaned_data)
+        version = data.pop("version", None)
+        try:
+            services.exit_settings_update(
+                county=county,
+                user=request.user,
+                expected_version=version,
+                village_class_bands=bands.bands(),
+                **data,
+            )
+        except (ValidationError, ConflictError) as exc:
+            form_add_service_errors(settings_form, exc)
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("exits:settings")
+    return _page(request, county, settings_form=settings_form, bands=bands)
+
+
+@login_required
+@require_POST
+def poverty_line_save(request: HttpRequest) -> HttpResponse:
+    county = _editable_county(request)
+    line_form = PovertyLineForm(request.POST)
+    if line_form.is_valid():
+        try:
+            services.poverty_line_set(county=county, user=request.user, **line_form.cleaned_data)
+        except ValidationError as exc:
+            form_add_service_errors(line_form, exc)
+        else:
+            messages.success(request, _("Poverty line saved."))
+            return redirect("exits:settings")
+    return _page(request, county, line_form=line_form)
+
+
+@login_required
+@require_POST
+def village_standard_add(request: HttpRequest) -> HttpResponse:
+    county = _editable_county(request)
+    try:
+        services.village_standard_add(county=county, title=request.POST.get("title", ""), user=request.user)
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    else:
+        messages.success(request, _("Standard added."))
+    return redirect("exits:settings")
+
+
+@login_required
+@require_POST
+def village_standard_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    _editable_county(request)
+    standard = get_visible_or_404(VillageStandard.objects.all(), request.user, pk=pk)
+    try:
+        services.village_standard_retire(standard=standard, user=request.user)
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    else:
+        messages.success(request, _("Standard retired."))
+    return redirect("exits:settings")

@@ -29,6 +29,7 @@ from .payments import (
     household_batch_check,
     household_batch_pay_village,
     household_batch_pending,
+    household_batch_start,
 )
 from .projects import (
     PROJECT_TRANSITIONS,
@@ -51,6 +52,7 @@ from .public import (
 )
 from .reconciliation import (
     declared_total_record,
+    ledger_check_start,
 )
 
 __all__ = [
@@ -64,10 +66,12 @@ __all__ = [
     "allocation_update",
     "categories_for",
     "declared_total_record",
+    "ledger_check_start",
     "disbursement_record",
     "disbursement_reverse",
     "fund_source_create",
     "household_batch_check",
+    "household_batch_start",
     "household_batch_pay_village",
     "household_batch_pending",
     "money_parse",

@@ -15,7 +15,9 @@ from accounts.roles import Capability
 from areas.models import Area
 from core import clock
 from core.idempotency import run_once
+from core.models import Job
 from core.scoping import ensure_can
+from core.services import job_create, job_enqueue
 from households.models import Household
 
 from ..choices import (
@@ -245,3 +247,36 @@ def household_batch_pay_village(
             )
     total = ProjectBeneficiary.objects.filter(project=funding.project, household__village=village).count()
     return len(households), total - len(households)
+
+
+@transaction.atomic
+def household_batch_start(
+    *,
+    funding: ProjectFunding,
+    amount_each: Any,
+    paid_on: dt.date,
+    voucher_number: str,
+    batch_key: str,
+    user: Any,
+) -> Job:
+    """Queue the payment of every benefiting household of the funding line's project (a job that works
+    village by village), once the line is known to cover them all."""
+    from ..tasks import funds_household_batch_task
+
+    amount_each = household_batch_check(
+        funding=funding, amount_each=amount_each, batch_key=batch_key, user=user
+    )
+    job = job_create(
+        kind="funds.household_batch",
+        user=user,
+        area=funding.project.area,
+        params={
+            "funding_id": funding.pk,
+            "amount_each": str(amount_each),
+            "paid_on": paid_on.isoformat(),
+            "voucher_number": voucher_number,
+            "batch_key": batch_key,
+        },
+    )
+    job_enqueue(job, funds_household_batch_task)
+    return job

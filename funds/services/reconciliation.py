@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from areas.models import Area
+from core.models import Job
 from core.scoping import ensure_can
+from core.services import job_create, job_enqueue
 
 from ..models import (
     DeclaredPart,
@@ -55,3 +57,16 @@ def declared_total_record(
         ]
     )
     return total
+
+
+@transaction.atomic
+def ledger_check_start(*, county: Area | None, user: Any) -> Job:
+    """Queue the check of the county's ledger against its totals (a job)."""
+    from ..tasks import funds_ledger_check_task
+
+    ensure_can(user, Capability.RUN_JOBS)
+    if county is None:
+        raise ValidationError(_("The ledger check runs for a county; your area is not a county."))
+    job = job_create(kind="funds.ledger_check", user=user, area=county)
+    job_enqueue(job, funds_ledger_check_task)
+    return job

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
+from core.forms import form_add_service_errors
+from core.pages import ScopedListView
 from core.scoping import ensure_can, get_visible_or_404
 
 from .. import selectors, services
@@ -19,7 +23,6 @@ from ..forms import (
     FundSourceForm,
 )
 from ..models import Allocation
-from .common import _form_errors, _page, _querystring_without_page
 
 # -- sources and allocations -----------------------------------------------------------------------
 
@@ -33,7 +36,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
             try:
                 services.fund_source_create(user=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_add_service_errors(form, exc)
             else:
                 messages.success(request, _("Fund source added."))
                 return redirect("funds:sources")
@@ -46,19 +49,19 @@ def source_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def allocation_list(request: HttpRequest) -> HttpResponse:
-    qs = selectors.allocation_list(user=request.user, filters=request.GET)
-    return render(
-        request,
-        "funds/allocation_list.html",
-        {
-            "filter": AllocationFilterSet(request.GET),
-            "page_obj": _page(request, qs),
-            "querystring_without_page": _querystring_without_page(request),
-            "can_manage": request.user.has_capability(Capability.MANAGE_FUNDS),
-        },
-    )
+class AllocationList(ScopedListView):
+    template_name = "funds/allocation_list.html"
+    filterset_class = AllocationFilterSet
+    filtered_by_selector = True
+
+    def rows(self) -> Any:
+        return selectors.allocation_list(user=self.request.user, filters=self.request.GET)
+
+    def get_context(self) -> dict[str, Any]:
+        return {"can_manage": self.request.user.has_capability(Capability.MANAGE_FUNDS)}
+
+
+allocation_list = AllocationList.as_view()
 
 
 @login_required
@@ -70,7 +73,7 @@ def allocation_create(request: HttpRequest) -> HttpResponse:
         try:
             allocation = services.allocation_record(county=data["source"].area, user=request.user, **data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("Allocation recorded."))
             return redirect("funds:allocation", pk=allocation.pk)

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from core.pages import ScopedListView
 from core.scoping import get_visible_or_404
 
 from .. import selectors, services
@@ -18,23 +19,20 @@ from ..forms import (
 )
 from ..models import Notice
 from ..throttling import PublicLookupIdNumberThrottle, PublicLookupThrottle
-from .common import _page, _querystring_without_page
 
 # -- notices ---------------------------------------------------------------------------------------
 
 
-@login_required
-def notice_list(request: HttpRequest) -> HttpResponse:
-    qs = selectors.notice_list(user=request.user, filters=request.GET)
-    return render(
-        request,
-        "funds/notice_list.html",
-        {
-            "filter": NoticeFilterSet(request.GET),
-            "page_obj": _page(request, qs),
-            "querystring_without_page": _querystring_without_page(request),
-        },
-    )
+class NoticeList(ScopedListView):
+    template_name = "funds/notice_list.html"
+    filterset_class = NoticeFilterSet
+    filtered_by_selector = True
+
+    def rows(self) -> Any:
+        return selectors.notice_list(user=self.request.user, filters=self.request.GET)
+
+
+notice_list = NoticeList.as_view()
 
 
 @login_required

@@ -5,15 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
+from core.forms import form_add_service_errors
+from core.models import Job
+from core.pages import JobStartView
 from core.scoping import ensure_can
-from core.services import job_create, job_enqueue
 
 from .. import selectors, services
 from ..choices import ReportGroupingChoices
@@ -22,7 +22,6 @@ from ..forms import (
     ReportForm,
     counties_for,
 )
-from .common import _form_errors
 
 # -- overview and reports --------------------------------------------------------------------------
 
@@ -117,24 +116,19 @@ def declared_total_create(request: HttpRequest) -> HttpResponse:
                     user=request.user,
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_add_service_errors(form, exc)
             else:
                 messages.success(request, _("Declared total recorded."))
                 return redirect("funds:reconciliation")
     return render(request, "funds/form.html", {"form": form, "title": _("Record a declared total")})
 
 
-@login_required
-@require_POST
-def ledger_check_start(request: HttpRequest) -> HttpResponse:
-    from ..tasks import funds_ledger_check_task
+class LedgerCheckStart(JobStartView):
+    back_url = "funds:reconciliation"
 
-    ensure_can(request.user, Capability.RUN_JOBS)
-    county = counties_for(request.user).order_by("code").first()
-    if county is None:
-        messages.error(request, _("The ledger check runs for a county; your area is not a county."))
-        return redirect("funds:reconciliation")
-    with transaction.atomic():
-        job = job_create(kind="funds.ledger_check", user=request.user, area=county)
-        job_enqueue(job, funds_ledger_check_task)
-    return redirect("core:job", pk=job.pk)
+    def start(self) -> Job:
+        county = counties_for(self.request.user).order_by("code").first()
+        return services.ledger_check_start(county=county, user=self.request.user)
+
+
+ledger_check_start = LedgerCheckStart.as_view()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,8 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
+from core.forms import form_add_service_errors
 from core.idempotency import was_replayed
 from core.inputs import id_param
+from core.pages import ScopedListView
 from core.scoping import ensure_can, get_visible_or_404
 
 from .. import selectors, services
@@ -22,24 +26,23 @@ from ..forms import (
     ReversalForm,
 )
 from ..models import Disbursement, Project
-from .common import _form_errors, _page, _querystring_without_page
 
 # -- payments --------------------------------------------------------------------------------------
 
 
-@login_required
-def disbursement_list(request: HttpRequest) -> HttpResponse:
-    qs = selectors.disbursement_list(user=request.user, filters=request.GET)
-    return render(
-        request,
-        "funds/disbursement_list.html",
-        {
-            "filter": DisbursementFilterSet(request.GET, request=request),
-            "page_obj": _page(request, qs),
-            "querystring_without_page": _querystring_without_page(request),
-            "can_manage": request.user.has_capability(Capability.MANAGE_FUNDS),
-        },
-    )
+class DisbursementList(ScopedListView):
+    template_name = "funds/disbursement_list.html"
+    filterset_class = DisbursementFilterSet
+    filtered_by_selector = True
+
+    def rows(self) -> Any:
+        return selectors.disbursement_list(user=self.request.user, filters=self.request.GET)
+
+    def get_context(self) -> dict[str, Any]:
+        return {"can_manage": self.request.user.has_capability(Capability.MANAGE_FUNDS)}
+
+
+disbursement_list = DisbursementList.as_view()
 
 
 @login_required
@@ -66,7 +69,7 @@ def disbursement_create(request: HttpRequest) -> HttpResponse:
                 user=request.user,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             if was_replayed(payment):  # the form sent twice (double click, reload): one payment
                 messages.info(request, _("This payment was already recorded; nothing was added."))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,8 +15,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
 from core.exceptions import ConflictError
+from core.forms import form_add_service_errors
+from core.models import Job
+from core.pages import JobFormView, ScopedListView
 from core.scoping import ensure_can, get_visible_or_404
-from core.services import job_create, job_enqueue
 
 from .. import selectors, services
 from ..choices import FUNDABLE_STATUSES, ProjectStatusChoices
@@ -27,24 +31,23 @@ from ..forms import (
     TransitionForm,
 )
 from ..models import Project
-from .common import _form_errors, _page, _querystring_without_page
 
 # -- projects --------------------------------------------------------------------------------------
 
 
-@login_required
-def project_list(request: HttpRequest) -> HttpResponse:
-    qs = selectors.project_list(user=request.user, filters=request.GET)
-    return render(
-        request,
-        "funds/project_list.html",
-        {
-            "filter": ProjectFilterSet(request.GET, request=request),
-            "page_obj": _page(request, qs),
-            "querystring_without_page": _querystring_without_page(request),
-            "can_propose": request.user.has_capability(Capability.PROPOSE),
-        },
-    )
+class ProjectList(ScopedListView):
+    template_name = "funds/project_list.html"
+    filterset_class = ProjectFilterSet
+    filtered_by_selector = True
+
+    def rows(self) -> Any:
+        return selectors.project_list(user=self.request.user, filters=self.request.GET)
+
+    def get_context(self) -> dict[str, Any]:
+        return {"can_propose": self.request.user.has_capability(Capability.PROPOSE)}
+
+
+project_list = ProjectList.as_view()
 
 
 @login_required
@@ -66,7 +69,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
                 user=request.user,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("Project proposed. A county official will review it."))
             return redirect("funds:project", pk=project.pk)
@@ -94,7 +97,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 households=data["household_numbers"],
             )
         except (ValidationError, ConflictError) as exc:
-            _form_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("Project saved."))
             return redirect("funds:project", pk=project.pk)
@@ -163,7 +166,7 @@ def project_fund(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.project_fund(project=project, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("Money assigned to the project."))
             return redirect("funds:project", pk=pk)
@@ -183,7 +186,7 @@ def project_notice(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             notice = services.notice_publish_standard(project=project, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("Notice published."))
             return redirect("funds:notice", pk=notice.pk)
@@ -194,46 +197,30 @@ def project_notice(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def project_batch(request: HttpRequest, pk: int) -> HttpResponse:
+class ProjectBatch(JobFormView):
     """Pay every benefiting household the same amount, as a job that works village by village."""
-    from ..tasks import funds_household_batch_task
 
-    project = get_visible_or_404(Project.objects.select_related("area"), request.user, pk=pk)
-    ensure_can(request.user, Capability.MANAGE_FUNDS, project)
-    form = HouseholdBatchForm(request.POST or None, user=request.user, project=project)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                services.household_batch_check(
-                    funding=data["funding"],
-                    amount_each=data["amount_each"],
-                    batch_key=data["batch_key"],
-                    user=request.user,
-                )
-                job = job_create(
-                    kind="funds.household_batch",
-                    user=request.user,
-                    area=project.area,
-                    params={
-                        "funding_id": data["funding"].pk,
-                        "amount_each": str(data["amount_each"]),
-                        "paid_on": data["paid_on"].isoformat(),
-                        "voucher_number": data["voucher_number"],
-                        "batch_key": data["batch_key"],
-                    },
-                )
-                job_enqueue(job, funds_household_batch_task)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            return redirect("core:job", pk=job.pk)
-    return render(
-        request,
-        "funds/form.html",
-        {"form": form, "title": _("Pay every benefiting household of %(name)s") % {"name": project.name}},
-    )
+    form_class = HouseholdBatchForm
+    template_name = "funds/form.html"
+
+    def check(self) -> None:
+        self.project = get_visible_or_404(
+            Project.objects.select_related("area"), self.request.user, pk=self.kwargs["pk"]
+        )
+        ensure_can(self.request.user, Capability.MANAGE_FUNDS, self.project)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"user": self.request.user, "project": self.project}
+
+    def perform(self, form: Any) -> Job:
+        return services.household_batch_start(user=self.request.user, **form.cleaned_data)
+
+    def get_context(self, form: Any) -> dict[str, Any]:
+        title = _("Pay every benefiting household of %(name)s") % {"name": self.project.name}
+        return {"form": form, "title": title}
+
+
+project_batch = ProjectBatch.as_view()
 
 
 @login_required

@@ -29,6 +29,7 @@ from .quality import (
     cross_check_upload,
     duplicate_review,
     duplicates_scan,
+    duplicates_scan_start,
 )
 from .registry import (
     HOUSEHOLD_FIELDS,
@@ -60,6 +61,7 @@ __all__ = [
     "cross_check_review",
     "cross_check_upload",
     "duplicate_review",
+    "duplicates_scan_start",
     "duplicates_scan",
     "four_looks_assess",
     "four_looks_total",

@@ -16,8 +16,9 @@ from accounts.roles import Capability
 from areas.models import Area
 from core import clock
 from core.exceptions import ConflictError
+from core.models import Job
 from core.scoping import ensure_can
-from core.services import model_update
+from core.services import job_create, job_enqueue, model_update
 
 from ..choices import (
     DuplicateKindChoices,
@@ -203,3 +204,14 @@ def cross_check_review(*, match: CrossCheckMatch, user: Any, status: str, note: 
         )
     except ConflictError as exc:
         raise ValidationError(_("This match has already been reviewed.")) from exc
+
+
+@transaction.atomic
+def duplicates_scan_start(*, user: Any) -> Job:
+    """Queue the scan for probable duplicates over the user's area (a job)."""
+    from ..tasks import DUPLICATES_KIND, households_duplicates_task
+
+    ensure_can(user, Capability.RUN_JOBS)
+    job = job_create(kind=DUPLICATES_KIND, user=user, area=user.areas.order_by("code").first())
+    job_enqueue(job, households_duplicates_task)
+    return job

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.forms import Form
+
+from core.forms import form_add_service_errors as form_errors  # noqa: F401  (the one helper, by its name here)
 
 from ..models import (
     Member,
@@ -12,15 +12,6 @@ from ..models import (
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def form_errors(form: Form, exc: ValidationError) -> None:
-    """Put a service's field errors next to the form's fields (others on top of the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def member_count_subquery() -> Subquery:

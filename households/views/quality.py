@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
-from core.scoping import ensure_can, get_visible_or_404
-from core.services import job_create, job_enqueue
+from core.models import Job
+from core.pages import JobStartView
+from core.scoping import get_visible_or_404
 
 from .. import services
 from ..choices import ReviewStatusChoices
@@ -32,7 +32,6 @@ from ..selectors import (
     cross_check_match_list,
     duplicate_list,
 )
-from ..tasks import DUPLICATES_KIND, households_duplicates_task
 from .base import form_errors
 
 # -- duplicates and cross-department checks -------------------------------------------------------
@@ -55,15 +54,14 @@ def duplicates(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def duplicates_scan(request: HttpRequest) -> HttpResponse:
-    ensure_can(request.user, Capability.RUN_JOBS)
-    area = request.user.areas.order_by("code").first()
-    with transaction.atomic():
-        job = job_create(kind=DUPLICATES_KIND, user=request.user, area=area)
-        job_enqueue(job, households_duplicates_task)
-    return redirect("core:job", pk=job.pk)
+class DuplicatesScan(JobStartView):
+    back_url = "households:duplicates"
+
+    def start(self) -> Job:
+        return services.duplicates_scan_start(user=self.request.user)
+
+
+duplicates_scan = DuplicatesScan.as_view()
 
 
 @login_required

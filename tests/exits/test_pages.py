@@ -178,7 +178,6 @@ def test_propose_from_the_household_panel_explains_refusal(county: Any, web: Any
 
 
 RULES = {
-    "form": "settings",
     "version": 1,
     "notice_min_days": 8,
     "village_exit_threshold": "2.00",
@@ -202,17 +201,18 @@ def bands_post(*rows: tuple[Any, Any, Any, bool], initial: int = 0) -> dict[str,
 
 def test_settings_page_saves_the_line_and_rules(county: Any, web: Any) -> None:
     client = web(county.county_official)
-    bad = client.post("/exits/settings/", {"form": "line", "year": YEAR, "amount": "-5"})
+    bad = client.post("/exits/settings/line/", {"year": YEAR, "amount": "-5"})
     assert bad.status_code == 200
     assert PovertyLine.objects.count() == 0
-    client.post("/exits/settings/", {"form": "line", "year": YEAR, "amount": "4100", "basis": "县扶贫办文件"})
+    client.post("/exits/settings/line/", {"year": YEAR, "amount": "4100", "basis": "县扶贫办文件"})
     assert PovertyLine.objects.get().amount == 4100
     saved = client.post("/exits/settings/", RULES | bands_post((1, "37.5", "", False)))
     assert saved.status_code == 302
     assert ExitSettings.objects.get().notice_min_days == 8
-    assert web(county.staff_a).post(
-        "/exits/settings/", {"form": "line", "year": YEAR, "amount": "1"}
-    ).status_code in (200, 403)
+    assert web(county.staff_a).post("/exits/settings/line/", {"year": YEAR, "amount": "1"}).status_code in (
+        200,
+        403,
+    )
     assert PovertyLine.objects.get().amount == 4100
 
 
@@ -277,15 +277,15 @@ def test_county_officials_keep_the_village_standards(county: Any, web: Any) -> N
     from exits.models import VillageStandard
 
     client = web(county.county_official)
-    client.post("/exits/settings/", {"form": "standard", "title": "通村道路硬化"})
-    duplicate = client.post("/exits/settings/", {"form": "standard", "title": "通村道路硬化"}, follow=True)
+    client.post("/exits/settings/standards/", {"title": "通村道路硬化"})
+    duplicate = client.post("/exits/settings/standards/", {"title": "通村道路硬化"}, follow=True)
     assert "已在清单中" in duplicate.content.decode()
     standard = VillageStandard.objects.get()
     assert standard.active
-    client.post("/exits/settings/", {"form": "retire", "standard": standard.pk})
+    client.post(f"/exits/settings/standards/{standard.pk}/retire/")
     standard.refresh_from_db()
     assert not standard.active
-    web(county.staff_a).post("/exits/settings/", {"form": "standard", "title": "乡镇不能加"})
+    web(county.staff_a).post("/exits/settings/standards/", {"title": "乡镇不能加"})
     assert VillageStandard.objects.count() == 1
 
 
@@ -351,7 +351,7 @@ def test_retiring_a_standard_that_is_not_a_number_is_not_found(county: Any, web:
     standard = VillageStandard.objects.create(county=county.county, title="通村道路硬化", position=1)
 
     # when
-    response = web(county.county_official).post("/exits/settings/", {"form": "retire", "standard": "abc"})
+    response = web(county.county_official).post("/exits/settings/standards/abc/retire/")
 
     # then
     assert response.status_code == 404
