@@ -7,6 +7,7 @@ import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -40,9 +41,10 @@ from .choices import (
     StepDecisionChoices,
     WorkStatusChoices,
 )
+from .search_vectors import HOUSEHOLD_TRIGGERS, MEMBER_TRIGGERS
 
 
-@pghistory.track()
+@pghistory.track(exclude=["search_vector"])
 class Household(TimeStampedModel, VersionedModel):
     """A household in a village's registry (建档立卡户), from candidate to exit and after."""
 
@@ -92,6 +94,9 @@ class Household(TimeStampedModel, VersionedModel):
     )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
 
+    # Members' pinyin keys and names and the village code, kept by the database (households.search_vectors).
+    search_vector = SearchVectorField(null=True, editable=False)
+
     objects = ScopedQuerySet.as_manager()
     scope_path = "village"
     write_capability = Capability.EDIT_REGISTRY  # what changing it, or attaching a file to it, needs
@@ -100,7 +105,9 @@ class Household(TimeStampedModel, VersionedModel):
         ordering = ["-id"]
         verbose_name = _("household")
         verbose_name_plural = _("households")
+        triggers = HOUSEHOLD_TRIGGERS
         indexes = [
+            GinIndex(fields=["search_vector"], name="household_search_gin"),
             models.Index(fields=["village", "status"]),
             # Search by number prefix (LIKE 'x%') under a non-C collation needs the pattern operator class.
             models.Index(
@@ -237,6 +244,7 @@ class Member(TimeStampedModel, VersionedModel):
             # migration 0004 creates in SQL (Django cannot write an operator class on an expression).
             GinIndex(fields=["name_keys"], name="member_name_keys_trgm", opclasses=["gin_trgm_ops"]),
         ]
+        triggers = MEMBER_TRIGGERS  # keep the household's search vector (households.search_vectors)
 
     def __str__(self) -> str:
         return self.name

@@ -9,7 +9,9 @@ keys were computed for, so stale rows are found in SQL (`name_keyed IS DISTINCT 
 wrote them.
 
 `household_search_q` is the one search used by every list filter, the API `q` and the household pickers
-(the public lookup does not use it: it asks for an exact ID number and never a name).
+(the public lookup does not use it: it asks for an exact ID number and never a name). A name is looked up
+in the household's search vector (households.search_vectors: the members' keys and names and the village
+in one GIN index on the household table), an ID number or its tail in the member table's indexes.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Reverse
-from django.db.models.lookups import StartsWith
+from django.db.models.lookups import Lookup, StartsWith
 from pypinyin import Style, lazy_pinyin
 
 # Surnames whose reading differs from the character's usual one. The first reading is the surname's
@@ -189,17 +191,71 @@ def member_search_q(value: str) -> Q | None:
     return None
 
 
-def household_search_q(value: str, *, path: str = "") -> Q | None:
+class _VectorMatches(Lookup):
+    """`vector @@ 'query'::tsquery`: the query is written as tsquery text (quoted lexemes, `:*` for a
+    prefix), never through a text search configuration, so keys and names are matched as stored."""
+
+    lookup_name = "vector_matches"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} @@ ({rhs})::tsquery", [*lhs_params, *rhs_params]
+
+
+def _lexeme_prefix(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "':*"
+
+
+# A scope this narrow (a township's or a village's code prefix) is matched inside the index with the
+# name; a county's or wider would make the index read most of the table, so those are applied after.
+NARROW_SCOPE_PREFIX = 9
+
+
+def household_vector_query(value: str, scope: Iterable[str] = ()) -> str | None:
+    """The tsquery text matching households.search_vectors' lexemes for a typed name (characters or
+    pinyin), restricted to `scope` (area code prefixes) when it is narrow; None when the query is no
+    name (an ID number or its tail, a household number)."""
+    value = (value or "").strip()
+    if _CJK.search(value):
+        lexeme = "#" + re.sub(r"\s+", "", value)
+    else:
+        key = query_key(value)
+        if not (key and key.isascii() and key.isalpha()):
+            return None
+        lexeme = key
+    query = _lexeme_prefix(lexeme)
+    prefixes = sorted(set(scope))
+    if prefixes and all(len(p) >= NARROW_SCOPE_PREFIX for p in prefixes):
+        query += " & (" + " | ".join(_lexeme_prefix("@" + p) for p in prefixes) + ")"
+    return query
+
+
+def search_scope(user: Any) -> tuple[str, ...]:
+    """The area prefixes a user's search may be narrowed to inside the index: none for a superuser
+    (who sees every area whatever their own) or anyone without a scope."""
+    if user is None or getattr(user, "is_superuser", False) or not getattr(user, "is_authenticated", False):
+        return ()
+    return tuple(user.scope_prefixes)
+
+
+def household_search_q(value: str, *, path: str = "", scope: Iterable[str] = ()) -> Q | None:
     """Households (reached through `path` from the filtered model, "" for Household itself) matching a
-    typed query: a member's name in characters or pinyin, a member's ID number (all 18 characters or the
-    last 4 to 6), or else the start of the household number. None for an empty query."""
+    typed query: a member's name in characters or pinyin (the household's search vector, one index),
+    a member's ID number (all 18 characters or the last 4 to 6), or else the start of the household
+    number. `scope` (the user's area prefixes) lets a township user's search be narrowed inside the
+    index; it never widens anything, the caller's queryset is scoped already. None for an empty query."""
     from .models import Member
 
     value = (value or "").strip()
     if not value:
         return None
+    prefix = f"{path}__" if path else ""
     members = member_search_q(value)
     if members is None:
-        return Q(**{f"{path}__number__startswith" if path else "number__startswith": value})
+        return Q(**{f"{prefix}number__startswith": value})
+    vector_query = household_vector_query(value, scope)
+    if vector_query is not None:
+        return Q(_VectorMatches(F(f"{prefix}search_vector"), Value(vector_query)))
     ids = Member.objects.filter(members).values("household_id")
     return Q(**{f"{path}__in" if path else "pk__in": ids})

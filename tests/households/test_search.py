@@ -7,12 +7,22 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from pghistory.models import Events
 
-from households.models import Member
-from households.search import member_search_keys_refresh, member_search_q, name_keys
+from accounts.roles import RoleChoices
+from households.models import Household, Member
+from households.search import (
+    household_search_q,
+    household_vector_query,
+    member_search_keys_refresh,
+    member_search_q,
+    name_keys,
+    search_scope,
+)
+from households.search_vectors import household_search_vectors_refresh
 from households.selectors import household_list
 from households.services import member_update
-from tests.factories import make_household, make_member
+from tests.factories import make_household, make_member, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -130,8 +140,6 @@ def test_bulk_written_rows_are_refreshed_set_based(county, people):
 
 
 def test_renaming_keys_alone_writes_no_audit_event(county, people):
-    from pghistory.models import Events
-
     member = people["zhang_member"]
     before = Events.objects.tracks(member).count()
     Member.objects.filter(pk=member.pk).update(name_keys="", name_keyed=None)
@@ -221,3 +229,91 @@ def test_nightly_refresh_on_a_real_worker(county, celery_worker):
     households_search_keys_refresh.delay()
     wait_for(lambda: Member.objects.get(pk=member.pk).name_keyed == "曾二", timeout=60)
     assert " zenger" in Member.objects.get(pk=member.pk).name_keys
+
+
+# -- the household's search vector (households.search_vectors) ------------------------------------------
+
+
+def vector_of(household) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(tsvector_to_array(search_vector), '{}') FROM households_household WHERE id = %s",
+            [household.pk],
+        )
+        return set(cursor.fetchone()[0]) if Household.objects.filter(pk=household.pk).exists() else set()
+
+
+def test_the_vector_holds_keys_names_and_village(county, people):
+    assert vector_of(people["zhang"]) == {"zhangsan", "zhangs", "zsan", "zs", "#张三", "@622901103201"}
+    # a household without members has none: a name search never finds it
+    assert vector_of(make_household(county.village_a1, members=0)) == set()
+
+
+def test_the_database_keeps_the_vector_whoever_writes(county, people):
+    zhang, zhao = people["zhang"], people["zhao"]
+    # a member added with plain SQL (an import's INSERT ... SELECT) is in the vector at once
+    new = make_member(zhao, name="李四")
+    assert "#李四" in vector_of(zhao)
+    # a member moved by an UPDATE leaves the old household's vector and enters the new one
+    Member.objects.filter(pk=new.pk).update(household=zhang)
+    assert "#李四" in vector_of(zhang)
+    assert "#李四" not in vector_of(zhao)
+    # an update of anything else recomputes nothing (and changes nothing)
+    before = vector_of(zhang)
+    Member.objects.filter(household=zhang).update(health="illness")
+    assert vector_of(zhang) == before
+    # a deleted member leaves it
+    Member.objects.filter(pk=new.pk).delete()
+    assert "#李四" not in vector_of(zhang)
+    # a household moved to another village carries the new village code
+    Household.objects.filter(pk=zhang.pk).update(village=county.village_b1)
+    assert "@622901101201" in vector_of(zhang)
+    assert "@622901103201" not in vector_of(zhang)
+
+
+def test_a_vector_change_writes_no_household_audit_event(county, people):
+    household = people["zhang"]
+    before = Events.objects.tracks(household).count()
+    make_member(household, name="王五")
+    assert "#王五" in vector_of(household)
+    assert Events.objects.tracks(household).count() == before
+
+
+def test_the_bulk_refresh_restores_vectors_written_with_triggers_off(county, people):
+    Household.objects.filter(pk=people["zhang"].pk).update(search_vector=None)  # as a load with triggers off
+    assert found(county.staff_a, "zhangsan") == set()
+    assert household_search_vectors_refresh() == 1
+    assert found(county.staff_a, "zhangsan") == {people["zhang"].pk}
+    assert household_search_vectors_refresh() == 0
+
+
+def test_a_township_users_search_is_narrowed_inside_the_index(county, people):
+    # the township user's query names their township; the county user's does not (it would read the county)
+    assert "@622901103" in household_vector_query("zs", search_scope(county.staff_a))
+    assert "@" not in household_vector_query("zs", search_scope(county.county_official))
+    # and each finds what their scope holds: 张三丰 is in township b
+    assert found(county.staff_a, "zs") == {people["zhang"].pk, people["zhao"].pk}
+    assert found(county.county_official, "zs") == {people["zhang"].pk, people["zhao"].pk, people["other"].pk}
+
+
+def test_a_superuser_with_a_township_area_still_searches_everything(county, people):
+    admin = make_user(RoleChoices.TOWNSHIP_STAFF, county.village_a1.parent, username="root_with_area")
+    admin.is_superuser = True
+    assert search_scope(admin) == ()
+    assert people["other"].pk in found(admin, "zsf")
+
+
+def test_household_search_reads_the_vector_index(county, people):
+    # On a table of a few rows the planner may take any index; without the sequential scan the name
+    # search's only usable one is the vector's (a bitmap scan) (bench/search_bench.py shows the plans at a million)
+    qs = (
+        Household.objects.filter(household_search_q("zhangsan", scope=("622901103",))).order_by().values("pk")
+    )
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "household_search_gin" in plan, plan
+    assert [row["pk"] for row in qs] == [people["zhang"].pk]
