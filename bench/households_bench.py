@@ -133,6 +133,9 @@ def _generate(connection, Area, user_create, RoleChoices) -> None:  # noqa: ANN0
             "UPDATE households_household h SET head_id = m.id FROM households_member m "
             "WHERE m.household_id = h.id AND m.relation = 'head' AND h.number LIKE 'B%%'"
         )
+        from households.search_vectors import household_search_vectors_refresh
+
+        household_search_vectors_refresh("h.number LIKE %s", ["B%"])  # the triggers' work, set-based
         cursor.execute("SET session_replication_role = origin")
         cursor.execute("ANALYZE")
     print(f"generated {HOUSEHOLDS:,} households in {time.perf_counter() - started:.1f} s")
