@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -51,6 +51,9 @@ from .models import (
     VillageStandard,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 C = ExitConditionChoices
 
 # -- configuration ----------------------------------------------------------------------------------
@@ -66,7 +69,7 @@ def county_of(area: Area) -> Area | None:
     return Area.objects.filter(code=county_code_of(area), level=AreaLevelChoices.COUNTY).first()
 
 
-def home_county(user: Any) -> Area | None:
+def home_county(user: User) -> Area | None:
     """The county whose rules the user works under (None above the county: a prefecture viewer)."""
     for area in user.areas.all().order_by("code"):
         county = county_of(area)
@@ -320,7 +323,7 @@ class VillageRow:
         return rate is not None and rate < self.threshold
 
 
-def village_rows(*, user: Any, area: Area, year: int) -> list[VillageRow]:
+def village_rows(*, user: User, area: Area, year: int) -> list[VillageRow]:
     """Every village under `area` the user may see, with its live incidence and class, in a fixed number
     of queries (the same definition as households.selectors.incidence_live)."""
     villages = list(
@@ -380,7 +383,7 @@ def village_standards_for(area: Area) -> QuerySet[VillageStandard]:
 # -- lists -------------------------------------------------------------------------------------------
 
 
-def exit_procedure_list(*, user: Any, filters: dict | None = None) -> QuerySet[ExitProcedure]:
+def exit_procedure_list(*, user: User, filters: dict | None = None) -> QuerySet[ExitProcedure]:
     qs = ExitProcedure.objects.visible_to(user).select_related(
         "household", "household__village", "household__village__parent", "household__head", "proposed_by"
     )
@@ -391,35 +394,35 @@ def exit_procedure_open_for(household: Household) -> ExitProcedure | None:
     return household.exit_procedures.exclude(state__in=EXIT_FINAL_STATES).first()
 
 
-def exit_flag_list(*, user: Any, filters: dict | None = None) -> QuerySet[ExitFlag]:
+def exit_flag_list(*, user: User, filters: dict | None = None) -> QuerySet[ExitFlag]:
     qs = ExitFlag.objects.visible_to(user).select_related(
         "household", "household__village", "household__head"
     )
     return ExitFlagFilterSet(filters or {}, queryset=qs).qs
 
 
-def poverty_line_list(*, user: Any, filters: dict | None = None) -> QuerySet[PovertyLine]:
+def poverty_line_list(*, user: User, filters: dict | None = None) -> QuerySet[PovertyLine]:
     qs = PovertyLine.objects.visible_to(user).select_related("county", "set_by")
     return PovertyLineFilterSet(filters or {}, queryset=qs).qs
 
 
-def monitoring_case_list(*, user: Any, filters: dict | None = None) -> QuerySet[MonitoringCase]:
+def monitoring_case_list(*, user: User, filters: dict | None = None) -> QuerySet[MonitoringCase]:
     qs = MonitoringCase.objects.visible_to(user).select_related(
         "household", "household__village", "household__head"
     )
     return MonitoringCaseFilterSet(filters or {}, queryset=qs).qs
 
 
-def village_exit_list(*, user: Any, filters: dict | None = None) -> QuerySet[VillageExit]:
+def village_exit_list(*, user: User, filters: dict | None = None) -> QuerySet[VillageExit]:
     qs = VillageExit.objects.visible_to(user).select_related("village", "village__parent", "proposed_by")
     return VillageExitFilterSet(filters or {}, queryset=qs).qs
 
 
-def county_exit_list(*, user: Any) -> QuerySet[CountyExit]:
+def county_exit_list(*, user: User) -> QuerySet[CountyExit]:
     return CountyExit.objects.visible_to(user).select_related("county", "recorded_by")
 
 
-def campaign_list(*, user: Any, filters: dict | None = None) -> QuerySet[Campaign]:
+def campaign_list(*, user: User, filters: dict | None = None) -> QuerySet[Campaign]:
     qs = (
         Campaign.objects.visible_to(user)
         .select_related("area", "started_by")
@@ -429,7 +432,7 @@ def campaign_list(*, user: Any, filters: dict | None = None) -> QuerySet[Campaig
     return CampaignFilterSet(filters or {}, queryset=qs).qs
 
 
-def campaign_for(*, user: Any, pk: int) -> Campaign:
+def campaign_for(*, user: User, pk: int) -> Campaign:
     """A campaign the user may open: one over their area, or a wider one (the county's) that has check
     tasks in their area (a village's first secretary follows the county's 回头看 for the village)."""
     campaign = campaign_list(user=user).filter(pk=pk).first()
@@ -441,14 +444,14 @@ def campaign_for(*, user: Any, pk: int) -> Campaign:
     return campaign
 
 
-def check_task_list(*, user: Any, filters: dict | None = None) -> QuerySet[CheckTask]:
+def check_task_list(*, user: User, filters: dict | None = None) -> QuerySet[CheckTask]:
     qs = CheckTask.objects.visible_to(user).select_related(
         "campaign", "household", "household__village", "household__head", "cadre", "done_by"
     )
     return CheckTaskFilterSet(filters or {}, queryset=qs).qs
 
 
-def campaign_progress(campaign: Campaign, *, user: Any) -> dict[str, list[dict[str, Any]]]:
+def campaign_progress(campaign: Campaign, *, user: User) -> dict[str, list[dict[str, Any]]]:
     """Tasks done and problems found, by village and by responsible cadre (within the user's scope)."""
     tasks = CheckTask.objects.visible_to(user).filter(campaign=campaign)
     done = ~Q(state=CheckTaskStateChoices.PENDING)
@@ -469,7 +472,7 @@ def campaign_progress(campaign: Campaign, *, user: Any) -> dict[str, list[dict[s
     return {"by_village": by_village, "by_cadre": by_cadre}
 
 
-def public_notice_rows(*, user: Any, village: Area) -> dict[str, list[dict[str, Any]]]:
+def public_notice_rows(*, user: User, village: Area) -> dict[str, list[dict[str, Any]]]:
     """What a village notice board shows: household number, head's name, village and what is proposed.
     Never ID numbers, phones, bank accounts or health details (only these fields are selected)."""
     exits = (

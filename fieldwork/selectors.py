@@ -3,7 +3,7 @@ copy itself (masked as the pages mask)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
@@ -20,6 +20,9 @@ from households.models import Household, Member
 
 from .models import FieldDevice
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # Households a phone never carries: not (or no longer) in the registry.
 NOT_CARRIED = (HouseholdStatusChoices.REJECTED, HouseholdStatusChoices.CANCELLED)
 
@@ -28,12 +31,12 @@ def limits() -> dict[str, int]:
     return dict(settings.FIELDWORK)
 
 
-def is_field_user(user: Any) -> bool:
+def is_field_user(user: User) -> bool:
     """The field roles (first secretary and work team, responsible cadre): accounts.roles, FIELD_APP."""
     return bool(getattr(user, "is_authenticated", False)) and user.has_capability(Capability.FIELD_APP)
 
 
-def field_households(user: Any) -> QuerySet[Household]:
+def field_households(user: User) -> QuerySet[Household]:
     """The households the user is responsible for, and no more: the villages assigned to them (their
     own village-level areas and the villages of the work teams they serve on) and the households paired
     with them as responsible cadre; always inside their scope (core.scoping)."""
@@ -50,11 +53,11 @@ def field_households(user: Any) -> QuerySet[Household]:
     return Household.objects.visible_to(user).filter(villages).exclude(status__in=NOT_CARRIED)
 
 
-def household_in_care(user: Any, household_id: Any) -> Household | None:
+def household_in_care(user: User, household_id: Any) -> Household | None:
     return field_households(user).filter(pk=household_id).select_related("village").first()
 
 
-def working_copy(user: Any) -> list[dict[str, Any]]:
+def working_copy(user: User) -> list[dict[str, Any]]:
     """What the phone keeps of each household, in a fixed number of queries whatever their count."""
     qs = (
         field_households(user)
@@ -167,7 +170,7 @@ def _household_row(h: Household, visit: Visit | None) -> dict[str, Any]:
     }
 
 
-def device_list(*, user: Any) -> QuerySet[FieldDevice]:
+def device_list(*, user: User) -> QuerySet[FieldDevice]:
     """Devices of the users inside the administrator's areas (a county administrator sees the county's)."""
     qs = FieldDevice.objects.select_related("user", "revoked_by").order_by("user__username", "-registered_at")
     if user.is_superuser:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Q, QuerySet
 
@@ -24,6 +24,9 @@ from .choices import (
 from .filters import ComplaintFilterSet, InspectionFilterSet, ProblemFilterSet
 from .models import Complaint, Inspection, Problem, ProblemFollowUp
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 UPHELD = (ComplaintFindingChoices.UPHELD, ComplaintFindingChoices.PARTLY)
 
 
@@ -35,7 +38,7 @@ def percent(part: int | None, whole: int | None) -> Decimal | None:
     return (Decimal(part or 0) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def assignable_people(user: Any) -> QuerySet[Any]:
+def assignable_people(user: User) -> QuerySet[Any]:
     """Active users working in the caller's areas (or in the caller's own areas): the only people a
     form or the API offers as responsible person or assignee, so nobody outside is named or probed."""
     from accounts.models import User
@@ -50,7 +53,7 @@ def assignable_people(user: Any) -> QuerySet[Any]:
     )
 
 
-def complainant_for(user: Any, complaint: Complaint, *, request: Any = None) -> dict[str, str]:
+def complainant_for(user: User | None, complaint: Complaint, *, request: Any = None) -> dict[str, str]:
     """Who complained and how to reach them: in full for supervisors and the person assigned to answer
     (logged), masked for everyone else who can see the complaint (complainants are protected from
     retaliation). The rule is core.masking's declaration of the two fields."""
@@ -65,7 +68,7 @@ def complainant_for(user: Any, complaint: Complaint, *, request: Any = None) -> 
     }
 
 
-def inspection_list(*, user: Any, filters: dict | None = None) -> QuerySet[Inspection]:
+def inspection_list(*, user: User, filters: dict | None = None) -> QuerySet[Inspection]:
     qs = (
         Inspection.objects.visible_to(user)
         .select_related("area", "created_by")
@@ -78,7 +81,7 @@ def inspection_list(*, user: Any, filters: dict | None = None) -> QuerySet[Inspe
     return InspectionFilterSet(filters or {}, queryset=qs).qs
 
 
-def problem_list(*, user: Any, filters: dict | None = None) -> QuerySet[Problem]:
+def problem_list(*, user: User, filters: dict | None = None) -> QuerySet[Problem]:
     qs = (
         Problem.objects.visible_to(user)
         .select_related("area", "area__parent", "responsible_person", "inspection", "household")
@@ -88,7 +91,7 @@ def problem_list(*, user: Any, filters: dict | None = None) -> QuerySet[Problem]
     return ProblemFilterSet(filters or {}, queryset=qs).qs
 
 
-def complaint_list(*, user: Any, filters: dict | None = None) -> QuerySet[Complaint]:
+def complaint_list(*, user: User, filters: dict | None = None) -> QuerySet[Complaint]:
     qs = Complaint.objects.visible_to(user).select_related("area", "assigned_to", "household", "problem")
     return ComplaintFilterSet(filters or {}, queryset=qs).qs
 
@@ -101,7 +104,7 @@ def _overdue_q() -> Q:
     return Q(deadline__lt=clock.today()) & ~Q(status=ProblemStatusChoices.CLOSED)
 
 
-def ledger_summary(*, user: Any, area: Area) -> dict[str, Any]:
+def ledger_summary(*, user: User, area: Area) -> dict[str, Any]:
     """Counts of the rectification ledger under an area, and per child area."""
     qs = Problem.objects.visible_to(user).filter(area__code__startswith=area.prefix)
     totals = qs.aggregate(
@@ -132,7 +135,7 @@ def ledger_summary(*, user: Any, area: Area) -> dict[str, Any]:
     return {**totals, "children": children}
 
 
-def overdue_problems(*, user: Any, area: Area, limit: int = 50) -> QuerySet[Problem]:
+def overdue_problems(*, user: User, area: Area, limit: int = 50) -> QuerySet[Problem]:
     return (
         problem_list(user=user, filters={"within": area.code})
         .filter(_overdue_q())
@@ -140,7 +143,7 @@ def overdue_problems(*, user: Any, area: Area, limit: int = 50) -> QuerySet[Prob
     )
 
 
-def complaint_rates(*, user: Any, area: Area) -> dict[str, Any]:
+def complaint_rates(*, user: User, area: Area) -> dict[str, Any]:
     """The rates county assessments use, from upheld complaints (distinct households):
 
     - wrong-inclusion rate (错评率) = upheld 错评 / households registered poor (registered, returned,
@@ -196,7 +199,7 @@ def _blank() -> dict[str, int]:
     }
 
 
-def assessment(*, user: Any, area: Area) -> dict[str, list[dict[str, Any]]]:
+def assessment(*, user: User, area: Area) -> dict[str, list[dict[str, Any]]]:
     """Assessment (考核) figures the supervision records support, per responsible person and per
     township: problems assigned, closed, closed on time, overdue, follow-ups recorded, complaints
     assigned and answered. Other apps add visits and verified exits where they provide them."""
@@ -259,7 +262,7 @@ def assessment(*, user: Any, area: Area) -> dict[str, list[dict[str, Any]]]:
     return {"people": person_rows, "townships": township_rows}
 
 
-def assessment_from_other_apps(*, user: Any, area: Area, days: int = 365) -> dict[str, Any]:
+def assessment_from_other_apps(*, user: User, area: Area, days: int = 365) -> dict[str, Any]:
     """What the assistance and exits records add to an assessment over the last `days` days: visits
     and follow-ups per work team and per cadre (assistance's selectors), exits verified per person
     and exits approved per township (exits' sign-off ledger). A section is None when its app is absent."""
@@ -320,7 +323,7 @@ def assessment_from_other_apps(*, user: Any, area: Area, days: int = 365) -> dic
     return result
 
 
-def household_supervision(*, household: Any, user: Any) -> dict[str, Any]:
+def household_supervision(*, household: Any, user: User) -> dict[str, Any]:
     """Problems and complaints about one household, for the panel on its page."""
     return {
         "problems": list(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
@@ -38,10 +38,13 @@ from ..models import (
 from .coverage import _assistance_annotations
 from .household import default_visit_days
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # -- lists (pages and API) ------------------------------------------------------------------------
 
 
-def cadre_list(*, user: Any, filters: dict | None = None) -> QuerySet[Cadre]:
+def cadre_list(*, user: User, filters: dict | None = None) -> QuerySet[Cadre]:
     qs = (
         Cadre.objects.visible_to(user)
         .select_related("area", "user")
@@ -51,7 +54,7 @@ def cadre_list(*, user: Any, filters: dict | None = None) -> QuerySet[Cadre]:
     return CadreFilterSet(filters or {}, queryset=qs).qs
 
 
-def team_list(*, user: Any, filters: dict | None = None) -> QuerySet[WorkTeam]:
+def team_list(*, user: User, filters: dict | None = None) -> QuerySet[WorkTeam]:
     qs = (
         WorkTeam.objects.visible_to(user)
         .select_related("area", "predecessor")
@@ -104,14 +107,14 @@ def first_secretary_of(team: WorkTeam) -> Cadre | None:
     return None
 
 
-def pairing_list(*, user: Any, filters: dict | None = None) -> QuerySet[CadrePairing]:
+def pairing_list(*, user: User, filters: dict | None = None) -> QuerySet[CadrePairing]:
     qs = CadrePairing.objects.visible_to(user).select_related(
         "household__village", "household__head", "cadre"
     )
     return CadrePairingFilterSet(filters or {}, queryset=qs).qs
 
 
-def visit_list(*, user: Any, filters: dict | None = None) -> QuerySet[Visit]:
+def visit_list(*, user: User, filters: dict | None = None) -> QuerySet[Visit]:
     qs = (
         Visit.objects.visible_to(user)
         .select_related("household__village", "household__head", "visitor", "cadre", "team")
@@ -121,14 +124,14 @@ def visit_list(*, user: Any, filters: dict | None = None) -> QuerySet[Visit]:
     return VisitFilterSet(filters or {}, queryset=qs).qs
 
 
-def follow_up_list(*, user: Any, filters: dict | None = None) -> QuerySet[FollowUp]:
+def follow_up_list(*, user: User, filters: dict | None = None) -> QuerySet[FollowUp]:
     qs = FollowUp.objects.visible_to(user).select_related(
         "household__village", "household__head", "visit__visitor", "visit__cadre"
     )
     return FollowUpFilterSet(filters or {}, queryset=qs).qs
 
 
-def plan_list(*, user: Any, filters: dict | None = None) -> QuerySet[AssistancePlan]:
+def plan_list(*, user: User, filters: dict | None = None) -> QuerySet[AssistancePlan]:
     qs = (
         AssistancePlan.objects.visible_to(user)
         .select_related("household__village", "household__head")
@@ -138,20 +141,20 @@ def plan_list(*, user: Any, filters: dict | None = None) -> QuerySet[AssistanceP
     return AssistancePlanFilterSet(filters or {}, queryset=qs).qs
 
 
-def measure_list(*, user: Any, filters: dict | None = None) -> QuerySet[Measure]:
+def measure_list(*, user: User, filters: dict | None = None) -> QuerySet[Measure]:
     qs = Measure.objects.visible_to(user).select_related(
         "household__village", "household__head", "member", "plan"
     )
     return MeasureFilterSet(filters or {}, queryset=qs).qs
 
 
-def village_plan_list(*, user: Any, filters: dict | None = None) -> QuerySet[VillagePlan]:
+def village_plan_list(*, user: User, filters: dict | None = None) -> QuerySet[VillagePlan]:
     qs = VillagePlan.objects.visible_to(user).select_related("village__parent", "team")
     return VillagePlanFilterSet(filters or {}, queryset=qs).qs
 
 
 def assisted_household_list(
-    *, user: Any, filters: dict | None = None, today: dt.date | None = None, visit_days: int | None = None
+    *, user: User, filters: dict | None = None, today: dt.date | None = None, visit_days: int | None = None
 ) -> QuerySet[Household]:
     """Assisted households in the user's scope, each annotated with its active cadre (id and name), a
     plan for this year, its last visit, whether a visit is due and its overdue follow-ups."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -25,6 +25,9 @@ from ..models import (
 )
 from .dates import _not_future, _today
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # -- cadres ---------------------------------------------------------------------------------------
 
 
@@ -34,7 +37,7 @@ def cadre_create(
     name: str,
     unit: str,
     area: Area,
-    user: Any,
+    user: User,
     position: str = "",
     phone: str = "",
     account: Any = None,
@@ -56,7 +59,7 @@ def cadre_create(
 
 
 @transaction.atomic
-def cadre_update(*, cadre: Cadre, expected_version: int, user: Any, **fields: Any) -> Cadre:
+def cadre_update(*, cadre: Cadre, expected_version: int, user: User, **fields: Any) -> Cadre:
     ensure_can(user, Capability.MANAGE_ASSISTANCE, cadre)
     allowed = {"name", "unit", "position", "phone", "is_active"}
     unknown = set(fields) - allowed
@@ -90,7 +93,7 @@ def cadre_assign(
     *,
     household: Household,
     cadre: Cadre,
-    user: Any,
+    user: User,
     start: dt.date | None = None,
     reason: str = PairingEndReasonChoices.REASSIGNED,
 ) -> CadrePairing:
@@ -148,7 +151,9 @@ def cadre_assign(
 
 
 @transaction.atomic
-def pairing_end(*, pairing: CadrePairing, user: Any, end: dt.date | None = None, reason: str) -> CadrePairing:
+def pairing_end(
+    *, pairing: CadrePairing, user: User, end: dt.date | None = None, reason: str
+) -> CadrePairing:
     """Close a pairing without a successor (the household was cancelled, or a correction)."""
     ensure_can(user, Capability.MANAGE_ASSISTANCE, pairing)
     end = end or _today()

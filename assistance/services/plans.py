@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -32,6 +32,9 @@ from ..models import (
 )
 from .dates import _today
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # -- plans and measures (怎么扶) -------------------------------------------------------------------
 
 
@@ -41,7 +44,7 @@ def plan_save(
     household: Household,
     year: int,
     goals: str,
-    user: Any,
+    user: User,
     status: str = PlanStatusChoices.ACTIVE,
     expected_version: int | None = None,
 ) -> AssistancePlan:
@@ -121,7 +124,7 @@ def measure_create(
     household: Household,
     kind: str,
     start_date: dt.date,
-    user: Any,
+    user: User,
     category: str | None = None,
     member: Member | None = None,
     plan: AssistancePlan | None = None,
@@ -151,7 +154,7 @@ def measure_create(
 
 
 @transaction.atomic
-def measure_update(*, measure: Measure, expected_version: int, user: Any, **fields: Any) -> Measure:
+def measure_update(*, measure: Measure, expected_version: int, user: User, **fields: Any) -> Measure:
     ensure_can(user, Capability.MANAGE_ASSISTANCE, measure)
     allowed = {
         "kind",
@@ -186,7 +189,7 @@ def village_plan_save(
     year: int,
     title: str,
     goals: str,
-    user: Any,
+    user: User,
     projects: str = "",
     team: WorkTeam | None = None,
     status: str = PlanStatusChoices.ACTIVE,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +14,9 @@ from accounts.roles import Capability
 from areas.models import Area
 from core.scoping import ensure_can
 from core.services import notification_raise
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # -- reminders ------------------------------------------------------------------------------------
 
@@ -65,7 +68,7 @@ def reminders_raise_for_area(*, area: Area, today: dt.date, visit_days: int) -> 
 
 
 @transaction.atomic
-def reminders_job_start(*, area: Area, user: Any, visit_days: int) -> Any:
+def reminders_job_start(*, area: Area, user: User, visit_days: int) -> Any:
     """Queue a job that raises the reminders for `area` now, township by township, with progress."""
     from core.services import job_create, job_enqueue
 

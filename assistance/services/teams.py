@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -27,6 +27,9 @@ from ..models import (
     WorkTeam,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # -- work teams (驻村工作队) -------------------------------------------------------------------------
 
 
@@ -41,7 +44,7 @@ def _common_area(villages: Sequence[Area]) -> Area:
 
 
 def _team_people(
-    first_secretary: Cadre | None, members: Iterable[Cadre], user: Any, errors: dict[str, Any]
+    first_secretary: Cadre | None, members: Iterable[Cadre], user: User, errors: dict[str, Any]
 ) -> list[tuple[Cadre, str]]:
     people: list[tuple[Cadre, str]] = []
     visible = set(Cadre.objects.visible_to(user).values_list("pk", flat=True))
@@ -65,7 +68,7 @@ def team_create(
     sending_unit: str,
     villages: Sequence[Area],
     term_start: dt.date,
-    user: Any,
+    user: User,
     first_secretary: Cadre | None = None,
     members: Iterable[Cadre] = (),
     term_end: dt.date | None = None,
@@ -125,7 +128,7 @@ def team_rotate(
     name: str,
     sending_unit: str,
     term_start: dt.date,
-    user: Any,
+    user: User,
     first_secretary: Cadre | None = None,
     members: Iterable[Cadre] = (),
     term_end: dt.date | None = None,
@@ -171,7 +174,7 @@ def team_rotate(
 
 
 @transaction.atomic
-def team_end(*, team: WorkTeam, expected_version: int, end: dt.date, user: Any) -> WorkTeam:
+def team_end(*, team: WorkTeam, expected_version: int, end: dt.date, user: User) -> WorkTeam:
     """The team leaves without a successor (the village no longer needs one)."""
     ensure_can(user, Capability.MANAGE_ASSISTANCE, team)
     if team.status != WorkTeamStatusChoices.ACTIVE:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -30,13 +30,16 @@ from ..models import (
 )
 from .dates import _not_future, _today
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # A visit may note several follow-ups; a runaway form should not create hundreds.
 MAX_FOLLOW_UPS_PER_VISIT = 10
 MAX_PHOTOS_PER_VISIT = 6
 # -- visits (走访) --------------------------------------------------------------------------------
 
 
-def _visit_team(user: Any, household: Household) -> WorkTeam | None:
+def _visit_team(user: User, household: Household) -> WorkTeam | None:
     cadre = Cadre.objects.filter(user=user).first() if getattr(user, "pk", None) else None
     if cadre is None:
         return None
@@ -56,7 +59,7 @@ def visit_log(
     household: Household,
     visited_on: dt.date,
     findings: str,
-    user: Any,
+    user: User,
     needs: str = "",
     follow_ups: Sequence[tuple[str, dt.date]] = (),
     done_follow_ups: Sequence[int] = (),
@@ -164,7 +167,7 @@ def follow_up_close(
     *,
     follow_up: FollowUp,
     expected_version: int,
-    user: Any,
+    user: User,
     done_on: dt.date | None = None,
     outcome: str = "",
     status: str = FollowUpStatusChoices.DONE,

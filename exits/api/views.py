@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.requests import request_user
 from accounts.roles import Capability
 from areas.models import Area
 from core.api.mixins import ScopedViewSetMixin
@@ -69,7 +70,7 @@ class PovertyLineViewSet(
             year=v["year"],
             amount=v["amount"],
             basis=v.get("basis", ""),
-            user=request.user,
+            user=request_user(request),
         )
         return Response(s.PovertyLineSerializer(line).data, status=status.HTTP_201_CREATED)
 
@@ -95,7 +96,7 @@ class ExitSettingsViewSet(
         fields = dict(data.validated_data)
         version = fields.pop("version", None)
         updated = services.exit_settings_update(
-            county=row.county, user=request.user, expected_version=version, **fields
+            county=row.county, user=request_user(request), expected_version=version, **fields
         )
         return Response(s.ExitSettingsSerializer(updated).data)
 
@@ -134,7 +135,7 @@ class ExitFlagViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         job = services.exit_screening_start(
             area=_area(request, data.validated_data["area_code"]),
             year=data.validated_data["year"],
-            user=request.user,
+            user=request_user(request),
         )
         return Response(
             {"job": str(job.pk), "url": reverse("core:job", args=[job.pk]) + "?format=json"},
@@ -180,7 +181,7 @@ class ExitProcedureViewSet(
             household=household,
             year=data.validated_data["year"],
             comment=data.validated_data["comment"],
-            user=request.user,
+            user=request_user(request),
         )
         return Response(s.ExitProcedureDetailSerializer(procedure).data, status=status.HTTP_201_CREATED)
 
@@ -205,7 +206,7 @@ class ExitProcedureViewSet(
         data = s.ObjectionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         objection = services.exit_objection_record(
-            procedure=procedure, user=request.user, **data.validated_data
+            procedure=procedure, user=request_user(request), **data.validated_data
         )
         return Response(s.ExitObjectionSerializer(objection).data, status=status.HTTP_201_CREATED)
 
@@ -225,7 +226,7 @@ class ExitObjectionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         data = s.ObjectionDecideSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         objection = services.exit_objection_decide(
-            objection=objection, user=request.user, **data.validated_data
+            objection=objection, user=request_user(request), **data.validated_data
         )
         return Response(s.ExitObjectionSerializer(objection).data)
 
@@ -268,7 +269,7 @@ class MonitoringCaseViewSet(
         household = get_visible_or_404(
             Household.objects.select_related("village"), request.user, pk=v.pop("household")
         )
-        case = services.monitoring_case_report(household=household, user=request.user, **v)
+        case = services.monitoring_case_report(household=household, user=request_user(request), **v)
         return Response(s.MonitoringCaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)
 
     sign_serializer_class = s.MonitoringSignSerializer
@@ -293,7 +294,7 @@ class MonitoringCaseViewSet(
         case = self.get_object()
         data = s.MonitoringAssistanceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        row = services.monitoring_assistance_add(case=case, user=request.user, **data.validated_data)
+        row = services.monitoring_assistance_add(case=case, user=request_user(request), **data.validated_data)
         return Response(s.MonitoringAssistanceSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
@@ -326,7 +327,10 @@ class VillageExitViewSet(
         v = data.validated_data
         checks = {c["standard"]: (c["met"], c["note"]) for c in v["checks"]}
         row = services.village_exit_propose(
-            village=_area(request, v["village_code"]), year=v["year"], checks=checks, user=request.user
+            village=_area(request, v["village_code"]),
+            year=v["year"],
+            checks=checks,
+            user=request_user(request),
         )
         return Response(s.VillageExitDetailSerializer(row).data, status=status.HTTP_201_CREATED)
 
@@ -336,7 +340,9 @@ class VillageExitViewSet(
         row = self.get_object()
         data = s.DecideSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        row = services.village_exit_decide(village_exit=row, user=request.user, **data.validated_data)
+        row = services.village_exit_decide(
+            village_exit=row, user=request_user(request), **data.validated_data
+        )
         return Response(s.VillageExitDetailSerializer(row).data)
 
 
@@ -358,7 +364,7 @@ class CountyExitViewSet(
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         county = _area(request, v.pop("county")["code"])
-        row = services.county_exit_record(county=county, user=request.user, **v)
+        row = services.county_exit_record(county=county, user=request_user(request), **v)
         return Response(s.CountyExitSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
@@ -383,7 +389,9 @@ class CampaignViewSet(
         data = s.CampaignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
-        campaign = services.campaign_start(area=_area(request, v.pop("area")["code"]), user=request.user, **v)
+        campaign = services.campaign_start(
+            area=_area(request, v.pop("area")["code"]), user=request_user(request), **v
+        )
         return Response(
             s.CampaignSerializer(self.get_queryset().get(pk=campaign.pk)).data, status=status.HTTP_201_CREATED
         )
@@ -392,7 +400,7 @@ class CampaignViewSet(
     @action(detail=True, methods=["get"])
     def progress(self, request: Request, pk: str) -> Response:
         campaign = self.get_object()
-        progress = selectors.campaign_progress(campaign, user=request.user)
+        progress = selectors.campaign_progress(campaign, user=request_user(request))
         return Response(
             {
                 "by_village": [
@@ -439,6 +447,6 @@ class CheckTaskViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
             state=v["state"],
             findings=v["findings"],
             expected_version=v.get("version"),
-            user=request.user,
+            user=request_user(request),
         )
         return Response(s.CheckTaskSerializer(task).data)

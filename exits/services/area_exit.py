@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -31,12 +31,15 @@ from ..selectors import (
 )
 from .transitions import _check_year
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # -- village and county exit ------------------------------------------------------------------------
 
 
 @transaction.atomic
 def village_exit_propose(
-    *, village: Area, year: int, checks: dict[int, tuple[bool, str]], user: Any
+    *, village: Area, year: int, checks: dict[int, tuple[bool, str]], user: User
 ) -> VillageExit:
     """Propose a village's exit with its standards checked; the live incidence is stored with it."""
     ensure_can(user, Capability.PROPOSE, area=village)
@@ -77,7 +80,7 @@ def village_exit_propose(
 
 @transaction.atomic
 def village_exit_decide(
-    *, village_exit: VillageExit, approve: bool, user: Any, note: str = ""
+    *, village_exit: VillageExit, approve: bool, user: User, note: str = ""
 ) -> VillageExit:
     """The county approves a village exit only if incidence is below the threshold now and every standard
     is met; a refusal needs a note."""
@@ -125,7 +128,7 @@ def county_exit_record(
     *,
     county: Area,
     year: int,
-    user: Any,
+    user: User,
     province_check_passed: bool | None = None,
     province_check_on: dt.date | None = None,
     province_check_note: str = "",

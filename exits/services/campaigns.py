@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,11 +26,14 @@ from ..models import (
     CheckTask,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # -- re-verification campaigns ----------------------------------------------------------------------
 
 
 @transaction.atomic
-def campaign_start(*, area: Area, title: str, starts_on: dt.date, due_on: dt.date, user: Any) -> Campaign:
+def campaign_start(*, area: Area, title: str, starts_on: dt.date, due_on: dt.date, user: User) -> Campaign:
     """Start a re-verification campaign (回头看) over an area: one check task per household in scope."""
     ensure_can(user, Capability.APPROVE, area=area)
     errors = {}
@@ -58,7 +61,7 @@ def campaign_start(*, area: Area, title: str, starts_on: dt.date, due_on: dt.dat
 
 @transaction.atomic
 def check_task_complete(
-    *, task: CheckTask, state: str, user: Any, findings: str = "", expected_version: int | None = None
+    *, task: CheckTask, state: str, user: User, findings: str = "", expected_version: int | None = None
 ) -> CheckTask:
     ensure_can(user, Capability.LOG_VISIT, task)
     if state not in (CheckTaskStateChoices.CONFIRMED, CheckTaskStateChoices.PROBLEM):

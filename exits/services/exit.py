@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -32,11 +32,16 @@ from .transitions import (
     _eligibility_error,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # -- household exit ---------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def exit_procedure_propose(*, household: Household, year: int, user: Any, comment: str = "") -> ExitProcedure:
+def exit_procedure_propose(
+    *, household: Household, year: int, user: User, comment: str = ""
+) -> ExitProcedure:
     """Propose a registered household's exit (village first secretary or township). It must meet the
     exit rule now; every failing condition is named."""
     ensure_can(user, Capability.PROPOSE, household)
@@ -75,7 +80,7 @@ def exit_procedure_propose(*, household: Household, year: int, user: Any, commen
 
 
 def exit_procedure_sign(
-    *, procedure: ExitProcedure, step: str, user: Any, comment: str = "", expected_version: int | None = None
+    *, procedure: ExitProcedure, step: str, user: User, comment: str = "", expected_version: int | None = None
 ) -> ExitProcedure:
     """Sign the next step of an exit procedure (core.procedures.engine runs EXIT_WORKFLOW): refuses a
     step that does not follow the current state, a signer whose role lacks the step's capability or who
@@ -88,7 +93,7 @@ def exit_procedure_sign(
 
 @transaction.atomic
 def exit_objection_record(
-    *, procedure: ExitProcedure, content: str, user: Any, raised_by: str = ""
+    *, procedure: ExitProcedure, content: str, user: User, raised_by: str = ""
 ) -> ExitObjection:
     """Record an objection raised against a household's exit during the public notice."""
     ensure_can(user, Capability.SIGN_VILLAGE_STEP, procedure)
@@ -106,7 +111,9 @@ def exit_objection_record(
 
 
 @transaction.atomic
-def exit_objection_decide(*, objection: ExitObjection, upheld: bool, reason: str, user: Any) -> ExitObjection:
+def exit_objection_decide(
+    *, objection: ExitObjection, upheld: bool, reason: str, user: User
+) -> ExitObjection:
     """The township decides an objection; an upheld one sends the procedure back with the reason."""
     ensure_can(user, Capability.SIGN_TOWNSHIP_STEP, objection)
     decided = notice_objection_decide(objection, upheld=upheld, reason=reason, user=user)
@@ -121,7 +128,7 @@ def exit_objection_decide(*, objection: ExitObjection, upheld: bool, reason: str
 
 
 @transaction.atomic
-def household_return_to_poverty(*, household: Household, reason: str, user: Any) -> Household:
+def household_return_to_poverty(*, household: Household, reason: str, user: User) -> Household:
     """Return an exited (or monitored) household to poverty (返贫); the status history keeps the exit."""
     ensure_can(user, Capability.APPROVE, household)
     if not (reason or "").strip():

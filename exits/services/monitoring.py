@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -38,6 +38,9 @@ from .transitions import (
     _ensure_any,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # -- monitoring -------------------------------------------------------------------------------------
 
 
@@ -48,7 +51,7 @@ def monitoring_case_report(
     category: str,
     source: str,
     risks: list[str],
-    user: Any,
+    user: User,
     description: str = "",
     essential_spending: Decimal | None = None,
 ) -> MonitoringCase:
@@ -110,7 +113,7 @@ def monitoring_case_report(
 
 
 def monitoring_case_sign(
-    *, case: MonitoringCase, step: str, user: Any, comment: str = "", expected_version: int | None = None
+    *, case: MonitoringCase, step: str, user: User, comment: str = "", expected_version: int | None = None
 ) -> MonitoringCase:
     """Sign the next step of a monitoring case (core.procedures.engine runs MONITORING_WORKFLOW)."""
     advance = procedure_advance(
@@ -156,7 +159,7 @@ def monitoring_assistance_add(
     *,
     case: MonitoringCase,
     measure: str,
-    user: Any,
+    user: User,
     started_on: dt.date | None = None,
     amount: Decimal | None = None,
 ) -> MonitoringAssistance:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -39,6 +39,9 @@ from ..selectors import (
     poverty_line_for,
 )
 from .transitions import M, _check_year
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # -- screening job ----------------------------------------------------------------------------------
 
@@ -104,7 +107,7 @@ RULE_CATEGORIES = {
 }
 
 
-def monitoring_open_by_rule_village(*, village: Area, year: int, user: Any = None) -> int:
+def monitoring_open_by_rule_village(*, village: Area, year: int, user: User | None = None) -> int:
     """Open a monitoring case for each exited or edge household of the village whose income is below
     the configured multiple of the line (with any serious-illness or disability signal added)."""
     settings_row = exit_settings_for(village)
@@ -152,7 +155,7 @@ def monitoring_open_by_rule_village(*, village: Area, year: int, user: Any = Non
 
 
 @transaction.atomic
-def exit_screening_start(*, area: Area, year: int, user: Any) -> Job:
+def exit_screening_start(*, area: Area, year: int, user: User) -> Job:
     """Queue the exit screening over a county (or, on demand, a township); runs after commit."""
     from ..tasks import SCREENING_KIND, exits_screening_task
 

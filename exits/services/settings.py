@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,11 +22,14 @@ from ..models import (
 )
 from .transitions import _check_year
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # -- configuration ----------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def poverty_line_set(*, county: Area, year: int, amount: Decimal, user: Any, basis: str = "") -> PovertyLine:
+def poverty_line_set(*, county: Area, year: int, amount: Decimal, user: User, basis: str = "") -> PovertyLine:
     """Set (or correct) the county's poverty line for a year."""
     ensure_can(user, Capability.APPROVE, area=county)
     if county.level != AreaLevelChoices.COUNTY:
@@ -83,7 +86,7 @@ def _validate_bands(bands: Any) -> list[dict]:
 
 @transaction.atomic
 def exit_settings_update(
-    *, county: Area, user: Any, expected_version: int | None = None, **fields: Any
+    *, county: Area, user: User, expected_version: int | None = None, **fields: Any
 ) -> ExitSettings:
     ensure_can(user, Capability.APPROVE, area=county)
     unknown = set(fields) - set(SETTINGS_FIELDS)
@@ -101,7 +104,7 @@ def exit_settings_update(
 
 
 @transaction.atomic
-def village_standard_add(*, county: Area, title: str, user: Any) -> VillageStandard:
+def village_standard_add(*, county: Area, title: str, user: User) -> VillageStandard:
     """Add a village exit standard to the county's checklist (at the end)."""
     ensure_can(user, Capability.APPROVE, area=county)
     if county.level != AreaLevelChoices.COUNTY:
@@ -121,7 +124,7 @@ def village_standard_add(*, county: Area, title: str, user: Any) -> VillageStand
 
 
 @transaction.atomic
-def village_standard_retire(*, standard: VillageStandard, user: Any) -> VillageStandard:
+def village_standard_retire(*, standard: VillageStandard, user: User) -> VillageStandard:
     """Take a standard off the checklist; village exits already checked against it keep their record."""
     ensure_can(user, Capability.APPROVE, standard)
     return model_update(standard, expected_version=standard.version, fields={"active": False})

@@ -3,7 +3,7 @@ states it follows, the state it leads to, who signs it at which level, and its s
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
@@ -27,6 +27,9 @@ from ..choices import (
 )
 from ..models import ExitProcedure, ExitSignoff, MonitoringCase, MonitoringSignoff
 from ..selectors import exit_eligibility, exit_settings_for, poverty_line_for
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 S = ExitProcedureStateChoices
 E = ExitStepChoices
@@ -305,7 +308,7 @@ def monitoring_next_steps(case: MonitoringCase) -> list[str]:
     return MONITORING_WORKFLOW.next_steps(case)
 
 
-def _ensure_any(user: Any, capabilities: tuple[str, ...], obj: Any) -> None:
+def _ensure_any(user: User, capabilities: tuple[str, ...], obj: Any) -> None:
     ensure_can(user, Capability.VIEW, obj)  # scope first: 404 out of area
     if not any(user.has_capability(c) for c in capabilities):
         raise PermissionDenied(_("Your role does not allow this action."))

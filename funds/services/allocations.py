@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -22,11 +22,14 @@ from ..models import (
 )
 from .amounts import _fmt, money_parse
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # -- sources and allocations -----------------------------------------------------------------------
 
 
 @transaction.atomic
-def fund_source_create(*, area: Area, name: str, level: str, kind: str, user: Any) -> FundSource:
+def fund_source_create(*, area: Area, name: str, level: str, kind: str, user: User) -> FundSource:
     ensure_can(user, Capability.MANAGE_FUNDS, area=area)
     if area.level != AreaLevelChoices.COUNTY:
         raise ValidationError({"area": _("Fund sources are kept by a county.")})
@@ -47,7 +50,7 @@ def allocation_record(
     document_number: str,
     document_date: dt.date,
     amount: Any,
-    user: Any,
+    user: User,
     note: str = "",
 ) -> Allocation:
     """Record a batch of money that came down to the county under a document number."""
@@ -88,7 +91,7 @@ def allocation_record(
 
 @transaction.atomic
 def allocation_update(
-    *, allocation: Allocation, expected_version: int, user: Any, **fields: Any
+    *, allocation: Allocation, expected_version: int, user: User, **fields: Any
 ) -> Allocation:
     """Correct an allocation's document details or amount; the amount never drops below what has
     already been assigned to projects."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,6 +25,9 @@ from ..models import (
 from ..notices import notice_text_problems
 from .amounts import _fmt
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # -- public notices --------------------------------------------------------------------------------
 
 
@@ -43,7 +46,7 @@ def notice_publish(
     body: str,
     starts_on: dt.date,
     ends_on: dt.date,
-    user: Any,
+    user: User,
 ) -> Notice:
     """Publish a notice text; refused if it shows an ID number, phone, bank account or health detail."""
     ensure_can(user, Capability.PROPOSE, project)
@@ -128,7 +131,7 @@ def notice_text_for_payments(project: Project) -> tuple[str, str]:
 
 @transaction.atomic
 def notice_publish_standard(
-    *, project: Project, kind: str, starts_on: dt.date, days: int, user: Any, extra_text: str = ""
+    *, project: Project, kind: str, starts_on: dt.date, days: int, user: User, extra_text: str = ""
 ) -> Notice:
     """Publish the standard project or payment notice for `days` days from `starts_on`."""
     if days < 1:

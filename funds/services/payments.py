@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -32,6 +32,9 @@ from ..models import (
     ProjectMeasure,
 )
 from .amounts import _fmt, money_parse
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # -- payments --------------------------------------------------------------------------------------
 
@@ -79,7 +82,7 @@ def disbursement_record(
     voucher_number: str,
     payee: str,
     idempotency_key: str,
-    user: Any,
+    user: User,
     household: Household | None = None,
     measure: Any = None,
     note: str = "",
@@ -150,7 +153,7 @@ def disbursement_record(
 
 @transaction.atomic
 def disbursement_reverse(
-    *, disbursement: Disbursement, reason: str, user: Any, idempotency_key: str | None = None
+    *, disbursement: Disbursement, reason: str, user: User, idempotency_key: str | None = None
 ) -> Disbursement:
     """Correct a payment by a reversal entry of the opposite amount; the payment itself stays. A
     request repeated with the same key returns the reversal it recorded (marked `replayed`)."""
@@ -194,7 +197,9 @@ def household_batch_pending(*, project: Project, batch_key: str) -> Any:
     ).exclude(pk__in=paid)
 
 
-def household_batch_check(*, funding: ProjectFunding, amount_each: Any, batch_key: str, user: Any) -> Decimal:
+def household_batch_check(
+    *, funding: ProjectFunding, amount_each: Any, batch_key: str, user: User
+) -> Decimal:
     """Refuse a household batch up front when the funding line cannot pay every pending household."""
     ensure_can(user, Capability.MANAGE_FUNDS, funding)
     amount_each = money_parse(amount_each, field_name="amount_each")
@@ -223,7 +228,7 @@ def household_batch_pay_village(
     paid_on: dt.date,
     voucher_number: str,
     batch_key: str,
-    user: Any,
+    user: User,
 ) -> tuple[int, int]:
     """Pay every pending benefiting household of one village (one transaction); returns (paid, skipped).
     Keys are `<batch>:<household>`, so a rerun after a crash pays nobody twice."""
@@ -257,7 +262,7 @@ def household_batch_start(
     paid_on: dt.date,
     voucher_number: str,
     batch_key: str,
-    user: Any,
+    user: User,
 ) -> Job:
     """Queue the payment of every benefiting household of the funding line's project (a job that works
     village by village), once the line is known to cover them all."""

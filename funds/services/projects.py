@@ -4,7 +4,7 @@ and the positive and negative lists of project categories."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -37,6 +37,9 @@ from ..models import (
     ProjectVillage,
 )
 from .amounts import _fmt, money_parse
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 S = ProjectStatusChoices
 # -- project library -------------------------------------------------------------------------------
@@ -92,7 +95,7 @@ def project_propose(
     category: ProjectCategory,
     year: int,
     budget: Any,
-    user: Any,
+    user: User,
     description: str = "",
     villages: Sequence[Area] = (),
     households: Sequence[Household] = (),
@@ -154,7 +157,7 @@ def project_update(
     *,
     project: Project,
     expected_version: int,
-    user: Any,
+    user: User,
     villages: Sequence[Area] | None = None,
     households: Sequence[Household] | None = None,
     **fields: Any,
@@ -228,7 +231,7 @@ PROJECT_WORKFLOW = Workflow(
 PROJECT_TRANSITIONS = PROJECT_WORKFLOW.transitions
 
 
-def project_next_statuses(project: Project, user: Any) -> list[str]:
+def project_next_statuses(project: Project, user: User) -> list[str]:
     """The steps this user may take on this project now (for buttons)."""
     return [
         status
@@ -239,7 +242,7 @@ def project_next_statuses(project: Project, user: Any) -> list[str]:
 
 
 @transaction.atomic
-def project_transition(*, project: Project, to_status: str, user: Any, note: str = "") -> Project:
+def project_transition(*, project: Project, to_status: str, user: User, note: str = "") -> Project:
     locked = Project.objects.select_for_update().select_related("category", "area").get(pk=project.pk)
     known = PROJECT_TRANSITIONS.get(to_status)
     ensure_can(user, known.capability if known else Capability.APPROVE, locked)
@@ -264,7 +267,7 @@ def project_transition(*, project: Project, to_status: str, user: Any, note: str
 
 
 @transaction.atomic
-def project_fund(*, project: Project, allocation: Allocation, amount: Any, user: Any) -> ProjectFunding:
+def project_fund(*, project: Project, allocation: Allocation, amount: Any, user: User) -> ProjectFunding:
     """Assign money from an allocation to a project (its budget by source)."""
     ensure_can(user, Capability.MANAGE_FUNDS, project)
     ensure_can(user, Capability.MANAGE_FUNDS, allocation)
@@ -300,7 +303,7 @@ def project_fund(*, project: Project, allocation: Allocation, amount: Any, user:
 
 
 @transaction.atomic
-def project_measure_link(*, project: Project, measure: Any, user: Any) -> ProjectMeasure:
+def project_measure_link(*, project: Project, measure: Any, user: User) -> ProjectMeasure:
     """Say that this project pays for a household's measure; the household becomes a beneficiary."""
     ensure_can(user, Capability.PROPOSE, project)
     ensure_can(user, Capability.VIEW, measure)
@@ -334,7 +337,7 @@ def project_category_save(
     code: str,
     name: str,
     list_kind: str,
-    user: Any,
+    user: User,
     keywords: str = "",
     note: str = "",
     category: ProjectCategory | None = None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +21,9 @@ from ..models import (
 )
 from .amounts import money_parse
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # -- reconciliation --------------------------------------------------------------------------------
 
 
@@ -31,7 +34,7 @@ def declared_total_record(
     title: str,
     declared_amount: Any,
     parts: Sequence[tuple[str, Any]],
-    user: Any,
+    user: User,
     year: int | None = None,
     source_document: str = "",
 ) -> DeclaredTotal:
@@ -60,7 +63,7 @@ def declared_total_record(
 
 
 @transaction.atomic
-def ledger_check_start(*, county: Area | None, user: Any) -> Job:
+def ledger_check_start(*, county: Area | None, user: User) -> Job:
     """Queue the check of the county's ledger against its totals (a job)."""
     from ..tasks import funds_ledger_check_task
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +23,9 @@ from ..models import (
 )
 from ..selectors import policy_for
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 def per_capita_net_income(
     *, wage: Decimal, production: Decimal, property_: Decimal, transfer: Decimal, costs: Decimal, members: int
@@ -36,7 +39,7 @@ def per_capita_net_income(
 
 @transaction.atomic
 def income_record_save(
-    *, household: Household, year: int, user: Any, member_count: int | None = None, **amounts: Decimal
+    *, household: Household, year: int, user: User, member_count: int | None = None, **amounts: Decimal
 ) -> IncomeRecord:
     ensure_can(user, Capability.EDIT_REGISTRY, household)
     try:
@@ -87,7 +90,7 @@ CONDITION_FIELDS = (
 
 @transaction.atomic
 def living_conditions_record(
-    *, household: Household, user: Any, assessed_on: dt.date, **fields: Any
+    *, household: Household, user: User, assessed_on: dt.date, **fields: Any
 ) -> LivingConditions:
     """A new assessment of 两不愁三保障 and drinking water; earlier ones are kept as history."""
     ensure_can(user, Capability.EDIT_REGISTRY, household)
@@ -116,7 +119,7 @@ def four_looks_total(scores: dict[str, int], weights: dict[str, Decimal]) -> Dec
 def four_looks_assess(
     *,
     household: Household,
-    user: Any,
+    user: User,
     assessed_on: dt.date,
     housing_score: int,
     grain_score: int,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -40,6 +40,9 @@ from ..models import (
 )
 from ..selectors import policy_for
 from .status import S, household_status_change
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # -- identification procedure (精准识别) -------------------------------------------------------------
 
@@ -161,7 +164,7 @@ STAGE_CAPABILITY: dict[str, str] = {
 
 
 @transaction.atomic
-def procedure_start(*, household: Household, user: Any) -> IdentificationProcedure:
+def procedure_start(*, household: Household, user: User) -> IdentificationProcedure:
     """Open an identification procedure for a candidate (or a previously rejected household)."""
     ensure_can(user, Capability.PROPOSE, household)
     household = Household.objects.select_for_update().get(pk=household.pk)
@@ -192,7 +195,7 @@ def procedure_sign(
     *,
     procedure: IdentificationProcedure,
     stage: str,
-    user: Any,
+    user: User,
     decision: str = StepDecisionChoices.PASS,
     comment: str = "",
 ) -> IdentificationStep:
@@ -213,7 +216,7 @@ def procedure_sign(
 
 @transaction.atomic
 def objection_record(
-    *, procedure: IdentificationProcedure, user: Any, raised_on: dt.date, content: str, raised_by: str = ""
+    *, procedure: IdentificationProcedure, user: User, raised_on: dt.date, content: str, raised_by: str = ""
 ) -> NoticeObjection:
     """Record an objection heard while the village public notice is posted."""
     ensure_can(user, Capability.SIGN_VILLAGE_STEP, procedure)
@@ -239,7 +242,7 @@ def objection_record(
 
 @transaction.atomic
 def objection_resolve(
-    *, objection: NoticeObjection, user: Any, upheld: bool, resolution: str
+    *, objection: NoticeObjection, user: User, upheld: bool, resolution: str
 ) -> NoticeObjection:
     """Resolve an objection after checking it. An upheld objection ends the procedure: the candidate
     is rejected with the resolution as the reason."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -32,6 +32,9 @@ from ..models import (
     MembershipPeriod,
 )
 from ..search import member_key_fields
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def _member_clean(data: dict[str, Any]) -> dict[str, Any]:
@@ -79,7 +82,7 @@ def _duplicate_error(number: str) -> ValidationError:
 def member_add(
     *,
     household: Household,
-    user: Any,
+    user: User,
     join_reason: str = MembershipChangeReasonChoices.REGISTRATION,
     joined_on: dt.date | None = None,
     **data: Any,
@@ -134,7 +137,7 @@ def _open_period(member: Member) -> MembershipPeriod | None:
 def member_leave(
     *,
     member: Member,
-    user: Any,
+    user: User,
     left_on: dt.date,
     reason: str,
     new_head: Member | None = None,
@@ -183,7 +186,7 @@ def member_move(
     *,
     member: Member,
     to_household: Household,
-    user: Any,
+    user: User,
     moved_on: dt.date,
     reason: str,
     relation: str,
@@ -215,7 +218,7 @@ def member_move(
     return member
 
 
-def member_id_number_reveal(*, member: Member, user: Any, request: Any = None) -> str:
+def member_id_number_reveal(*, member: Member, user: User, request: Any = None) -> str:
     """The full ID number for a role that needs it; every reveal is logged."""
     ensure_can(user, Capability.VIEW, member)
     if not user.has_capability(Capability.VIEW_FULL_ID):

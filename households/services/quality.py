@@ -6,7 +6,7 @@ import csv
 import hashlib
 import io
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -32,6 +32,9 @@ from ..models import (
     Member,
 )
 from .status import S
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # -- probable duplicates ---------------------------------------------------------------------------
 
@@ -83,7 +86,7 @@ def duplicates_scan(*, area: Area | None = None) -> int:
 
 @transaction.atomic
 def duplicate_review(
-    *, candidate: DuplicateCandidate, user: Any, status: str, note: str = ""
+    *, candidate: DuplicateCandidate, user: User, status: str, note: str = ""
 ) -> DuplicateCandidate:
     """Record the result of checking a probable duplicate. Confirming does not delete anyone: the
     township then moves or corrects the records through the usual services."""
@@ -142,7 +145,7 @@ def cross_check_read(content: bytes, file_name: str) -> list[tuple[int, str, str
 
 @transaction.atomic
 def cross_check_upload(
-    *, user: Any, area: Area, source: str, source_name: str, file_name: str, content: bytes
+    *, user: User, area: Area, source: str, source_name: str, file_name: str, content: bytes
 ) -> CrossCheckBatch:
     """Match another department's ID list against registered members in `area`; every match becomes
     a review task. Nothing is changed on the households themselves."""
@@ -184,7 +187,7 @@ def cross_check_upload(
 
 
 @transaction.atomic
-def cross_check_review(*, match: CrossCheckMatch, user: Any, status: str, note: str) -> CrossCheckMatch:
+def cross_check_review(*, match: CrossCheckMatch, user: User, status: str, note: str) -> CrossCheckMatch:
     """Record the result of checking a match (e.g. the car belongs to a son who left the household)."""
     ensure_can(user, Capability.SIGN_TOWNSHIP_STEP, match)
     if status not in (ReviewStatusChoices.CONFIRMED, ReviewStatusChoices.CLEARED):
@@ -207,7 +210,7 @@ def cross_check_review(*, match: CrossCheckMatch, user: Any, status: str, note: 
 
 
 @transaction.atomic
-def duplicates_scan_start(*, user: Any) -> Job:
+def duplicates_scan_start(*, user: User) -> Job:
     """Queue the scan for probable duplicates over the user's area (a job)."""
     from ..tasks import DUPLICATES_KIND, households_duplicates_task
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -33,6 +33,9 @@ from ..models import (
 )
 from ..search import member_key_fields
 from .members import _duplicate_error, _member_clean, member_add
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # -- households ------------------------------------------------------------------------------------
 
@@ -101,7 +104,7 @@ def household_number_next(village: Area) -> str:
 @transaction.atomic
 def household_register(
     *,
-    user: Any,
+    user: User,
     village: Area,
     members: list[dict[str, Any]],
     number: str = "",
@@ -164,7 +167,7 @@ def household_register(
 
 
 @transaction.atomic
-def household_update(*, household: Household, user: Any, expected_version: int, **fields: Any) -> Household:
+def household_update(*, household: Household, user: User, expected_version: int, **fields: Any) -> Household:
     """Edit a household's registry fields; a stale `expected_version` raises ConflictError."""
     ensure_can(user, Capability.EDIT_REGISTRY, household)
     values = _household_clean({k: v for k, v in fields.items() if k in HOUSEHOLD_FIELDS})
@@ -172,7 +175,7 @@ def household_update(*, household: Household, user: Any, expected_version: int, 
 
 
 @transaction.atomic
-def member_update(*, member: Member, user: Any, expected_version: int, **fields: Any) -> Member:
+def member_update(*, member: Member, user: User, expected_version: int, **fields: Any) -> Member:
     ensure_can(user, Capability.EDIT_REGISTRY, member)
     data = {f: getattr(member, f) for f in MEMBER_FIELDS}
     data.update({k: v for k, v in fields.items() if k in MEMBER_FIELDS and k != "relation"})
@@ -197,7 +200,7 @@ def member_update(*, member: Member, user: Any, expected_version: int, **fields:
 def registry_policy_save(
     *,
     area: Area,
-    user: Any,
+    user: User,
     notice_min_days: int,
     weight_housing: Decimal,
     weight_grain: Decimal,

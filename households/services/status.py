@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -18,6 +18,9 @@ from ..models import (
     Household,
     HouseholdStatusChange,
 )
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 S = HouseholdStatusChoices
 
@@ -54,7 +57,7 @@ def household_status_change(
     *,
     household: Household,
     to_status: str,
-    user: Any = None,
+    user: User | None = None,
     reason: str = "",
     source: str = "",
     effective_date: dt.date | None = None,
