@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.text import clean_person_text
 
 from .id_numbers import id_number_check_person, id_number_validate
 
@@ -59,7 +60,7 @@ def clean_secondary_causes(causes: Any, main_cause: str | None) -> list[str]:
 
 
 def clean_name(value: str | None) -> str:
-    name = (value or "").strip()
+    name = clean_person_text(value)  # no control, direction-override or only-invisible characters
     if not name:
         raise ValidationError(_("Enter the name."), code="required")
     return name

@@ -13,6 +13,7 @@ from areas.choices import AreaLevelChoices
 from areas.models import Area
 from areas.pickers import VillageChoiceField
 from core import clock
+from core.dates import validate_year
 from core.forms import StyledFormMixin, VersionedFormMixin
 
 from .choices import (
@@ -193,7 +194,9 @@ class MemberMoveForm(StyledFormMixin, forms.Form):
 
 
 class IncomeForm(StyledFormMixin, forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2013, initial=lambda: clock.today().year)
+    year = forms.IntegerField(
+        label=_("Year"), min_value=2013, validators=[validate_year], initial=lambda: clock.today().year
+    )
     wage_income = forms.DecimalField(label=_("Wage income"), max_digits=14, decimal_places=2, initial=0)
     production_income = forms.DecimalField(
         label=_("Net production income"), max_digits=14, decimal_places=2, initial=0

@@ -17,9 +17,11 @@ from accounts.roles import Capability, RoleChoices
 from areas.models import Area
 from core import clock
 from core.choices import AttachmentKindChoices
+from core.dates import business_date_errors
 from core.models import Attachment
 from core.scoping import ensure_can, user_covers_area
 from core.services import model_update, model_update_rows, notification_raise
+from core.text import person_text_errors
 
 from .choices import (
     ComplaintFindingChoices,
@@ -260,6 +262,8 @@ def complaint_receive(
         errors["content"] = _("Write down what the complainant said.")
     if received_on > clock.today():
         errors["received_on"] = _("The date received cannot be in the future.")
+    business_date_errors(errors, received_on=received_on)
+    person_text_errors(errors, complainant=complainant)
     _check_household(errors, household, area)
     if errors:
         raise ValidationError(errors)

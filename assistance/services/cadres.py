@@ -13,6 +13,7 @@ from accounts.roles import Capability
 from areas.models import Area
 from core.scoping import ensure_can
 from core.services import model_update
+from core.text import clean_person_text, person_text_errors
 from households.choices import ASSISTED_STATUSES, HouseholdStatusChoices
 from households.models import Household
 
@@ -47,6 +48,7 @@ def cadre_create(
     errors: dict[str, Any] = {}
     if not name.strip():
         errors["name"] = _("Enter the cadre's name.")
+    person_text_errors(errors, name=name)
     if not unit.strip():
         errors["unit"] = _("Enter the cadre's work unit.")
     if account is not None and Cadre.objects.filter(user=account).exists():
@@ -69,6 +71,8 @@ def cadre_update(*, cadre: Cadre, expected_version: int, user: User, **fields: A
         )
     if "name" in fields and not str(fields["name"]).strip():
         raise ValidationError({"name": _("Enter the cadre's name.")})
+    if "name" in fields:
+        fields["name"] = clean_person_text(str(fields["name"]))
     if fields.get("is_active") is False and cadre.pairings.filter(end__isnull=True).exists():
         raise ValidationError(
             {

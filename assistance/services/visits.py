@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from core.choices import AttachmentKindChoices
+from core.dates import business_date_errors
 from core.scoping import ensure_can
 from core.services import attachment_add, attachment_validate, model_update, model_update_rows
 from households.models import Household
@@ -76,6 +77,7 @@ def visit_log(
         errors["visited_on"] = _("Enter the date of the visit.")
     else:
         _not_future(visited_on, "visited_on", errors)
+        business_date_errors(errors, visited_on=visited_on)
         registered_on = household_registered_on(household)
         if visited_on.year < 2014:
             errors["visited_on"] = _("Visits are recorded from 2014 on.")

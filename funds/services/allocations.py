@@ -13,6 +13,7 @@ from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core import clock
+from core.dates import business_date_errors
 from core.scoping import ensure_can
 from core.services import model_update
 
@@ -66,6 +67,7 @@ def allocation_record(
         errors["document_number"] = _("Enter the document number (文号).")
     if document_date and document_date > clock.today():
         errors["document_date"] = _("The document date cannot be in the future.")
+    business_date_errors(errors, document_date=document_date)
     if errors:
         raise ValidationError(errors)
     duplicate = ValidationError(

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
+from core.dates import business_date_errors
 from core.masking import mask_name
 from core.scoping import ensure_can
 
@@ -57,6 +58,7 @@ def notice_publish(
         errors["body"] = _("Enter the text to publish.")
     if ends_on < starts_on:
         errors["ends_on"] = _("The notice period ends before it starts.")
+    business_date_errors(errors, starts_on=starts_on, ends_on=ends_on)
     if errors:
         raise ValidationError(errors)
     _notice_check(title, body)

@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 from accounts.roles import Capability
 from areas.models import Area
 from core import clock
+from core.dates import business_date_errors
 from core.idempotency import run_once
 from core.models import Job
 from core.scoping import ensure_can
 from core.services import job_create, job_enqueue
+from core.text import person_text_errors
 from households.models import Household
 
 from ..choices import (
@@ -114,6 +116,8 @@ def disbursement_record(
             errors["voucher_number"] = _("Enter the voucher number.")
         if not (payee or "").strip():
             errors["payee"] = _("Enter the payee.")
+        person_text_errors(errors, payee=payee)
+        business_date_errors(errors, paid_on=paid_on)
         if (
             measure is not None
             and not ProjectMeasure.objects.filter(project=project, measure=measure).exists()

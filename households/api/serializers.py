@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from areas.models import Area
+from core.dates import validate_year
 from core.masking import masked, may_see_full
 
 from ..choices import (
@@ -213,7 +214,7 @@ class MemberMoveSerializer(serializers.Serializer):
 
 
 class IncomeInputSerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2013)
+    year = serializers.IntegerField(min_value=2013, validators=[validate_year])
     wage_income = serializers.DecimalField(max_digits=14, decimal_places=2, default=0)
     production_income = serializers.DecimalField(max_digits=14, decimal_places=2, default=0)
     property_income = serializers.DecimalField(max_digits=14, decimal_places=2, default=0)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from core import clock
+from core.dates import business_date_errors, business_dates_check
 from core.scoping import ensure_can
 from core.services import model_upsert
 
@@ -94,6 +95,7 @@ def living_conditions_record(
 ) -> LivingConditions:
     """A new assessment of 两不愁三保障 and drinking water; earlier ones are kept as history."""
     ensure_can(user, Capability.EDIT_REGISTRY, household)
+    business_dates_check(assessed_on=assessed_on)
     if assessed_on > clock.today():
         raise ValidationError({"assessed_on": _("The date cannot be in the future.")})
     if not fields.get("housing_grade"):
@@ -141,6 +143,7 @@ def four_looks_assess(
     }
     if assessed_on > clock.today():
         errors["assessed_on"] = _("The date cannot be in the future.")
+    business_date_errors(errors, assessed_on=assessed_on)
     if errors:
         raise ValidationError(errors)
     weights = policy_for(household.village).weights

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from core import clock
+from core.dates import business_dates_check
 from core.masking import mask_id_number
 from core.scoping import ensure_can
 from core.services import model_update, sensitive_access_log
@@ -116,6 +117,7 @@ def member_add(
 
 
 def _check_change_date(on: dt.date, since: dt.date | None, field: str) -> None:
+    business_dates_check(**{field: on})
     if on > clock.today():
         raise ValidationError({field: _("The date cannot be in the future.")})
     if since and on < since:

@@ -549,10 +549,14 @@ def test_team_page_queries_do_not_grow_with_the_rotations(
 
 
 def test_an_area_code_that_cannot_be_one_is_not_found(county: Any, web: Any, api: Any) -> None:
-    """A NUL byte in an area code (a mangled link) is "not found", like any code outside the area, not
-    a server error."""
-    assert web(county.staff_a).get("/assistance/", {"area": "\x00"}).status_code == 404
-    assert api(county.staff_a).get("/api/assistance/coverage/", {"area": "\x00"}).status_code == 404
+    """Letters in an area code (a mangled link) are "not found", like any code outside the area; a NUL
+    byte is refused before the view (core.inputs: 400 naming the parameter); never a server error."""
+    assert web(county.staff_a).get("/assistance/", {"area": "abc"}).status_code == 404
+    assert api(county.staff_a).get("/api/assistance/coverage/", {"area": "abc"}).status_code == 404
+    assert web(county.staff_a).get("/assistance/", {"area": "\x00"}).status_code == 400
+    refused = api(county.staff_a).get("/api/assistance/coverage/", {"area": "\x00"})
+    assert refused.status_code == 400
+    assert list(refused.json()["errors"]) == ["area"]
 
 
 def test_yes_no_filters_offer_any_yes_no(county: Any, known: Any, web: Any) -> None:

@@ -399,5 +399,8 @@ def test_county_exit_page_shows_zero_rates_and_checks_not_yet_done(county: Any, 
 
 def test_a_village_code_that_cannot_be_one_is_not_found(county: Any, web: Any) -> None:
     client = web(county.staff_a)
-    assert client.get("/exits/notice/%00/").status_code == 404
-    assert client.get("/exits/villages/", {"area": "\x00"}).status_code == 404
+    assert client.get("/exits/notice/abc/").status_code == 404
+    assert client.get("/exits/villages/", {"area": "abc"}).status_code == 404
+    # a NUL byte is refused before any view (core.inputs), a 400 rather than a server error
+    assert client.get("/exits/notice/%00/").status_code == 400
+    assert client.get("/exits/villages/", {"area": "\x00"}).status_code == 400
