@@ -1,5 +1,5 @@
 """Bounds of the dates and years the application records (payments, visits, documents, complaints,
-incomes): nothing before settings.POVERTYCASE["EARLIEST_YEAR"] (2000: the programme's records start
+incomes): nothing before settings.EARLIEST_YEAR (2000: the programme's records start
 with the 2001 outline; an earlier year is a typing error such as 0224 or 1924), nothing after
 LATEST_YEAR. Birth dates are not business dates and are not bounded here."""
 
@@ -16,7 +16,7 @@ LATEST_YEAR = 2100  # far beyond any plan; keeps years inside the database's sma
 
 
 def earliest_year() -> int:
-    return int(str(settings.POVERTYCASE["EARLIEST_YEAR"]))
+    return int(settings.EARLIEST_YEAR)
 
 
 def business_date_problem(value: Any) -> str | None:

@@ -335,9 +335,10 @@ LOGGING = {
 # Domain settings that are policy, not code; the per-year values (poverty line...) are data.
 POVERTYCASE = {
     "ID_NUMBER_VISIBLE_DIGITS": (6, 4),  # 622901********1234
-    # No business date (payment, visit, document, complaint...) or year before this (core.dates).
-    "EARLIEST_YEAR": int(env("EARLIEST_YEAR", "2000") or 2000),
 }
+
+# No business date (payment, visit, document, complaint...) or year before this one (core.dates).
+EARLIEST_YEAR = int(env("EARLIEST_YEAR", "2000") or 2000)
 
 # The offline app for field work (fieldwork/): how long a phone's copy lives without a sync, and the
 # bounds of what one phone may send.

@@ -1,7 +1,7 @@
 """Names, payees and other person fields refuse control characters, direction overrides (U+202E) and
 names with nothing visible in them, through one cleaner (core.text) used by the services, so the API,
 the pages and the import refuse the same values; business dates refuse years before
-settings.POVERTYCASE["EARLIEST_YEAR"] (core.dates), with a message in Chinese."""
+settings.EARLIEST_YEAR (core.dates), with a message in Chinese."""
 
 from __future__ import annotations
 
@@ -107,7 +107,7 @@ def test_a_payment_dated_before_2000_is_refused_with_a_chinese_message(county: A
 
 def test_the_earliest_year_is_a_setting(county: Any, api: Any, settings: Any) -> None:
     money = build_money(county)
-    settings.POVERTYCASE = {**settings.POVERTYCASE, "EARLIEST_YEAR": 2025}
+    settings.EARLIEST_YEAR = 2025
 
     response = api(money.official).post(
         "/api/funds/disbursements/",
