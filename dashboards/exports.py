@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpResponse
 from openpyxl.utils import get_column_letter
 
+from core.downloads import as_download
 from core.spreadsheets import XLSX_CONTENT_TYPE, Sheet, xlsx_bytes
 
 
@@ -19,5 +20,4 @@ def xlsx_response(*, filename: str, title: str, header: list[str], rows: list[li
         xlsx_bytes([Sheet(title=title, header=header, rows=rows, widths=widths)]),
         content_type=XLSX_CONTENT_TYPE,
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return as_download(response, filename)

@@ -14,6 +14,7 @@ from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
 from areas.selectors import areas_top_for
+from core.downloads import download_name
 from core.exceptions import ConflictError
 from core.filtering import FilterRefused, export_refused
 from core.forms import form_add_service_errors
@@ -25,6 +26,8 @@ from .exports import xlsx_response
 from .forms import ComputeForm, ExitTargetForm, RecomputeForm
 from .models import ExitTarget, IncidenceSnapshot
 from .selectors import exit_target_list, snapshot_list
+
+AREA_URL_PLACEHOLDER = "000000000000"
 
 
 def _as_of(request: HttpRequest) -> dt.date | None:
@@ -60,6 +63,9 @@ def area_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "trend": data["trend"],
         "classes": data.get("village_classes", []),
         "ledger": data["ledger"]["children"],
+        # a bar opens its area's dashboard at the same snapshot date (the table's links do the same)
+        "area_url": reverse("dashboards:area", kwargs={"code": AREA_URL_PLACEHOLDER}),
+        "as_of": data["as_of"].isoformat() if data["as_of"] else "",
     }
     return render(
         request,
@@ -85,9 +91,11 @@ def area_export(request: HttpRequest, code: str, table: str) -> HttpResponse:
         return export_refused(request, refused, back_url=reverse("dashboards:area", args=[area.code]))
     data = figures.dashboard(user=request.user, area=area, as_of=as_of)
     title, header, rows = figures.table(table, data)
-    stamp = data["as_of"].isoformat() if data["as_of"] else "none"
     return xlsx_response(
-        filename=f"{area.code}-{table}-{stamp}.xlsx", title=str(title), header=header, rows=rows
+        filename=download_name(area.name, title, data["as_of"], ext="xlsx"),
+        title=str(title),
+        header=header,
+        rows=rows,
     )
 
 

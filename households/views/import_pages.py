@@ -9,11 +9,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
+from core import clock
 from core.choices import JobStatusChoices
+from core.downloads import as_download, download_name, scope_name
 from core.models import Job
 from core.scoping import ensure_can
 from core.selectors import job_readable_or_404
@@ -38,8 +41,9 @@ def import_template(request: HttpRequest) -> HttpResponse:
         .order_by("code")
     )
     response = HttpResponse(imports.template_workbook(villages.iterator()), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="households-template.xlsx"'
-    return response
+    return as_download(
+        response, download_name(scope_name(request.user), _("household import template"), ext="xlsx")
+    )
 
 
 @login_required
@@ -128,5 +132,5 @@ def import_errors(request: HttpRequest, pk: str) -> HttpResponse:
             (int(e["row"]) if e["row"].isdigit() else 0, e["column"], e["message"]) for e in page["errors"]
         )
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="import-errors.xlsx"'
-    return response
+    name = download_name(_("import errors"), clock.local_date(job.created_at), ext="xlsx")
+    return as_download(response, name)

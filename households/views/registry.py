@@ -10,11 +10,13 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
 from areas.models import Area
 from core import clock
+from core.downloads import as_download, download_name, scope_name
 from core.filtering import FilterRefused, export_refused
 from core.paging import capped_page
 from core.scoping import get_visible_or_404
@@ -153,9 +155,9 @@ def household_export(request: HttpRequest) -> HttpResponse:
         )
     content = imports.export_workbook(qs.iterator(chunk_size=2000), full_ids=full)
     response = HttpResponse(content, content_type=XLSX)
-    name = f"households-{clock.today():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return as_download(
+        response, download_name(scope_name(request.user), _("household list"), clock.today(), ext="xlsx")
+    )
 
 
 @login_required

@@ -55,7 +55,7 @@ def test_county_official_drills_into_a_township_and_downloads_its_table(page: An
     with page.expect_download() as info:
         page.click("[data-testid=export-children]")
     download = info.value
-    assert download.suggested_filename == f"{county.town_a.code}-children-2024-12-31.xlsx"
+    assert download.suggested_filename == f"{county.town_a.name}-分地区贫困发生率-2024-12-31.xlsx"
 
     # then: the file holds the township's villages and their figures
     rows = list(load_workbook(BytesIO(Path(download.path()).read_bytes())).active.iter_rows(values_only=True))

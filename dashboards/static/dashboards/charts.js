@@ -6,11 +6,22 @@
   var data = JSON.parse(source.textContent);
   var labels = data.labels;
   function num(v) { return v === null || v === undefined ? null : Number(v); }
-  function draw(id, option) {
+  // A bar of an area opens that area's dashboard, like the area's name in the table below the chart.
+  function areaUrl(code) {
+    var url = data.area_url.replace("000000000000", code);
+    return data.as_of ? url + "?as_of=" + data.as_of : url;
+  }
+  function draw(id, option, rows) {
     var el = document.getElementById(id);
     if (!el) { return; }
     var chart = echarts.init(el, null, { renderer: "svg" });
     chart.setOption(option);
+    if (rows) {
+      chart.on("click", function (params) {
+        var row = rows[params.dataIndex];
+        if (row && row.code) { window.location.assign(areaUrl(row.code)); }
+      });
+    }
     window.addEventListener("resize", function () { chart.resize(); });
     el.setAttribute("data-drawn", "1");
   }
@@ -25,7 +36,7 @@
         { name: labels.poor_people, type: "bar", data: data.children.map(function (r) { return r.poor_people; }) },
         { name: labels.incidence, type: "line", yAxisIndex: 1, data: data.children.map(function (r) { return num(r.incidence); }) }
       ]
-    });
+    }, data.children);
   }
   if (data.trend.length) {
     draw("chart-trend", {
@@ -60,6 +71,6 @@
         { name: labels.overdue, type: "bar", stack: "s", color: "#dc3545", data: data.ledger.map(function (r) { return r.overdue; }) },
         { name: labels.closed, type: "bar", stack: "s", color: "#198754", data: data.ledger.map(function (r) { return r.closed; }) }
       ]
-    });
+    }, data.ledger);
   }
 })();
