@@ -31,6 +31,7 @@ class AssistanceConfig(AppConfig):
         register_job_kinds()
         # The household page shows who helps and how (cadre, visits, follow-ups, plan, measures).
         panels.register("households.Household", "assistance/_household_panel.html", order=20)
+        panels.register("households.Household", "assistance/_household_card.html", order=20, slot="card")
 
         # Name this app's enums in the API schema so they never collide with other apps' "status",
         # "kind" and "category" fields (added to the shared dict, the settings file stays untouched).

@@ -23,6 +23,7 @@ from .household import (
     cadres_eligible_for,
     default_visit_days,
     household_assistance,
+    household_card_assistance,
 )
 from .lists import (
     assisted_household_list,
@@ -57,6 +58,7 @@ __all__ = [
     "follow_up_list",
     "follow_ups_overdue",
     "household_assistance",
+    "household_card_assistance",
     "households_not_visited",
     "measure_list",
     "pairing_list",

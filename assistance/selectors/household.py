@@ -78,6 +78,20 @@ def active_team_for_village(village: Area) -> WorkTeam | None:
     return link.team if link else None
 
 
+def household_card_assistance(household: Household, *, today: dt.date | None = None) -> dict[str, Any]:
+    """What the printed household card (明白卡) says about help: today's responsible cadre with the
+    phone the household calls, and the measures running in this calendar year (started by its end,
+    not ended before its start)."""
+    today = today or clock.today()
+    year_start, year_end = dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
+    measures = (
+        Measure.objects.filter(household=household, start_date__lte=year_end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=year_start))
+        .order_by("start_date", "id")
+    )
+    return {"cadre": active_cadre_for(household), "measures": list(measures), "year": today.year}
+
+
 def household_assistance(
     household: Household, *, today: dt.date | None = None, visits: int = 5
 ) -> dict[str, Any]:

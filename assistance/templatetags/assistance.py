@@ -16,3 +16,11 @@ def household_assistance(household: Any, user: Any = None) -> dict:
     data["can_manage"] = bool(user and user.has_capability(Capability.MANAGE_ASSISTANCE))
     data["can_visit"] = bool(user and user.has_capability(Capability.LOG_VISIT))
     return data
+
+
+@register.simple_tag
+def household_card_assistance(household: Any) -> dict:
+    """The responsible cadre and this year's measures, for the printed household card."""
+    from assistance.selectors import household_card_assistance as card
+
+    return card(household)

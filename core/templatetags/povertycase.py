@@ -64,7 +64,7 @@ def attachments_panel(context: dict[str, Any], obj: Any) -> dict[str, Any]:
 
 
 @register.simple_tag(takes_context=True)
-def record_panels(context: template.Context, record: Any) -> str:
+def record_panels(context: template.Context, record: Any, slot: str = "detail") -> str:
     """Render the panels other apps registered for this record's model (see core.panels)."""
     from django.template.loader import render_to_string
     from django.utils.safestring import mark_safe
@@ -78,7 +78,7 @@ def record_panels(context: template.Context, record: Any) -> str:
             {"record": record, "request": request, "user": getattr(request, "user", None)},
             request=request,
         )
-        for panel in panels_for(record._meta.label)
+        for panel in panels_for(record._meta.label, slot)
     ]
     return mark_safe("".join(html))  # noqa: S308 - each part is a rendered, autoescaped template
 

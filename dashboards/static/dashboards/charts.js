@@ -15,6 +15,8 @@
     var el = document.getElementById(id);
     if (!el) { return; }
     var chart = echarts.init(el, null, { renderer: "svg" });
+    // drawn once the bars have grown to their size (the animation), so a click lands on them
+    chart.on("finished", function () { el.setAttribute("data-drawn", "1"); });
     chart.setOption(option);
     if (rows) {
       chart.on("click", function (params) {
@@ -23,7 +25,6 @@
       });
     }
     window.addEventListener("resize", function () { chart.resize(); });
-    el.setAttribute("data-drawn", "1");
   }
   // top leaves room for the legend above the axis names, which sit over the axes
   var grid = { left: 48, right: 48, top: 64, bottom: 16, containLabel: true };

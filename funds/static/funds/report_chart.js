@@ -7,6 +7,7 @@
   if (!el || !data || !window.echarts) { return; }
   var chart = JSON.parse(data.textContent);
   var instance = window.echarts.init(el, null, { renderer: "svg" });
+  instance.on("finished", function () { el.setAttribute("data-drawn", "1"); });
   instance.setOption({
     tooltip: { trigger: "axis" },
     legend: { top: 0, data: [chart.allocated_label, chart.paid_label] },
@@ -18,6 +19,5 @@
       { name: chart.paid_label, type: "bar", data: chart.paid }
     ]
   });
-  el.setAttribute("data-drawn", "1");
   window.addEventListener("resize", function () { instance.resize(); });
 })();
