@@ -125,6 +125,7 @@ def problem_create(
     _check_household(errors, household, area)
     if errors:
         raise ValidationError(errors)
+    assert responsible_person is not None  # noqa: S101  (_check_person refused a missing one)
     problem = Problem.objects.create(
         inspection=inspection,
         area=area,
@@ -292,6 +293,7 @@ def complaint_assign(
     _check_person(errors, "assignee", assignee, complaint.area)
     if errors:
         raise ValidationError(errors)
+    assert assignee is not None  # noqa: S101  (_check_person refused a missing one)
     complaint = model_update(
         complaint,
         expected_version=expected_version,

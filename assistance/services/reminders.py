@@ -31,10 +31,11 @@ def reminders_raise_for_area(*, area: Area, today: dt.date, visit_days: int) -> 
     # created (the unique (user, key) constraint decides, even against a concurrent run).
     due: list[tuple[str, Any, str, str, str, str]] = []
     for household in households_not_visited(area, today=today, visit_days=visit_days):
-        user = household.active_cadre_user
+        user = household.active_cadre_user  # type: ignore[attr-defined]  # annotated by the selector
         if user is None:
             continue
-        since = household.last_visit.isoformat() if household.last_visit else "never"
+        last_visit = household.last_visit  # type: ignore[attr-defined]  # annotated by the selector
+        since = last_visit.isoformat() if last_visit else "never"
         due.append(
             (
                 "visits",
@@ -42,12 +43,13 @@ def reminders_raise_for_area(*, area: Area, today: dt.date, visit_days: int) -> 
                 f"assistance:visit-due:{household.pk}:{since}",
                 _("%(household)s: not visited for %(days)d days")
                 % {"household": household.label, "days": visit_days},
-                _("Last visit: %(date)s.") % {"date": since if household.last_visit else _("never")},
+                _("Last visit: %(date)s.") % {"date": since if last_visit else _("never")},
                 reverse("assistance:household", args=[household.pk]),
             )
         )
     for follow_up in follow_ups_overdue(area, today=today):
-        recipients = {u for u in (follow_up.visit.visitor, follow_up.active_cadre_user) if u is not None}
+        cadre_user = follow_up.active_cadre_user  # type: ignore[attr-defined]  # annotated by the selector
+        recipients = {u for u in (follow_up.visit.visitor, cadre_user) if u is not None}
         for user in sorted(recipients, key=lambda u: u.pk):
             due.append(
                 (

@@ -38,7 +38,7 @@ def _common_area(villages: Sequence[Area]) -> Area:
     if len(villages) == 1:
         return villages[0]
     codes = {v.code[:9] for v in villages}
-    if len(codes) == 1:
+    if len(codes) == 1 and villages[0].parent is not None:
         return villages[0].parent
     return Area.objects.get(code=villages[0].code[:6].ljust(12, "0"))
 

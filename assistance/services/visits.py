@@ -64,7 +64,7 @@ def visit_log(
     needs: str = "",
     follow_ups: Sequence[tuple[str, dt.date]] = (),
     done_follow_ups: Sequence[int] = (),
-    photos: Sequence[UploadedFile] = (),
+    photos: Sequence[UploadedFile[bytes]] = (),
     captured_at: dt.datetime | None = None,
 ) -> Visit:
     """Log a visit. Only to a household in the visitor's area (404 otherwise); the date may not be in
@@ -120,7 +120,7 @@ def visit_log(
     if len(photos) > MAX_PHOTOS_PER_VISIT:
         errors["photos"] = _("At most %(n)d photos per visit.") % {"n": MAX_PHOTOS_PER_VISIT}
     else:
-        photo_errors = []
+        photo_errors: list[str] = []
         for photo in photos:
             try:
                 mime = attachment_validate(photo)

@@ -3,6 +3,8 @@ these functions. Procedures are explicit transition maps with one `can_transitio
 
 One module per sub-domain; every public name is re-exported here."""
 
+from core.procedures.workflow import Transition
+
 from ..selectors import county_of
 from .area_exit import county_exit_record, village_exit_decide, village_exit_propose
 from .campaigns import campaign_start, check_task_complete
@@ -37,7 +39,6 @@ from .transitions import (
     EXIT_WORKFLOW,
     MONITORING_TRANSITIONS,
     MONITORING_WORKFLOW,
-    Transition,
     exit_can_transition,
     exit_next_steps,
     monitoring_can_transition,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -88,7 +88,7 @@ def exit_procedure_sign(
     advance = procedure_advance(
         EXIT_WORKFLOW, obj=procedure, step=step, user=user, comment=comment, expected_version=expected_version
     )
-    return advance.obj
+    return cast(ExitProcedure, advance.obj)
 
 
 @transaction.atomic
@@ -100,7 +100,7 @@ def exit_objection_record(
     locked = ExitProcedure.objects.select_for_update().get(pk=procedure.pk)
     if locked.state != S.IN_NOTICE:
         raise ValidationError({"procedure": _("Objections are recorded while the public notice is up.")})
-    return notice_objection_record(
+    objection: ExitObjection = notice_objection_record(
         ExitObjection,
         procedure=locked,
         user=user,
@@ -108,6 +108,7 @@ def exit_objection_record(
         content=content,
         raised_by=raised_by,
     )
+    return objection
 
 
 @transaction.atomic
@@ -116,7 +117,7 @@ def exit_objection_decide(
 ) -> ExitObjection:
     """The township decides an objection; an upheld one sends the procedure back with the reason."""
     ensure_can(user, Capability.SIGN_TOWNSHIP_STEP, objection)
-    decided = notice_objection_decide(objection, upheld=upheld, reason=reason, user=user)
+    decided: ExitObjection = notice_objection_decide(objection, upheld=upheld, reason=reason, user=user)
     if upheld:
         exit_procedure_sign(
             procedure=decided.procedure,

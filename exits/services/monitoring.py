@@ -124,7 +124,8 @@ def monitoring_case_sign(
         comment=comment,
         expected_version=expected_version,
     )
-    return advance.obj
+    case_: MonitoringCase = advance.obj
+    return case_
 
 
 def monitoring_overdue_remind(*, today: dt.date) -> int:

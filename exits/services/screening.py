@@ -139,7 +139,7 @@ def monitoring_open_by_rule_village(*, village: Area, year: int, user: User | No
         cases.append(
             MonitoringCase(
                 household=household,
-                category=RULE_CATEGORIES[household.status],
+                category=RULE_CATEGORIES[HouseholdStatusChoices(household.status)],
                 source=MonitoringSourceChoices.RULE,
                 risks=risks,
                 description=_("Per-capita net income %(income)s yuan is below %(multiple)s times the line.")

@@ -58,7 +58,7 @@ SETTINGS_FIELDS = (
 )
 
 
-def _validate_bands(bands: Any) -> list[dict]:
+def _validate_bands(bands: Any) -> list[dict[str, Any]]:
     error = ValidationError(
         {
             "village_class_bands": _(

@@ -116,8 +116,9 @@ def notice_text_for_payments(project: Project) -> tuple[str, str]:
     )
     total = Decimal("0.00")
     for payment in payments:
-        if payment.household_id:
-            who = f"{payment.household.village.name} {mask_name(payment.household.head.name if payment.household.head else '')}"
+        if payment.household is not None:
+            head = payment.household.head
+            who = f"{payment.household.village.name} {mask_name(head.name if head else '')}"
         else:
             who = payment.payee
         lines.append(f"{payment.paid_on:%Y年%m月%d日}　{who}　{_fmt(payment.amount)}元")

@@ -65,7 +65,7 @@ def _checked_key(idempotency_key: str | None) -> str:
 
 def _once(key: str, same: Any, create: Any) -> Disbursement:
     """The entry stored under the key (when `same` says it answers this request) or a new one."""
-    return run_once(
+    entry: Disbursement = run_once(
         namespace=_KEYS,
         key=key,
         find=lambda: Disbursement.objects.filter(idempotency_key=key).first(),
@@ -73,6 +73,7 @@ def _once(key: str, same: Any, create: Any) -> Disbursement:
         reused=_key_reused,
         create=create,
     )
+    return entry
 
 
 @transaction.atomic
@@ -206,11 +207,11 @@ def household_batch_check(
 ) -> Decimal:
     """Refuse a household batch up front when the funding line cannot pay every pending household."""
     ensure_can(user, Capability.MANAGE_FUNDS, funding)
-    amount_each = money_parse(amount_each, field_name="amount_each")
+    each: Decimal = money_parse(amount_each, field_name="amount_each")
     pending = household_batch_pending(project=funding.project, batch_key=batch_key).count()
     if pending == 0:
         raise ValidationError(_("Every benefiting household has already been paid in this batch."))
-    need = amount_each * pending
+    need = each * pending
     funding.refresh_from_db()
     if need > funding.balance:
         raise ValidationError(
@@ -218,10 +219,10 @@ def household_batch_check(
                 "amount_each": _(
                     "Paying %(n)d households %(each)s yuan each needs %(need)s yuan; this line has %(left)s yuan left."
                 )
-                % {"n": pending, "each": _fmt(amount_each), "need": _fmt(need), "left": _fmt(funding.balance)}
+                % {"n": pending, "each": _fmt(each), "need": _fmt(need), "left": _fmt(funding.balance)}
             }
         )
-    return amount_each
+    return each
 
 
 def household_batch_pay_village(

@@ -74,7 +74,9 @@ def project_category_problems(
     return problems
 
 
-def _check_beneficiaries(area: Area, villages: Iterable[Area], households: Iterable[Household]) -> dict:
+def _check_beneficiaries(
+    area: Area, villages: Iterable[Area], households: Iterable[Household]
+) -> dict[str, str]:
     errors: dict[str, str] = {}
     for village in villages:
         if village.level != AreaLevelChoices.VILLAGE or not village.code.startswith(area.prefix):

@@ -80,4 +80,6 @@ def public_lookup(*, id_number: str, name: str, request: Any = None) -> PublicLo
         .select_related("project", "reverses")
         .order_by("-paid_on", "-pk")
     )
-    return PublicLookupResult(household=member.household, member_name=member.name, receipts=receipts)
+    household = member.household
+    assert household is not None  # noqa: S101  (the member was found through a household)
+    return PublicLookupResult(household=household, member_name=member.name, receipts=receipts)

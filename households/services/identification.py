@@ -230,7 +230,7 @@ def objection_record(
                 % {"d": procedure.notice_started_on}
             }
         )
-    return notice_objection_record(
+    objection: NoticeObjection = notice_objection_record(
         NoticeObjection,
         procedure=procedure,
         user=user,
@@ -238,6 +238,7 @@ def objection_record(
         content=content,
         raised_by=raised_by,
     )
+    return objection
 
 
 @transaction.atomic

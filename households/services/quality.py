@@ -81,7 +81,7 @@ def duplicates_scan(*, area: Area | None = None) -> int:
                 "now": clock.now(),  # the app's clock, not the database's
             },
         )
-        return cursor.rowcount
+        return int(cursor.rowcount)
 
 
 @transaction.atomic
@@ -181,6 +181,7 @@ def cross_check_upload(
         matches += [
             CrossCheckMatch(batch=batch, member=m, household_id=m.household_id, detail=details[m.id_number])
             for m in members
+            if m.id_number and m.household_id  # as filtered: the narrowing is for the type checker
         ]
     CrossCheckMatch.objects.bulk_create(matches, ignore_conflicts=True)
     return model_update(batch, fields={"match_count": len(matches)})

@@ -148,7 +148,9 @@ def household_register(
         elif number_:
             seen[number_] = index
         cleaned.append(item)
-    taken = set(Member.objects.filter(id_number__in=list(seen)).values_list("id_number", flat=True))
+    taken = {
+        n for n in Member.objects.filter(id_number__in=list(seen)).values_list("id_number", flat=True) if n
+    }
     for number_ in taken:
         errors[f"members[{seen[number_]}].id_number"] = _duplicate_error(number_).messages
     number = (number or "").strip()
