@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,7 +16,7 @@ from areas.selectors import areas_top_for
 from core.exceptions import ConflictError
 from core.forms import form_add_service_errors
 from core.inputs import id_param
-from core.paging import page_of
+from core.pages import ScopedListView
 from core.scoping import ensure_can, get_visible_or_404
 
 from . import selectors, services
@@ -33,19 +35,20 @@ from .forms import (
 from .models import Inspection
 
 
-@login_required
-def problem_list(request: HttpRequest) -> HttpResponse:
-    filterset = ProblemFilterSet(request.GET, queryset=selectors.problem_list(user=request.user))
-    return render(
-        request,
-        "supervision/problem_list.html",
-        {
-            "filter": filterset,
-            "page": (pg := page_of(request, filterset.qs)),
-            "page_obj": pg,
-            "can_supervise": request.user.has_capability(Capability.SUPERVISE),
-        },
-    )
+class _SupervisionList(ScopedListView):
+    def get_context(self) -> dict[str, Any]:
+        return {"page": self.page, "can_supervise": self.request.user.has_capability(Capability.SUPERVISE)}
+
+
+class ProblemList(_SupervisionList):
+    template_name = "supervision/problem_list.html"
+    filterset_class = ProblemFilterSet
+
+    def rows(self) -> Any:
+        return selectors.problem_list(user=self.request.user)
+
+
+problem_list = ProblemList.as_view()
 
 
 @login_required
@@ -141,19 +144,15 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def inspection_list(request: HttpRequest) -> HttpResponse:
-    filterset = InspectionFilterSet(request.GET, queryset=selectors.inspection_list(user=request.user))
-    return render(
-        request,
-        "supervision/inspection_list.html",
-        {
-            "filter": filterset,
-            "page": (pg := page_of(request, filterset.qs)),
-            "page_obj": pg,
-            "can_supervise": request.user.has_capability(Capability.SUPERVISE),
-        },
-    )
+class InspectionList(_SupervisionList):
+    template_name = "supervision/inspection_list.html"
+    filterset_class = InspectionFilterSet
+
+    def rows(self) -> Any:
+        return selectors.inspection_list(user=self.request.user)
+
+
+inspection_list = InspectionList.as_view()
 
 
 @login_required
@@ -180,19 +179,15 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def complaint_list(request: HttpRequest) -> HttpResponse:
-    filterset = ComplaintFilterSet(request.GET, queryset=selectors.complaint_list(user=request.user))
-    return render(
-        request,
-        "supervision/complaint_list.html",
-        {
-            "filter": filterset,
-            "page": (pg := page_of(request, filterset.qs)),
-            "page_obj": pg,
-            "can_supervise": request.user.has_capability(Capability.SUPERVISE),
-        },
-    )
+class ComplaintList(_SupervisionList):
+    template_name = "supervision/complaint_list.html"
+    filterset_class = ComplaintFilterSet
+
+    def rows(self) -> Any:
+        return selectors.complaint_list(user=self.request.user)
+
+
+complaint_list = ComplaintList.as_view()
 
 
 @login_required
