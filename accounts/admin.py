@@ -10,6 +10,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
@@ -17,7 +18,15 @@ from areas.pickers import AreaPickerWidget, AreaWithinField
 from core.admin import AdministratorAccessMixin
 
 from .models import User, UserArea
-from .services import user_admin_save, user_deactivate, user_grant_problems, user_unlock
+from .services import (
+    user_admin_save,
+    user_deactivate,
+    user_grant_problems,
+    user_manage_problems,
+    user_set_temporary_password,
+    user_sign_out_everywhere,
+    user_unlock,
+)
 
 
 class ScopePickerWidget(AreaPickerWidget):
@@ -122,7 +131,7 @@ class UserAdmin(AdministratorAccessMixin, DjangoUserAdmin):
     list_display = ["username", "full_name", "role", "unit", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "full_name", "phone"]
-    actions = ["deactivate", "unlock"]
+    actions = ["deactivate", "unlock", "sign_out_everywhere", "temporary_password"]
     _scope = (_("Role and scope"), {"fields": ("role", "areas_kept", "area_added")})
     _person = (_("Person"), {"fields": ("full_name", "phone", "unit")})
     fieldsets = (
@@ -189,6 +198,31 @@ class UserAdmin(AdministratorAccessMixin, DjangoUserAdmin):
         self.message_user(
             request, _("%(count)d locked-out user(s) may sign in again.") % {"count": count}, messages.SUCCESS
         )
+
+    @admin.action(description=_("Sign out everywhere (all sessions and API tokens)"))
+    def sign_out_everywhere(self, request: Any, queryset: QuerySet) -> None:
+        count = user_sign_out_everywhere(actor=request.user, users=queryset)
+        self.message_user(
+            request,
+            _("%(count)d user(s) signed out of every session and API token.") % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Set a temporary password (to be changed at the next sign-in)"))
+    def temporary_password(self, request: Any, queryset: QuerySet) -> Any:
+        # The passwords are shown once, in this page's body: never in a message (a cookie).
+        results = []
+        for user in queryset:
+            problems = user_manage_problems(actor=request.user, user=user)
+            password = None if problems else user_set_temporary_password(actor=request.user, user=user)
+            results.append({"user": user, "password": password, "problem": problems[0] if problems else ""})
+        response = TemplateResponse(
+            request,
+            "admin/accounts/user/temporary_passwords.html",
+            {**self.admin_site.each_context(request), "title": _("Temporary passwords"), "results": results},
+        )
+        response["Cache-Control"] = "no-store"
+        return response
 
     def get_actions(self, request: Any) -> dict[str, Any]:
         actions = super().get_actions(request)

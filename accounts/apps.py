@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from . import lockout  # noqa: F401  (the failed sign-in log receiver)
+        from . import lockout, sessions  # noqa: F401  (signal receivers: failed sign-ins, session stamps)

@@ -27,6 +27,11 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     unit = models.CharField(_("work unit"), max_length=120, blank=True)
+    # Set with a temporary password an administrator gave: the user must change it before anything else.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    # Bumped to sign the user out everywhere: a session begun under another value has ended
+    # (accounts.sessions).
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("user")

@@ -1,14 +1,19 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Iterable
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from areas.models import Area
+from core import clock
 
 from .models import User, UserArea
 from .roles import ROLE_CAPABILITIES, Capability, RoleChoices
@@ -16,7 +21,7 @@ from .roles import ROLE_CAPABILITIES, Capability, RoleChoices
 logger = logging.getLogger("povertycase.security")
 
 if TYPE_CHECKING:
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
 
 @transaction.atomic
@@ -60,13 +65,102 @@ def user_set_areas(*, user: User, areas: Iterable[Area]) -> None:
     user.__dict__.pop("scope_prefixes", None)
 
 
-@transaction.atomic
-def token_reissue(*, user: User) -> Token:
-    """A new API token for the user; the old one stops working at once."""
-    from rest_framework.authtoken.models import Token  # the token app is a setting; only this uses it
+# -- API tokens (django-rest-knox: stored as a hash, expiring after settings.API_TOKEN_DAYS) -----------
 
-    Token.objects.filter(user=user).delete()
-    return Token.objects.create(user=user)
+
+def token_create(*, user: User, label: str = "") -> tuple[AuthToken, str]:
+    """A new API token for the user: the row (hash, first characters, expiry) and the token itself,
+    which exists only in this answer (show it once, in the page body)."""
+    from knox.models import AuthToken
+
+    instance, token = AuthToken.objects.create(user=user)
+    logger.info("API token created: username=%r key=%s", user.get_username(), instance.token_key)
+    return instance, token
+
+
+def tokens_of(*, user: User) -> QuerySet[AuthToken]:
+    """The user's tokens that still work, newest first."""
+    from knox.models import AuthToken
+
+    tokens: QuerySet[AuthToken] = AuthToken.objects.filter(user=user).exclude(expiry__lt=clock.now())
+    return tokens.order_by("-created")
+
+
+def token_revoke(*, user: User, token_key: str) -> int:
+    """Revoke one of the user's own tokens by its first characters."""
+    from knox.models import AuthToken
+
+    deleted: tuple[int, dict[str, int]] = AuthToken.objects.filter(user=user, token_key=token_key).delete()
+    return deleted[0]
+
+
+def tokens_revoke_all(*, user: Any) -> int:
+    """Revoke every API token of the user (logout, password change, signing out everywhere)."""
+    from knox.models import AuthToken
+
+    deleted: tuple[int, dict[str, int]] = AuthToken.objects.filter(user=user).delete()
+    count = deleted[0]
+    if count:
+        logger.info("API tokens revoked: username=%r count=%d", user.get_username(), count)
+    return count
+
+
+# -- passwords and sessions --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def password_change(*, user: User, password: str) -> User:
+    """The user sets a new password (checked by the form against AUTH_PASSWORD_VALIDATORS): their other
+    sessions end (Django's session hash follows the password), and so do their API tokens."""
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    tokens_revoke_all(user=user)
+    logger.info("password changed: username=%r", user.get_username())
+    return user
+
+
+def session_end(*, session_key: str) -> None:
+    """End one session now, whatever the session engine (a lost phone's: fieldwork.services)."""
+    if session_key:
+        import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key).delete()
+
+
+@transaction.atomic
+def user_sign_out_everywhere(*, actor: User, users: Iterable[User]) -> int:
+    """End every session and revoke every API token of each user `actor` manages (a lost phone, a
+    borrowed account): sessions by bumping `User.session_epoch` (accounts.sessions refuses the
+    older ones on their next request, whatever the engine). Returns how many users."""
+    count = 0
+    for user in users:
+        if user_manage_problems(actor=actor, user=user):
+            continue
+        User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+        tokens_revoke_all(user=user)
+        logger.info("signed out everywhere: username=%r by=%r", user.get_username(), actor.get_username())
+        count += 1
+    return count
+
+
+_TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # nothing to misread
+
+
+@transaction.atomic
+def user_set_temporary_password(*, actor: User, user: User) -> str:
+    """An administrator resets a password (county intranets have no mail): a random temporary one the
+    user must change at their next sign-in; their sessions and tokens end. Returns the password, to
+    be shown once to the administrator."""
+    problems = user_manage_problems(actor=actor, user=user)
+    if problems:
+        raise PermissionDenied(problems[0])
+    password = "".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(12))
+    user.set_password(password)
+    user.must_change_password = True
+    user.session_epoch += 1
+    user.save(update_fields=["password", "must_change_password", "session_epoch"])
+    tokens_revoke_all(user=user)
+    logger.info("temporary password set: username=%r by=%r", user.get_username(), actor.get_username())
+    return password
 
 
 # -- administration: who may grant what ----------------------------------------------------------

@@ -4,7 +4,6 @@ sends are written in fieldwork.sync, through the same services as the pages."""
 from __future__ import annotations
 
 import uuid as uuid_lib
-from importlib import import_module
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.roles import Capability
+from accounts.services import session_end
 from core import clock
 from core.services import model_update
 
@@ -122,9 +122,7 @@ def device_revoke(*, device: FieldDevice, user: User) -> FieldDevice:
     if device.is_revoked:
         return device
     model_update(device, fields={"revoked_at": clock.now(), "revoked_by": user}, refresh=False)
-    if device.session_key:
-        store = import_module(settings.SESSION_ENGINE).SessionStore
-        store(session_key=device.session_key).delete()
+    session_end(session_key=device.session_key)  # the one way a session is ended (accounts.services)
     device.refresh_from_db()
     return device
 

@@ -1,5 +1,8 @@
+from django.contrib.auth.signals import user_logged_out
 from drf_spectacular.utils import extend_schema
+from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -31,3 +34,15 @@ class MeView(APIView):
             "capabilities": sorted(ROLE_CAPABILITIES.get(user.role, ())),
         }
         return Response(MeSerializer(data).data)
+
+
+class LogoutView(APIView):
+    """Log out a token client: every API token of the caller is revoked (as a logout on the pages does)."""
+
+    authentication_classes = [KnoxTokenAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request) -> Response:
+        user_logged_out.send(sender=request.user.__class__, request=request, user=request.user)
+        return Response(status=204)

@@ -48,7 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session timeouts, signing out everywhere, temporary passwords (accounts.sessions).
+    "accounts.sessions.SessionPolicyMiddleware",
     # A NUL byte in the path, a query or a form value is a 400 before any view sees it.
     "core.inputs.RefuseNulBytesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -147,6 +149,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sessions end after SESSION_IDLE_MINUTES without a request and SESSION_ABSOLUTE_HOURS after signing in
+# (accounts.sessions, on core.clock); the cookie does not outlive the absolute limit.
+SESSION_IDLE_TIMEOUT = dt.timedelta(minutes=int(env("SESSION_IDLE_MINUTES", "30") or 30))
+SESSION_ABSOLUTE_TIMEOUT = dt.timedelta(hours=int(env("SESSION_ABSOLUTE_HOURS", "12") or 12))
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 
 # Login lockout (django-axes, accounts.lockout): LOGIN_FAILURE_LIMIT wrong passwords for one account
 # from one client address (core.net, IPv6 by /64) lock that pair for LOGIN_LOCKOUT_MINUTES, counted
@@ -234,7 +242,7 @@ PGHISTORY_APPEND_ONLY = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",  # `Authorization: Token <token>`; stored hashed (accounts.services)
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ScopedRolePermission"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -255,6 +263,14 @@ REST_FRAMEWORK = {
         "public_lookup_id_number": env("PUBLIC_LOOKUP_ID_NUMBER_RATE", "20/day"),
     },
     "COERCE_DECIMAL_TO_STRING": True,
+}
+# API tokens (django-rest-knox): stored as a SHA-512 hash with their first characters, shown once when
+# made, expiring after API_TOKEN_DAYS; revoked on logout, password change and signing out everywhere.
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(days=int(env("API_TOKEN_DAYS", "30") or 30)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": 20,
 }
 # List filters offer "全部" (All) for no choice, not django-filter's "---------".
 FILTERS_EMPTY_CHOICE_LABEL = _("All")

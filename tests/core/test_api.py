@@ -4,7 +4,6 @@ from typing import Any
 import pytest
 import yaml
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 pytestmark = pytest.mark.django_db
@@ -34,9 +33,11 @@ def test_anonymous_requests_are_refused(county: Any) -> None:
 
 
 def test_token_authentication(county: Any) -> None:
-    token = Token.objects.create(user=county.staff_a)
+    from accounts.services import token_create
+
+    _instance, token = token_create(user=county.staff_a)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get("/api/accounts/me/").json()["username"] == "staff_a"
 
 
