@@ -122,3 +122,46 @@ def test_views_serializers_admin_and_tasks_are_the_callers() -> None:
     assert not is_caller(("services", "procedure.py"))
     assert not is_caller(("migrations", "0001_initial.py"))
     assert len(list(caller_modules())) > 40
+
+
+# Jobs are started by services (`<thing>_start(...)`: the right checked, the job created and its task
+# queued after commit), never by a page, an API view or the admin (docs/architecture.md, generic views).
+JOB_STARTS = {"job_create", "job_enqueue", "delay", "apply_async", "send_task"}
+
+
+def job_starts(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Call):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name in JOB_STARTS:
+                where = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+                found.append(f"{where}:{node.lineno}: {ast.unparse(node.func)}()")
+    return found
+
+
+def test_no_view_api_or_admin_starts_a_job_itself() -> None:
+    # given: the pages, API modules and admin (tasks run jobs; they may queue their own chunks)
+    modules = [path for path in caller_modules() if path.name != "tasks.py"]
+
+    # when
+    found = [hit for path in modules for hit in job_starts(path)]
+
+    # then
+    assert found == [], "start the job through a service (<thing>_start):\n" + "\n".join(found)
+
+
+def test_the_job_start_guard_finds_a_planted_start(tmp_path: Path) -> None:
+    planted = tmp_path / "views.py"
+    planted.write_text(
+        "def start(request):\n"
+        "    job = job_create(kind='x', user=request.user)\n"
+        "    job_enqueue(job, task)\n"
+        "    task.delay(str(job.pk))\n"
+        "    services.ledger_check_start(county=None, user=request.user)\n"
+    )
+    assert [hit.split(": ", 1)[1] for hit in job_starts(planted)] == [
+        "job_create()",
+        "job_enqueue()",
+        "task.delay()",
+    ]
