@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -81,7 +82,11 @@ class HouseholdViewSet(
     serializer_class = s.HouseholdSerializer
     filterset_class = HouseholdFilterSet
     write_capability = Capability.EDIT_REGISTRY
-    action_capabilities = {"identification": Capability.PROPOSE, "import_file": Capability.IMPORT_REGISTRY}
+    action_capabilities = {
+        "identification": Capability.PROPOSE,
+        "import_file": Capability.IMPORT_REGISTRY,
+        "search": Capability.VIEW,
+    }
 
     def base_queryset(self) -> QuerySet:
         qs = self.queryset.all()
@@ -91,6 +96,22 @@ class HouseholdViewSet(
 
     def get_serializer_class(self) -> Any:
         return s.HouseholdDetailSerializer if self.action == "retrieve" else s.HouseholdSerializer
+
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses=s.HouseholdSerializer(many=True),
+        description="The list's filters (q, village, status...) in a JSON body instead of the address, so "
+        "a searched ID number or phone stays out of addresses and access logs. The answer is the list's "
+        "page; for the next page POST the same body to the `next` address (it adds only the cursor).",
+    )
+    @action(detail=False, methods=["post"], url_path="search")
+    def search(self, request: Request) -> Response:
+        params = request._request.GET.copy()  # the cursor of a next page
+        body = request.data if isinstance(request.data, dict) else {}
+        for key, value in body.items():
+            params.setlist(str(key), [str(v) for v in value] if isinstance(value, list) else [str(value)])
+        request._request.GET = params
+        return self.list(request)
 
     @extend_schema(request=s.HouseholdRegisterSerializer, responses={201: s.HouseholdDetailSerializer})
     def create(self, request: Request) -> Response:

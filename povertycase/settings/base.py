@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "accounts.sessions.SessionPolicyMiddleware",
     # A NUL byte in the path, a query or a form value is a 400 before any view sees it.
     "core.inputs.RefuseNulBytesMiddleware",
+    # A list's filter form posts; a personal search term (an ID number) goes into the address as a token.
+    "core.search_terms.FilterPostMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who changed what (user and URL) on every audited row written during the request.
     "core.audit.AuditContextMiddleware",
