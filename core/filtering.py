@@ -8,12 +8,15 @@ ValidationError keyed by the parameter).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+M = TypeVar("M", bound=Model)
 
 
 class FilterRefused(ValidationError):
@@ -58,3 +61,12 @@ def export_refused(request: HttpRequest, refused: FilterRefused, *, back_url: st
         {"lines": refused.lines(), "back_url": back_url},
         status=400,
     )
+
+
+def filter_rows(
+    filterset_class: Any, filters: Mapping[str, Any] | None, queryset: QuerySet[M]
+) -> QuerySet[M]:
+    """The rows of `queryset` that the FilterSet keeps for `filters`, typed as the queryset's model
+    (django-filter carries no types): the one line every selector ends with."""
+    rows: QuerySet[M] = filterset_class(filters or {}, queryset=queryset).qs
+    return rows

@@ -62,30 +62,37 @@ def working_copy(user: User) -> list[dict[str, Any]]:
     qs = (
         field_households(user)
         .select_related("village", "village__parent", "head")
+        # one prefetch a call: their querysets differ, and one call would type them as `object`
+        .prefetch_related(Prefetch("members", queryset=Member.objects.order_by("id")))
         .prefetch_related(
-            Prefetch("members", queryset=Member.objects.order_by("id")),
             Prefetch(
                 "follow_ups",
                 queryset=FollowUp.objects.filter(status=FollowUpStatusChoices.OPEN)
                 .select_related("visit")
                 .order_by("due_date", "id"),
                 to_attr="open_follow_ups",
-            ),
+            )
+        )
+        .prefetch_related(
             Prefetch(
                 "assistance_plans",
                 queryset=AssistancePlan.objects.exclude(status=PlanStatusChoices.DRAFT).order_by("-year"),
                 to_attr="plan_list",
-            ),
+            )
+        )
+        .prefetch_related(
             Prefetch(
                 "measures", queryset=Measure.objects.order_by("-start_date", "id"), to_attr="measure_list"
-            ),
+            )
+        )
+        .prefetch_related(
             Prefetch(
                 "check_tasks",
                 queryset=CheckTask.objects.filter(
                     state=CheckTaskStateChoices.PENDING, campaign__state=CampaignStateChoices.OPEN
                 ).select_related("campaign"),
                 to_attr="open_checks",
-            ),
+            )
         )
         .order_by("village__code", "number")[: settings.FIELDWORK["MAX_HOUSEHOLDS"]]
     )
@@ -101,7 +108,8 @@ def working_copy(user: User) -> list[dict[str, Any]]:
     return [_household_row(h, latest.get(h.pk)) for h in households]
 
 
-def _household_row(h: Household, visit: Visit | None) -> dict[str, Any]:
+def _household_row(h: Any, visit: Visit | None) -> dict[str, Any]:
+    """`h`: a Household with working_copy's prefetched lists (open_follow_ups, plan_list, ...)."""
     plan = h.plan_list[0] if h.plan_list else None
     return {
         "id": h.pk,

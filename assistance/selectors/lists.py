@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from core import clock
+from core.filtering import filter_rows
 from households.choices import ASSISTED_STATUSES
 from households.models import Household
 
@@ -44,31 +46,34 @@ if TYPE_CHECKING:
 # -- lists (pages and API) ------------------------------------------------------------------------
 
 
-def cadre_list(*, user: User, filters: dict | None = None) -> QuerySet[Cadre]:
+def cadre_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Cadre]:
     qs = (
         Cadre.objects.visible_to(user)
         .select_related("area", "user")
         .annotate(household_count=Count("pairings", filter=Q(pairings__end__isnull=True)))
         .order_by("name", "id")
     )
-    return CadreFilterSet(filters or {}, queryset=qs).qs
+    return filter_rows(CadreFilterSet, filters, qs)
 
 
-def team_list(*, user: User, filters: dict | None = None) -> QuerySet[WorkTeam]:
+def team_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[WorkTeam]:
     qs = (
         WorkTeam.objects.visible_to(user)
         .select_related("area", "predecessor")
+        # one prefetch a call: their querysets differ, and one call would type them as `object`
         .prefetch_related(
             Prefetch(
                 "village_links",
                 queryset=TeamVillage.objects.select_related("village").order_by("village__code"),
-            ),
+            )
+        )
+        .prefetch_related(
             Prefetch(
                 "memberships", queryset=TeamMembership.objects.select_related("cadre").order_by("role", "id")
-            ),
+            )
         )
     )
-    return WorkTeamFilterSet(filters or {}, queryset=qs).qs
+    return filter_rows(WorkTeamFilterSet, filters, qs)
 
 
 def team_history(team: WorkTeam) -> list[WorkTeam]:
@@ -107,54 +112,58 @@ def first_secretary_of(team: WorkTeam) -> Cadre | None:
     return None
 
 
-def pairing_list(*, user: User, filters: dict | None = None) -> QuerySet[CadrePairing]:
+def pairing_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[CadrePairing]:
     qs = CadrePairing.objects.visible_to(user).select_related(
         "household__village", "household__head", "cadre"
     )
-    return CadrePairingFilterSet(filters or {}, queryset=qs).qs
+    return filter_rows(CadrePairingFilterSet, filters, qs)
 
 
-def visit_list(*, user: User, filters: dict | None = None) -> QuerySet[Visit]:
+def visit_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Visit]:
     qs = (
         Visit.objects.visible_to(user)
         .select_related("household__village", "household__head", "visitor", "cadre", "team")
         .annotate(follow_up_count=Count("follow_ups"))
         .order_by("-visited_on", "-id")
     )
-    return VisitFilterSet(filters or {}, queryset=qs).qs
+    return filter_rows(VisitFilterSet, filters, qs)
 
 
-def follow_up_list(*, user: User, filters: dict | None = None) -> QuerySet[FollowUp]:
+def follow_up_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[FollowUp]:
     qs = FollowUp.objects.visible_to(user).select_related(
         "household__village", "household__head", "visit__visitor", "visit__cadre"
     )
-    return FollowUpFilterSet(filters or {}, queryset=qs).qs
+    return filter_rows(FollowUpFilterSet, filters, qs)
 
 
-def plan_list(*, user: User, filters: dict | None = None) -> QuerySet[AssistancePlan]:
+def plan_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[AssistancePlan]:
     qs = (
         AssistancePlan.objects.visible_to(user)
         .select_related("household__village", "household__head")
         .annotate(measure_count=Count("measures"))
         .order_by("-year", "household__village__code", "household__number")
     )
-    return AssistancePlanFilterSet(filters or {}, queryset=qs).qs
+    return filter_rows(AssistancePlanFilterSet, filters, qs)
 
 
-def measure_list(*, user: User, filters: dict | None = None) -> QuerySet[Measure]:
+def measure_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Measure]:
     qs = Measure.objects.visible_to(user).select_related(
         "household__village", "household__head", "member", "plan"
     )
-    return MeasureFilterSet(filters or {}, queryset=qs).qs
+    return filter_rows(MeasureFilterSet, filters, qs)
 
 
-def village_plan_list(*, user: User, filters: dict | None = None) -> QuerySet[VillagePlan]:
+def village_plan_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[VillagePlan]:
     qs = VillagePlan.objects.visible_to(user).select_related("village__parent", "team")
-    return VillagePlanFilterSet(filters or {}, queryset=qs).qs
+    return filter_rows(VillagePlanFilterSet, filters, qs)
 
 
 def assisted_household_list(
-    *, user: User, filters: dict | None = None, today: dt.date | None = None, visit_days: int | None = None
+    *,
+    user: User,
+    filters: Mapping[str, Any] | None = None,
+    today: dt.date | None = None,
+    visit_days: int | None = None,
 ) -> QuerySet[Household]:
     """Assisted households in the user's scope, each annotated with its active cadre (id and name), a
     plan for this year, its last visit, whether a visit is due and its overdue follow-ups."""
@@ -180,4 +189,4 @@ def assisted_household_list(
         )
         .order_by("village__code", "number")
     )
-    return AssistedHouseholdFilterSet(filters or {}, queryset=qs).qs
+    return filter_rows(AssistedHouseholdFilterSet, filters, qs)
