@@ -78,7 +78,7 @@ class PairableCadreField(serializers.PrimaryKeyRelatedField):
 
 class CadreSerializer(serializers.ModelSerializer):
     area_code = serializers.CharField(source="area.code", read_only=True)
-    username = serializers.CharField(source="user.username", read_only=True, default=None)
+    username = serializers.CharField(source="user.username", read_only=True, default=None, allow_null=True)
     household_count = serializers.IntegerField(read_only=True, default=None)
 
     class Meta:
@@ -167,7 +167,9 @@ class FollowUpSerializer(serializers.ModelSerializer):
 @extend_schema_serializer(component_name="AssistanceVisit")
 class VisitSerializer(serializers.ModelSerializer):
     household_number = serializers.CharField(source="household.number", read_only=True)
-    visitor_name = serializers.CharField(source="visitor.display_name", read_only=True, default=None)
+    visitor_name = serializers.CharField(
+        source="visitor.display_name", read_only=True, default=None, allow_null=True
+    )
     follow_ups = FollowUpSerializer(many=True, read_only=True)
 
     class Meta:

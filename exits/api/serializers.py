@@ -397,8 +397,13 @@ class CampaignSerializer(serializers.ModelSerializer):
         read_only_fields = ["state", "task_count"]
 
 
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "integer"}], "nullable": True})
+class ProgressKeyField(serializers.JSONField):
+    """The village's code (text) in by_village, the cadre's id (a number) in by_cadre."""
+
+
 class ProgressRowSerializer(serializers.Serializer):
-    key = serializers.CharField(allow_null=True)
+    key = ProgressKeyField(allow_null=True)
     name = serializers.CharField(allow_null=True)
     total = serializers.IntegerField()
     done = serializers.IntegerField()

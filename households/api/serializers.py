@@ -145,7 +145,8 @@ class HouseholdDetailSerializer(HouseholdSerializer):
     class Meta(HouseholdSerializer.Meta):
         fields = [*HouseholdSerializer.Meta.fields, "members", "latest_per_capita_income"]
 
-    @extend_schema_field(OpenApiTypes.DECIMAL)
+    # a decimal string in yuan like every amount (OpenApiTypes.DECIMAL would promise a JSON number)
+    @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True))
     def get_latest_per_capita_income(self, household: Household) -> Any:
         record = household.incomes.order_by("-year").first()
         return str(record.per_capita_net_income) if record else None
@@ -271,7 +272,7 @@ class ObjectionSerializer(serializers.ModelSerializer):
     status = enum_field(ObjectionStatusChoices.choices, read_only=True)
     # the API keeps its names for the shared columns (core.procedures.models.NoticeObjectionBase)
     resolution = serializers.CharField(source="decision_reason", read_only=True)
-    resolved_at = serializers.DateTimeField(source="decided_at", read_only=True)
+    resolved_at = serializers.DateTimeField(source="decided_at", read_only=True, allow_null=True)
 
     class Meta:
         model = NoticeObjection

@@ -136,6 +136,10 @@ class ComplaintSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
     )
     assigned_to_name = serializers.CharField(source="assigned_to.display_name", read_only=True, default="")
     is_overdue = serializers.BooleanField(read_only=True)
+    # blank until the complaint is answered: the schema says so ("" besides the findings)
+    finding = serializers.ChoiceField(
+        choices=ComplaintFindingChoices.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Complaint
