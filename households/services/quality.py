@@ -115,30 +115,46 @@ def duplicate_review(
 
 def cross_check_read(content: bytes, file_name: str) -> list[tuple[int, str, str]]:
     """Rows (row number, ID number, detail) of a CSV or xlsx list: the first column holds ID
-    numbers, the second (optional) what the department records. A header row is skipped."""
-    rows: list[list[Any]] = []
-    if file_name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
+    numbers, the second (optional) what the department records. A header row is skipped. Bounded like
+    the registry import (settings IMPORT_MAX_*): the file's size, the workbook's unpacked size (read
+    from the zip's directory before anything is decompressed), rows and cell length."""
+    from django.conf import settings
 
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        except Exception as exc:
-            raise ValidationError({"file": _("The file is not a readable xlsx workbook.")}) from exc
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = content.decode("gb18030", errors="replace")
-        rows = list(csv.reader(io.StringIO(text)))
+    from core.spreadsheets import CellTooLong, ReadLimits, SpreadsheetError, xlsx_rows
+
+    limits = ReadLimits.from_settings()
+    if len(content) > settings.IMPORT_MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            {
+                "file": _("The file is %(size).1f MB; the limit is %(limit).1f MB. Split it by township.")
+                % {"size": len(content) / 1048576, "limit": settings.IMPORT_MAX_UPLOAD_BYTES / 1048576}
+            }
+        )
+    rows: list[tuple[int, list[Any]]] = []
+    try:
+        if file_name.lower().endswith(".xlsx"):
+            rows = list(xlsx_rows(io.BytesIO(content), limits=limits))
+        else:
+            try:
+                text = content.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                text = content.decode("gb18030", errors="replace")
+            rows = list(enumerate(csv.reader(io.StringIO(text)), start=1))
+            if len(rows) > limits.rows + 1:
+                raise SpreadsheetError(
+                    _("The file has more than %(n)d rows; split it by township.") % {"n": limits.rows}
+                )
+    except SpreadsheetError as exc:
+        raise ValidationError({"file": str(exc)}) from exc
     out = []
-    for index, row in enumerate(rows, start=1):
-        if not row or row[0] in (None, ""):
+    for index, row in rows:
+        cells = ["" if isinstance(c, CellTooLong) else c for c in row[:2]]
+        if not cells or cells[0] in (None, ""):
             continue
-        number = id_number_normalize(str(row[0]))
+        number = id_number_normalize(str(cells[0])[: limits.cell_chars])
         if index == 1 and not re.match(r"^\d{17}[\dX]$", number):
             continue  # header
-        detail = str(row[1]).strip() if len(row) > 1 and row[1] is not None else ""
+        detail = str(cells[1]).strip() if len(cells) > 1 and cells[1] is not None else ""
         out.append((index, number, detail[:200]))
     return out
 

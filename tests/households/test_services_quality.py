@@ -18,6 +18,7 @@ from households.choices import (
     ReviewStatusChoices,
 )
 from households.models import (
+    CrossCheckBatch,
     CrossCheckMatch,
     DuplicateCandidate,
     FourLooksAssessment,
@@ -279,3 +280,63 @@ def test_registry_policy_is_set_by_administrators_only_and_validated(county: Any
     assert policy_for(county.village_a1).notice_min_days == 9
     assert policy_for(county.village_b1).notice_min_days == 5
     assert policy_for(county.village_b1).weights["labour"] == Decimal("2")
+
+
+def _xlsx(*rows: tuple[str, str]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["身份证号", "登记内容"])
+    for row in rows:
+        sheet.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _upload(county: Any, file_name: str, content: bytes) -> Any:
+    return cross_check_upload(
+        user=county.staff_a,
+        area=county.town_a,
+        source=CrossCheckSourceChoices.VEHICLES,
+        source_name="县公安局交警大队",
+        file_name=file_name,
+        content=content,
+    )
+
+
+def test_an_xlsx_list_is_read_by_the_bounded_reader_header_skipped(county: Any, register: Any) -> None:
+    head = register().head
+    batch = _upload(county, "vehicles.xlsx", _xlsx((head.id_number, "甘N12345")))
+    assert (batch.row_count, batch.match_count) == (1, 1)
+    assert CrossCheckMatch.objects.get().detail == "甘N12345"
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "file_name", "message"),
+    [
+        ("IMPORT_MAX_UPLOAD_BYTES", 1000, "big.csv", "the limit is"),
+        ("IMPORT_MAX_UNCOMPRESSED_BYTES", 2000, "bomb.xlsx", "unpacks to"),
+        ("IMPORT_MAX_ROWS", 3, "many.xlsx", "more than 3 rows"),
+        ("IMPORT_MAX_ROWS", 3, "many.csv", "more than 3 rows"),
+    ],
+)
+def test_a_cross_check_list_is_bounded_like_the_import_and_nothing_is_written(
+    county: Any, settings: Any, setting: str, value: int, file_name: str, message: str
+) -> None:
+    # given: a list of 40 numbers, and one limit set below it
+    numbers = [(f"62290119900101{n:04d}", "x" * 30) for n in range(40)]
+    content = _xlsx(*numbers) if file_name.endswith(".xlsx") else _csv(*numbers)
+    setattr(settings, setting, value)
+
+    # when / then: refused on the file, with the limit named; no batch, no match
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        _upload(county, file_name, content)
+    assert message in exc.value.message_dict["file"][0]
+    assert not CrossCheckMatch.objects.exists()
+    assert not CrossCheckBatch.objects.exists()
