@@ -1,6 +1,6 @@
 """The API fuzzed from its own schema (schemathesis, property-based over /api/schema/): every operation
-gets a bounded number of generated requests as a county official and as a township's staff, signed in
-through the public login as a client would, against the demo county. No answer may be a server error,
+gets a bounded number of generated requests as a county official and as a township's staff, each with
+an API token got as a user gets one (the login page, then "my account"), against the demo county. No answer may be a server error,
 and every documented answer must match the schema (fields, types, nullability, content type).
 
 Each generated request runs in a savepoint rolled back after it, so every example sees the same demo
@@ -10,6 +10,7 @@ operation and user (default 2: under a minute on an idle 2-core machine)."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -19,6 +20,7 @@ import schemathesis
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
+from django.urls import reverse
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -35,21 +37,21 @@ AREAS = {"county": "622901000000", "zheqiao": "622901103000"}
 
 
 class Credentials:
-    """What a client signed in through the public login page sends: its session and CSRF cookies, and
-    the CSRF token the API asks of a session for unsafe methods."""
+    """What a client sends: the API token it was given, in the `Authorization` header."""
 
-    def __init__(self, cookies: dict[str, str]) -> None:
-        self.cookies = cookies
-        self.headers = {"X-CSRFToken": cookies["csrftoken"], "Accept-Language": "zh-hans"}
+    def __init__(self, token: str) -> None:
+        self.headers = {"Authorization": f"Token {token}", "Accept-Language": "zh-hans"}
 
     def call(self, case: Any) -> Any:
-        return case.call(headers=self.headers, cookies=self.cookies)
+        return case.call(headers=self.headers)
 
     def send(self, case: Any) -> Any:
-        return case.call_and_validate(headers=self.headers, cookies=self.cookies, checks=CHECKS)
+        return case.call_and_validate(headers=self.headers, checks=CHECKS)
 
 
 def signed_in(username: str) -> Credentials:
+    """A token got as a user gets one: sign in on the login page, make a token on "my account", read
+    it from the page (it is shown once, in the body)."""
     client = Client(enforce_csrf_checks=True)
     client.get("/login/")
     response = client.post(
@@ -61,8 +63,14 @@ def signed_in(username: str) -> Credentials:
         },
     )
     assert response.status_code == 302, f"{username} could not sign in"
-    client.get("/")  # the token rotated at sign-in comes with the next page
-    return Credentials({name: client.cookies[name].value for name in ("sessionid", "csrftoken")})
+    client.get(reverse("accounts:profile"))
+    page = client.post(
+        reverse("accounts:profile"),
+        {"action": "token", "csrfmiddlewaretoken": client.cookies["csrftoken"].value},
+    ).content.decode()
+    found = re.search(r'data-testid="new-token".*?<div class="font-monospace[^"]*">([^<]+)</div>', page, re.S)
+    assert found, f"{username}: no token on the account page"
+    return Credentials(found.group(1).strip())
 
 
 def _fuzz(operation: Any, user: Credentials) -> None:
