@@ -58,6 +58,10 @@ def test_exit_is_proposed_signed_and_approved(page: Any, county: Any, days_pass:
     # this clock)
     days_pass(7)
     page.reload()
+    # a week without a request: the session has ended (30 idle minutes), the secretary signs in again
+    assert "/login/" in page.url
+    login(page, "secretary_a1")
+    page.goto(f"{page.base_url}/exits/procedures/{procedure.pk}/")
     _sign(page, "notice_close")
 
     # when: the township reviews
