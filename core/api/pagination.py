@@ -1,3 +1,4 @@
+from django.conf import settings
 from rest_framework.pagination import CursorPagination
 
 
@@ -6,5 +7,9 @@ class DefaultCursorPagination(CursorPagination):
 
     page_size = 50
     page_size_query_param = "page_size"
-    max_page_size = 500
     ordering = "-id"
+
+    @property
+    def max_page_size(self) -> int:  # type: ignore[override]
+        """settings.API_MAX_PAGE_SIZE, read per request so an installation (or a test) can change it."""
+        return int(settings.API_MAX_PAGE_SIZE)

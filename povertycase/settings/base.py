@@ -241,6 +241,9 @@ JSON_MAX_DEPTH = int(env("JSON_MAX_DEPTH", "32") or 32)
 PGHISTORY_DEFAULT_TRACKERS = (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 PGHISTORY_APPEND_ONLY = True
 
+# The most rows one API page may hold when a client asks with `?page_size=` (larger asks get this many).
+API_MAX_PAGE_SIZE = int(env("API_MAX_PAGE_SIZE", "500") or 500)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -249,7 +252,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ScopedRolePermission"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.DefaultCursorPagination",
-    "PAGE_SIZE": 50,
+    "PAGE_SIZE": 50,  # `?page_size=` may ask for up to API_MAX_PAGE_SIZE (core.api.pagination)
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     # JSON bodies are depth-checked before decoding (core.inputs, settings.JSON_MAX_DEPTH).

@@ -56,3 +56,18 @@ def test_list_is_cursor_paginated(county: Any, api: Any) -> None:
     assert "cursor=" in body["next"]
     second = api(county.county_official).get(body["next"]).json()
     assert not {r["code"] for r in second["results"]} & {r["code"] for r in body["results"]}
+
+
+def test_a_page_holds_at_most_the_api_max_page_size(county: Any, api: Any, settings: Any) -> None:
+    # given: the county's 9 areas visible to the county official, and a smaller cap
+    settings.API_MAX_PAGE_SIZE = 3
+    client = api(county.county_official)
+
+    # when: a client asks for 100 rows a page
+    asked = client.get("/api/areas/areas/", {"page_size": 100}).json()
+    default = client.get("/api/areas/areas/").json()
+
+    # then: it gets the cap, and the next page link; without asking, the usual page (all of them here)
+    assert len(asked["results"]) == 3
+    assert asked["next"]
+    assert len(default["results"]) > 3
