@@ -113,12 +113,13 @@ def device_check(*, user: User, device_id: Any, session_key: str = "") -> FieldD
 
 @transaction.atomic
 def device_revoke(*, device: FieldDevice, user: User) -> FieldDevice:
-    """Revoke a lost phone: its session ends at once and every later call from it is refused. Only an
-    administrator whose areas cover the device's user may do it."""
-    if not user.has_capability(Capability.ADMINISTER):
-        raise PermissionDenied(_("Your role does not allow this action."))
-    if not device_list(user=user).filter(pk=device.pk).exists():
-        raise Http404(_("Not found, or outside your area."))
+    """Revoke a lost phone: its session ends at once and every later call from it is refused. Its own
+    user may do it (on "my account"), and an administrator whose areas cover the device's user."""
+    if device.user_id != user.pk:
+        if not user.has_capability(Capability.ADMINISTER):
+            raise PermissionDenied(_("Your role does not allow this action."))
+        if not device_list(user=user).filter(pk=device.pk).exists():
+            raise Http404(_("Not found, or outside your area."))
     if device.is_revoked:
         return device
     model_update(device, fields={"revoked_at": clock.now(), "revoked_by": user}, refresh=False)

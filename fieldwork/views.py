@@ -119,4 +119,6 @@ def device_revoke_view(request: HttpRequest, pk: str) -> HttpResponse:
         request,
         _("Device revoked: its session is ended and its next sync will be refused. Its copy is wiped then."),
     )
+    if device.user_id == request.user.pk and not request.user.has_capability(Capability.ADMINISTER):
+        return redirect("accounts:profile")  # revoked from "my account"
     return redirect("fieldwork:devices")

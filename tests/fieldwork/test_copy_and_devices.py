@@ -209,3 +209,27 @@ def test_app_shell_service_worker_and_manifest(county, web):
     assert manifest["start_url"] == "/fieldwork/"
     assert manifest["display"] == "standalone"
     assert {i["sizes"] for i in manifest["icons"]} >= {"192x192", "512x512"}
+
+
+def test_the_user_revokes_their_own_lost_phone_from_my_account(field, county, web):
+    # given: the first secretary's phone, seen from their desk
+    device = FieldDevice.objects.get(pk=field.phone.device)
+    desk = web(county.secretary_a1)
+    page = desk.get("/accounts/me/").content.decode()
+    assert f"/fieldwork/devices/{device.pk}/revoke/" in page
+    # when: they revoke it there
+    response = desk.post(f"/fieldwork/devices/{device.pk}/revoke/")
+    # then: back on my account, the phone's session is gone and its next sync is refused
+    assert response.url == "/accounts/me/"
+    assert not Session.objects.filter(session_key=device.session_key).exists()
+    refused = Phone(county.secretary_a1, device=field.phone.device).sync(visit_record(field.home))
+    assert refused.json()["code"] == "device_revoked"
+
+
+def test_a_field_user_cannot_revoke_someone_elses_phone(field, county, web):
+    from accounts.roles import RoleChoices
+    from tests.factories import make_user
+
+    colleague = make_user(RoleChoices.WORK_TEAM, county.village_a1)
+    assert web(colleague).post(f"/fieldwork/devices/{field.phone.device}/revoke/").status_code == 403
+    assert FieldDevice.objects.get(pk=field.phone.device).revoked_at is None
