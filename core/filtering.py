@@ -44,6 +44,17 @@ class FilterRefused(ValidationError):
         ]
 
 
+def narrow_choices(filterset: Any, name: str, queryset: QuerySet[Any]) -> None:
+    """Offer only `queryset` as the choices of the filter `name` on this filterset instance.
+    django-filter caches a filter's form field on first use, and the class's own filters are copied
+    into each instance: once anything built the class filter's field (the API schema does), every
+    later instance would keep the unnarrowed choices and accept another township's village. Dropping
+    the copied field makes it rebuild from the narrowed queryset."""
+    field_filter = filterset.filters[name]
+    field_filter.queryset = queryset
+    field_filter.__dict__.pop("_field", None)
+
+
 def strict_qs(filterset: Any) -> QuerySet[Any]:
     """The filterset's rows; FilterRefused when any bound value is invalid (nothing is silently dropped)."""
     if filterset.is_bound and not filterset.is_valid():

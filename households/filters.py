@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from areas.choices import AreaLevelChoices
 from areas.models import Area
 from areas.pickers import AreaWithinFilter
+from core.filtering import narrow_choices
 
 from .choices import (
     DuplicateKindChoices,
@@ -80,12 +81,9 @@ class HouseholdFilterSet(django_filters.FilterSet):
             return
         # Only the user's own areas are valid choices (a foreign id is a 400, not an empty list).
         if "township" in self.filters:
-            self.filters["township"].queryset = Area.objects.visible_to(user).filter(
-                level=AreaLevelChoices.TOWNSHIP
-            )
-            self.filters["village"].queryset = Area.objects.visible_to(user).filter(
-                level=AreaLevelChoices.VILLAGE
-            )
+            visible = Area.objects.visible_to(user)
+            narrow_choices(self, "township", visible.filter(level=AreaLevelChoices.TOWNSHIP))
+            narrow_choices(self, "village", visible.filter(level=AreaLevelChoices.VILLAGE))
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """A member's name (characters or pinyin: 张三, zhangsan, zs, zhangs), ID number (all 18

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from core import clock
 from core.models import SensitiveAccess
 from households.choices import HouseholdStatusChoices, PovertyCauseChoices, RelationChoices
+from households.filters import HouseholdFilterSet
 from households.models import Household, Member
 from tests.factories import make_household
 
@@ -447,6 +448,24 @@ def test_the_api_list_refuses_the_same_filter_with_the_same_message(county: Any,
     response = api(county.staff_a).get("/api/households/households/", {"village": county.village_b1.pk})
     assert response.status_code == 400
     assert response.json()["errors"]["village"] == ["该村不在您的管辖范围内（或不存在）。"]
+
+
+def test_a_foreign_village_is_still_refused_after_the_filter_class_built_its_fields(
+    county: Any, api: Any, web: Any
+) -> None:
+    # given: something read the class's own filter fields (the label test does; django-filter then
+    # caches each field on the class, and every later filterset copied the unnarrowed village choices)
+    for name in ("township", "village"):
+        assert HouseholdFilterSet.base_filters[name].field is not None
+
+    # when: township A's staff filter on township B's village, in the API and in an export
+    listed = api(county.staff_a).get("/api/households/households/", {"village": county.village_b1.pk})
+    exported = web(county.staff_a).get("/households/export/", {"village": county.village_b1.pk})
+
+    # then: both refuse it, as on a fresh process
+    assert listed.status_code == 400, listed.content[:200]
+    assert listed.json()["errors"]["village"] == ["该村不在您的管辖范围内（或不存在）。"]
+    assert exported.status_code == 400
 
 
 def test_an_export_filtered_within_the_users_area_still_exports_just_those_rows(
