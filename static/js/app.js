@@ -75,3 +75,15 @@
 document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
   select.addEventListener("change", function () { select.form.submit(); });
 });
+
+// A bar marked data-percent="40" is drawn 40% wide (set here: the Content-Security-Policy refuses
+// style="" in the page); a button marked data-print prints the page, one marked data-back goes back.
+document.querySelectorAll("[data-percent]").forEach(function (bar) {
+  bar.style.width = bar.getAttribute("data-percent") + "%";
+});
+document.querySelectorAll("[data-print]").forEach(function (button) {
+  button.addEventListener("click", function () { window.print(); });
+});
+document.querySelectorAll("[data-back]").forEach(function (button) {
+  button.addEventListener("click", function () { window.history.back(); });
+});
