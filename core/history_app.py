@@ -18,3 +18,16 @@ class ChangeHistoryConfig(PGHistoryConfig):
         Events._meta.verbose_name_plural = _("change events")
         MiddlewareEvents._meta.verbose_name = _("change event with its request")
         MiddlewareEvents._meta.verbose_name_plural = _("change events with their requests")
+        columns = {
+            "pgh_slug": _("event"),
+            "pgh_model": _("event table"),
+            "pgh_id": _("event number"),
+            "pgh_created_at": _("changed at"),
+            "pgh_label": _("kind of change"),
+            "pgh_context_id": _("context"),
+            "pgh_context": _("context"),
+            "pgh_obj_model": _("record type"),
+            "pgh_obj_id": _("record number"),
+        }
+        for name, label in columns.items():
+            Events._meta.get_field(name).verbose_name = label  # type: ignore[union-attr]  # concrete fields

@@ -242,6 +242,8 @@ JSON_MAX_DEPTH = int(env("JSON_MAX_DEPTH", "32") or 32)
 # bulk writes and queryset.update() are recorded too. Event tables are append-only.
 PGHISTORY_DEFAULT_TRACKERS = (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 PGHISTORY_APPEND_ONLY = True
+# The admin's events pages mask personal fields (core.masking) like every other output path.
+PGHISTORY_ADMIN_CLASS = "core.history_admin.MaskedEventsAdmin"
 
 # The most rows one API page may hold when a client asks with `?page_size=` (larger asks get this many).
 API_MAX_PAGE_SIZE = int(env("API_MAX_PAGE_SIZE", "500") or 500)
