@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AttachmentKindChoices, JobStatusChoices
+from .numbers import progress_percent
 from .scoping import ScopedQuerySet
 
 
@@ -99,9 +100,7 @@ class Job(models.Model):
     def percent(self) -> int:
         if self.status == JobStatusChoices.SUCCEEDED:
             return 100
-        if not self.progress_total:
-            return 0
-        return min(100, int(self.progress_done * 100 / self.progress_total))
+        return progress_percent(self.progress_done, self.progress_total)
 
     @property
     def is_finished(self) -> bool:

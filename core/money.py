@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TypedDict
 
 CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
 TEN_THOUSAND = Decimal(10000)
 
 

@@ -11,10 +11,11 @@ import datetime as dt
 from areas.choices import AreaLevelChoices
 from core import clock
 from core.demo import DemoContext
+from core.numbers import percent
 
 from .choices import SnapshotStatusChoices
 from .models import ExitTarget, IncidenceFigure, IncidenceSnapshot
-from .selectors import TOTAL_FIELDS, percent
+from .selectors import TOTAL_FIELDS
 from .services import incidence_compute_county
 
 # Share of today's exited people still poor at the end of each earlier year (oldest first).

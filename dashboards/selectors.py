@@ -16,7 +16,7 @@ from django.utils import translation
 from accounts.models import User
 from areas.choices import LEVEL_ORDER, LEVEL_PREFIX_LENGTH, AreaLevelChoices
 from areas.models import Area
-from supervision.selectors import percent
+from core.numbers import percent
 
 from .choices import SnapshotStatusChoices, VillageClassChoices
 from .filters import ExitTargetFilterSet, IncidenceFigureFilterSet, IncidenceSnapshotFilterSet

@@ -15,6 +15,7 @@ from areas.choices import LEVEL_PREFIX_LENGTH, AreaLevelChoices
 from areas.models import Area
 from core import clock
 from core.models import Job
+from core.numbers import percent_sql
 from core.scoping import ensure_can
 from core.services import job_create, job_enqueue, job_progress, model_update
 from households.choices import POOR_STATUSES, HouseholdStatusChoices
@@ -89,10 +90,12 @@ SELECT %(snapshot)s, %(as_of)s,
     coalesce(sum(poor_p), 0), coalesce(sum(poor_h), 0), coalesce(sum(exited_p), 0),
     coalesce(sum(exited_h), 0), coalesce(sum(returned_p), 0), coalesce(sum(returned_h), 0),
     coalesce(sum(monitored_p), 0), coalesce(sum(monitored_h), 0),
-    CASE WHEN sum(pop) > 0 THEN round(sum(poor_p) * 100.0 / sum(pop), 2) END
+    /*INCIDENCE*/
 FROM vil
 GROUP BY ROLLUP (township_id, village_id)
 """
+# 贫困发生率 rounds as every other percent does (core.numbers: the Python and SQL forms agree by a test).
+_COMPUTE_SQL = _COMPUTE_SQL.replace("/*INCIDENCE*/", percent_sql("sum(poor_p)", "sum(pop)"))
 
 
 _HOUSEHOLDS_NOW = """

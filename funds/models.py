@@ -25,7 +25,8 @@ from django.utils.translation import pgettext_lazy
 
 from core import clock
 from core.models import TimeStampedModel, VersionedModel
-from core.money import MONEY
+from core.money import MONEY, ZERO
+from core.numbers import percent
 from core.roles import Capability
 from core.scoping import ScopedQuerySet
 
@@ -38,10 +39,6 @@ from .choices import (
     ProjectStatusChoices,
     UseListChoices,
 )
-from .money import execution_rate
-
-ZERO = Decimal("0.00")
-
 
 # -- sources and allocations -----------------------------------------------------------------------
 
@@ -251,7 +248,7 @@ class Project(TimeStampedModel, VersionedModel):
     @property
     def rate(self) -> Decimal | None:
         """Execution rate (拨付率): paid / allocated in percent, two decimals rounded half up."""
-        return execution_rate(self.paid_total, self.allocated_total)
+        return percent(self.paid_total, self.allocated_total)
 
 
 @pghistory.track()

@@ -15,6 +15,8 @@ from accounts.models import User
 from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core import clock
+from core.money import ZERO, to_wan
+from core.numbers import percent
 from core.scoping import user_covers_area
 
 from .choices import (
@@ -44,7 +46,6 @@ from .models import (
     ProjectCategory,
     ProjectFunding,
 )
-from .money import ZERO, execution_rate, to_wan
 
 
 def _money_sum(expression: str, **extra: Any) -> Coalesce:
@@ -219,7 +220,7 @@ class ReportRow:
 
     @property
     def rate(self) -> Decimal | None:
-        return execution_rate(self.paid, self.allocated)
+        return percent(self.paid, self.allocated)
 
     @property
     def allocated_wan(self) -> Decimal | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Field, Min, Prefetch, QuerySet
@@ -12,6 +12,7 @@ from django.db.models import Count, Field, Min, Prefetch, QuerySet
 from accounts.models import User
 from areas.models import Area
 from areas.selectors import rural_population
+from core.numbers import percent
 
 from .choices import POOR_STATUSES, ReviewStatusChoices
 from .models import (
@@ -35,11 +36,7 @@ class Incidence:
 
     @property
     def rate(self) -> Decimal | None:
-        if not self.population:
-            return None
-        return (Decimal(self.poor_people) * 100 / Decimal(self.population)).quantize(
-            Decimal("0.01"), rounding=ROUND_HALF_UP
-        )
+        return percent(self.poor_people, self.population)
 
 
 def poor_people_in(area: Area) -> int:

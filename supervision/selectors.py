@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Q, QuerySet
@@ -12,6 +11,7 @@ from django.db.models import Count, F, Q, QuerySet
 from areas.choices import LEVEL_PREFIX_LENGTH, AreaLevelChoices
 from areas.models import Area
 from core import clock
+from core.numbers import percent
 from households.choices import POOR_STATUSES, HouseholdStatusChoices
 from households.models import Household
 
@@ -28,14 +28,6 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 UPHELD = (ComplaintFindingChoices.UPHELD, ComplaintFindingChoices.PARTLY)
-
-
-def percent(part: int | None, whole: int | None) -> Decimal | None:
-    """part/whole as a percentage with two decimals, half up; None when whole is 0 or unknown (every rate
-    of supervision and the dashboards)."""
-    if not whole:
-        return None
-    return (Decimal(part or 0) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def assignable_people(user: User) -> QuerySet[Any]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from areas.choices import AreaLevelChoices
 from areas.models import Area, AreaPopulation
 from core import clock
+from core.money import to_yuan
 from households.choices import POOR_STATUSES, HealthChoices, HouseholdStatusChoices
 from households.models import Household, IncomeRecord, LivingConditions, Member
 from households.selectors import Incidence, incidence_live
@@ -269,7 +270,7 @@ def monitoring_rule_signals(
 ) -> list[str]:
     """Risks the registry shows by rule: income below `multiple` x the line, serious illness, disability."""
     risks = []
-    if income is not None and line is not None and income < (line * multiple).quantize(Decimal("0.01")):
+    if income is not None and line is not None and income < to_yuan(line * multiple):
         risks.append(RiskChoices.LOW_INCOME)
     health = set(member_health)
     if HealthChoices.SERIOUS in health:

@@ -9,6 +9,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from core.numbers import progress_percent
+
 from ..choices import CheckTaskStateChoices
 from ..filters import CampaignFilterSet, CheckTaskFilterSet
 from ..models import Campaign, CheckTask
@@ -65,5 +67,5 @@ def campaign_progress(campaign: Campaign, *, user: User) -> dict[str, list[dict[
     ]
     for rows in (by_village, by_cadre):
         for row in rows:
-            row["percent"] = int(row["done"] * 100 / row["total"]) if row["total"] else 0
+            row["percent"] = progress_percent(row["done"], row["total"])
     return {"by_village": by_village, "by_cadre": by_cadre}

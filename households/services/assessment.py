@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from accounts.roles import Capability
 from core import clock
 from core.dates import business_date_errors, business_dates_check
+from core.money import to_yuan
+from core.numbers import round_half_up
 from core.scoping import ensure_can
 from core.services import model_upsert
 
@@ -31,11 +33,12 @@ if TYPE_CHECKING:
 def per_capita_net_income(
     *, wage: Decimal, production: Decimal, property_: Decimal, transfer: Decimal, costs: Decimal, members: int
 ) -> Decimal:
-    """(wages + net production + property + transfer − costs) / members, to the fen."""
+    """(wages + net production + property + transfer − costs) / members, to the fen, half up as all money
+    rounds (core.money; was half even, so 50.005 now reads 50.01)."""
     if members <= 0:
         raise ValidationError(_("A household has at least one member."))
     total = wage + production + property_ + transfer - costs
-    return (total / members).quantize(Decimal("0.01"))
+    return to_yuan(total / members)
 
 
 @transaction.atomic
@@ -114,7 +117,7 @@ def four_looks_total(scores: dict[str, int], weights: dict[str, Decimal]) -> Dec
     if weight_sum <= 0:
         raise ValidationError(_("The four-looks weights add up to zero: ask the county office to set them."))
     total = sum((Decimal(scores[k]) * weights[k] for k in weights), Decimal("0")) / weight_sum
-    return total.quantize(Decimal("0.01"))
+    return round_half_up(total)
 
 
 @transaction.atomic

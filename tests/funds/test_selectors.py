@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
+from core.numbers import percent
 from funds.choices import FundKindChoices, FundLevelChoices, ProjectStatusChoices, ReportGroupingChoices
 from funds.demo import _seed_declared_totals
 from funds.models import Allocation, DeclaredTotal, Project, ProjectFunding
 from funds.selectors import (
     declared_mismatches,
-    execution_rate,
     execution_report,
     household_receipts,
     ledger_mismatches,
@@ -51,9 +51,9 @@ def test_wan_and_rate_round_half_up_exactly() -> None:
     assert to_wan(Decimal("12345.00")) == Decimal("1.23")
     assert to_wan(Decimal("12350.00")) == Decimal("1.24")  # half up, not half even
     assert to_wan(Decimal("244298700.00")) == Decimal("24429.87")
-    assert execution_rate(Decimal("1"), Decimal("3")) == Decimal("33.33")
-    assert execution_rate(Decimal("2"), Decimal("3")) == Decimal("66.67")
-    assert execution_rate(Decimal("1"), Decimal("0")) is None
+    assert percent(Decimal("1"), Decimal("3")) == Decimal("33.33")
+    assert percent(Decimal("2"), Decimal("3")) == Decimal("66.67")
+    assert percent(Decimal("1"), Decimal("0")) is None
 
 
 def test_report_by_source_level_and_year(county: Any, money: Any) -> None:
