@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +17,8 @@ from areas.models import Area
 from areas.pickers import AreaPickerWidget, AreaWithinField
 from core.admin import AdministratorAccessMixin
 
-from .models import User, UserArea
+from .models import User
+from .selectors import users_managed_by
 from .services import (
     user_admin_save,
     user_deactivate,
@@ -173,16 +174,7 @@ class UserAdmin(AdministratorAccessMixin, DjangoUserAdmin):
             self.save_formset(request, form, formset, change=change)
 
     def get_queryset(self, request: Any) -> QuerySet:
-        # An area's administrator manages the users whose whole scope lies inside their own, never a
-        # superuser.
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        inside = Q(pk__in=[])
-        for prefix in request.user.scope_prefixes:
-            inside |= Q(area__code__startswith=prefix)
-        outside = UserArea.objects.filter(user=OuterRef("pk")).exclude(inside)
-        return qs.filter(is_superuser=False, area_links__isnull=False).exclude(Exists(outside)).distinct()
+        return users_managed_by(request.user, super().get_queryset(request))
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False  # users are deactivated (the "deactivate" action, or untick "active")

@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import lockout, sessions  # noqa: F401  (signal receivers: failed sign-ins, session stamps)
+        from .worklist import register_sources
+
+        register_sources()

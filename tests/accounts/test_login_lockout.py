@@ -11,6 +11,7 @@ import pytest
 from axes.models import AccessFailureLog
 from django.test import Client
 
+from accounts.selectors import locked_sign_ins
 from accounts.services import user_unlock
 from areas.choices import AreaLevelChoices
 from tests.factories import make_area, make_user
@@ -110,3 +111,27 @@ def test_an_administrator_of_another_county_cannot_unlock(county: Any) -> None:
     assert user_unlock(actor=other_admin, users=[user]) == 0
     assert user_unlock(actor=county.staff_b, users=[user]) == 0
     assert _sign_in(Client(REMOTE_ADDR="203.0.113.7"), "/login/", user.username, PASSWORD).status_code == 429
+
+
+def test_a_lock_is_on_the_start_page_of_the_administrators_who_manage_the_user_only(
+    county: Any, web: Any, days_pass: Any
+) -> None:
+    # given: staff_a locked out; staff_b one wrong password short of it
+    other_county = make_area("622902000000", "东乡县", AreaLevelChoices.COUNTY, county.prefecture)
+    other_admin = make_user("system_admin", other_county, username="dongxiang_admin")
+    for _ in range(5):
+        _sign_in(Client(REMOTE_ADDR="203.0.113.7"), "/login/", county.staff_a.username, "wrong")
+    for _ in range(4):
+        _sign_in(Client(REMOTE_ADDR="203.0.113.7"), "/login/", county.staff_b.username, "wrong")
+
+    # then: the county's administrator sees the one lock; the other county's does not
+    assert [lock.user for lock in locked_sign_ins(county.county_admin)] == [county.staff_a]
+    assert locked_sign_ins(other_admin) == []
+    page = web(county.county_admin).get("/").content.decode()
+    assert f"（{county.staff_a.username}）" in page
+    assert f"（{county.staff_b.username}）" not in page
+    assert "（staff_a）" not in web(other_admin).get("/").content.decode()
+
+    # and once the cool-off has passed it is gone
+    days_pass(1)
+    assert locked_sign_ins(county.county_admin) == []

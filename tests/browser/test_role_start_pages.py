@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from assistance.choices import FollowUpStatusChoices
 from assistance.models import FollowUp, Visit
@@ -21,6 +22,8 @@ from tests.assistance.conftest import make_cadre, pair
 from tests.exits.builders import YEAR, ready_household, set_line
 from tests.factories import make_household, make_member, set_population
 from tests.helpers import login, screenshot
+
+PASSWORD = "pw-123456-test"  # tests.factories.make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -229,3 +232,37 @@ def test_prefecture_viewer_follows_indicators_read_only(
     # and the exit pages offer no tab they cannot open
     page.goto(page.base_url + "/exits/")
     assert page.get_by_role("link", name="扶贫标准与规则").count() == 0
+
+
+def test_system_administrator_unlocks_a_locked_out_sign_in_from_the_start_page(
+    page: Any, county: Any
+) -> None:
+    # given: a township clerk typed a wrong password five times and is locked out
+    county.staff_a.full_name = "马秀兰"
+    county.staff_a.save()
+    clerk = Client(REMOTE_ADDR="203.0.113.7")
+    for _ in range(5):
+        clerk.post("/login/", {"username": "staff_a", "password": "wrong", "next": "/"})
+    assert clerk.post("/login/", {"username": "staff_a", "password": PASSWORD}).status_code == 429
+
+    # when: the county's system administrator signs in
+    login(page, "county_admin")
+
+    # then: the start page lists the locked-out sign-in, with when the lock ends
+    section = work(page, "locked-sign-ins")
+    assert "马秀兰（staff_a）" in section.inner_text()
+    assert "密码错误次数过多" in section.inner_text()
+    screenshot(page, "start-system-administrator")
+
+    # when: they follow "unlock" to the user list and run the unlock action on the clerk
+    section.get_by_role("link", name="解除锁定").click()
+    page.locator(f"input[name=_selected_action][value='{county.staff_a.pk}']").check()
+    page.select_option("select[name=action]", "unlock")
+    with page.expect_navigation():
+        page.locator("button[name=index]").click()
+
+    # then: the clerk signs in again, and the start page has no lock left
+    assert "已解除 1 个用户的登录锁定" in page.locator(".messagelist").inner_text()
+    assert clerk.post("/login/", {"username": "staff_a", "password": PASSWORD}).status_code == 302
+    page.goto(page.base_url + "/")
+    assert "没有被锁定的账号" in page.locator("[data-testid=work-done]").inner_text()
