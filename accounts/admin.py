@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from areas.models import Area
 from areas.pickers import AreaPickerWidget, AreaWithinField
 from core.admin import AdministratorAccessMixin
+from core.masking import shown
 
 from .models import User
 from .selectors import users_managed_by
@@ -153,6 +154,18 @@ class UserAdmin(AdministratorAccessMixin, DjangoUserAdmin):
         if obj is not None and request.user.is_superuser:
             fieldsets = (*fieldsets, (_("Superuser"), {"fields": ("is_superuser",)}))
         return fieldsets
+
+    def get_exclude(self, request: Any, obj: Any = None) -> Any:
+        # The user's page in the admin is where administrators keep the account's work phone
+        # (core.masking: in full for `administer`): edited here, and each opening logged (change_view).
+        return [name for name in super().get_exclude(request, obj) if name != "phone"]
+
+    def change_view(self, request: Any, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        account = self.get_object(request, object_id)
+        if request.method == "GET" and account is not None and response.status_code == 200:
+            shown(request.user, account, "phone", request=request, detail=f"admin {request.path}")
+        return response
 
     def get_form(self, request: Any, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         base = super().get_form(request, obj, change=change, **kwargs)

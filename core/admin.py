@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from core.roles import Capability
 from core.scoping import ScopedQuerySet
 
-from .masking import personal_fields_of
+from .masking import masked, personal_fields_of
 from .models import Attachment, Job, Notification, SensitiveAccess
 
 
@@ -38,6 +38,21 @@ class AdministratorAccessMixin:
         # and in full only through their logged reveal.
         excluded = list(super().get_exclude(request, obj) or [])  # type: ignore[misc]
         return excluded + [name for name in personal_fields_of(self.model) if name not in excluded]  # type: ignore[attr-defined]
+
+    def get_list_display(self, request: Any) -> Any:
+        # A declared field in a list column is shown masked, as the record pages' lists show it.
+        declared = personal_fields_of(self.model)  # type: ignore[attr-defined]
+        columns = super().get_list_display(request)  # type: ignore[misc]
+        return [_masked_column(self.model, c) if c in declared else c for c in columns]  # type: ignore[attr-defined]
+
+
+def _masked_column(model: Any, name: str) -> Any:
+    def column(obj: Any) -> str:
+        return masked(model, name, getattr(obj, name))
+
+    column.short_description = model._meta.get_field(name).verbose_name  # type: ignore[attr-defined]
+    column.__name__ = name
+    return column
 
 
 class ScopedAdmin(AdministratorAccessMixin, admin.ModelAdmin):  # type: ignore[type-arg]

@@ -81,14 +81,28 @@ class PersonalField:
     what: str
     pages_show_full: bool = False
     also: Callable[[Any, Any], bool] | None = None
+    # Printed documents that carry the value in full by design, for whoever may print them (logged):
+    # the household card (明白卡) gives the household its own responsible cadre's phone.
+    printed_on: frozenset[str] = frozenset()
 
 
 def _complaint_assignee(user: Any, complaint: Any) -> bool:
     return complaint is not None and getattr(complaint, "assigned_to_id", None) == getattr(user, "pk", None)
 
 
+def _own_cadre_record(user: Any, cadre: Any) -> bool:
+    return cadre is not None and cadre.user_id is not None and cadre.user_id == getattr(user, "pk", None)
+
+
+def _own_account(user: Any, account: Any) -> bool:
+    return account is not None and account.pk == getattr(user, "pk", None)
+
+
 VIEW_FULL_ID = "view_full_id"  # accounts.roles.Capability.VIEW_FULL_ID
 SUPERVISE = "supervise"  # accounts.roles.Capability.SUPERVISE
+MANAGE_ASSISTANCE = "manage_assistance"  # accounts.roles.Capability.MANAGE_ASSISTANCE
+ADMINISTER = "administer"  # accounts.roles.Capability.ADMINISTER
+HOUSEHOLD_CARD = "household_card"  # the printed 明白卡 (assistance/_household_card.html)
 
 PERSONAL_FIELDS: dict[tuple[str, str], PersonalField] = {
     ("households.member", "id_number"): PersonalField(VIEW_FULL_ID, mask_id_number, "full_id_number"),
@@ -101,6 +115,20 @@ PERSONAL_FIELDS: dict[tuple[str, str], PersonalField] = {
     ),
     ("supervision.complaint", "contact"): PersonalField(
         SUPERVISE, mask_phone, "complainant", pages_show_full=True, also=_complaint_assignee
+    ),
+    # Cadres' and users' phones are work contacts: in full for those who organise the work (teams,
+    # cadres, pairings; user accounts) and for the person themselves; masked for a cadre looking at
+    # a colleague and for the oversight roles. The household's card prints its own cadre's phone.
+    ("assistance.cadre", "phone"): PersonalField(
+        MANAGE_ASSISTANCE,
+        mask_phone,
+        "full_phone",
+        pages_show_full=True,
+        also=_own_cadre_record,
+        printed_on=frozenset({HOUSEHOLD_CARD}),
+    ),
+    ("accounts.user", "phone"): PersonalField(
+        ADMINISTER, mask_phone, "full_phone", pages_show_full=True, also=_own_account
     ),
 }
 
@@ -170,3 +198,26 @@ def shown(
             )
         return str(value)
     return spec.mask(value)
+
+
+def on_page(user: Any, record: Any, field: str, *, request: Any = None, full: bool = True) -> str:
+    """`record.field` as a page shows it: in full (logged) only where the declaration shows it in
+    full on pages (`pages_show_full`) and the user may see it; `full=False` for lists, which mask."""
+    spec = personal_field(record, field)
+    detail = f"page {request.path}" if request is not None else "page"
+    wanted = full and (spec is None or spec.pages_show_full)
+    return shown(user, record, field, request=request, full=wanted, detail=detail)
+
+
+def printed(user: Any, record: Any, field: str, document: str, *, request: Any = None) -> str:
+    """`record.field` on a printed document: in full, logged, where the declaration says the
+    document carries it (`printed_on`); otherwise as a page shows it."""
+    spec = personal_field(record, field)
+    if spec is None or document not in spec.printed_on:
+        return on_page(user, record, field, request=request)
+    value = getattr(record, field, "") or ""
+    if value:
+        from .services import sensitive_access_log
+
+        sensitive_access_log(user=user, what=spec.what, obj=record, detail=document, request=request)
+    return str(value)

@@ -87,3 +87,19 @@ def at_once(count: int, call: Any, timeout: float = 30.0) -> list[Any]:
         thread.join(timeout=timeout)
     assert not any(t.is_alive() for t in threads), "a request never finished (deadlock?)"
     return outcomes
+
+
+def pages_hiding(client: Any, paths: list[str], values: list[str], read: Any = None) -> int:
+    """GET each path; a page that opens (200) must contain none of `values`, one that does not must be
+    a redirect, refusal or not-found. Returns how many opened (so a test can insist some did)."""
+    opened = 0
+    for path in paths:
+        response = client.get(path)
+        if response.status_code != 200:
+            assert response.status_code in (302, 403, 404), path
+            continue
+        opened += 1
+        text = read(response) if read else response.content.decode()
+        for value in values:
+            assert value not in text, (path, value)
+    return opened

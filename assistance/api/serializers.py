@@ -30,6 +30,7 @@ from assistance.models import (
     Visit,
     WorkTeam,
 )
+from core.api.personal import PersonalField
 from households.models import Household, Member
 
 
@@ -77,6 +78,7 @@ class PairableCadreField(serializers.PrimaryKeyRelatedField):
 
 
 class CadreSerializer(serializers.ModelSerializer):
+    phone = PersonalField()  # a work contact (core.masking), logged by the view when served in full
     area_code = serializers.CharField(source="area.code", read_only=True)
     username = serializers.CharField(source="user.username", read_only=True, default=None, allow_null=True)
     household_count = serializers.IntegerField(read_only=True, default=None)

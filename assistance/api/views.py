@@ -40,6 +40,7 @@ from assistance.models import (
 )
 from core import clock
 from core.api.mixins import ScopedViewSetMixin
+from core.api.personal import RevealLoggingMixin
 from core.scoping import area_code_param, get_visible_or_404
 from households.models import Household
 
@@ -58,7 +59,7 @@ class _ReadCreate(
     pass
 
 
-class CadreViewSet(_ReadCreate):
+class CadreViewSet(RevealLoggingMixin, _ReadCreate):
     """Responsible cadres (帮扶责任人) in the caller's area."""
 
     queryset = Cadre.objects.all()
@@ -72,7 +73,7 @@ class CadreViewSet(_ReadCreate):
     @extend_schema(request=s.CadreInputSerializer, responses={201: s.CadreSerializer})
     def create(self, request: Request) -> Response:
         cadre = services.cadre_create(**_input(s.CadreInputSerializer, request), user=request.user)
-        return Response(s.CadreSerializer(cadre).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(cadre).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.CadreUpdateSerializer, responses={200: s.CadreSerializer})
     def partial_update(self, request: Request, pk: str) -> Response:
@@ -80,7 +81,7 @@ class CadreViewSet(_ReadCreate):
         data = _input(s.CadreUpdateSerializer, request)
         version = data.pop("version")
         cadre = services.cadre_update(cadre=cadre, expected_version=version, user=request.user, **data)
-        return Response(s.CadreSerializer(cadre).data)
+        return Response(self.get_serializer(cadre).data)
 
 
 class WorkTeamViewSet(_ReadCreate):

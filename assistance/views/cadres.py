@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
+from core.masking import shown
 from core.pages import ScopedListView
 from core.scoping import ensure_can, get_visible_or_404
 
@@ -90,7 +91,9 @@ def cadre_new(request: HttpRequest) -> HttpResponse:
 def cadre_edit(request: HttpRequest, pk: int) -> HttpResponse:
     cadre = get_visible_or_404(Cadre.objects.all(), request.user, pk=pk)
     ensure_can(request.user, Capability.MANAGE_ASSISTANCE, cadre)
-    initial = {f: getattr(cadre, f) for f in ("name", "unit", "position", "phone", "is_active", "version")}
+    initial = {f: getattr(cadre, f) for f in ("name", "unit", "position", "is_active", "version")}
+    # the form edits the number in full (only those who manage cadres get here): a logged full view
+    initial["phone"] = shown(request.user, cadre, "phone", request=request, log=request.method == "GET")
     form = CadreEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -5,7 +5,7 @@ from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from core.masking import PERSONAL_FIELDS
+from core.masking import PERSONAL_FIELDS, on_page, printed
 from core.money import to_wan, to_yuan
 
 register = template.Library()
@@ -21,6 +21,22 @@ def masked_id(value: str | None) -> str:
 def masked_phone(value: str | None) -> str:
     """A phone number as pages show it (core.masking: households.household.phone)."""
     return PERSONAL_FIELDS[("households.household", "phone")].mask(value)
+
+
+@register.simple_tag(takes_context=True)
+def personal(context: Any, record: Any, field: str, full: bool = True) -> str:
+    """A declared personal field of a record as this page's user may see it (core.masking.on_page:
+    in full and logged where the declaration allows; masked otherwise). Use it once per value, with
+    `as`, so a full view is logged once."""
+    request = context.get("request")
+    return on_page(getattr(request, "user", None), record, field, request=request, full=full)
+
+
+@register.simple_tag(takes_context=True)
+def personal_printed(context: Any, record: Any, field: str, document: str) -> str:
+    """A declared personal field on a printed document that carries it by design (core.masking.printed)."""
+    request = context.get("request")
+    return printed(getattr(request, "user", None), record, field, document, request=request)
 
 
 @register.filter

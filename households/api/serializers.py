@@ -10,8 +10,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from areas.models import Area
+from core.api.personal import PersonalField
 from core.dates import validate_year
-from core.masking import masked, may_see_full
+from core.masking import masked
 
 from ..choices import (
     CrossCheckSourceChoices,
@@ -54,7 +55,7 @@ def many_enum_field(choices: Any, **kwargs: Any) -> serializers.ListField:
 
 
 class MemberSerializer(serializers.ModelSerializer):
-    id_number = serializers.SerializerMethodField()
+    id_number = PersonalField()  # in full for view_full_id, logged by the view (RevealLoggingMixin)
     relation_display = serializers.CharField(source="get_relation_display", read_only=True)
 
     class Meta:
@@ -78,18 +79,6 @@ class MemberSerializer(serializers.ModelSerializer):
             "pension_insurance",
             "version",
         ]
-
-    @extend_schema_field(OpenApiTypes.STR)
-    def get_id_number(self, member: Member) -> str:
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        if member.id_number and may_see_full(user, member, "id_number", member):
-            # the view logs each number it serves (RevealLoggingMixin)
-            revealed = self.context.get("revealed")
-            if revealed is not None:
-                revealed.append(member)
-            return member.id_number
-        return masked(member, "id_number", member.id_number)
 
 
 class HouseholdSerializer(serializers.ModelSerializer):

@@ -16,10 +16,9 @@ from rest_framework.response import Response
 
 from accounts.roles import Capability
 from core.api.mixins import ScopedViewSetMixin
+from core.api.personal import RevealLoggingMixin
 from core.api.procedures import ProcedureSignMixin
-from core.masking import PERSONAL_FIELDS
 from core.scoping import get_visible_or_404
-from core.services import sensitive_access_log_many
 
 from .. import services
 from ..filters import CrossCheckMatchFilterSet, DuplicateCandidateFilterSet, HouseholdFilterSet
@@ -35,31 +34,6 @@ from ..models import (
 )
 from ..tasks import IMPORT_KINDS
 from . import serializers as s
-
-
-class RevealLoggingMixin:
-    """Full ID numbers a response contains are logged (one SensitiveAccess row each)."""
-
-    request: Any
-
-    def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()  # type: ignore[misc]
-        self._revealed: list[Member] = []
-        context["revealed"] = self._revealed
-        return context
-
-    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
-        revealed = getattr(self, "_revealed", None)
-        if revealed and response.status_code < 400:
-            sensitive_access_log_many(
-                user=request.user,
-                what=PERSONAL_FIELDS[("households.member", "id_number")].what,
-                records=revealed,
-                detail=f"api {request.path}",
-                request=request,
-            )
-            revealed.clear()
-        return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
 
 
 def _get(model: Any, request: Request, pk: Any) -> Any:
