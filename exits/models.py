@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel, VersionedModel
-from core.money import MONEY, PERCENT
+from core.money import CENT, MONEY, PERCENT
 from core.procedures.models import NoticeObjectionBase, SignoffBase
 from core.roles import Capability
 from core.scoping import ScopedQuerySet
@@ -119,7 +119,7 @@ class PovertyLine(TimeStampedModel, VersionedModel):
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
     amount = models.DecimalField(
-        _("poverty line (yuan per person)"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY
+        _("poverty line (yuan per person)"), validators=[MinValueValidator(CENT)], **MONEY
     )
     basis = models.CharField(_("basis"), max_length=200, blank=True)
     set_by = models.ForeignKey(

@@ -14,6 +14,7 @@ from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core import clock
 from core.forms import StyledFormMixin, VersionedFormMixin
+from core.money import CENT
 from households.forms import HouseholdPickInput
 from households.models import Household
 
@@ -26,7 +27,7 @@ class MoneyField(forms.DecimalField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_digits", 14)
         kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("min_value", Decimal("0.01"))
+        kwargs.setdefault("min_value", CENT)
         super().__init__(**kwargs)
         self.widget.attrs.update({"inputmode": "decimal", "step": "0.01"})
 

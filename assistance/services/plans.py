@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
+from core.money import money_parse
 from core.scoping import ensure_can
 from core.services import model_update
 from households.models import Household, Member
@@ -102,15 +103,11 @@ def _measure_clean(household: Household, data: dict[str, Any]) -> dict[str, Any]
         errors["start_date"] = _("Enter the start date.")
     elif end is not None and end < start:
         errors["end_date"] = _("The end date is before the start date.")
-    amount = data.get("amount")
-    if amount is not None:
-        if not isinstance(amount, Decimal):
-            amount = Decimal(str(amount))
-        if amount < 0:
-            errors["amount"] = _("The amount cannot be negative.")
-        elif amount != amount.quantize(Decimal("0.01")):
-            errors["amount"] = _("Amounts are in yuan with at most two decimals.")
-        data["amount"] = amount
+    if data.get("amount") is not None:
+        try:
+            data["amount"] = money_parse(data["amount"], allow_zero=True)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if data.get("status", MeasureStatusChoices.PLANNED) not in MeasureStatusChoices.values:
         errors["status"] = _("Choose a valid status.")
     if errors:

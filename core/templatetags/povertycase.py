@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from core.masking import PERSONAL_FIELDS, on_page, printed
-from core.money import to_wan, to_yuan
+from core.money import to_wan, yuan_text
 
 register = template.Library()
 
@@ -45,7 +45,7 @@ def yuan(value: Decimal | None) -> str:
     if value is None:
         return "—"
     # Grouped by thousands as financial reports print them, whatever the locale's own grouping.
-    return format(to_yuan(value), ",.2f")
+    return yuan_text(value)
 
 
 @register.filter

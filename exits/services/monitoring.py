@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from core import clock
+from core.money import money_parse
 from core.procedures.engine import procedure_advance
 from core.scoping import ensure_can, user_covers_area
 from core.services import notification_raise
@@ -65,8 +66,16 @@ def monitoring_case_report(
     risks = list(dict.fromkeys(risks or []))
     if not risks or any(r not in RiskChoices.values for r in risks):
         errors["risks"] = _("Choose at least one risk.")
-    if essential_spending is not None and Decimal(essential_spending) < 0:
-        errors["essential_spending"] = _("Spending cannot be negative.")
+    if essential_spending is not None:
+        try:
+            essential_spending = money_parse(
+                essential_spending,
+                field_name="essential_spending",
+                allow_zero=True,
+                sign_message=_("Spending cannot be negative."),
+            )
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     household = Household.objects.select_for_update().select_related("village").get(pk=household.pk)
@@ -87,7 +96,7 @@ def monitoring_case_report(
         last = IncomeRecord.objects.filter(household=household).order_by("-year").first()
         if last is not None:
             last_total = last.per_capita_net_income * last.member_count
-            if Decimal(essential_spending) > last_total and RiskChoices.LARGE_SPENDING not in risks:
+            if essential_spending > last_total and RiskChoices.LARGE_SPENDING not in risks:
                 risks.append(RiskChoices.LARGE_SPENDING)
     settings_row = exit_settings_for(household.village)
     today = clock.today()
@@ -169,8 +178,8 @@ def monitoring_assistance_add(
         raise ValidationError({"case": _("This monitoring case is closed.")})
     if not (measure or "").strip():
         raise ValidationError({"measure": _("Describe the measure.")})
-    if amount is not None and Decimal(amount) < 0:
-        raise ValidationError({"amount": _("The amount cannot be negative.")})
+    if amount is not None:
+        amount = money_parse(amount, allow_zero=True)
     return MonitoringAssistance.objects.create(
         case=case,
         measure=measure.strip()[:200],

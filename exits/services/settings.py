@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
+from core.money import money_parse
 from core.scoping import ensure_can
 from core.services import model_update, model_upsert
 
@@ -34,9 +35,7 @@ def poverty_line_set(*, county: Area, year: int, amount: Decimal, user: User, ba
     ensure_can(user, Capability.APPROVE, area=county)
     if county.level != AreaLevelChoices.COUNTY:
         raise ValidationError({"county": _("The poverty line is set by a county.")})
-    amount = Decimal(amount)
-    if amount <= 0:
-        raise ValidationError({"amount": _("The poverty line must be more than zero.")})
+    amount = money_parse(amount, sign_message=_("The poverty line must be more than zero."))
     _check_year(int(year))
     line, _created = model_upsert(
         PovertyLine,

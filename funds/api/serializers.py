@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from areas.choices import AreaLevelChoices
 from areas.models import Area
-from core.money import to_wan
+from core.money import money_parse, to_wan
 from funds.choices import DisbursementKindChoices
 from funds.models import (
     Allocation,
@@ -25,7 +25,6 @@ from funds.models import (
     ProjectCategory,
     ProjectFunding,
 )
-from funds.services import money_parse
 from households.models import Household
 
 

@@ -12,11 +12,6 @@ from .allocations import (
     allocation_update,
     fund_source_create,
 )
-from .amounts import (
-    CENT,
-    MAX_AMOUNT,
-    money_parse,
-)
 from .notices import (
     notice_publish,
     notice_publish_standard,
@@ -56,8 +51,6 @@ from .reconciliation import (
 )
 
 __all__ = [
-    "CENT",
-    "MAX_AMOUNT",
     "PROJECT_TRANSITIONS",
     "PROJECT_WORKFLOW",
     "PublicLookupResult",
@@ -74,7 +67,6 @@ __all__ = [
     "household_batch_start",
     "household_batch_pay_village",
     "household_batch_pending",
-    "money_parse",
     "notice_publish",
     "notice_publish_standard",
     "notice_text_for_payments",

@@ -14,6 +14,7 @@ from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core import clock
 from core.dates import business_date_errors
+from core.money import money_parse, yuan_text
 from core.scoping import ensure_can
 from core.services import model_update
 
@@ -21,7 +22,6 @@ from ..models import (
     Allocation,
     FundSource,
 )
-from .amounts import _fmt, money_parse
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -125,7 +125,7 @@ def allocation_update(
             raise ValidationError(
                 {
                     "amount": _("%(assigned)s yuan of this allocation is already assigned to projects.")
-                    % {"assigned": _fmt(locked.assigned_total)}
+                    % {"assigned": yuan_text(locked.assigned_total)}
                 }
             )
     return model_update(locked, expected_version=expected_version, fields=changes)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Capability
 from core.dates import business_date_errors
 from core.masking import mask_name
+from core.money import yuan_text
 from core.scoping import ensure_can
 
 from ..choices import (
@@ -24,7 +25,6 @@ from ..models import (
     Project,
 )
 from ..notices import notice_text_problems
-from .amounts import _fmt
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -77,7 +77,7 @@ def notice_text_for_project(project: Project) -> tuple[str, str]:
     """The standard project notice (项目公示): what, where, how much, from which sources, who benefits."""
     villages = "、".join(v.name for v in project.villages.order_by("code"))
     sources = "；".join(
-        f"{f.allocation.source.name}（{f.allocation.document_number}）{_fmt(f.amount)}元"
+        f"{f.allocation.source.name}（{f.allocation.document_number}）{yuan_text(f.amount)}元"
         for f in project.fundings.select_related("allocation__source").order_by("pk")
     )
     households = project.households.count()
@@ -87,7 +87,7 @@ def notice_text_for_project(project: Project) -> tuple[str, str]:
         _("Run by: %(area)s") % {"area": project.area.name},
         _("Category: %(category)s") % {"category": project.category.name},
         _("Year: %(year)s") % {"year": project.year},
-        _("Budget: %(budget)s yuan") % {"budget": _fmt(project.budget)},
+        _("Budget: %(budget)s yuan") % {"budget": yuan_text(project.budget)},
     ]
     if villages:
         lines.append(_("Benefiting villages: %(villages)s") % {"villages": villages})
@@ -121,9 +121,9 @@ def notice_text_for_payments(project: Project) -> tuple[str, str]:
             who = f"{payment.household.village.name} {mask_name(head.name if head else '')}"
         else:
             who = payment.payee
-        lines.append(f"{payment.paid_on:%Y年%m月%d日}　{who}　{_fmt(payment.amount)}元")
+        lines.append(f"{payment.paid_on:%Y年%m月%d日}　{who}　{yuan_text(payment.amount)}元")
         total += payment.amount
-    lines.append(_("Total paid: %(total)s yuan") % {"total": _fmt(total)})
+    lines.append(_("Total paid: %(total)s yuan") % {"total": yuan_text(total)})
     lines.append(
         _(
             "Anyone with an objection may report it to the county poverty alleviation office during the notice period."

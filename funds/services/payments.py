@@ -17,6 +17,7 @@ from core import clock
 from core.dates import business_date_errors
 from core.idempotency import run_once
 from core.models import Job
+from core.money import money_parse, yuan_text
 from core.scoping import ensure_can
 from core.services import job_create, job_enqueue
 from core.text import person_text_errors
@@ -33,7 +34,6 @@ from ..models import (
     ProjectFunding,
     ProjectMeasure,
 )
-from .amounts import _fmt, money_parse
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -133,8 +133,8 @@ def disbursement_record(
             errors["amount"] = _(
                 "Only %(left)s yuan is left on this funding line (project balance %(project)s yuan)."
             ) % {
-                "left": _fmt(line.balance),
-                "project": _fmt(project.balance),
+                "left": yuan_text(line.balance),
+                "project": yuan_text(project.balance),
             }
         if errors:
             raise ValidationError(errors)
@@ -219,7 +219,12 @@ def household_batch_check(
                 "amount_each": _(
                     "Paying %(n)d households %(each)s yuan each needs %(need)s yuan; this line has %(left)s yuan left."
                 )
-                % {"n": pending, "each": _fmt(each), "need": _fmt(need), "left": _fmt(funding.balance)}
+                % {
+                    "n": pending,
+                    "each": yuan_text(each),
+                    "need": yuan_text(need),
+                    "left": yuan_text(funding.balance),
+                }
             }
         )
     return each

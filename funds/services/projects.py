@@ -16,6 +16,7 @@ from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core import clock
+from core.money import money_parse, yuan_text
 from core.procedures.workflow import Workflow, transition_map
 from core.scoping import ensure_can, user_covers_area
 from core.services import model_update
@@ -36,7 +37,6 @@ from ..models import (
     ProjectMeasure,
     ProjectVillage,
 )
-from .amounts import _fmt, money_parse
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -181,7 +181,7 @@ def project_update(
         changes["budget"] = money_parse(changes["budget"], field_name="budget")
         if changes["budget"] < locked.allocated_total:
             errors["budget"] = _("%(allocated)s yuan is already allocated to this project.") % {
-                "allocated": _fmt(locked.allocated_total)
+                "allocated": yuan_text(locked.allocated_total)
             }
     problems = project_category_problems(
         category=changes.get("category", locked.category),
@@ -285,14 +285,14 @@ def project_fund(*, project: Project, allocation: Allocation, amount: Any, user:
         raise ValidationError(
             {
                 "amount": _("Only %(left)s yuan of this allocation is still unassigned.")
-                % {"left": _fmt(allocation.unassigned)}
+                % {"left": yuan_text(allocation.unassigned)}
             }
         )
     if project.allocated_total + amount > project.budget:
         raise ValidationError(
             {
                 "amount": _("The project's budget leaves room for %(left)s yuan more.")
-                % {"left": _fmt(project.budget - project.allocated_total)}
+                % {"left": yuan_text(project.budget - project.allocated_total)}
             }
         )
     funding, created = ProjectFunding.objects.select_for_update().get_or_create(

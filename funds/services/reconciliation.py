@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Capability
 from areas.models import Area
 from core.models import Job
+from core.money import money_parse
 from core.scoping import ensure_can
 from core.services import job_create, job_enqueue
 
@@ -19,7 +20,6 @@ from ..models import (
     DeclaredPart,
     DeclaredTotal,
 )
-from .amounts import money_parse
 
 if TYPE_CHECKING:
     from accounts.models import User

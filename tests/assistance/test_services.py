@@ -576,3 +576,45 @@ def test_reassignment_is_in_the_audit_trail(county: Any) -> None:
     events = audit_events_for(first)
     assert [e["action"] for e in events] == ["update", "insert"]
     assert events[0]["changes"]["end"] == [None, "2024-09-01"]
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        (0.1, "金额请以精确的十进制文本发送，例如“1234.50”，不要用浮点数。"),
+        ("六千", "请输入以元为单位的金额，例如 1234.50。"),
+        ("6000.001", "金额以元为单位，最多保留两位小数（到分）。"),
+        ("-1", "金额不能为负数。"),
+    ],
+)
+def test_measure_amounts_are_read_by_the_one_money_parser(county: Any, amount: Any, message: str) -> None:
+    # given
+    from django.utils import translation
+
+    household = make_household(county.village_a1)
+
+    # when
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as exc:
+        measure_create(
+            household=household,
+            kind=MeasureKindChoices.ECOLOGICAL_POST,
+            start_date=dt.date(2024, 3, 1),
+            amount=amount,
+            user=county.secretary_a1,
+        )
+
+    # then: the message next to the amount, and no measure
+    assert exc.value.message_dict == {"amount": [message]}
+    assert not Measure.objects.filter(household=household).exists()
+
+
+def test_a_measure_amount_in_text_is_kept_to_the_fen(county: Any) -> None:
+    household = make_household(county.village_a1)
+    measure = measure_create(
+        household=household,
+        kind=MeasureKindChoices.ECOLOGICAL_POST,
+        start_date=dt.date(2024, 3, 1),
+        amount=" 6000.5 ",
+        user=county.secretary_a1,
+    )
+    assert Measure.objects.get(pk=measure.pk).amount == Decimal("6000.50")

@@ -400,3 +400,33 @@ def test_an_edge_household_found_by_rule_goes_back_to_not_identified(
     edge.refresh_from_db()
     assert case.state == M.RISK_REMOVED
     assert edge.status == HouseholdStatusChoices.REJECTED
+
+
+def test_bad_amounts_are_refused_in_chinese_and_nothing_is_written(county: Any, exited: Household) -> None:
+    # given: an open case; a county official setting the line
+    from django.utils import translation
+
+    from exits.models import PovertyLine
+    from exits.services import poverty_line_set
+
+    case = _report(county, exited)
+
+    # when: text that is no number (was a crash), a float, half a fen, a negative spending
+    with translation.override("zh-hans"):
+        with pytest.raises(ValidationError) as garbage:
+            monitoring_assistance_add(case=case, measure="医疗救助", amount="三千", user=county.staff_a)
+        with pytest.raises(ValidationError) as floating:
+            poverty_line_set(county=county.county, year=YEAR, amount=4100.1, user=county.county_official)
+        with pytest.raises(ValidationError) as fen:
+            poverty_line_set(county=county.county, year=YEAR, amount="4100.005", user=county.county_official)
+        with pytest.raises(ValidationError) as spending:
+            _report(county, exited, essential_spending="-1")
+
+    # then
+    assert garbage.value.message_dict == {"amount": ["请输入以元为单位的金额，例如 1234.50。"]}
+    assert floating.value.message_dict["amount"][0].startswith("金额请以精确的十进制文本发送")
+    assert fen.value.message_dict == {"amount": ["金额以元为单位，最多保留两位小数（到分）。"]}
+    assert spending.value.message_dict == {"essential_spending": ["支出不能为负数。"]}
+    assert case.assistance.count() == 0
+    assert PovertyLine.objects.get(county=county.county, year=YEAR).amount == LINE
+    assert MonitoringCase.objects.count() == 1

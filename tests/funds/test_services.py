@@ -11,13 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, ProgrammingError, transaction
 from django.http import Http404
 
+from core.money import money_parse
 from funds.choices import DisbursementKindChoices, ProjectStatusChoices
 from funds.models import Allocation, Disbursement, Project, ProjectFunding
 from funds.services import (
     allocation_record,
     disbursement_record,
     disbursement_reverse,
-    money_parse,
     project_fund,
     project_propose,
     project_transition,
