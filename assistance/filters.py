@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from areas.pickers import AreaWithinFilter
 from core import clock
 from core.forms import yes_no_select
+from core.masking import may_see_full
 from households.search import household_search_q
 
 from .choices import (
@@ -47,9 +48,12 @@ class CadreFilterSet(_WithinMixin, django_filters.FilterSet):
         fields = ["q", "is_active", "within"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(
-            Q(name__icontains=value) | Q(unit__icontains=value) | Q(phone__startswith=value)
-        )
+        match = Q(name__icontains=value) | Q(unit__icontains=value)
+        # By phone only for who may see phones in full (core.masking): else a prefix typed digit by
+        # digit would read a masked number back.
+        if may_see_full(getattr(self.request, "user", None), Cadre, "phone"):
+            match |= Q(phone__startswith=value)
+        return queryset.filter(match)
 
 
 class WorkTeamFilterSet(_WithinMixin, django_filters.FilterSet):

@@ -142,3 +142,23 @@ def test_the_cadre_api_logs_each_phone_a_list_serves_once(county: Any, phones: A
     assert CADRE_PHONE in [r["phone"] for r in rows]
     logged = SensitiveAccess.objects.filter(user=county.staff_a, what="full_phone")
     assert logged.count() == len([r for r in rows if r["phone"]])
+
+
+@pytest.mark.parametrize("role", ["cadre_a", "viewer"])
+def test_a_masked_phone_cannot_be_read_back_by_searching_its_digits(
+    county: Any, phones: Any, api: Any, web: Any, role: str
+) -> None:
+    # given: the masked number's first seven digits (its head and the hidden middle)
+    prefix = CADRE_PHONE[:7]
+    user = getattr(county, role)
+
+    # when: searching the cadres by them, on the API and the list page
+    found = api(user).get("/api/assistance/cadres/", {"q": prefix}).json()
+    listed = web(user).get("/assistance/cadres/", {"q": prefix}).content.decode()
+
+    # then: nothing matches, while a role that sees the phone finds the cadre by it
+    rows = found["results"] if isinstance(found, dict) else found
+    assert rows == []
+    assert "王二" not in listed
+    staff = api(county.staff_a).get("/api/assistance/cadres/", {"q": prefix}).json()
+    assert [r["name"] for r in (staff["results"] if isinstance(staff, dict) else staff)] == ["王二"]
