@@ -25,13 +25,20 @@ def mask_middle(value: str | None, head: int, tail: int) -> str:
     value = value.strip()
     if len(value) <= head + tail:
         return "*" * len(value)
-    return value[:head] + "*" * (len(value) - head - tail) + value[-tail:]
+    return value[:head] + "*" * (len(value) - head - tail) + value[len(value) - tail :]
 
 
 def mask_id_number(value: str | None) -> str:
     """622901********1234 (settings.POVERTYCASE["ID_NUMBER_VISIBLE_DIGITS"])."""
     head, tail = settings.POVERTYCASE["ID_NUMBER_VISIBLE_DIGITS"]
     return mask_middle(value, head, tail)
+
+
+def mask_id_region(value: str | None) -> str:
+    """622901************: the county of issue only, for a record of who was looked up (a log line that
+    must not let the number be rebuilt with the birth date and the last digits)."""
+    head, _tail = settings.POVERTYCASE["ID_NUMBER_VISIBLE_DIGITS"]
+    return mask_middle(value, head, 0)
 
 
 def mask_phone(value: str | None) -> str:

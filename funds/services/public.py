@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from core.masking import mask_household_number, mask_name
+from core.masking import mask_household_number, mask_id_region, mask_name
 from core.services import sensitive_access_log
 from households.models import Household
 
@@ -70,7 +70,7 @@ def public_lookup(*, id_number: str, name: str, request: Any = None) -> PublicLo
         user=None,
         what="funds.public_lookup",
         obj=member.household if member else None,
-        detail=("found " if member else "not found ") + (number[:6] + "…" if number else ""),
+        detail=("found " if member else "not found ") + mask_id_region(number),
         request=request,
     )
     if member is None:
