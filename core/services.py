@@ -22,6 +22,7 @@ from core import clock
 
 from .choices import AttachmentKindChoices, JobStatusChoices
 from .exceptions import ConflictError
+from .log_filters import redact_database_detail
 from .models import Attachment, Job, Notification, SensitiveAccess
 from .net import client_address
 
@@ -222,8 +223,11 @@ def job_run(job_id: str, handler: Callable[[Job], dict[str, Any]]) -> Job | None
         job.refresh_from_db()
         return job
     except Exception as exc:
+        # The job's page shows its error: a refused write's values (an ID number in a constraint's
+        # DETAIL) are redacted as in the logs (core.log_filters).
+        error = redact_database_detail(str(exc))[:5000]
         Job.objects.filter(pk=job.pk).update(
-            status=JobStatusChoices.FAILED, error=str(exc)[:5000], finished_at=clock.now()
+            status=JobStatusChoices.FAILED, error=error, finished_at=clock.now()
         )
         raise
     Job.objects.filter(pk=job.pk).update(
