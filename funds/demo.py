@@ -14,6 +14,7 @@ from decimal import ROUND_DOWN, Decimal
 from core import clock
 from core.demo import DemoContext
 from core.masking import mask_name
+from core.money import CENT, to_yuan
 from households.choices import HouseholdStatusChoices
 
 from .choices import (
@@ -86,7 +87,7 @@ PROJECT_TEMPLATES = [
 
 
 def _yuan(wan: str) -> Decimal:
-    return (Decimal(wan) * WAN).quantize(Decimal("0.01"))
+    return to_yuan(Decimal(wan) * WAN)
 
 
 def seed(ctx: DemoContext) -> None:
@@ -233,7 +234,7 @@ def seed(ctx: DemoContext) -> None:
     for funding in fundings:
         project = funding.project
         budget_share = Decimal(share[project.status])
-        to_pay = (funding.amount * budget_share).quantize(Decimal("0.01"))
+        to_pay = to_yuan(funding.amount * budget_share)
         households = project_households.get(project.pk) or []
         if to_pay <= 0:
             continue
@@ -242,7 +243,7 @@ def seed(ctx: DemoContext) -> None:
             # Subsidies per household as counties pay them (a few thousand yuan); the rest of the line
             # goes to the cooperative or builder below.
             each = min(
-                (to_pay / len(households)).quantize(Decimal("0.01"), rounding=ROUND_DOWN),
+                (to_pay / len(households)).quantize(CENT, rounding=ROUND_DOWN),
                 Decimal(rng.choice([2000, 3000, 5000, 8000])),
             )
             for household in households:
@@ -282,9 +283,9 @@ def seed(ctx: DemoContext) -> None:
         else:
             for part in (Decimal("0.6"), Decimal("0.4")):
                 voucher += 1
-                amount = (to_pay * part).quantize(Decimal("0.01"))
+                amount = to_yuan(to_pay * part)
                 if part == Decimal("0.4"):
-                    amount = to_pay - (to_pay * Decimal("0.6")).quantize(Decimal("0.01"))
+                    amount = to_pay - to_yuan(to_pay * Decimal("0.6"))
                 payments.append(
                     Disbursement(
                         project=project,

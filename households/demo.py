@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from core import clock
 from core.demo import DemoContext
+from core.money import to_yuan
+from core.numbers import round_half_up
 from core.services import model_bulk_complete
 
 from .choices import (
@@ -231,7 +233,7 @@ def seed(ctx: DemoContext) -> None:
             costs = Decimal(rng.randint(200, 2000))
             wage = per_capita_target * n * Decimal("0.6")
             production = per_capita_target * n - wage - transfer + costs
-            wage, production = wage.quantize(Decimal("0.01")), production.quantize(Decimal("0.01"))
+            wage, production = to_yuan(wage), to_yuan(production)
             total = wage + production + transfer - costs
             incomes.append(
                 IncomeRecord(
@@ -242,7 +244,7 @@ def seed(ctx: DemoContext) -> None:
                     transfer_income=transfer,
                     production_costs=costs,
                     member_count=n,
-                    per_capita_net_income=(total / n).quantize(Decimal("0.01")),
+                    per_capita_net_income=to_yuan(total / n),
                 )
             )
         secure = exited or rng.random() < 0.5
@@ -333,7 +335,7 @@ def _seed_quality_and_procedures(
             labour_score=(ls := rng.randint(10, 95)),
             students_score=(ss := rng.randint(0, 80)),
             weights={"housing": "30", "grain": "30", "labour": "20", "students": "20"},
-            total=(Decimal(hs * 30 + gs * 30 + ls * 20 + ss * 20) / 100).quantize(Decimal("0.01")),
+            total=round_half_up(Decimal(hs * 30 + gs * 30 + ls * 20 + ss * 20) / 100),
         )
         for h in households
         if h.status in (HouseholdStatusChoices.CANDIDATE, HouseholdStatusChoices.REGISTERED)
