@@ -8,7 +8,6 @@ import hashlib
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max, QuerySet, Sum
 from django.utils import translation
@@ -17,6 +16,7 @@ from accounts.models import User
 from areas.choices import LEVEL_ORDER, LEVEL_PREFIX_LENGTH, AreaLevelChoices
 from areas.models import Area
 from core.numbers import percent
+from exits.selectors import exit_settings_for, exit_threshold_for, village_class_for
 
 from .choices import SnapshotStatusChoices, VillageClassChoices
 from .filters import ExitTargetFilterSet, IncidenceFigureFilterSet, IncidenceSnapshotFilterSet
@@ -38,17 +38,6 @@ TOTAL_FIELDS = (
 )
 CACHE_SECONDS = 600
 COUNTY_LEN = LEVEL_PREFIX_LENGTH[AreaLevelChoices.COUNTY]
-
-
-def dashboard_settings() -> dict[str, Any]:
-    defaults = {
-        # Village exit thresholds (percent): 2%, or 3% in western provinces (Area.is_western).
-        "EXIT_THRESHOLD": Decimal("2"),
-        "EXIT_THRESHOLD_WESTERN": Decimal("3"),
-        # Guizhou's village classes by incidence (seed 004): lower bounds of class 1, 2 and 3.
-        "VILLAGE_CLASS_BOUNDS": (Decimal("37.5"), Decimal("31"), Decimal("27")),
-    }
-    return {**defaults, **getattr(settings, "POVERTYCASE", {}).get("DASHBOARDS", {})}
 
 
 def figure_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[IncidenceFigure]:
@@ -189,39 +178,21 @@ def trend(area: Area, user: User | None = None) -> list[dict[str, Any]]:
 
 
 def exit_threshold(area: Area) -> Decimal:
-    from .external import exit_threshold as from_exits
-
-    threshold = from_exits(area)
-    if threshold is not None:
-        return Decimal(threshold)
-    conf = dashboard_settings()
-    province = Area.objects.filter(code=area.code[:2].ljust(12, "0")).first()
-    return Decimal(
-        conf["EXIT_THRESHOLD_WESTERN"] if province and province.is_western else conf["EXIT_THRESHOLD"]
-    )
+    """The incidence below which the area's villages may exit: exits' rule (the county's settings)."""
+    return exit_threshold_for(area)
 
 
-def village_class(rate: Decimal | None, bands: list[dict[str, Any]] | None = None) -> str:
-    """Guizhou's class of a village by incidence; the bands are exits' county settings when present."""
+_CLASSES = {1: VillageClassChoices.CLASS_1, 2: VillageClassChoices.CLASS_2}
+
+
+def village_class(rate: Decimal | None, bands: list[dict[str, Any]]) -> str:
+    """The class of a village by incidence under the county's bands (exits' rule, seed 004)."""
     if rate is None:
         return VillageClassChoices.UNKNOWN
-    if bands:
-        for band in bands:
-            low = Decimal(str(band["min"]))
-            high = Decimal(str(band["max"])) if band.get("max") not in (None, "") else None
-            if rate >= low and (high is None or rate < high):
-                return {1: VillageClassChoices.CLASS_1, 2: VillageClassChoices.CLASS_2}.get(
-                    int(band["class"]), VillageClassChoices.CLASS_3
-                )
+    number = village_class_for(rate, bands)
+    if number is None:
         return VillageClassChoices.OTHER
-    first, second, third = dashboard_settings()["VILLAGE_CLASS_BOUNDS"]
-    if rate >= first:
-        return VillageClassChoices.CLASS_1
-    if rate >= second:
-        return VillageClassChoices.CLASS_2
-    if rate >= third:
-        return VillageClassChoices.CLASS_3
-    return VillageClassChoices.OTHER
+    return _CLASSES.get(number, VillageClassChoices.CLASS_3)
 
 
 def _village_rates(area: Area, as_of: dt.date, user: User | None = None) -> dict[int, Decimal | None]:
@@ -238,9 +209,7 @@ def _village_rates(area: Area, as_of: dt.date, user: User | None = None) -> dict
 
 
 def village_classes(area: Area, as_of: dt.date, user: User | None = None) -> list[dict[str, Any]]:
-    from .external import village_class_bands
-
-    bands = village_class_bands(area)
+    bands = list(exit_settings_for(area).village_class_bands)
     counts = {choice: 0 for choice in VillageClassChoices}
     for rate in _village_rates(area, as_of, user).values():
         counts[VillageClassChoices(village_class(rate, bands))] += 1
