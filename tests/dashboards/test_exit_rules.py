@@ -45,6 +45,7 @@ def test_a_failing_section_of_another_app_is_an_error_not_a_blank(
 ) -> None:
     # given: the funds report fails (a bug, a database error), and no cached figures from an earlier run
     cache.clear()
+
     def broken(**kwargs: Any) -> list[Any]:
         raise RuntimeError("funds report failed")
 
