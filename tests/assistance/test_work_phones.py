@@ -162,3 +162,25 @@ def test_a_masked_phone_cannot_be_read_back_by_searching_its_digits(
     assert "王二" not in listed
     staff = api(county.staff_a).get("/api/assistance/cadres/", {"q": prefix}).json()
     assert [r["name"] for r in (staff["results"] if isinstance(staff, dict) else staff)] == ["王二"]
+
+
+@pytest.mark.parametrize("role", ["cadre_a", "viewer"])
+def test_the_history_pages_mask_old_and_new_work_phones(
+    county: Any, phones: Any, web: Any, role: str
+) -> None:
+    # given: both phones changed once more (the history holds old and new values)
+    with audit_context(county.staff_a):
+        Cadre.objects.filter(pk=phones.cadre.pk).update(phone="13700001234")
+        User.objects.filter(pk=phones.account.pk).update(phone="13600004321")
+    client = web(getattr(county, role))
+    cadre_history = client.get(f"/audit/assistance/cadre/{phones.cadre.pk}/")
+    user_history = client.get(f"/audit/accounts/user/{phones.account.pk}/")
+
+    assert cadre_history.status_code == 200
+    text = cadre_history.content.decode()
+    assert CADRE_PHONE not in text
+    assert "13700001234" not in text
+    assert mask_phone(CADRE_PHONE) in text
+    if user_history.status_code == 200:  # a user's history is the administrators' to read
+        assert USER_PHONE not in user_history.content.decode()
+        assert "13600004321" not in user_history.content.decode()
