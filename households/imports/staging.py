@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.audit import audit_context_apply
-from core.masking import mask_id_number
+from core.masking import masked
 
 from ..choices import HouseholdStatusChoices, MembershipChangeReasonChoices, RelationChoices
 from ..models import Household, Member
@@ -185,7 +185,7 @@ def checks_run(*, labels: dict[str, str], villages_refused: dict[str, str], migr
                 "A person with ID number %(id)s is already registered in another household. "
                 "Ask the township office to move them instead of registering them twice."
             )
-            % {"id": mask_id_number(number)}
+            % {"id": masked(Member, "id_number", number)}
         ),
     )
     if migration:

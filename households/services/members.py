@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Capability
 from core import clock
 from core.dates import business_dates_check
-from core.masking import mask_id_number
+from core.masking import masked
 from core.scoping import ensure_can
 from core.services import model_update, sensitive_access_log
 
@@ -74,7 +74,7 @@ def _duplicate_error(number: str) -> ValidationError:
                 "A person with ID number %(id)s is already registered in another household. "
                 "Ask the township office to move them instead of registering them twice."
             )
-            % {"id": mask_id_number(number)}
+            % {"id": masked(Member, "id_number", number)}
         }
     )
 

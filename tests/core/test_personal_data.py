@@ -151,3 +151,27 @@ def test_every_mask_comes_from_the_one_declaration() -> None:
     assert mask_name("马建国") == "马*国"
     assert mask_household_number("622901103201001") == "622901******001"
     assert PERSONAL_FIELDS[("supervision.complaint", "complainant")].mask(COMPLAINANT) == "欧**"
+
+
+def test_code_and_templates_reach_personal_fields_only_through_the_declaration() -> None:
+    """A mask is applied through PERSONAL_FIELDS (masked, shown, on_page, the template filters and tags),
+    never by calling a field's masking function by hand, and no template prints a phone or an ID
+    number as stored."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    skipped = {".venv", "tests", "migrations", "node_modules", "bench"}
+    by_hand = re.compile(r"\bmask_(id_number|phone|initial|all)\(")
+    printed_raw = re.compile(r"\.(phone|id_number)\s*(\}\}|\|default)")
+    offenders = []
+    for path in root.rglob("*"):
+        parts = set(path.relative_to(root).parts)
+        if parts & skipped or not path.is_file():
+            continue
+        if path.suffix == ".py" and path != root / "core" / "masking.py":
+            if by_hand.search(path.read_text(encoding="utf-8")):
+                offenders.append(str(path.relative_to(root)))
+        elif path.suffix == ".html" and printed_raw.search(path.read_text(encoding="utf-8")):
+            offenders.append(str(path.relative_to(root)))
+    assert offenders == []
