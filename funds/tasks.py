@@ -5,7 +5,6 @@ and pays nobody twice (each household payment has the key `<batch>:<household>`)
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from celery import shared_task
 from django.db import transaction
@@ -16,6 +15,7 @@ from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core import clock
 from core.models import Job
+from core.money import money_parse
 from core.services import job_create, job_enqueue, job_progress, job_run, notification_raise
 
 from .models import Allocation, Project, ProjectFunding
@@ -108,7 +108,7 @@ def funds_ledger_check_nightly() -> int:
 def _household_batch_handler(job: Job) -> dict:
     params = job.params
     funding = ProjectFunding.objects.select_related("project").get(pk=params["funding_id"])
-    amount_each = Decimal(params["amount_each"])
+    amount_each = money_parse(params["amount_each"], field_name="amount_each")  # checked when queued
     paid_on = dt.date.fromisoformat(params["paid_on"])
     batch_key = params["batch_key"]
     village_ids = (

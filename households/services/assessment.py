@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Capability
 from core import clock
 from core.dates import business_date_errors, business_dates_check
-from core.money import to_yuan
+from core.money import money_parse, to_yuan
 from core.numbers import round_half_up
 from core.scoping import ensure_can
 from core.services import model_upsert
@@ -41,9 +41,17 @@ def per_capita_net_income(
     return to_yuan(total / members)
 
 
+INCOME_FIELDS = ("wage_income", "production_income", "property_income", "transfer_income", "production_costs")
+
+
 @transaction.atomic
 def income_record_save(
-    *, household: Household, year: int, user: User, member_count: int | None = None, **amounts: Decimal
+    *,
+    household: Household,
+    year: int,
+    user: User,
+    member_count: int | None = None,
+    **amounts: Decimal | int | str,
 ) -> IncomeRecord:
     ensure_can(user, Capability.EDIT_REGISTRY, household)
     try:
@@ -57,13 +65,21 @@ def income_record_save(
             {"year": _("The income year must be between 2013 and %(year)d.") % {"year": this_year}}
         )
     count = member_count or household.members.count()
-    values = {
-        "wage_income": Decimal(amounts.get("wage_income", 0)),
-        "production_income": Decimal(amounts.get("production_income", 0)),
-        "property_income": Decimal(amounts.get("property_income", 0)),
-        "transfer_income": Decimal(amounts.get("transfer_income", 0)),
-        "production_costs": Decimal(amounts.get("production_costs", 0)),
-    }
+    values: dict[str, Decimal] = {}
+    errors: dict[str, list[str]] = {}
+    for name in INCOME_FIELDS:
+        try:
+            # an income may be a loss (below zero); a cost may not
+            values[name] = money_parse(
+                amounts.get(name, 0),
+                field_name=name,
+                allow_zero=True,
+                allow_negative=name != "production_costs",
+            )
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
     values["per_capita_net_income"] = per_capita_net_income(
         wage=values["wage_income"],
         production=values["production_income"],
