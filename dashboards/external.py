@@ -74,10 +74,12 @@ def _monitoring(user: Any, area: Area) -> dict[str, Any]:
 
 
 def _funds(user: Any, area: Area) -> dict[str, Any]:
-    report = execution_report(user=user, by="source", year=clock.today().year)
+    year = clock.today().year
+    report = execution_report(user=user, by="source", year=year)
     return {
         "header": [
-            _("Fund source (this year, whole scope)"),
+            # the funds overview adds up all years unless asked for one: say which this is
+            _("Fund source (allocations of %(year)s, whole scope)") % {"year": year},
             _("Allocated (10,000 yuan)"),
             _("Paid (10,000 yuan)"),
             _("Execution rate (%)"),

@@ -11,6 +11,8 @@ import datetime as dt
 from collections import defaultdict
 from decimal import ROUND_DOWN, Decimal
 
+from django.db.models import Sum
+
 from core import clock
 from core.demo import DemoContext
 from core.masking import mask_name
@@ -43,6 +45,8 @@ from .models import (
 WAN = Decimal(10000)
 L, K = FundLevelChoices, FundKindChoices
 S = ProjectStatusChoices
+# how a Chinese report names the levels its parts come from
+LEVEL_NAMES = {L.CENTRAL: "中央", L.PROVINCIAL: "省级", L.PREFECTURE: "州级", L.COUNTY: "市级"}
 
 SOURCES = [
     ("中央财政专项扶贫资金", L.CENTRAL, K.SPECIAL),
@@ -334,7 +338,7 @@ def seed(ctx: DemoContext) -> None:
     # above (funds.models); nothing to add up here.
 
     _seed_notices(ctx, projects, project_households, official)
-    _seed_declared_totals(county)
+    _seed_declared_totals(county, ctx.year)
     ctx.data["fund_projects"] = projects
     ctx.say(
         f"Funds: {len(allocations)} allocations, {len(projects)} projects, {len(payments) + 1} ledger entries."
@@ -435,32 +439,43 @@ def _seed_notices(ctx: DemoContext, projects: list, project_households: dict, of
     Notice.objects.bulk_create(notices)
 
 
-def _seed_declared_totals(county: object) -> None:
-    """DOMAIN.md section 7: Jincheng 2017 adds up; Linxia's special funds do not (declared 39,856.84,
-    parts 39,886.84 万元)."""
+def _seed_declared_totals(county: object, year: int | None = None) -> None:
+    """DOMAIN.md section 7: Linxia's special funds do not add up (declared 39,856.84, parts 39,886.84
+    万元). Only the county's own totals: another city's (Jincheng's 2017 report) has no place in
+    Linxia's reconciliation. The year's allocations as a report would declare them add up."""
     declared = [
-        (
-            "晋城市2017年财政扶贫资金投入",
-            2017,
-            "24429.87",
-            "晋城市农委2017年脱贫攻坚工作报告",
-            [("中央", "130"), ("省级", "13202.5"), ("市县两级", "11097.37")],
-        ),
         (
             "临夏市2014—2018年财政专项扶贫资金",
             2018,
-            "39856.84",
+            _yuan("39856.84"),
             "临夏市精准扶贫案例（2014—2018年）",
-            [("中央和省级", "23571.04"), ("州级", "608.8"), ("市级", "15707")],
+            [("中央和省级", _yuan("23571.04")), ("州级", _yuan("608.8")), ("市级", _yuan("15707"))],
         ),
     ]
-    for title, year, total, document, parts in declared:
+    by_level = (
+        Allocation.objects.filter(county=county, year=year)
+        .values("source__level")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    parts = {row["source__level"]: row["total"] for row in by_level}
+    if parts:
+        declared.append(
+            (
+                f"临夏市{year}年财政扶贫资金下达情况",
+                year,
+                sum(parts.values(), Decimal(0)),
+                f"临夏市{year}年度资金下达文件汇总",
+                [(LEVEL_NAMES[level], parts[level]) for level in LEVEL_NAMES if level in parts],
+            )
+        )
+    for title, year_, total, document, lines in declared:
         row = DeclaredTotal.objects.create(
-            area=county, title=title, year=year, declared_amount=_yuan(total), source_document=document
+            area=county, title=title, year=year_, declared_amount=total, source_document=document
         )
         DeclaredPart.objects.bulk_create(
             [
-                DeclaredPart(declared_total=row, label=label, amount=_yuan(amount), position=i)
-                for i, (label, amount) in enumerate(parts)
+                DeclaredPart(declared_total=row, label=label, amount=amount, position=i)
+                for i, (label, amount) in enumerate(lines)
             ]
         )

@@ -7,7 +7,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -130,6 +142,23 @@ def disbursement_list(*, user: User, filters: dict | None = None) -> QuerySet[Di
         "reverses",
     )
     return DisbursementFilterSet(filters or {}, queryset=qs, request=_as_request(user)).qs
+
+
+def payments_latest(*, user: User, count: int = 8) -> list[Disbursement]:
+    """The latest payments by the date they were paid (the list's order is by recording)."""
+    return list(disbursement_list(user=user).order_by("-paid_on", "-recorded_at", "-id")[:count])
+
+
+def funds_years(*, user: User) -> tuple[int, int] | None:
+    """The first and last year of the allocations and projects the user sees (None if there are none):
+    the span an all-years total adds up."""
+    years = [
+        y
+        for qs in (Allocation.objects.visible_to(user), Project.objects.visible_to(user))
+        for y in qs.aggregate(first=Min("year"), last=Max("year")).values()
+        if y is not None
+    ]
+    return (min(years), max(years)) if years else None
 
 
 def notice_list(*, user: User, filters: dict | None = None) -> QuerySet[Notice]:

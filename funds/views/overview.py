@@ -28,17 +28,26 @@ from ..forms import (
 
 @login_required
 def funds_index(request: HttpRequest) -> HttpResponse:
-    rows = selectors.execution_report(user=request.user, by=ReportGroupingChoices.SOURCE)
-    township_rows = selectors.execution_report(user=request.user, by=ReportGroupingChoices.TOWNSHIP)
+    # The figures say which years they add up (all, or the one chosen): the dashboard shows this
+    # year's, and unlabelled totals of different years read as a contradiction.
+    form = ReportForm(request.GET or None)
+    year = form.cleaned_data.get("year") if form.is_valid() else None
+    rows = selectors.execution_report(user=request.user, by=ReportGroupingChoices.SOURCE, year=year)
+    township_rows = selectors.execution_report(
+        user=request.user, by=ReportGroupingChoices.TOWNSHIP, year=year
+    )
     return render(
         request,
         "funds/index.html",
         {
+            "form": form,
+            "year": year,
+            "years": selectors.funds_years(user=request.user),
             "rows": rows,
             "total": selectors.report_totals(rows),
             "township_rows": township_rows,
             "township_total": selectors.report_totals(township_rows),
-            "recent": selectors.disbursement_list(user=request.user)[:8],
+            "recent": selectors.payments_latest(user=request.user),
             "can_manage": request.user.has_capability(Capability.MANAGE_FUNDS),
             "can_propose": request.user.has_capability(Capability.PROPOSE),
         },
@@ -53,6 +62,7 @@ def report(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.GET or None)
     year = form.cleaned_data.get("year") if form.is_valid() else None
     rows = selectors.execution_report(user=request.user, by=by, year=year)
+    assigned = by in (ReportGroupingChoices.PROJECT, ReportGroupingChoices.TOWNSHIP)
     return render(
         request,
         "funds/report.html",
@@ -60,6 +70,7 @@ def report(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "total": selectors.report_totals(rows),
             "by": by,
+            "assigned": assigned,
             "groupings": ReportGroupingChoices.choices,
             "form": form,
             "year": year or "",
@@ -67,7 +78,9 @@ def report(request: HttpRequest) -> HttpResponse:
                 "labels": [r.label for r in rows],
                 "allocated": [str(r.allocated_wan) for r in rows],
                 "paid": [str(r.paid_wan) for r in rows],
-                "allocated_label": _("Allocated (10k yuan)"),
+                "allocated_label": _("Assigned to projects (10k yuan)")
+                if assigned
+                else _("Allocated to the county (10k yuan)"),
                 "paid_label": _("Paid (10k yuan)"),
                 "unit": _("10k yuan"),
             },

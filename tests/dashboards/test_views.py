@@ -201,3 +201,11 @@ def test_the_api_table_refuses_a_date_that_is_not_one(county: Any, figures: Any,
 def test_an_export_of_another_townships_area_stays_a_404(county: Any, figures: Any, api: Any) -> None:
     response = api(county.staff_b).get(f"/api/dashboards/areas/{county.town_a.code}/tables/children/")
     assert response.status_code == 404
+
+
+def test_the_funds_table_names_the_year_it_adds_up(county: Any, figures: Any, web: Any) -> None:
+    # the funds overview adds up every year unless asked: the dashboard's figures say theirs
+    from core import clock
+
+    body = web(county.county_official).get(f"/dashboards/{county.county.code}/").content.decode()
+    assert f"资金来源（{clock.today().year} 年度下达资金，权限范围内）" in body

@@ -10,7 +10,7 @@ import pytest
 
 from core.demo import DemoContext
 from funds.choices import DisbursementKindChoices, ProjectStatusChoices
-from funds.models import Disbursement, Notice, Project, ProjectMeasure
+from funds.models import DeclaredTotal, Disbursement, Notice, Project, ProjectMeasure
 from funds.notices import notice_text_problems
 from funds.selectors import declared_mismatches, ledger_mismatches, to_wan
 
@@ -30,6 +30,10 @@ def test_demo_money_is_consistent_and_shows_the_seeded_mismatch() -> None:
     assert Project.objects.filter(status=ProjectStatusChoices.PROPOSED).exists()
     assert ProjectMeasure.objects.exists()
     assert all(notice_text_problems(f"{n.title}\n{n.body}") == [] for n in Notice.objects.all())
+    # the county's totals only: the year's allocations as declared, adding up, and the planted mismatch
+    titles = list(DeclaredTotal.objects.values_list("title", flat=True))
+    assert not any("晋城" in t for t in titles)
+    assert "临夏市2026年财政扶贫资金下达情况" in titles
     found = declared_mismatches(user=official)
     assert len(found) == 1
     assert str(to_wan(found[0].stated)) == "39856.84"

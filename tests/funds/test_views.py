@@ -3,6 +3,7 @@ reconciliation view and the public lookup."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -21,11 +22,11 @@ pytestmark = pytest.mark.django_db
 COUNTY_CODE = "622901000000"
 
 
-def _pay(money: Any, amount: str, key: str, **extra: Any) -> Disbursement:
+def _pay(money: Any, amount: str, key: str, paid_on: Any = None, **extra: Any) -> Disbursement:
     return disbursement_record(
         funding=money.funding,
         amount=amount,
-        paid_on=money.today,
+        paid_on=paid_on or money.today,
         voucher_number=f"记-{key}",
         payee="合作社",
         idempotency_key=key,
@@ -270,7 +271,8 @@ def test_reconciliation_page_shows_the_planted_mismatch(county: Any, web: Any) -
     assert "39856.84" in plain
     assert "39886.84" in plain
     assert "30.00" in plain
-    assert "24429.87" in plain
+    # another city's figures (Jincheng's 2017 report) are not Linxia's to reconcile
+    assert "晋城市" not in body
 
 
 def test_household_panel_shows_what_the_household_received(county: Any, money: Any) -> None:
@@ -520,3 +522,29 @@ def test_a_fund_source_is_added_on_the_page_and_a_second_with_the_same_name_refu
     assert again.status_code == 200
     assert "already has a fund source with this name" in again.content.decode()
     assert FundSource.objects.filter(name="省级行业扶贫资金").count() == 1
+
+
+def test_the_overview_says_which_years_it_adds_up_and_on_what_basis(money: Any, client: Any) -> None:
+    # given: money allocated and assigned in 2024; two payments, the later one recorded first
+    _pay(money, "300.00", "9月", paid_on=dt.date(2024, 9, 1))
+    _pay(money, "200.00", "5月", paid_on=dt.date(2024, 5, 1))
+    client.force_login(money.official)
+
+    # when: the overview over all years, then one year
+    every = client.get("/funds/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    one = client.get("/funds/?year=2024", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    other = client.get("/funds/?year=2025", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    # then: each says its years and basis; the two tables' totals are named apart
+    assert "所有年度累计（2024—2024 年）" in every
+    assert "数据看板显示的是本年度数据" in every
+    assert "2024 年度：按资金来源统计的是 2024 年度下达到本县的资金批次" in one
+    assert "2025 年度" in other
+    assert 'data-testid="total-allocated">10.00<' in every
+    assert 'data-testid="total-allocated">0.00<' in other
+    source, township = every.split('data-testid="source-table"')[1].split('data-testid="township-table"')
+    assert "下达资金（万元）" in source
+    assert "安排到项目" not in source
+    assert "安排到项目（万元）" in township
+    # and the latest payments read in the order they were paid
+    assert every.index("记-9月") < every.index("记-5月")
