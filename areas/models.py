@@ -104,12 +104,35 @@ class Area(models.Model):
     def prefix(self) -> str:
         return self.code[: LEVEL_PREFIX_LENGTH[AreaLevelChoices(self.level)]]
 
+    def code_at(self, level: str) -> str:
+        """The code of the area enclosing this one at `level` (a village's county: 622901103201 →
+        622901000000); the codes carry their ancestors, so no query. ValueError below its own level."""
+        length = LEVEL_PREFIX_LENGTH[AreaLevelChoices(level)]
+        if length > len(self.prefix):
+            raise ValueError(f"{self.code} is above the {level} level")
+        return self.code[:length].ljust(12, "0")
+
+    @property
+    def county_code(self) -> str:
+        return self.code_at(AreaLevelChoices.COUNTY)
+
+    @property
+    def province_code(self) -> str:
+        return self.code_at(AreaLevelChoices.PROVINCE)
+
+    def enclosing(self, level: str) -> Area | None:
+        """The area at `level` holding this one (itself at its own level); None above it or when that
+        area is not loaded."""
+        if LEVEL_PREFIX_LENGTH[AreaLevelChoices(level)] > len(self.prefix):
+            return None
+        if level == self.level:
+            return self
+        return Area.objects.filter(code=self.code_at(level), level=level).first()
+
     def ancestors(self) -> list[Area]:
         """Province first, self last; one query."""
         codes = [
-            self.code[:length].ljust(12, "0")
-            for level, length in LEVEL_PREFIX_LENGTH.items()
-            if length <= len(self.prefix)
+            self.code_at(level) for level, length in LEVEL_PREFIX_LENGTH.items() if length <= len(self.prefix)
         ]
         return list(Area.objects.filter(code__in=codes).order_by("code"))
 

@@ -144,7 +144,7 @@ class ProjectFundForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["allocation"].queryset = (
             Allocation.objects.visible_to(user)
-            .filter(county__code__startswith=project.area.code[:6])
+            .filter(county__code=project.area.county_code)
             .select_related("source")
         )
         self.fields["allocation"].label_from_instance = lambda a: (

@@ -40,7 +40,7 @@ def _common_area(villages: Sequence[Area]) -> Area:
     codes = {v.code[:9] for v in villages}
     if len(codes) == 1 and villages[0].parent is not None:
         return villages[0].parent
-    return Area.objects.get(code=villages[0].code[:6].ljust(12, "0"))
+    return Area.objects.get(code=villages[0].county_code)
 
 
 def _team_people(

@@ -58,13 +58,11 @@ C = ExitConditionChoices
 
 
 def county_code_of(area: Area) -> str:
-    return area.code[:6] + "000000"
+    return area.county_code
 
 
 def county_of(area: Area) -> Area | None:
-    if area.level == AreaLevelChoices.COUNTY:
-        return area
-    return Area.objects.filter(code=county_code_of(area), level=AreaLevelChoices.COUNTY).first()
+    return area.enclosing(AreaLevelChoices.COUNTY)
 
 
 def home_county(user: User) -> Area | None:
@@ -89,8 +87,7 @@ def poverty_line_for(area: Area, year: int) -> Decimal | None:
 
 
 def is_western(area: Area) -> bool:
-    province_code = area.code[:2] + "0" * 10
-    return Area.objects.filter(code=province_code, is_western=True).exists()
+    return Area.objects.filter(code=area.province_code, is_western=True).exists()
 
 
 def exit_threshold_for(area: Area) -> Decimal:
