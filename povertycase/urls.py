@@ -8,7 +8,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from core import views as core_views
-from core.headers import content_security_policy
+from core.headers import INLINE_STYLES, content_security_policy
 
 # Each domain app contributes pages under /<app>/ and API routes under /api/<app>/ when it has them.
 DOMAIN_APPS = [
@@ -51,7 +51,25 @@ api_patterns = [
         ),
         name="redoc",
     ),
-    path("auth/", include("rest_framework.urls")),
+    # The browsable API's login and logout (rest_framework.urls); its login page sets style="".
+    path(
+        "auth/",
+        include(
+            (
+                [
+                    path(
+                        "login/",
+                        content_security_policy(**INLINE_STYLES)(
+                            auth_views.LoginView.as_view(template_name="rest_framework/login.html")
+                        ),
+                        name="login",
+                    ),
+                    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+                ],
+                "rest_framework",
+            )
+        ),
+    ),
 ] + [path(f"{app}/", include(f"{app}.api.urls")) for app in DOMAIN_APPS if _optional(f"{app}.api.urls")]
 
 urlpatterns = [

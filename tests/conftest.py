@@ -258,15 +258,43 @@ def _browser_at_suite_time(context: Any) -> None:
     context.clock.install(time=clock.now())
 
 
+def _watch_policy(context: Any) -> list[str]:
+    """What the Content-Security-Policy refused on any page of the context, as Chromium logs it on the
+    console ("Refused to … because it violates the following Content Security Policy directive")."""
+    refused: list[str] = []
+
+    def on_console(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            refused.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    context.on("console", on_console)
+    return refused
+
+
+def _fail_on_refusals(pg: Any) -> None:
+    if pg.csp_refusals:
+        pytest.fail(
+            "the page broke the Content-Security-Policy (core.headers):\n" + "\n".join(pg.csp_refusals)
+        )
+
+
+def _page_in(context: Any, live_server: Any) -> Any:
+    _browser_at_suite_time(context)
+    refusals = _watch_policy(context)
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    pg.base_url = live_server.url
+    pg.csp_refusals = refusals  # a test that plants a refusal on purpose empties this list
+    return pg
+
+
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    _browser_at_suite_time(context)
-    pg = context.new_page()
-    pg.set_default_timeout(15000)
-    pg.base_url = live_server.url  # type: ignore[attr-defined]
+    pg = _page_in(context, live_server)
     yield pg
     context.close()
+    _fail_on_refusals(pg)
 
 
 @pytest.fixture
@@ -278,9 +306,7 @@ def phone_page(browser: Any, live_server: Any) -> Iterator[Any]:
         has_touch=True,
         device_scale_factor=2,
     )
-    _browser_at_suite_time(context)
-    pg = context.new_page()
-    pg.set_default_timeout(15000)
-    pg.base_url = live_server.url  # type: ignore[attr-defined]
+    pg = _page_in(context, live_server)
     yield pg
     context.close()
+    _fail_on_refusals(pg)

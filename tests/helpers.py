@@ -46,6 +46,23 @@ def wait_for(predicate: Any, timeout: float = 60.0, interval: float = 0.2) -> An
     raise AssertionError("condition not met in time")
 
 
+def wait_in_page(pg: Any, script: str, arg: Any = None, timeout: float = 15.0) -> Any:
+    """Poll a function in the page (`"() => …"` or `"n => …"` with arg) until it returns something
+    truthy. Playwright's wait_for_function evals its text in the page, which the Content-Security-Policy
+    refuses (no 'unsafe-eval'); page.evaluate does not eval."""
+    from playwright.sync_api import Error
+
+    def attempt() -> Any:
+        try:
+            return pg.evaluate(script, arg)
+        except Error as exc:  # the page was navigating or reloading: try again
+            if "context was destroyed" in str(exc) or "navigat" in str(exc):
+                return None
+            raise
+
+    return wait_for(attempt, timeout=timeout, interval=0.1)
+
+
 def login(pg: Any, username: str, password: str = "pw-123456-test") -> None:
     pg.goto(pg.base_url + "/login/")
     pg.fill("#id_username", username)

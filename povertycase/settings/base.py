@@ -255,6 +255,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ScopedRolePermission"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # The browsable API with its narrower Content-Security-Policy (core.headers).
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "core.api.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.DefaultCursorPagination",
     "PAGE_SIZE": 50,  # `?page_size=` may ask for up to API_MAX_PAGE_SIZE (core.api.pagination)
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -10,7 +10,7 @@ import pytest
 from fieldwork.models import FieldDevice
 from fieldwork.services import device_revoke
 from tests.factories import make_household, make_member
-from tests.helpers import login
+from tests.helpers import login, wait_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,8 +24,10 @@ def _open_app(pg: Any) -> None:
     login(pg, "secretary_a1")
     pg.goto(pg.base_url + "/fieldwork/")
     # the worker must control the page (shell cached) before the signal can go
-    pg.wait_for_function("document.body.dataset.ready === '1' && navigator.serviceWorker.controller !== null")
-    pg.wait_for_function("document.querySelectorAll('[data-testid=household]').length === 1")
+    wait_in_page(
+        pg, "() => document.body.dataset.ready === '1' && navigator.serviceWorker.controller !== null"
+    )
+    wait_in_page(pg, "() => document.querySelectorAll('[data-testid=household]').length === 1")
 
 
 def test_a_revoked_phone_wipes_its_copy(phone_page: Any, county: Any) -> None:
@@ -38,7 +40,7 @@ def test_a_revoked_phone_wipes_its_copy(phone_page: Any, county: Any) -> None:
     device_revoke(device=FieldDevice.objects.get(user=county.secretary_a1), user=county.county_admin)
     pg.get_by_test_id("sync-badge").click()
     # then the app says so and nothing of the copy is left
-    pg.wait_for_function("document.body.dataset.wiped === 'revoked'")
+    wait_in_page(pg, "() => document.body.dataset.wiped === 'revoked'")
     pg.get_by_text("此设备已被县级管理员停用").wait_for()
     assert "povertycase-fieldwork" not in pg.evaluate(DATABASES)
 
@@ -58,7 +60,7 @@ def test_a_copy_not_synced_for_too_long_expires(phone_page: Any, county: Any) ->
     )
     # when the app opens again
     pg.reload()
-    pg.wait_for_function("document.body.dataset.ready === '1'")
+    wait_in_page(pg, "() => document.body.dataset.ready === '1'")
     # then the households are gone from the phone
     assert pg.evaluate("document.body.dataset.wiped") == "expired"
     assert pg.evaluate(HOUSEHOLDS) == 0
@@ -75,8 +77,8 @@ def test_household_picker_offers_households_by_pinyin(page: Any, county: Any) ->
     page.goto(page.base_url + f"/households/members/{member.pk}/move/")
     field = page.locator("input[data-household-pick]")
     field.fill("zengguofan")
-    page.wait_for_function(
-        "n => [...document.querySelectorAll('datalist option')].some(o => o.value === n)", arg=target.number
+    wait_in_page(
+        page, "n => [...document.querySelectorAll('datalist option')].some(o => o.value === n)", target.number
     )
     label = page.locator(f"datalist option[value='{target.number}']").get_attribute("label")
     assert "曾国藩" in label

@@ -17,7 +17,7 @@ from core import clock
 from core.models import Attachment
 from fieldwork.models import SyncRecord
 from tests.factories import make_household, make_member
-from tests.helpers import login, screenshot
+from tests.helpers import login, screenshot, wait_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,12 +77,14 @@ def test_first_secretary_works_offline_and_syncs_once(phone_page: Any, county: A
     # when: she opens the app with a signal (it installs its worker and takes her households)
     login(pg, "secretary_a1")
     pg.goto(pg.base_url + "/fieldwork/")
-    pg.wait_for_function("document.body.dataset.ready === '1' && navigator.serviceWorker.controller !== null")
-    pg.wait_for_function("document.querySelectorAll('[data-testid=household]').length === 2")
+    wait_in_page(
+        pg, "() => document.body.dataset.ready === '1' && navigator.serviceWorker.controller !== null"
+    )
+    wait_in_page(pg, "() => document.querySelectorAll('[data-testid=household]').length === 2")
     pg.get_by_text("最近同步").wait_for()
     # and the signal goes
     context.set_offline(True)
-    pg.wait_for_function("!navigator.onLine")
+    wait_in_page(pg, "() => !navigator.onLine")
 
     # a visit with a photo and a promised follow-up to the first household (found by pinyin)
     pg.get_by_test_id("search").fill("mgxm")
@@ -107,7 +109,7 @@ def test_first_secretary_works_offline_and_syncs_once(phone_page: Any, county: A
 
     # then: reloaded without a signal, the app opens and the records still wait
     pg.reload()
-    pg.wait_for_function("document.body.dataset.ready === '1'")
+    wait_in_page(pg, "() => document.body.dataset.ready === '1'")
     assert pg.get_by_test_id("pending-count").text_content() == "3"
     assert pg.get_by_test_id("net-state").text_content() == "离线"
     pg.get_by_test_id("queue-link").click()
@@ -118,8 +120,8 @@ def test_first_secretary_works_offline_and_syncs_once(phone_page: Any, county: A
 
     # when the signal returns, the records go by themselves
     context.set_offline(False)
-    pg.wait_for_function(
-        "document.querySelector('[data-testid=pending-count]').textContent === '0'", timeout=30000
+    wait_in_page(
+        pg, "() => document.querySelector('[data-testid=pending-count]').textContent === '0'", timeout=30
     )
     pg.get_by_text("同步完成").wait_for()
     screenshot(pg, "fieldwork_synced")
@@ -143,7 +145,7 @@ def test_first_secretary_works_offline_and_syncs_once(phone_page: Any, county: A
     records_before = SyncRecord.objects.count()
     posts_before = sum(len(p.get("records", [])) for p in sync_posts)
     pg.goto(pg.base_url + "/fieldwork/")
-    pg.wait_for_function("document.body.dataset.ready === '1'")
+    wait_in_page(pg, "() => document.body.dataset.ready === '1'")
     pg.get_by_test_id("sync-badge").click()
     pg.get_by_text("没有新的记录需要发送").wait_for()
     assert sum(len(p.get("records", [])) for p in sync_posts) == posts_before == 3

@@ -96,3 +96,23 @@ def test_policy_with_replaces_and_adds_directives() -> None:
         )
         == "default-src 'self'; style-src 'self' 'unsafe-inline'; worker-src blob:"
     )
+
+
+def test_django_rest_frameworks_own_pages_may_hold_styles_but_no_inline_script(
+    client: Any, county: Any, web: Any
+) -> None:
+    # The browsable API (HTML of an API endpoint) and its login page set style="" (floats, widths).
+    browsable = web(county.staff_a).get("/api/areas/areas/", HTTP_ACCEPT="text/html")
+    assert browsable.status_code == 200
+    assert b"<html" in browsable.content
+    client.logout()
+    login = client.get("/api/auth/login/")
+    assert login.status_code == 200
+    for response in (browsable, login):
+        csp = _directives(response.headers["Content-Security-Policy"])
+        assert csp["style-src"] == "'self' 'unsafe-inline'"
+        assert csp["script-src"] == "'self'"
+    # the JSON of the same endpoint keeps the site's policy
+    assert web(county.staff_a).get("/api/areas/areas/").headers["Content-Security-Policy"] == (
+        settings.CONTENT_SECURITY_POLICY
+    )

@@ -26,11 +26,13 @@
     }
     window.addEventListener("resize", function () { chart.resize(); });
   }
-  // top leaves room for the legend above the axis names, which sit over the axes
+  // top leaves room for the legend above the axis names, which sit over the axes. Tooltips are drawn
+  // in the chart (richText): ECharts' HTML tooltip writes style="" markers, which the
+  // Content-Security-Policy refuses (core.headers).
   var grid = { left: 48, right: 48, top: 64, bottom: 16, containLabel: true };
   if (data.children.length) {
     draw("chart-children", {
-      tooltip: { trigger: "axis" }, grid: grid, legend: { top: 0 },
+      tooltip: { trigger: "axis", renderMode: "richText" }, grid: grid, legend: { top: 0 },
       xAxis: { type: "category", data: data.children.map(function (r) { return r.name; }), axisLabel: { rotate: 30 } },
       yAxis: [{ type: "value", name: labels.people }, { type: "value", name: labels.incidence }],
       series: [
@@ -41,7 +43,7 @@
   }
   if (data.trend.length) {
     draw("chart-trend", {
-      tooltip: { trigger: "axis" }, grid: grid, legend: { top: 0 },
+      tooltip: { trigger: "axis", renderMode: "richText" }, grid: grid, legend: { top: 0 },
       xAxis: { type: "category", data: data.trend.map(function (r) { return r.as_of; }), axisLabel: { rotate: 30, interval: 0 } },
       yAxis: [{ type: "value", name: labels.people }, { type: "value", name: labels.incidence }],
       series: [
@@ -54,7 +56,7 @@
   if (data.classes.length) {
     draw("chart-classes", {
       // empty classes stay in the table below but not in the ring, where their labels would pile up
-      tooltip: { trigger: "item" }, legend: { bottom: 0 },
+      tooltip: { trigger: "item", renderMode: "richText" }, legend: { bottom: 0 },
       series: [{
         type: "pie", radius: ["35%", "62%"], center: ["50%", "45%"],
         label: { position: "inside", formatter: "{c}" },
@@ -64,7 +66,7 @@
   }
   if (data.ledger.length) {
     draw("chart-ledger", {
-      tooltip: { trigger: "axis" }, grid: grid, legend: { top: 0 },
+      tooltip: { trigger: "axis", renderMode: "richText" }, grid: grid, legend: { top: 0 },
       xAxis: { type: "category", data: data.ledger.map(function (r) { return r.name; }), axisLabel: { rotate: 30 } },
       yAxis: { type: "value" },
       series: [
