@@ -47,18 +47,19 @@ def test_swagger_ui_and_redoc_work_under_the_policy(page: Any, county: Any) -> N
     login(page, "staff_a")
     page.goto(page.base_url + "/api/docs/")
     # The schema's operations, in a section per app (Swagger UI draws the first sections first).
-    page.locator(".opblock-summary-path", has_text="/api/areas/areas/").first.wait_for()
+    # (both libraries build the whole schema in the page: slow on a loaded machine, hence the minute)
+    page.locator(".opblock-summary-path", has_text="/api/areas/areas/").first.wait_for(timeout=60000)
     assert page.locator(".opblock-tag", has_text="accounts").count() == 1
     assert page.evaluate("() => getComputedStyle(document.body).margin") == "0px"  # api-docs.css
     screenshot(page, "csp-swagger")
     assert page.csp_refusals == []
     page.goto(page.base_url + "/api/redoc/")
-    page.get_by_role("heading", name="povertycase API").first.wait_for()
-    page.locator("[role=search] input, input[placeholder]").first.wait_for()
+    page.get_by_role("heading", name="povertycase API").first.wait_for(timeout=60000)
+    page.locator("[role=search] input, input[placeholder]").first.wait_for(timeout=60000)
     page.screenshot(path=str(screenshot_path("csp-redoc")))  # the viewport: the full page is very long
     # Redoc's attribution logo comes from cdn.redoc.ly: refused, as every outbound call should be (the
     # library hides the image when it fails). Nothing else may be refused.
-    wait_for(lambda: page.csp_refusals, timeout=10)
+    wait_for(lambda: page.csp_refusals, timeout=30)
     assert all("https://cdn.redoc.ly/" in text for text in page.csp_refusals), page.csp_refusals
     page.csp_refusals.clear()
 
