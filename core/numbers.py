@@ -6,7 +6,10 @@ forms to the same answers, and a static scan refuses `* 100` arithmetic outside 
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 HUNDRED = Decimal(100)
 
@@ -47,3 +50,22 @@ def percent_sql(part: str, whole: str, places: int = 2) -> str:
     round(numeric) rounds half away from zero as ROUND_HALF_UP does. `places` is an int, never input."""
     places = int(places)
     return f"round(coalesce({part}, 0)::numeric * 100 / nullif({whole}, 0), {places})"
+
+
+def percent_parse(value: object, *, field_name: str, places: int = 2) -> Decimal:
+    """A percentage someone entered (a wrong-exit rate, public approval): a Decimal, int or text from 0
+    to 100 with at most `places` decimals, as PERCENT fields hold it. Anything else, floats included, is
+    refused as {field_name: message} in Chinese."""
+    number: Decimal | None = None
+    if not isinstance(value, bool | float):
+        try:
+            number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+        except (InvalidOperation, ValueError, TypeError):
+            number = None
+    if number is None or not number.is_finite() or not 0 <= number <= HUNDRED:
+        raise ValidationError({field_name: _("Enter a percentage between 0 and 100.")})
+    if number != number.quantize(quantum(places)):
+        raise ValidationError(
+            {field_name: _("Enter the percentage with at most %(places)d decimals.") % {"places": places}}
+        )
+    return number.quantize(quantum(places))

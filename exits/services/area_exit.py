@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +14,7 @@ from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core import clock
+from core.numbers import percent_parse
 from core.scoping import ensure_can
 from core.services import model_update, model_upsert
 
@@ -146,17 +147,20 @@ def county_exit_record(
         raise ValidationError({"county": _("Choose a county.")})
     _check_year(year)
     today = clock.today()
-    errors = {}
+    errors: dict[str, Any] = {}
     for name, day in (("province_check_on", province_check_on), ("assessment_on", assessment_on)):
         if day is not None and day > today:
             errors[name] = _("The date cannot be in the future.")
-    for name, rate in (
-        ("wrong_exit_rate", wrong_exit_rate),
-        ("missed_rate", missed_rate),
-        ("satisfaction_rate", satisfaction_rate),
-    ):
-        if rate is not None and not Decimal(0) <= Decimal(rate) <= Decimal(100):
-            errors[name] = _("Enter a percentage between 0 and 100.")
+    rates = {
+        "wrong_exit_rate": wrong_exit_rate,
+        "missed_rate": missed_rate,
+        "satisfaction_rate": satisfaction_rate,
+    }
+    for name, rate in rates.items():
+        try:
+            rates[name] = None if rate is None else percent_parse(rate, field_name=name)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     check = area_exit_check(county, year)
@@ -184,9 +188,7 @@ def county_exit_record(
             "assessor": assessor,
             "assessment_on": assessment_on,
             "assessment_passed": assessment_passed,
-            "wrong_exit_rate": wrong_exit_rate,
-            "missed_rate": missed_rate,
-            "satisfaction_rate": satisfaction_rate,
+            **rates,
             "recorded_by": user,
             "decided_at": clock.now() if state != AreaExitStateChoices.PROPOSED else None,
         },

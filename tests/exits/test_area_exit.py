@@ -208,3 +208,29 @@ def test_settings_are_validated_and_versioned(county: Any) -> None:
         exit_settings_update(county=county.county, user=county.county_official, monitoring_deadline_days=0)
     row.refresh_from_db()
     assert (row.notice_min_days, row.version) == (10, 2)
+
+
+@pytest.mark.parametrize(
+    ("rate", "message"),
+    [
+        ("九十", "请输入0到100之间的百分比。"),  # was a server error
+        (96.5, "请输入0到100之间的百分比。"),
+        ("-1", "请输入0到100之间的百分比。"),
+        ("96.555", "百分比最多保留 2 位小数。"),
+    ],
+)
+def test_county_exit_rates_are_read_by_the_one_percent_parser(county: Any, rate: Any, message: str) -> None:
+    from django.utils import translation
+
+    from exits.models import CountyExit
+
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as exc:
+        county_exit_record(
+            county=county.county, year=YEAR, satisfaction_rate=rate, user=county.county_official
+        )
+    assert exc.value.message_dict == {"satisfaction_rate": [message]}
+    assert not CountyExit.objects.exists()
+    row = county_exit_record(
+        county=county.county, year=YEAR, missed_rate=" 0.5 ", user=county.county_official
+    )
+    assert row.missed_rate == Decimal("0.50")
