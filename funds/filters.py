@@ -31,10 +31,11 @@ from .models import (
 
 
 def _categories_for(request: Any) -> QuerySet:
-    from .selectors import categories_applicable_to
+    # Projects are filed under the positive list only: the prohibited uses are no category to look for.
+    from .selectors import categories_usable_by
 
     user = getattr(request, "user", None)
-    return categories_applicable_to(user) if user is not None else ProjectCategory.objects.none()
+    return categories_usable_by(user) if user is not None else ProjectCategory.objects.none()
 
 
 def _hidden() -> forms.HiddenInput:

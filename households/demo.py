@@ -45,33 +45,37 @@ from .models import (
 from .search import member_search_keys_refresh
 
 SURNAMES = "马王张李杨罗祁何韩苏赵刘陈魏石孔毛冶白丁"
-GIVEN = [
+# Given names by sex, so that a name reads as the member's sex does (no 李金花 marked male).
+GIVEN_MALE = [
     "建国",
-    "秀兰",
-    "玉梅",
     "海军",
     "志强",
     "国栋",
-    "桂英",
-    "小燕",
     "永福",
     "明亮",
     "晓东",
-    "文娟",
     "学军",
-    "春花",
     "德福",
-    "生莲",
     "有才",
     "尕娃",
     "成龙",
-    "晓梅",
-    "兰英",
     "成林",
-    "金花",
-    "海燕",
     "福海",
     "哈比布",
+]
+GIVEN_FEMALE = [
+    "秀兰",
+    "玉梅",
+    "桂英",
+    "小燕",
+    "文娟",
+    "春花",
+    "生莲",
+    "晓梅",
+    "兰英",
+    "金花",
+    "海燕",
+    "阿依舍",
 ]
 ETHNICITIES = ["回族", "回族", "汉族", "汉族", "东乡族", "保安族", "撒拉族"]
 # Weights reflect seed 001: most of the last poor are poor through illness, disability and weak labour.
@@ -142,10 +146,11 @@ def seed(ctx: DemoContext) -> None:
             sequence += 1
             if position == 0:
                 relation, birth, female = RelationChoices.HEAD, head_birth, rng.random() < 0.15
+                head_female = female
             elif position == 1 and size > 2:
                 relation = RelationChoices.SPOUSE
                 birth = head_birth + dt.timedelta(days=rng.randint(-1500, 1500))
-                female = True
+                female = not head_female
             else:
                 relation = RelationChoices.CHILD
                 birth = dt.date(
@@ -173,9 +178,8 @@ def seed(ctx: DemoContext) -> None:
             members.append(
                 Member(
                     household=household,
-                    name=surname + rng.choice(GIVEN)
-                    if relation != RelationChoices.SPOUSE
-                    else rng.choice(SURNAMES) + rng.choice(GIVEN),
+                    name=(surname if relation != RelationChoices.SPOUSE else rng.choice(SURNAMES))
+                    + rng.choice(GIVEN_FEMALE if female else GIVEN_MALE),
                     id_number=number,
                     relation=relation,
                     sex=SexChoices.FEMALE if female else SexChoices.MALE,

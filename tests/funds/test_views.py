@@ -548,3 +548,10 @@ def test_the_overview_says_which_years_it_adds_up_and_on_what_basis(money: Any, 
     assert "安排到项目（万元）" in township
     # and the latest payments read in the order they were paid
     assert every.index("记-9月") < every.index("记-5月")
+
+
+def test_the_project_category_filter_offers_no_prohibited_use(money: Any, web: Any) -> None:
+    body = web(money.official).get("/funds/projects/").content.decode()
+    select = body[body.index('name="category"') :].split("</select>", 1)[0]
+    assert money.positive.name in select
+    assert money.negative.name not in select

@@ -1,0 +1,36 @@
+"""The demo's people read like real ones: a name fits the member's sex, a spouse is of the other sex."""
+
+from __future__ import annotations
+
+import random
+from importlib import import_module
+from io import StringIO
+
+import pytest
+
+from core.demo import DemoContext
+from households.choices import RelationChoices, SexChoices
+from households.demo import GIVEN_FEMALE, GIVEN_MALE
+from households.id_numbers import id_number_sex
+from households.models import Member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_names_match_sex_and_spouses_are_of_the_other_sex() -> None:
+    # given
+    ctx = DemoContext(seed=7, households=200, year=2026, rng=random.Random(7), stdout=StringIO())
+    for app in ["areas", "accounts", "households"]:
+        import_module(f"{app}.demo").seed(ctx)
+
+    # then
+    members = list(Member.objects.select_related("household__head"))
+    assert len(members) > 400
+    for member in members:
+        given = member.name[1:]
+        expected = GIVEN_FEMALE if member.sex == SexChoices.FEMALE else GIVEN_MALE
+        assert given in expected, (member.name, member.get_sex_display(), member.get_relation_display())
+        if member.id_number:  # a newborn's may still be missing
+            assert id_number_sex(member.id_number) == member.sex
+        if member.relation == RelationChoices.SPOUSE:
+            assert member.sex != member.household.head.sex
