@@ -4,8 +4,11 @@ spread the way a county's registry looks a few years into the campaign."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 from decimal import Decimal
+from typing import Any
 
+from accounts.roles import RoleChoices
 from core import clock
 from core.demo import DemoContext
 from core.money import to_yuan
@@ -350,18 +353,41 @@ def _seed_quality_and_procedures(
     township_user = ctx.users.get("zheqiao") or ctx.users.get("admin")
     village_user = ctx.users.get("secretary") or township_user
     county_user = ctx.users.get("county") or township_user
-    signer = {
-        IdentificationStageChoices.APPLICATION: township_user,
-        IdentificationStageChoices.SURVEY: village_user,
-        IdentificationStageChoices.CROSS_CHECK: township_user,
-        IdentificationStageChoices.DEMOCRATIC_REVIEW: village_user,
-        IdentificationStageChoices.PUBLIC_NOTICE: village_user,
-        IdentificationStageChoices.TOWNSHIP_REVIEW: township_user,
-        IdentificationStageChoices.COUNTY_APPROVAL: county_user,
+    village_stages = {
+        IdentificationStageChoices.SURVEY,
+        IdentificationStageChoices.DEMOCRATIC_REVIEW,
+        IdentificationStageChoices.PUBLIC_NOTICE,
     }
+    # Each step is signed by a demo user of the household's own village or township (the county
+    # approves); a household no demo user works in has applied, its procedure not yet registered.
+    township_staff = {
+        u.scope_prefixes[0]: u
+        for u in ctx.users.values()
+        if u.role == RoleChoices.TOWNSHIP_STAFF and len(u.scope_prefixes) == 1
+    }
+    secretaries = {
+        u.scope_prefixes[0]: u
+        for u in ctx.users.values()
+        if u.role == RoleChoices.WORK_TEAM and len(u.scope_prefixes) == 1
+    }
+
+    def town_of(household: Household) -> Any:
+        return next((u for p, u in township_staff.items() if household.village.code.startswith(p)), None)
+
+    def signer_for(household: Household, stage: str) -> Any:
+        if stage == IdentificationStageChoices.COUNTY_APPROVAL:
+            return county_user
+        village = next((u for p, u in secretaries.items() if household.village.code.startswith(p)), None)
+        return (village if stage in village_stages else None) or town_of(household)
+
+    times = random.Random(ctx.seed)  # its own stream: the demo's other draws stay as they were
     stages = list(IdentificationStageChoices.values)
-    candidates = [h for h in households if h.status == HouseholdStatusChoices.CANDIDATE]
-    rejected = [h for h in households if h.status == HouseholdStatusChoices.REJECTED]
+    candidates = [
+        h for h in households if h.status == HouseholdStatusChoices.CANDIDATE and town_of(h) is not None
+    ]
+    rejected = [
+        h for h in households if h.status == HouseholdStatusChoices.REJECTED and town_of(h) is not None
+    ]
     procedures, plans = [], []
     for household in candidates:
         done = rng.randint(0, 4)  # signed up to the democratic review at most: the notice is running
@@ -372,7 +398,7 @@ def _seed_quality_and_procedures(
                 next_stage=stages[done],
                 notice_min_days=7,
                 notice_started_on=(started + dt.timedelta(days=3 * done)).date() if done == 4 else None,
-                started_by=township_user,
+                started_by=town_of(household),
                 created_at=started,
             )
         )
@@ -386,7 +412,7 @@ def _seed_quality_and_procedures(
                 status=ProcedureStatusChoices.REJECTED,
                 next_stage="",
                 notice_min_days=7,
-                started_by=township_user,
+                started_by=town_of(household),
                 finished_at=started + dt.timedelta(days=3 * at),
                 rejection_reason="家庭人均纯收入明显高于当年扶贫标准",
                 created_at=started,
@@ -400,7 +426,7 @@ def _seed_quality_and_procedures(
         for position in range(total):
             stage = stages[position]
             rejecting = last_decision == StepDecisionChoices.REJECT and position == total - 1
-            user = signer[stage]
+            user = signer_for(procedure.household, stage)
             steps.append(
                 IdentificationStep(
                     procedure=procedure,
@@ -409,7 +435,10 @@ def _seed_quality_and_procedures(
                     signed_by=user,
                     signer_name=user.display_name,
                     role=user.role,
-                    signed_at=started + dt.timedelta(days=3 * position, hours=10),
+                    signed_at=started
+                    + dt.timedelta(
+                        days=3 * position, hours=times.randint(8, 17), minutes=times.randint(0, 59)
+                    ),
                     comment=procedure.rejection_reason if rejecting else "同意",
                 )
             )

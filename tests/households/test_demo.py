@@ -34,3 +34,23 @@ def test_demo_names_match_sex_and_spouses_are_of_the_other_sex() -> None:
             assert id_number_sex(member.id_number) == member.sex
         if member.relation == RelationChoices.SPOUSE:
             assert member.sex != member.household.head.sex
+
+
+def test_demo_procedure_steps_are_signed_by_users_of_the_households_area_at_varied_times() -> None:
+    from core.scoping import user_covers_area
+    from households.models import IdentificationStep
+
+    # given
+    ctx = DemoContext(seed=7, households=300, year=2026, rng=random.Random(7), stdout=StringIO())
+    for app in ["areas", "accounts", "households"]:
+        import_module(f"{app}.demo").seed(ctx)
+
+    # then: every signer works in the household's village or township (or is the county's)
+    steps = list(IdentificationStep.objects.select_related("procedure__household__village", "signed_by"))
+    assert len(steps) > 10
+    for step in steps:
+        assert user_covers_area(step.signed_by, step.procedure.household.village), (
+            step.signed_by.username,
+            step.procedure.household.village.name,
+        )
+    assert len({step.signed_at.astimezone().strftime("%H:%M") for step in steps}) > 5
