@@ -105,7 +105,7 @@ def test_funds_chart_legend_clears_the_axis_labels(page: Any, county: Any) -> No
     # then: every legend entry and every axis label is drawn, and no legend entry touches a label
     chart = page.locator("#execution-chart")
     texts = chart.locator("svg text")
-    legend = [t for t in texts.all() if t.text_content() in {"已安排（万元）", "已拨付（万元）"}]
+    legend = [t for t in texts.all() if t.text_content() in {"下达资金（万元）", "已拨付（万元）"}]
     labels = [t for t in texts.all() if t.text_content() in names or t.text_content() == "万元"]
     assert len(legend) == 2
     assert len(labels) == len(names) + 1
