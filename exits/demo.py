@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
+from accounts.roles import RoleChoices
 from areas.models import Area
 from core import clock
 from core.demo import DemoContext
+from core.scoping import user_covers_area
 from core.services import model_update
 from households.choices import ASSISTED_STATUSES, HouseholdStatusChoices
 from households.models import Household
@@ -106,8 +109,20 @@ def seed(ctx: DemoContext) -> None:
         [VillageStandard(county=county, position=i, title=t) for i, t in enumerate(STANDARDS, start=1)]
     )
 
-    # Exit procedures: eligible registered households in the first secretary's township first.
+    # Exit procedures: eligible registered households of the demo's townships, the first secretary's
+    # village first. Village steps are signed by the village's first secretary (else the township's
+    # staff), the township review by the township's staff; the notice lasts the rule's minimum.
     secretary, township, official = users.get("secretary"), users.get("zheqiao"), users.get("county")
+    township_staff = [u for u in users.values() if u.role == RoleChoices.TOWNSHIP_STAFF]
+
+    def township_of(household: Household) -> Any:
+        return next((u for u in township_staff if user_covers_area(u, household.village)), None)
+
+    def village_signer(household: Household) -> Any:
+        if secretary is not None and user_covers_area(secretary, household.village):
+            return secretary
+        return township_of(household)
+
     registered = list(
         Household.objects.filter(
             village__code__startswith=county.prefix, status=HouseholdStatusChoices.REGISTERED
@@ -116,26 +131,33 @@ def seed(ctx: DemoContext) -> None:
         .order_by("village__code", "number")
     )
     results = exit_eligibility_many(registered, ctx.year)
-    eligible = [h for h in registered if results[h.pk].eligible]
+    eligible = [h for h in registered if results[h.pk].eligible and township_of(h) is not None]
     rng.shuffle(eligible)
+    eligible.sort(key=lambda h: village_signer(h) is not secretary)
     order = list(ExitProcedureStateChoices)
+    notice_at = order.index(ExitProcedureStateChoices.IN_NOTICE)
+    notice_days = ExitSettings.objects.get(county=county).notice_min_days
+
+    def offset(index: int) -> int:
+        """Days after the start at which step `index` is signed: a day apart, the notice its minimum."""
+        return index + (notice_days - 1 if index > notice_at else 0)
+
     procedures, plan = [], []
     for state, count in PROCEDURE_STATES:
         for household in eligible[len(procedures) : len(procedures) + count]:
-            started = today - dt.timedelta(days=rng.randint(10, 20))
+            if state == ExitProcedureStateChoices.IN_NOTICE:
+                started = today - dt.timedelta(days=notice_at + rng.randint(1, notice_days - 1))
+            else:
+                started = today - dt.timedelta(days=offset(len(order)) + rng.randint(2, 10))
             procedures.append(
                 ExitProcedure(
                     household=household,
                     year=ctx.year,
                     state=state,
-                    proposed_by=secretary,
-                    notice_started_on=today - dt.timedelta(days=rng.randint(1, 9))
-                    if state == ExitProcedureStateChoices.IN_NOTICE
-                    else (
-                        started + dt.timedelta(days=4)
-                        if order.index(state) > order.index(ExitProcedureStateChoices.IN_NOTICE)
-                        else None
-                    ),
+                    proposed_by=village_signer(household),
+                    notice_started_on=started + dt.timedelta(days=notice_at)
+                    if order.index(state) >= notice_at
+                    else None,
                 )
             )
             plan.append((state, started))
@@ -145,7 +167,12 @@ def seed(ctx: DemoContext) -> None:
         previous = ""
         for index, step_state in enumerate(order[: order.index(state) + 1]):
             step = STEP_INTO[step_state]
-            signer = township if step == ExitStepChoices.TOWNSHIP_REVIEW else secretary
+            household = procedure.household
+            signer = (
+                township_of(household)
+                if step == ExitStepChoices.TOWNSHIP_REVIEW
+                else village_signer(household)
+            )
             if signer is None:
                 continue
             signoffs.append(
@@ -156,7 +183,7 @@ def seed(ctx: DemoContext) -> None:
                     to_state=step_state,
                     signed_by=signer,
                     role=signer.role,
-                    signed_at=now - dt.timedelta(days=(today - started).days - index),
+                    signed_at=now - dt.timedelta(days=(today - started).days - offset(index)),
                     comment="户主签字同意，认可退出" if step == ExitStepChoices.HOUSEHOLD_CONSENT else "",
                 )
             )
