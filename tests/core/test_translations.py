@@ -5,6 +5,7 @@ of our apps renders in Chinese. Domain terms that Django or another app also use
 
 from __future__ import annotations
 
+import copy
 import importlib
 import inspect
 import re
@@ -100,7 +101,9 @@ def labels() -> Iterator[tuple[str, Any]]:
                 if issubclass(cls, forms.BaseForm):
                     fields = cls.base_fields
                 elif issubclass(cls, FilterSet):
-                    fields = {n: f.field for n, f in cls.base_filters.items()}
+                    # on copies: django-filter caches a field on the filter it is read from, and every
+                    # later filterset would copy a field built without its user (choices not narrowed)
+                    fields = {n: copy.deepcopy(f).field for n, f in cls.base_filters.items()}
                 else:
                     continue
                 for field_name, field in fields.items():
