@@ -3,12 +3,14 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.filtering import FilterSet
+
 from .choices import AreaLevelChoices
 from .models import Area
 from .pickers import AreaWithinFilter
 
 
-class AreaFilterSet(django_filters.FilterSet):
+class AreaFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     level = django_filters.ChoiceFilter(choices=AreaLevelChoices.choices, label=_("Level"))
     parent_id = django_filters.NumberFilter(

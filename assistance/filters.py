@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from areas.pickers import AreaWithinFilter
 from core import clock
+from core.filtering import FilterSet
 from core.forms import yes_no_select
 from core.masking import may_see_full
 from households.search import household_search_q
@@ -37,7 +38,7 @@ class _WithinMixin:
     within_path = ""
 
 
-class CadreFilterSet(_WithinMixin, django_filters.FilterSet):
+class CadreFilterSet(_WithinMixin, FilterSet):
     within_path = "area"
     q = django_filters.CharFilter(method="search", label=_("Search"))
     is_active = django_filters.BooleanFilter(label=_("In post"), widget=yes_no_select())
@@ -56,7 +57,7 @@ class CadreFilterSet(_WithinMixin, django_filters.FilterSet):
         return queryset.filter(match)
 
 
-class WorkTeamFilterSet(_WithinMixin, django_filters.FilterSet):
+class WorkTeamFilterSet(_WithinMixin, FilterSet):
     within_path = "area"
     q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.ChoiceFilter(choices=WorkTeamStatusChoices.choices, label=_("Status"))
@@ -77,7 +78,7 @@ class WorkTeamFilterSet(_WithinMixin, django_filters.FilterSet):
         ).distinct()
 
 
-class CadrePairingFilterSet(_WithinMixin, django_filters.FilterSet):
+class CadrePairingFilterSet(_WithinMixin, FilterSet):
     within_path = "household__village"
     household = django_filters.NumberFilter(field_name="household_id", widget=forms.HiddenInput)
     cadre = django_filters.NumberFilter(field_name="cadre_id", widget=forms.HiddenInput)
@@ -91,7 +92,7 @@ class CadrePairingFilterSet(_WithinMixin, django_filters.FilterSet):
         fields = ["household", "cadre", "active", "within"]
 
 
-class VisitFilterSet(_WithinMixin, django_filters.FilterSet):
+class VisitFilterSet(_WithinMixin, FilterSet):
     within_path = "household__village"
     q = django_filters.CharFilter(method="search", label=_("Search"))
     household = django_filters.NumberFilter(field_name="household_id", widget=forms.HiddenInput)
@@ -120,7 +121,7 @@ class VisitFilterSet(_WithinMixin, django_filters.FilterSet):
         )
 
 
-class FollowUpFilterSet(_WithinMixin, django_filters.FilterSet):
+class FollowUpFilterSet(_WithinMixin, FilterSet):
     within_path = "household__village"
     q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.ChoiceFilter(choices=FollowUpStatusChoices.choices, label=_("Status"))
@@ -144,7 +145,7 @@ class FollowUpFilterSet(_WithinMixin, django_filters.FilterSet):
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
-class AssistancePlanFilterSet(_WithinMixin, django_filters.FilterSet):
+class AssistancePlanFilterSet(_WithinMixin, FilterSet):
     within_path = "household__village"
     year = django_filters.NumberFilter(label=_("Year"))
     status = django_filters.ChoiceFilter(choices=PlanStatusChoices.choices, label=_("Status"))
@@ -156,7 +157,7 @@ class AssistancePlanFilterSet(_WithinMixin, django_filters.FilterSet):
         fields = ["year", "status", "household", "within"]
 
 
-class MeasureFilterSet(_WithinMixin, django_filters.FilterSet):
+class MeasureFilterSet(_WithinMixin, FilterSet):
     within_path = "household__village"
     q = django_filters.CharFilter(method="search", label=_("Search"))
     category = django_filters.ChoiceFilter(
@@ -176,7 +177,7 @@ class MeasureFilterSet(_WithinMixin, django_filters.FilterSet):
         return queryset.filter(Q(description__icontains=value) | _household_q(value, "household"))
 
 
-class VillagePlanFilterSet(_WithinMixin, django_filters.FilterSet):
+class VillagePlanFilterSet(_WithinMixin, FilterSet):
     within_path = "village"
     q = django_filters.CharFilter(method="search", label=_("Search"))
     year = django_filters.NumberFilter(label=_("Year"))
@@ -191,7 +192,7 @@ class VillagePlanFilterSet(_WithinMixin, django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(village__name__icontains=value))
 
 
-class AssistedHouseholdFilterSet(_WithinMixin, django_filters.FilterSet):
+class AssistedHouseholdFilterSet(_WithinMixin, FilterSet):
     """Households as assistance sees them (cadre, plan, last visit, overdue follow-ups); expects the
     queryset annotated by assistance.selectors.assisted_household_list."""
 

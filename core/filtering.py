@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
+import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -44,15 +45,19 @@ class FilterRefused(ValidationError):
         ]
 
 
-def narrow_choices(filterset: Any, name: str, queryset: QuerySet[Any]) -> None:
-    """Offer only `queryset` as the choices of the filter `name` on this filterset instance.
-    django-filter caches a filter's form field on first use, and the class's own filters are copied
-    into each instance: once anything built the class filter's field (the API schema does), every
-    later instance would keep the unnarrowed choices and accept another township's village. Dropping
-    the copied field makes it rebuild from the narrowed queryset."""
-    field_filter = filterset.filters[name]
-    field_filter.queryset = queryset
-    field_filter.__dict__.pop("_field", None)
+class FilterSet(django_filters.FilterSet):  # type: ignore[misc]  # django-filter has no types
+    """The FilterSet every app's filters derive from: django-filter's, with each instance building its
+    own form fields. django-filter caches a filter's form field on the filter the first time it is read
+    and copies the class's filters into every instance; once anything read a class filter's field (the
+    zh-hans label test, a schema generator), every later filterset inherited that field, built without
+    its user, and with it the unnarrowed choices (another township's village accepted, an empty menu of
+    project categories). Dropping the copied fields makes each instance build them from its own
+    querysets, so `self.filters[name].queryset = ...` in `__init__` (or a callable queryset) holds."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for copied in self.filters.values():
+            copied.__dict__.pop("_field", None)
 
 
 def strict_qs(filterset: Any) -> QuerySet[Any]:

@@ -4,12 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from areas.choices import AreaLevelChoices
 from areas.pickers import AreaWithinFilter
+from core.filtering import FilterSet
 
 from .choices import SnapshotStatusChoices
 from .models import ExitTarget, IncidenceFigure, IncidenceSnapshot
 
 
-class IncidenceFigureFilterSet(django_filters.FilterSet):
+class IncidenceFigureFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     as_of = django_filters.DateFilter(label=_("As of"))
     level = django_filters.ChoiceFilter(choices=AreaLevelChoices.choices, label=_("Level"))
@@ -25,7 +26,7 @@ class IncidenceFigureFilterSet(django_filters.FilterSet):
         return queryset.filter(area__name__icontains=value)
 
 
-class IncidenceSnapshotFilterSet(django_filters.FilterSet):
+class IncidenceSnapshotFilterSet(FilterSet):
     q = django_filters.CharFilter(field_name="county__name", lookup_expr="icontains", label=_("Search"))
     as_of = django_filters.DateFilter(label=_("As of"))
     status = django_filters.ChoiceFilter(choices=SnapshotStatusChoices.choices, label=_("Status"))
@@ -36,7 +37,7 @@ class IncidenceSnapshotFilterSet(django_filters.FilterSet):
         fields = ["q", "as_of", "status", "county"]
 
 
-class ExitTargetFilterSet(django_filters.FilterSet):
+class ExitTargetFilterSet(FilterSet):
     q = django_filters.CharFilter(field_name="area__name", lookup_expr="icontains", label=_("Search"))
     year = django_filters.NumberFilter(label=_("Year"))
     area = django_filters.CharFilter(field_name="area__code", label=_("Area code"))

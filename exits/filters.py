@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from areas.pickers import AreaWithinFilter
+from core.filtering import FilterSet
 from core.forms import yes_no_select
 from households.search import household_search_q
 
@@ -26,7 +27,7 @@ def _household_search(queryset: QuerySet, value: str) -> QuerySet:
     return queryset if q is None else queryset.filter(q)
 
 
-class HouseholdScopedFilterSet(django_filters.FilterSet):
+class HouseholdScopedFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     within = AreaWithinFilter(path="household__village")
     household = django_filters.NumberFilter(field_name="household_id", widget=forms.HiddenInput)
@@ -74,7 +75,7 @@ class CheckTaskFilterSet(HouseholdScopedFilterSet):
         fields = ["q", "campaign", "state", "cadre", "within", "household"]
 
 
-class PovertyLineFilterSet(django_filters.FilterSet):
+class PovertyLineFilterSet(FilterSet):
     year = django_filters.NumberFilter(label=_("Year"))
     county = django_filters.CharFilter(field_name="county__code", label=_("County code"))
 
@@ -83,7 +84,7 @@ class PovertyLineFilterSet(django_filters.FilterSet):
         fields = ["year", "county"]
 
 
-class VillageExitFilterSet(django_filters.FilterSet):
+class VillageExitFilterSet(FilterSet):
     q = django_filters.CharFilter(field_name="village__name", lookup_expr="icontains", label=_("Search"))
     year = django_filters.NumberFilter(label=_("Year"))
     state = django_filters.ChoiceFilter(choices=AreaExitStateChoices.choices, label=_("State"))
@@ -94,7 +95,7 @@ class VillageExitFilterSet(django_filters.FilterSet):
         fields = ["q", "year", "state", "within"]
 
 
-class CampaignFilterSet(django_filters.FilterSet):
+class CampaignFilterSet(FilterSet):
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("Search"))
     state = django_filters.ChoiceFilter(choices=CampaignStateChoices.choices, label=_("State"))
 

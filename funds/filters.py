@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from areas.pickers import AreaWithinFilter
+from core.filtering import FilterSet
 
 from .choices import (
     DisbursementKindChoices,
@@ -42,7 +43,7 @@ def _hidden() -> forms.HiddenInput:
     return forms.HiddenInput()
 
 
-class FundSourceFilterSet(django_filters.FilterSet):
+class FundSourceFilterSet(FilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
     level = django_filters.ChoiceFilter(
         choices=FundLevelChoices.choices, label=pgettext_lazy("fund", "Level")
@@ -54,7 +55,7 @@ class FundSourceFilterSet(django_filters.FilterSet):
         fields = ["q", "level", "kind"]
 
 
-class AllocationFilterSet(django_filters.FilterSet):
+class AllocationFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     year = django_filters.NumberFilter(label=_("Year"))
     source_id = django_filters.NumberFilter(
@@ -77,7 +78,7 @@ class AllocationFilterSet(django_filters.FilterSet):
         )
 
 
-class ProjectCategoryFilterSet(django_filters.FilterSet):
+class ProjectCategoryFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     list_kind = django_filters.ChoiceFilter(choices=UseListChoices.choices, label=_("List"))
 
@@ -89,7 +90,7 @@ class ProjectCategoryFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
 
 
-class ProjectFilterSet(django_filters.FilterSet):
+class ProjectFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.ChoiceFilter(choices=ProjectStatusChoices.choices, label=_("Status"))
     year = django_filters.NumberFilter(label=_("Year"))
@@ -107,7 +108,7 @@ class ProjectFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value))
 
 
-class ProjectFundingFilterSet(django_filters.FilterSet):
+class ProjectFundingFilterSet(FilterSet):
     project_id = django_filters.NumberFilter(field_name="project_id", widget=_hidden())
     allocation_id = django_filters.NumberFilter(field_name="allocation_id", widget=_hidden())
 
@@ -116,7 +117,7 @@ class ProjectFundingFilterSet(django_filters.FilterSet):
         fields = ["project_id", "allocation_id"]
 
 
-class DisbursementFilterSet(django_filters.FilterSet):
+class DisbursementFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=DisbursementKindChoices.choices, label=_("Kind"))
     project_id = django_filters.NumberFilter(
@@ -139,7 +140,7 @@ class DisbursementFilterSet(django_filters.FilterSet):
         )
 
 
-class NoticeFilterSet(django_filters.FilterSet):
+class NoticeFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=NoticeKindChoices.choices, label=_("Kind"))
     project_id = django_filters.NumberFilter(
@@ -154,7 +155,7 @@ class NoticeFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(project__name__icontains=value))
 
 
-class DeclaredTotalFilterSet(django_filters.FilterSet):
+class DeclaredTotalFilterSet(FilterSet):
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("Search"))
     year = django_filters.NumberFilter(label=_("Year"))
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from areas.choices import AreaLevelChoices
 from areas.models import Area
 from areas.pickers import AreaWithinFilter
-from core.filtering import narrow_choices
+from core.filtering import FilterSet
 
 from .choices import (
     DuplicateKindChoices,
@@ -23,7 +23,7 @@ from .models import CrossCheckMatch, DuplicateCandidate, Household
 from .search import household_search_q, search_scope
 
 
-class HouseholdFilterSet(django_filters.FilterSet):
+class HouseholdFilterSet(FilterSet):
     """Search by head or member name, ID number (full or last digits) or household number; filter by
     township, village, status, cause and attribute."""
 
@@ -82,8 +82,8 @@ class HouseholdFilterSet(django_filters.FilterSet):
         # Only the user's own areas are valid choices (a foreign id is a 400, not an empty list).
         if "township" in self.filters:
             visible = Area.objects.visible_to(user)
-            narrow_choices(self, "township", visible.filter(level=AreaLevelChoices.TOWNSHIP))
-            narrow_choices(self, "village", visible.filter(level=AreaLevelChoices.VILLAGE))
+            self.filters["township"].queryset = visible.filter(level=AreaLevelChoices.TOWNSHIP)
+            self.filters["village"].queryset = visible.filter(level=AreaLevelChoices.VILLAGE)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """A member's name (characters or pinyin: 张三, zhangsan, zs, zhangs), ID number (all 18
@@ -103,7 +103,7 @@ class HouseholdFilterSet(django_filters.FilterSet):
         return queryset.filter(Exists(ImportLedger.objects.filter(household=OuterRef("pk"), job_id=value)))
 
 
-class DuplicateCandidateFilterSet(django_filters.FilterSet):
+class DuplicateCandidateFilterSet(FilterSet):
     status = django_filters.ChoiceFilter(choices=ReviewStatusChoices.choices, label=_("Review"))
     kind = django_filters.ChoiceFilter(choices=DuplicateKindChoices.choices, label=_("Why"))
 
@@ -112,7 +112,7 @@ class DuplicateCandidateFilterSet(django_filters.FilterSet):
         fields = ["status", "kind"]
 
 
-class CrossCheckMatchFilterSet(django_filters.FilterSet):
+class CrossCheckMatchFilterSet(FilterSet):
     status = django_filters.ChoiceFilter(choices=ReviewStatusChoices.choices, label=_("Review"))
     batch = django_filters.NumberFilter(field_name="batch_id", widget=forms.HiddenInput)
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from areas.pickers import AreaWithinFilter
 from core import clock
+from core.filtering import FilterSet
 
 from .choices import (
     ComplaintFindingChoices,
@@ -16,7 +17,7 @@ from .choices import (
 from .models import Complaint, Inspection, Problem
 
 
-class InspectionFilterSet(django_filters.FilterSet):
+class InspectionFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     within = AreaWithinFilter(path="area")
     inspected_after = django_filters.DateFilter(
@@ -31,7 +32,7 @@ class InspectionFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(inspectors__icontains=value))
 
 
-class ProblemFilterSet(django_filters.FilterSet):
+class ProblemFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.ChoiceFilter(choices=ProblemStatusChoices.choices, label=_("Status"))
     category = django_filters.ChoiceFilter(
@@ -66,7 +67,7 @@ class ProblemFilterSet(django_filters.FilterSet):
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
-class ComplaintFilterSet(django_filters.FilterSet):
+class ComplaintFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=ComplaintKindChoices.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=ComplaintStatusChoices.choices, label=_("Status"))
