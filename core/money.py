@@ -4,11 +4,13 @@ rounded half up to two places, and every amount a person or a program sends is r
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TypedDict
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from .numbers import exact_decimal
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -65,12 +67,8 @@ def money_parse(
                 )
             }
         )
-    amount: Decimal | None
-    try:
-        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
-    except (InvalidOperation, ValueError, TypeError):
-        amount = None
-    if amount is None or not amount.is_finite():
+    amount = exact_decimal(value)
+    if amount is None:
         raise ValidationError({field_name: _("Enter an amount in yuan, such as 1234.50.")})
     if abs(amount) > MAX_AMOUNT:
         raise ValidationError({field_name: _("The amount is too large.")})

@@ -52,17 +52,25 @@ def percent_sql(part: str, whole: str, places: int = 2) -> str:
     return f"round(coalesce({part}, 0)::numeric * 100 / nullif({whole}, 0), {places})"
 
 
+def exact_decimal(value: object) -> Decimal | None:
+    """A finite Decimal from a Decimal, an int or text (" 12.5 "); None for anything else, floats and
+    bools included (a binary fraction is not the number someone typed). The one reader behind
+    `percent_parse` and core.money.money_parse, which word their own refusals."""
+    if isinstance(value, bool | float):
+        return None
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+    return number if number.is_finite() else None
+
+
 def percent_parse(value: object, *, field_name: str, places: int = 2) -> Decimal:
     """A percentage someone entered (a wrong-exit rate, public approval): a Decimal, int or text from 0
     to 100 with at most `places` decimals, as PERCENT fields hold it. Anything else, floats included, is
     refused as {field_name: message} in Chinese."""
-    number: Decimal | None = None
-    if not isinstance(value, bool | float):
-        try:
-            number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
-        except (InvalidOperation, ValueError, TypeError):
-            number = None
-    if number is None or not number.is_finite() or not 0 <= number <= HUNDRED:
+    number = exact_decimal(value)
+    if number is None or not 0 <= number <= HUNDRED:
         raise ValidationError({field_name: _("Enter a percentage between 0 and 100.")})
     if number != number.quantize(quantum(places)):
         raise ValidationError(
