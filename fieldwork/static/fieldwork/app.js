@@ -262,7 +262,7 @@
   function failed(error) {
     if (error && error.kind === "revoked") {
       wiped = true;
-      return FieldDB.wipe().then(function () { main.replaceChildren(); message(T.revoked, "danger"); body.setAttribute("data-wiped", "revoked"); });
+      return FieldDB.wipe(true).then(function () { main.replaceChildren(); message(T.revoked, "danger"); body.setAttribute("data-wiped", "revoked"); });
     }
     if (error && error.kind === "signed_out") { message(T.signed_out, "warning"); return null; }
     if (error && error.kind === "offline") { message(T.sync_failed, "warning"); return null; }
@@ -302,7 +302,8 @@
       var waiting = records.length;
       if (waiting && !window.confirm(fmt(T.logout_confirm, { n: waiting }))) { return; }
       var token = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
-      FieldDB.wipe().then(function () {
+      wiped = true;  // nothing on this page touches the copy again (a late refresh would recreate it)
+      FieldDB.wipe(true).then(function () {
         var form = el("form", { method: "post", action: body.getAttribute("data-logout") }, [
           el("input", { type: "hidden", name: "csrfmiddlewaretoken", value: token ? decodeURIComponent(token[1]) : "" })
         ]);

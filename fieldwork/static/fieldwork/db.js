@@ -5,8 +5,14 @@ var FieldDB = (function () {
   var NAME = "povertycase-fieldwork";
   var VERSION = 1;
   var opening = null;
+  // A wipe in progress: opening waits for it (a read then finds an empty copy, never the old one).
+  var wiping = null;
+  // Logged out or revoked: this page never opens the copy again (a late read would recreate it).
+  var closedForGood = false;
 
   function open() {
+    if (closedForGood) { return Promise.reject(new Error("the local copy was wiped")); }
+    if (wiping) { return wiping.then(open); }
     if (opening) { return opening; }
     opening = new Promise(function (resolve, reject) {
       var request = indexedDB.open(NAME, VERSION);
@@ -17,7 +23,12 @@ var FieldDB = (function () {
         db.createObjectStore("queue", { keyPath: "uuid" });
         db.createObjectStore("photos", { keyPath: "uuid" });
       };
-      request.onsuccess = function () { resolve(request.result); };
+      request.onsuccess = function () {
+        var db = request.result;
+        // A wipe (here or in another tab) deletes the database: let go of it so the delete is not blocked.
+        db.onversionchange = function () { db.close(); opening = null; };
+        resolve(db);
+      };
       request.onerror = function () { opening = null; reject(request.error); };
     });
     return opening;
@@ -55,21 +66,27 @@ var FieldDB = (function () {
     meta: function (key) { return run("meta", "readonly", function (s) { return s.get(key); }); },
     setMeta: function (key, value) { return run("meta", "readwrite", function (s) { return s.put(value, key); }); },
     // Logging out, a revoked device, another user: the whole local copy goes, database and caches.
-    wipe: function () {
-      return open().then(function (db) {
-        db.close();
-        opening = null;
-        return new Promise(function (resolve) {
-          var request = indexedDB.deleteDatabase(NAME);
-          request.onsuccess = request.onerror = request.onblocked = function () { resolve(); };
-        });
-      }).then(function () {
-        if (!window.caches) { return null; }
-        return caches.keys().then(function (names) {
-          return Promise.all(names.filter(function (n) { return n.indexOf("fieldwork-") === 0; })
-            .map(function (n) { return caches.delete(n); }));
-        });
-      });
+    // `forGood` (logging out, revoked): nothing opens the copy again on this page. Resolves once the
+    // database is deleted, not when the delete is merely queued behind an open connection.
+    wipe: function (forGood) {
+      closedForGood = closedForGood || Boolean(forGood);
+      if (wiping) { return wiping; }
+      var previous = opening;
+      opening = null;
+      wiping = (previous ? previous.then(function (db) { db.close(); }, function () {}) : Promise.resolve())
+        .then(function () {
+          return new Promise(function (resolve) {
+            var request = indexedDB.deleteDatabase(NAME);
+            request.onsuccess = request.onerror = function () { resolve(); };
+          });
+        }).then(function () {
+          if (!window.caches) { return null; }
+          return caches.keys().then(function (names) {
+            return Promise.all(names.filter(function (n) { return n.indexOf("fieldwork-") === 0; })
+              .map(function (n) { return caches.delete(n); }));
+          });
+        }).then(function () { wiping = null; });
+      return wiping;
     }
   };
 })();
