@@ -132,6 +132,7 @@ def cmd_up() -> int:
     port = os.environ.get("PORT", "8000")
     celery = [sys.executable, "-m", "celery", "-A", "povertycase"]
     children = [
+        # no -Q: one worker consumes every queue (the default and each workload's, povertycase/celery.py)
         subprocess.Popen([*celery, "worker", "-l", "INFO", "--concurrency", "2"], cwd=ROOT),
         subprocess.Popen([*celery, "beat", "-l", "INFO", "-s", str(LOCAL / "celerybeat-schedule")], cwd=ROOT),
     ]

@@ -1,14 +1,47 @@
 """The Celery app. Tasks live in each app's tasks.py; periodic jobs in each app's BEAT_SCHEDULE."""
 
 import os
+from fnmatch import fnmatchcase
+from typing import Any
 
 from celery import Celery
+from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "povertycase.settings.local")
 
 app = Celery("povertycase")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def workload_queues(default_queue: str) -> dict[str, str]:
+    """Each workload of settings.TASK_WORKLOADS and the name of its queue, `<default queue>.<workload>`."""
+    from django.conf import settings
+
+    return {workload: f"{default_queue}.{workload}" for workload in settings.TASK_WORKLOADS}
+
+
+def route_by_workload(
+    name: str, args: Any, kwargs: Any, options: Any, task: Any = None, **kw: Any
+) -> dict | None:
+    """Celery router (settings.CELERY_TASK_ROUTES): the queue of the task's workload, or None (the default
+    queue). The default queue is read when the task is sent, so a renamed one (tests) renames them all."""
+    from django.conf import settings
+
+    queues = workload_queues(app.conf.task_default_queue)
+    for workload, patterns in settings.TASK_WORKLOADS.items():
+        if any(fnmatchcase(name, pattern) for pattern in patterns):
+            return {"queue": queues[workload]}
+    return None
+
+
+@app.on_after_configure.connect
+def _every_queue(sender: Celery, source: Any, **kwargs: object) -> None:
+    # A worker started without -Q consumes every queue listed here (dev.py up, the tests' worker); the
+    # production workers each name theirs (docker-compose.yml).
+    default = source.task_default_queue
+    if not source.task_queues:
+        source.task_queues = [Queue(default), *(Queue(q) for q in workload_queues(default).values())]
 
 
 @app.on_after_finalize.connect

@@ -105,7 +105,7 @@ def web(client: Any) -> Any:
 
 
 class Worker:
-    """A real `celery worker` process on its own queue, reading the test database."""
+    """A real `celery worker` process on its own queues, reading the test database."""
 
     def __init__(self, queue: str, env: dict[str, str]) -> None:
         self.queue = queue
@@ -123,9 +123,9 @@ class Worker:
                 "tests.celery_worker_main",
                 "-A",
                 "povertycase",
+                # no -Q: the worker consumes every queue of settings (the default and each workload's, all
+                # named after CELERY_TASK_DEFAULT_QUEUE), as `dev.py up`'s worker does
                 "worker",
-                "-Q",
-                self.queue,
                 "--pool",
                 "solo",
                 "-l",
@@ -171,8 +171,8 @@ def celery_worker(transactional_db: Any, settings: Any) -> Iterator[Worker]:
     """Send tasks to a real worker process instead of running them eagerly.
 
     In CI the broker is the machine's Redis (REDIS_URL); on a machine without Redis, dev.py points
-    the broker at a folder, which the worker shares. A fresh queue name per test keeps parallel runs
-    apart.
+    the broker at a folder, which the worker shares. A fresh default queue name per test (the workload
+    queues are named after it) keeps parallel runs apart.
     """
     from povertycase.celery import app as celery_app
 

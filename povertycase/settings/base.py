@@ -359,6 +359,24 @@ else:
         "unacked_restore_throttle": int(env("CELERY_UNACKED_RESTORE_THROTTLE", "10") or 10),
     }
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "povertycase") or "povertycase"
+# Each workload waits in a queue of its own, "<default queue>.<workload>", so an hour-long import does not
+# hold up the morning's reminders and a province runs as many workers per workload as it needs
+# (docker-compose.yml). A task matches the first pattern (fnmatch) that names it; any other task, the
+# default queue. povertycase.celery.route_by_workload reads this; a worker started without -Q consumes
+# every queue (dev.py up, the tests' worker).
+TASK_WORKLOADS: dict[str, tuple[str, ...]] = {
+    "imports": ("households.import_file", "areas.import_file"),
+    # incidence and the dashboards' snapshots, and the other nightly county-wide recomputations
+    "snapshots": ("dashboards.*", "households.duplicates_scan_nightly", "households.search_keys_refresh"),
+    "reminders": (
+        "assistance.raise_reminders",
+        "assistance.raise_reminders_township",
+        "assistance.reminders_job",
+        "exits.monitoring_overdue_reminders",
+        "supervision.overdue_escalate",
+    ),
+}
+CELERY_TASK_ROUTES = ("povertycase.celery.route_by_workload",)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
