@@ -41,47 +41,41 @@ from assistance.models import (
 from core import clock
 from core.api.mixins import ScopedViewSetMixin
 from core.api.personal import RevealLoggingMixin
+from core.api.services import ServiceCreateMixin, ServiceUpdateMixin, ServiceWriteMixin
 from core.scoping import area_code_param, get_visible_or_404
 from households.models import Household
 
 from . import serializers as s
 
 
-def _input(serializer_class: Any, request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data, context={"request": request})
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 class _ReadCreate(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ScopedViewSetMixin,
+    ServiceCreateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     pass
 
 
-class CadreViewSet(RevealLoggingMixin, _ReadCreate):
+class CadreViewSet(RevealLoggingMixin, ServiceUpdateMixin, _ReadCreate):
     """Responsible cadres (帮扶责任人) in the caller's area."""
 
     queryset = Cadre.objects.all()
     serializer_class = s.CadreSerializer
     filterset_class = CadreFilterSet
     write_capability = Capability.MANAGE_ASSISTANCE
+    create_input = s.CadreInputSerializer
+    update_input = s.CadreUpdateSerializer
 
     def base_queryset(self) -> Any:
         return selectors.cadre_list(user=self.request.user)
 
-    @extend_schema(request=s.CadreInputSerializer, responses={201: s.CadreSerializer})
-    def create(self, request: Request) -> Response:
-        cadre = services.cadre_create(**_input(s.CadreInputSerializer, request), user=request.user)
-        return Response(self.get_serializer(cadre).data, status=status.HTTP_201_CREATED)
+    def create_service(self, **data: Any) -> Cadre:
+        return services.cadre_create(**data)
 
-    @extend_schema(request=s.CadreUpdateSerializer, responses={200: s.CadreSerializer})
-    def partial_update(self, request: Request, pk: str) -> Response:
-        cadre = self.get_object()
-        data = _input(s.CadreUpdateSerializer, request)
-        version = data.pop("version")
-        cadre = services.cadre_update(cadre=cadre, expected_version=version, user=request.user, **data)
-        return Response(self.get_serializer(cadre).data)
+    def update_service(self, cadre: Cadre, **data: Any) -> Cadre:
+        return services.cadre_update(cadre=cadre, **data)
 
 
 class WorkTeamViewSet(_ReadCreate):
@@ -91,32 +85,32 @@ class WorkTeamViewSet(_ReadCreate):
     serializer_class = s.WorkTeamSerializer
     filterset_class = WorkTeamFilterSet
     write_capability = Capability.MANAGE_ASSISTANCE
+    create_input = s.TeamInputSerializer
+    answer_reread = True
 
     def base_queryset(self) -> Any:
         return selectors.team_list(user=self.request.user)
 
-    @extend_schema(request=s.TeamInputSerializer, responses={201: s.WorkTeamSerializer})
-    def create(self, request: Request) -> Response:
-        team = services.team_create(**_input(s.TeamInputSerializer, request), user=request.user)
-        return Response(s.WorkTeamSerializer(self.base_queryset().get(pk=team.pk)).data, status=201)
+    def create_service(self, **data: Any) -> WorkTeam:
+        return services.team_create(**data)
 
     @extend_schema(request=s.TeamRotateSerializer, responses={201: s.WorkTeamSerializer})
     @action(detail=True, methods=["post"])
     def rotate(self, request: Request, pk: str) -> Response:
         """Hand over to the next team (压茬轮换); answers with the new team."""
         team = self.get_object()
-        data = _input(s.TeamRotateSerializer, request)
-        version = data.pop("version")
-        successor = services.team_rotate(team=team, expected_version=version, user=request.user, **data)
-        return Response(s.WorkTeamSerializer(self.base_queryset().get(pk=successor.pk)).data, status=201)
+        successor = services.team_rotate(
+            team=team, user=request.user, **self.service_input(s.TeamRotateSerializer)
+        )
+        return self.service_answer(successor, code=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.TeamEndSerializer, responses={200: s.WorkTeamSerializer})
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: str) -> Response:
         team = self.get_object()
-        data = _input(s.TeamEndSerializer, request)
-        services.team_end(team=team, expected_version=data["version"], end=data["end"], user=request.user)
-        return Response(s.WorkTeamSerializer(self.base_queryset().get(pk=team.pk)).data)
+        return self.service_answer(
+            services.team_end(team=team, user=request.user, **self.service_input(s.TeamEndSerializer))
+        )
 
 
 class CadrePairingViewSet(_ReadCreate):
@@ -127,24 +121,20 @@ class CadrePairingViewSet(_ReadCreate):
     serializer_class = s.CadrePairingSerializer
     filterset_class = CadrePairingFilterSet
     write_capability = Capability.MANAGE_ASSISTANCE
+    create_input = s.PairingInputSerializer
 
     def base_queryset(self) -> Any:
         return selectors.pairing_list(user=self.request.user)
 
-    @extend_schema(request=s.PairingInputSerializer, responses={201: s.CadrePairingSerializer})
-    def create(self, request: Request) -> Response:
-        pairing = services.cadre_assign(**_input(s.PairingInputSerializer, request), user=request.user)
-        return Response(s.CadrePairingSerializer(pairing).data, status=201)
+    def create_service(self, **data: Any) -> CadrePairing:
+        return services.cadre_assign(**data)
 
     @extend_schema(request=s.PairingEndSerializer, responses={200: s.CadrePairingSerializer})
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: str) -> Response:
         pairing = self.get_object()
-        data = _input(s.PairingEndSerializer, request)
-        pairing = services.pairing_end(
-            pairing=pairing, end=data["end"], reason=data["reason"], user=request.user
-        )
-        return Response(s.CadrePairingSerializer(pairing).data)
+        data = self.service_input(s.PairingEndSerializer)
+        return self.service_answer(services.pairing_end(pairing=pairing, user=request.user, **data))
 
 
 class VisitViewSet(_ReadCreate):
@@ -155,19 +145,18 @@ class VisitViewSet(_ReadCreate):
     serializer_class = s.VisitSerializer
     filterset_class = VisitFilterSet
     write_capability = Capability.LOG_VISIT
+    create_input = s.VisitInputSerializer
+    answer_reread = True
 
     def base_queryset(self) -> Any:
         return selectors.visit_list(user=self.request.user).prefetch_related("follow_ups")
 
-    @extend_schema(request=s.VisitInputSerializer, responses={201: s.VisitSerializer})
-    def create(self, request: Request) -> Response:
-        data = _input(s.VisitInputSerializer, request)
-        data["follow_ups"] = [(f["description"], f["due_date"]) for f in data["follow_ups"]]
-        visit = services.visit_log(**data, user=request.user)
-        return Response(s.VisitSerializer(self.base_queryset().get(pk=visit.pk)).data, status=201)
+    def create_service(self, *, follow_ups: list[dict[str, Any]], **data: Any) -> Visit:
+        promised = [(f["description"], f["due_date"]) for f in follow_ups]
+        return services.visit_log(follow_ups=promised, **data)
 
 
-class FollowUpViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class FollowUpViewSet(ScopedViewSetMixin, ServiceWriteMixin, viewsets.ReadOnlyModelViewSet):
     """Follow-ups promised at visits; `overdue=true` lists the open ones past their due date."""
 
     queryset = FollowUp.objects.all()
@@ -182,97 +171,68 @@ class FollowUpViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
         follow_up = self.get_object()
-        data = _input(s.FollowUpCloseSerializer, request)
-        version = data.pop("version")
-        follow_up = services.follow_up_close(
-            follow_up=follow_up, expected_version=version, user=request.user, **data
-        )
-        return Response(s.FollowUpSerializer(follow_up).data)
+        data = self.service_input(s.FollowUpCloseSerializer)
+        return self.service_answer(services.follow_up_close(follow_up=follow_up, user=request.user, **data))
 
 
-class AssistancePlanViewSet(_ReadCreate):
+class AssistancePlanViewSet(ServiceUpdateMixin, _ReadCreate):
     """Household assistance plans, one per household and year."""
 
     queryset = AssistancePlan.objects.all()
     serializer_class = s.AssistancePlanSerializer
     filterset_class = AssistancePlanFilterSet
     write_capability = Capability.MANAGE_ASSISTANCE
+    create_input = s.PlanInputSerializer
+    update_input = s.PlanUpdateSerializer
 
     def base_queryset(self) -> Any:
         return selectors.plan_list(user=self.request.user)
 
-    @extend_schema(request=s.PlanInputSerializer, responses={201: s.AssistancePlanSerializer})
-    def create(self, request: Request) -> Response:
-        plan = services.plan_save(**_input(s.PlanInputSerializer, request), user=request.user)
-        return Response(s.AssistancePlanSerializer(plan).data, status=201)
+    def create_service(self, **data: Any) -> AssistancePlan:
+        return services.plan_save(**data)
 
-    @extend_schema(request=s.PlanUpdateSerializer, responses={200: s.AssistancePlanSerializer})
-    def partial_update(self, request: Request, pk: str) -> Response:
-        plan = self.get_object()
-        data = _input(s.PlanUpdateSerializer, request)
-        plan = services.plan_save(
-            household=plan.household,
-            year=plan.year,
-            goals=data["goals"],
-            status=data["status"],
-            expected_version=data["version"],
-            user=request.user,
-        )
-        return Response(s.AssistancePlanSerializer(plan).data)
+    def update_service(self, plan: AssistancePlan, **data: Any) -> AssistancePlan:
+        return services.plan_save(household=plan.household, year=plan.year, **data)
 
 
-class MeasureViewSet(_ReadCreate):
+class MeasureViewSet(ServiceUpdateMixin, _ReadCreate):
     """Assistance measures (五个一批) for households and members; amounts are decimal strings in yuan."""
 
     queryset = Measure.objects.all()
     serializer_class = s.MeasureSerializer
     filterset_class = MeasureFilterSet
     write_capability = Capability.MANAGE_ASSISTANCE
+    create_input = s.MeasureInputSerializer
+    update_input = s.MeasureUpdateSerializer
 
     def base_queryset(self) -> Any:
         return selectors.measure_list(user=self.request.user)
 
-    @extend_schema(request=s.MeasureInputSerializer, responses={201: s.MeasureSerializer})
-    def create(self, request: Request) -> Response:
-        measure = services.measure_create(**_input(s.MeasureInputSerializer, request), user=request.user)
-        return Response(s.MeasureSerializer(measure).data, status=201)
+    def create_service(self, **data: Any) -> Measure:
+        return services.measure_create(**data)
 
-    @extend_schema(request=s.MeasureUpdateSerializer, responses={200: s.MeasureSerializer})
-    def partial_update(self, request: Request, pk: str) -> Response:
-        measure = self.get_object()
-        data = _input(s.MeasureUpdateSerializer, request)
-        version = data.pop("version")
-        measure = services.measure_update(
-            measure=measure, expected_version=version, user=request.user, **data
-        )
-        return Response(s.MeasureSerializer(measure).data)
+    def update_service(self, measure: Measure, **data: Any) -> Measure:
+        return services.measure_update(measure=measure, **data)
 
 
-class VillagePlanViewSet(_ReadCreate):
+class VillagePlanViewSet(ServiceUpdateMixin, _ReadCreate):
     """Village plans (村级脱贫计划), one per village and year."""
 
     queryset = VillagePlan.objects.all()
     serializer_class = s.VillagePlanSerializer
     filterset_class = VillagePlanFilterSet
     write_capability = Capability.MANAGE_ASSISTANCE
+    create_input = s.VillagePlanInputSerializer
+    update_input = s.VillagePlanUpdateSerializer
 
     def base_queryset(self) -> Any:
         return selectors.village_plan_list(user=self.request.user)
 
-    @extend_schema(request=s.VillagePlanInputSerializer, responses={201: s.VillagePlanSerializer})
-    def create(self, request: Request) -> Response:
-        plan = services.village_plan_save(**_input(s.VillagePlanInputSerializer, request), user=request.user)
-        return Response(s.VillagePlanSerializer(plan).data, status=201)
+    def create_service(self, **data: Any) -> VillagePlan:
+        return services.village_plan_save(**data)
 
-    @extend_schema(request=s.VillagePlanUpdateSerializer, responses={200: s.VillagePlanSerializer})
-    def partial_update(self, request: Request, pk: str) -> Response:
-        plan = self.get_object()
-        data = _input(s.VillagePlanUpdateSerializer, request)
-        version = data.pop("version")
-        plan = services.village_plan_save(
-            village=plan.village, year=plan.year, expected_version=version, user=request.user, **data
-        )
-        return Response(s.VillagePlanSerializer(plan).data)
+    def update_service(self, plan: VillagePlan, **data: Any) -> VillagePlan:
+        return services.village_plan_save(village=plan.village, year=plan.year, **data)
 
 
 class AssistedHouseholdViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
