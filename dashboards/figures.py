@@ -61,7 +61,8 @@ def dashboard(*, user: Any, area: Area, as_of: dt.date | None = None) -> dict[st
         }
         for p in supervision.overdue_problems(user=user, area=area)
     ]
-    data["rates"] = supervision.complaint_rates(user=user, area=area)
+    # coverage, complaint rates and monitoring come with the snapshot (dashboard_data); funds are the
+    # user's whole scope, read live
     data.update(external.figures(user=user, area=area))
     return data
 
@@ -139,7 +140,9 @@ def table(name: str, data: dict[str, Any]) -> tuple[str, list[str], list[list[An
             rows,
         )
     if name == "rates":
-        rates = data["rates"]
+        rates = data.get("rates")
+        if not rates:
+            return title, [_("Not available")], []
         rows = [
             [
                 _("Wrong-inclusion rate (%)"),

@@ -154,3 +154,82 @@ class ExitTarget(TimeStampedModel, VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.area} {self.year}: {self.people}"
+
+
+@pghistory.track()
+class SectionSnapshot(models.Model):
+    """One county's dashboard sections (assistance coverage, complaint rates, monitoring objects by
+    risk) as of one day, written by the snapshot job (dashboards.snapshots.compute) each time it runs
+    for the county, dated the county's day: these figures are the registry's state on that day (the
+    assistance records keep no history to replay a past date from), so a rerun the same day replaces
+    them. A dashboard reads a few rows per area from here instead of counting the area's households."""
+
+    county = models.ForeignKey(
+        "areas.Area", verbose_name=_("county"), on_delete=models.PROTECT, related_name="+"
+    )
+    as_of = models.DateField(_("as of"))
+    computed_at = models.DateTimeField(_("computed at"))
+    visit_days = models.PositiveSmallIntegerField(_("visit window (days)"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "county"
+
+    class Meta:
+        ordering = ["-as_of", "county__code"]
+        verbose_name = _("dashboard sections snapshot")
+        verbose_name_plural = _("dashboard sections snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["county", "as_of"], name="section_snapshot_once_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.as_of}"
+
+
+@pghistory.track()
+class SectionFigure(models.Model):
+    """One area's section figures in a sections snapshot: one row per village, township and the
+    county; a village row names the work team stationed there on the day."""
+
+    snapshot = models.ForeignKey(SectionSnapshot, on_delete=models.CASCADE, related_name="figures")
+    area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    parent = models.ForeignKey(
+        "areas.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.CharField(_("level"), max_length=12, choices=AreaLevelChoices.choices)
+    as_of = models.DateField(_("as of"))
+    team = models.ForeignKey(
+        "assistance.WorkTeam", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # assistance coverage (assistance.selectors.coverage_for_area, computed set-based)
+    assisted_households = models.PositiveIntegerField(default=0)
+    without_cadre = models.PositiveIntegerField(default=0)
+    without_plan = models.PositiveIntegerField(default=0)
+    not_visited = models.PositiveIntegerField(default=0)
+    overdue_follow_ups = models.PositiveIntegerField(default=0)
+    households_with_overdue = models.PositiveIntegerField(default=0)
+    # complaint rates (supervision.selectors.complaint_rates)
+    registered_households = models.PositiveIntegerField(default=0)
+    exited_households = models.PositiveIntegerField(default=0)
+    wrong_inclusion = models.PositiveIntegerField(default=0)
+    wrong_exit = models.PositiveIntegerField(default=0)
+    left_out = models.PositiveIntegerField(default=0)
+    complaints = models.PositiveIntegerField(default=0)
+    unanswered = models.PositiveIntegerField(default=0)
+    answered_late = models.PositiveIntegerField(default=0)
+    # monitoring objects (cases included in monitoring) and how many name each risk
+    monitored_cases = models.PositiveIntegerField(default=0)
+    risks = models.JSONField(default=dict)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "area"
+
+    class Meta:
+        ordering = ["area__code"]
+        verbose_name = _("dashboard section figure")
+        verbose_name_plural = _("dashboard section figures")
+        constraints = [models.UniqueConstraint(fields=["snapshot", "area"], name="section_figure_once")]
+        indexes = [models.Index(fields=["area", "as_of"]), models.Index(fields=["snapshot", "parent"])]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.as_of}"

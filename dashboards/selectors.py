@@ -21,6 +21,7 @@ from exits.selectors import exit_settings_for, exit_threshold_for, village_class
 from .choices import SnapshotStatusChoices, VillageClassChoices
 from .filters import ExitTargetFilterSet, IncidenceFigureFilterSet, IncidenceSnapshotFilterSet
 from .models import ExitTarget, IncidenceFigure, IncidenceSnapshot
+from .snapshots.read import sections, sections_stamp
 
 # The counted columns of an incidence figure (IncidenceFigure), summed up the area tree.
 TOTAL_FIELDS = (
@@ -266,10 +267,17 @@ def exit_progress(
 
 
 def cache_key(user: User, *parts: Any) -> str:
-    """Dashboard cache keys carry the user's scope, so two users never share a cached answer, and the
+    """Cache keys of figures that depend on the user's whole scope (the funds section), and the
     language, since cached figures hold translated labels and headers."""
     scope = "*" if user.is_superuser else ",".join(user.scope_prefixes)
-    raw = "|".join([scope, translation.get_language() or "", *(str(p) for p in parts)])
+    return area_cache_key(scope, *parts)
+
+
+def area_cache_key(*parts: Any) -> str:
+    """Cache keys of an area's figures: the area's figures are the same for everyone who may see the
+    area (a scope that covers an area covers everything under it), so every official of a county
+    shares one cached dashboard; the language is in it as cached figures hold translated labels."""
+    raw = "|".join([translation.get_language() or "", *(str(p) for p in parts)])
     return "dashboards:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -282,13 +290,23 @@ def _stamp(area: Area) -> str:
 
 
 def dashboard_data(*, user: User, area: Area, as_of: dt.date | None = None) -> dict[str, Any]:
-    """Every incidence figure of an area's dashboard, cached per user scope, area, date and the last
-    computation time (a recompute invalidates it)."""
+    """Every snapshot figure of an area's dashboard (incidence and the sections the snapshot job
+    computes), cached per area, date and the last computation time (a recompute invalidates it), not
+    per user: the scope is checked before the cache is read, so a user outside the area gets nothing."""
+    if not Area.objects.visible_to(user).filter(pk=area.pk).exists():
+        return {
+            "as_of": None,
+            "dates": [],
+            "summary": None,
+            "children": [],
+            "trend": [],
+            "sections_as_of": None,
+        }
     dates = snapshot_dates(area)
     if as_of is None or as_of not in dates:
         as_of = dates[0] if dates else None
     target_stamp = ExitTarget.objects.filter(area=area).aggregate(m=Max("updated_at"))["m"]
-    key = cache_key(user, "area", area.code, as_of, _stamp(area), target_stamp)
+    key = area_cache_key("area", area.code, as_of, _stamp(area), sections_stamp(area), target_stamp)
     cached: dict[str, Any] | None = cache.get(key)
     if cached is not None:
         return cached
@@ -296,12 +314,13 @@ def dashboard_data(*, user: User, area: Area, as_of: dt.date | None = None) -> d
     if as_of is not None:
         baseline = dates[-1]
         data.update(
-            summary=area_figures(area, as_of, user),
-            children=children_figures(area, as_of, user),
-            trend=trend(area, user),
-            village_classes=village_classes(area, as_of, user),
-            village_exits=village_exit_progress(area, as_of, baseline, user),
-            exit_target=exit_progress(area, as_of, dates, user),
+            summary=area_figures(area, as_of),
+            children=children_figures(area, as_of),
+            trend=trend(area),
+            village_classes=village_classes(area, as_of),
+            village_exits=village_exit_progress(area, as_of, baseline),
+            exit_target=exit_progress(area, as_of, dates),
         )
+    data.update(sections(area, as_of))
     cache.set(key, data, CACHE_SECONDS)
     return data

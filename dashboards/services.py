@@ -23,6 +23,7 @@ from households.choices import POOR_STATUSES, HouseholdStatusChoices
 from .choices import SnapshotStatusChoices
 from .models import ExitTarget, IncidenceFigure, IncidenceRecompute, IncidenceSnapshot
 from .selectors import TOTAL_FIELDS
+from .snapshots.compute import sections_compute_county
 
 JOB_KIND = "dashboards.incidence"
 
@@ -235,6 +236,8 @@ def incidence_job_handler(job: Job) -> dict[str, Any]:
                 if recompute is not None:
                     model_update(recompute, fields={"after": _totals(snapshot)}, refresh=False)
                 computed.append(county.code)
+            # the dashboard's other sections, as of the county's day, on every run (a rerun refreshes them)
+            sections_compute_county(county=county)
         job_progress(job, done=done, message=county.name)
     return {"as_of": as_of.isoformat(), "computed": computed, "unchanged": unchanged}
 
