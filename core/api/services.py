@@ -23,6 +23,7 @@ route it does not declare. Other actions use `service_input` and `service_answer
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
@@ -72,9 +73,9 @@ class ServiceCreateMixin(ServiceWriteMixin):
     """POST: `create_input` validated, `create_service(user=..., **data)`, answered 201."""
 
     create_input: type[serializers.Serializer[Any]]
-
-    def create_service(self, **data: Any) -> Any:
-        raise NotImplementedError
+    # the viewset's one service call, `(user=..., **validated input) -> the created row`; a method that
+    # may take some input fields by name, so declared as a callable rather than a method to override
+    create_service: Callable[..., Any]
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         obj = self.create_service(**self.service_input(self.create_input), user=request.user)
@@ -85,9 +86,7 @@ class ServiceUpdateMixin(ServiceWriteMixin):
     """PATCH: `update_input` validated, `update_service(obj, user=..., expected_version=..., **data)`."""
 
     update_input: type[serializers.Serializer[Any]]
-
-    def update_service(self, obj: Any, **data: Any) -> Any:
-        raise NotImplementedError
+    update_service: Callable[..., Any]  # `(obj, user=..., expected_version=..., **validated input) -> obj`
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         obj = self.get_object()

@@ -15,6 +15,7 @@ from accounts.roles import Capability
 from areas.models import Area
 from core.api.mixins import ScopedViewSetMixin
 from core.api.procedures import ProcedureSignMixin
+from core.api.services import ServiceCreateMixin, ServiceWriteMixin
 from core.scoping import area_code_param, get_visible_or_404
 from exits import selectors, services
 from exits.filters import (
@@ -49,7 +50,7 @@ def _area(request: Request, code: str) -> Area:
 
 class PovertyLineViewSet(
     ScopedViewSetMixin,
-    mixins.CreateModelMixin,
+    ServiceCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
@@ -60,19 +61,10 @@ class PovertyLineViewSet(
     serializer_class = s.PovertyLineSerializer
     filterset_class = PovertyLineFilterSet
     write_capability = Capability.APPROVE
+    create_input = s.PovertyLineSerializer
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = s.PovertyLineSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
-        line = services.poverty_line_set(
-            county=_area(request, v["county"]["code"]),
-            year=v["year"],
-            amount=v["amount"],
-            basis=v.get("basis", ""),
-            user=request_user(request),
-        )
-        return Response(s.PovertyLineSerializer(line).data, status=status.HTTP_201_CREATED)
+    def create_service(self, *, county: dict[str, str], **data: Any) -> PovertyLine:
+        return services.poverty_line_set(county=_area(self.request, county["code"]), **data)
 
 
 class ExitSettingsViewSet(
@@ -146,7 +138,7 @@ class ExitFlagViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(sign=extend_schema(request=s.SignSerializer, responses=s.ExitProcedureDetailSerializer))
 class ExitProcedureViewSet(
     ScopedViewSetMixin,
-    mixins.CreateModelMixin,
+    ServiceCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     ProcedureSignMixin,
@@ -160,6 +152,8 @@ class ExitProcedureViewSet(
     write_capability = Capability.PROPOSE
     # The step decides the capability (village, township or county); the service checks it.
     action_capabilities = {"sign": Capability.VIEW, "objections": Capability.SIGN_VILLAGE_STEP}
+    create_input = s.ProposeSerializer
+    sign_serializer_class = s.SignSerializer
 
     def base_queryset(self) -> Any:
         qs = self.queryset.all()
@@ -170,48 +164,23 @@ class ExitProcedureViewSet(
     def get_serializer_class(self) -> Any:
         return s.ExitProcedureSerializer if self.action == "list" else s.ExitProcedureDetailSerializer
 
-    @extend_schema(request=s.ProposeSerializer, responses={201: s.ExitProcedureDetailSerializer})
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = s.ProposeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        household = get_visible_or_404(
-            Household.objects.all(), request.user, pk=data.validated_data["household"]
-        )
-        procedure = services.exit_procedure_propose(
-            household=household,
-            year=data.validated_data["year"],
-            comment=data.validated_data["comment"],
-            user=request_user(request),
-        )
-        return Response(s.ExitProcedureDetailSerializer(procedure).data, status=status.HTTP_201_CREATED)
-
-    sign_serializer_class = s.SignSerializer
+    def create_service(self, *, household: int, **data: Any) -> ExitProcedure:
+        household_row = get_visible_or_404(Household.objects.all(), self.request.user, pk=household)
+        return services.exit_procedure_propose(household=household_row, **data)
 
     def procedure_sign(self, obj: Any, *, user: Any, **data: Any) -> Any:
-        return services.exit_procedure_sign(
-            procedure=obj,
-            user=user,
-            step=data["step"],
-            comment=data["comment"],
-            expected_version=data.get("version"),
-        )
-
-    def signed_data(self, result: Any) -> Any:
-        return s.ExitProcedureDetailSerializer(self.get_queryset().get(pk=result.pk)).data
+        return services.exit_procedure_sign(procedure=obj, user=user, **data)
 
     @extend_schema(request=s.ObjectionCreateSerializer, responses={201: s.ExitObjectionSerializer})
     @action(detail=True, methods=["post"])
     def objections(self, request: Request, pk: str) -> Response:
         procedure = self.get_object()
-        data = s.ObjectionCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        objection = services.exit_objection_record(
-            procedure=procedure, user=request_user(request), **data.validated_data
-        )
+        data = self.service_input(s.ObjectionCreateSerializer)
+        objection = services.exit_objection_record(procedure=procedure, user=request_user(request), **data)
         return Response(s.ExitObjectionSerializer(objection).data, status=status.HTTP_201_CREATED)
 
 
-class ExitObjectionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class ExitObjectionViewSet(ScopedViewSetMixin, ServiceWriteMixin, viewsets.ReadOnlyModelViewSet):
     """Objections raised during public notices; the township decides them (an upheld one sends the
     procedure back with the reason)."""
 
@@ -223,12 +192,10 @@ class ExitObjectionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str) -> Response:
         objection = self.get_object()
-        data = s.ObjectionDecideSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        objection = services.exit_objection_decide(
-            objection=objection, user=request_user(request), **data.validated_data
+        data = self.service_input(s.ObjectionDecideSerializer)
+        return self.service_answer(
+            services.exit_objection_decide(objection=objection, user=request_user(request), **data)
         )
-        return Response(s.ExitObjectionSerializer(objection).data)
 
 
 @extend_schema_view(
@@ -236,7 +203,7 @@ class ExitObjectionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 )
 class MonitoringCaseViewSet(
     ScopedViewSetMixin,
-    mixins.CreateModelMixin,
+    ServiceCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     ProcedureSignMixin,
@@ -251,6 +218,8 @@ class MonitoringCaseViewSet(
         "sign": Capability.VIEW,
         "assistance": Capability.MANAGE_ASSISTANCE,
     }
+    create_input = s.MonitoringReportSerializer
+    sign_serializer_class = s.MonitoringSignSerializer
 
     def base_queryset(self) -> Any:
         qs = self.queryset.all()
@@ -261,30 +230,14 @@ class MonitoringCaseViewSet(
     def get_serializer_class(self) -> Any:
         return s.MonitoringCaseSerializer if self.action == "list" else s.MonitoringCaseDetailSerializer
 
-    @extend_schema(request=s.MonitoringReportSerializer, responses={201: s.MonitoringCaseDetailSerializer})
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = s.MonitoringReportSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = dict(data.validated_data)
-        household = get_visible_or_404(
-            Household.objects.select_related("village"), request.user, pk=v.pop("household")
+    def create_service(self, *, household: int, **data: Any) -> MonitoringCase:
+        household_row = get_visible_or_404(
+            Household.objects.select_related("village"), self.request.user, pk=household
         )
-        case = services.monitoring_case_report(household=household, user=request_user(request), **v)
-        return Response(s.MonitoringCaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)
-
-    sign_serializer_class = s.MonitoringSignSerializer
+        return services.monitoring_case_report(household=household_row, **data)
 
     def procedure_sign(self, obj: Any, *, user: Any, **data: Any) -> Any:
-        return services.monitoring_case_sign(
-            case=obj,
-            user=user,
-            step=data["step"],
-            comment=data["comment"],
-            expected_version=data.get("version"),
-        )
-
-    def signed_data(self, result: Any) -> Any:
-        return s.MonitoringCaseDetailSerializer(self.get_queryset().get(pk=result.pk)).data
+        return services.monitoring_case_sign(case=obj, user=user, **data)
 
     @extend_schema(
         request=s.MonitoringAssistanceSerializer, responses={201: s.MonitoringAssistanceSerializer}
@@ -292,15 +245,14 @@ class MonitoringCaseViewSet(
     @action(detail=True, methods=["post"])
     def assistance(self, request: Request, pk: str) -> Response:
         case = self.get_object()
-        data = s.MonitoringAssistanceSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        row = services.monitoring_assistance_add(case=case, user=request_user(request), **data.validated_data)
+        data = self.service_input(s.MonitoringAssistanceSerializer)
+        row = services.monitoring_assistance_add(case=case, user=request_user(request), **data)
         return Response(s.MonitoringAssistanceSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
 class VillageExitViewSet(
     ScopedViewSetMixin,
-    mixins.CreateModelMixin,
+    ServiceCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
@@ -312,6 +264,7 @@ class VillageExitViewSet(
     filterset_class = VillageExitFilterSet
     write_capability = Capability.PROPOSE
     action_capabilities = {"decide": Capability.APPROVE}
+    create_input = s.VillageExitProposeSerializer
 
     def base_queryset(self) -> Any:
         qs = self.queryset.all()
@@ -320,35 +273,25 @@ class VillageExitViewSet(
     def get_serializer_class(self) -> Any:
         return s.VillageExitSerializer if self.action == "list" else s.VillageExitDetailSerializer
 
-    @extend_schema(request=s.VillageExitProposeSerializer, responses={201: s.VillageExitDetailSerializer})
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = s.VillageExitProposeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
-        checks = {c["standard"]: (c["met"], c["note"]) for c in v["checks"]}
-        row = services.village_exit_propose(
-            village=_area(request, v["village_code"]),
-            year=v["year"],
-            checks=checks,
-            user=request_user(request),
+    def create_service(self, *, village_code: str, checks: list[dict[str, Any]], **data: Any) -> VillageExit:
+        by_standard = {c["standard"]: (c["met"], c["note"]) for c in checks}
+        return services.village_exit_propose(
+            village=_area(self.request, village_code), checks=by_standard, **data
         )
-        return Response(s.VillageExitDetailSerializer(row).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.DecideSerializer, responses=s.VillageExitDetailSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str) -> Response:
         row = self.get_object()
-        data = s.DecideSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        row = services.village_exit_decide(
-            village_exit=row, user=request_user(request), **data.validated_data
+        data = self.service_input(s.DecideSerializer)
+        return self.service_answer(
+            services.village_exit_decide(village_exit=row, user=request_user(request), **data)
         )
-        return Response(s.VillageExitDetailSerializer(row).data)
 
 
 class CountyExitViewSet(
     ScopedViewSetMixin,
-    mixins.CreateModelMixin,
+    ServiceCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
@@ -358,19 +301,15 @@ class CountyExitViewSet(
     queryset = CountyExit.objects.select_related("county")
     serializer_class = s.CountyExitSerializer
     write_capability = Capability.APPROVE
+    create_input = s.CountyExitSerializer
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = s.CountyExitSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = dict(data.validated_data)
-        county = _area(request, v.pop("county")["code"])
-        row = services.county_exit_record(county=county, user=request_user(request), **v)
-        return Response(s.CountyExitSerializer(row).data, status=status.HTTP_201_CREATED)
+    def create_service(self, *, county: dict[str, str], **data: Any) -> CountyExit:
+        return services.county_exit_record(county=_area(self.request, county["code"]), **data)
 
 
 class CampaignViewSet(
     ScopedViewSetMixin,
-    mixins.CreateModelMixin,
+    ServiceCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
@@ -381,20 +320,14 @@ class CampaignViewSet(
     filterset_class = CampaignFilterSet
     write_capability = Capability.APPROVE
     queryset = Campaign.objects.select_related("area")
+    create_input = s.CampaignSerializer
+    answer_reread = True
 
     def get_queryset(self) -> Any:
         return selectors.campaign_list(user=self.request.user)
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = s.CampaignSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = dict(data.validated_data)
-        campaign = services.campaign_start(
-            area=_area(request, v.pop("area")["code"]), user=request_user(request), **v
-        )
-        return Response(
-            s.CampaignSerializer(self.get_queryset().get(pk=campaign.pk)).data, status=status.HTTP_201_CREATED
-        )
+    def create_service(self, *, area: dict[str, str], **data: Any) -> Campaign:
+        return services.campaign_start(area=_area(self.request, area["code"]), **data)
 
     @extend_schema(responses=s.CampaignProgressSerializer)
     @action(detail=True, methods=["get"])
@@ -427,7 +360,7 @@ def _counts(row: dict) -> dict:
     return {k: row[k] for k in ("total", "done", "problems", "percent")}
 
 
-class CheckTaskViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class CheckTaskViewSet(ScopedViewSetMixin, ServiceWriteMixin, viewsets.ReadOnlyModelViewSet):
     """Check tasks of re-verification campaigns; complete/ confirms the record or reports a problem."""
 
     queryset = CheckTask.objects.select_related("household", "household__village")
@@ -439,14 +372,7 @@ class CheckTaskViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str) -> Response:
         task = self.get_object()
-        data = s.CheckTaskCompleteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
-        task = services.check_task_complete(
-            task=task,
-            state=v["state"],
-            findings=v["findings"],
-            expected_version=v.get("version"),
-            user=request_user(request),
+        data = self.service_input(s.CheckTaskCompleteSerializer)
+        return self.service_answer(
+            services.check_task_complete(task=task, user=request_user(request), **data)
         )
-        return Response(s.CheckTaskSerializer(task).data)
