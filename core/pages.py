@@ -41,6 +41,7 @@ class ScopedListView(LoginRequiredMixin, View):
     unbound_when_empty = False
     filtered_by_selector = False
     page_size = PAGE_SIZE
+    replica_reads = True  # a list only reads: a standby may serve it (core/replicas.py)
     request: HttpRequest
     filters: Any = None  # what the FilterSet was bound to
     page: Any = None  # the page shown, for get_context

@@ -19,6 +19,7 @@ from core.exceptions import ConflictError
 from core.filtering import FilterRefused, export_refused
 from core.forms import form_add_service_errors
 from core.inputs import id_param
+from core.replicas import replica_reads_view
 from core.scoping import get_visible_or_404
 
 from . import figures, services
@@ -37,6 +38,7 @@ def _as_of(request: HttpRequest) -> dt.date | None:
         return None
 
 
+@replica_reads_view
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     tops = list(areas_top_for(request.user))
@@ -45,6 +47,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboards/index.html", {"areas": tops})
 
 
+@replica_reads_view
 @login_required
 def area_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     area = get_visible_or_404(Area.objects.select_related("parent"), request.user, code=code)
@@ -79,6 +82,7 @@ def area_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@replica_reads_view
 @login_required
 def area_export(request: HttpRequest, code: str, table: str) -> HttpResponse:
     """One chart's table as xlsx; an `as_of` that is not a date is a 400 naming it (not the latest)."""
@@ -99,6 +103,7 @@ def area_export(request: HttpRequest, code: str, table: str) -> HttpResponse:
     )
 
 
+@replica_reads_view
 @login_required
 def snapshots(request: HttpRequest) -> HttpResponse:
     """Snapshot dates, the compute-now form and the recompute ledger."""
@@ -129,6 +134,7 @@ def snapshots(request: HttpRequest) -> HttpResponse:
     )
 
 
+@replica_reads_view
 @login_required
 def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     snapshot = get_visible_or_404(
@@ -160,6 +166,7 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@replica_reads_view
 @login_required
 def targets(request: HttpRequest) -> HttpResponse:
     """Yearly exit targets (年度减贫任务) per county and township."""

@@ -17,6 +17,7 @@ from core.exceptions import ConflictError
 from core.forms import form_add_service_errors
 from core.pages import ScopedListView
 from core.procedures.views import ProcedureSignView
+from core.replicas import replica_reads_view
 from core.scoping import get_visible_or_404
 from households.models import Household
 
@@ -56,6 +57,7 @@ class MonitoringList(ScopedListView):
 monitoring_list = MonitoringList.as_view()
 
 
+@replica_reads_view
 @login_required
 def monitoring_report(request: HttpRequest, household_pk: int) -> HttpResponse:
     household = get_visible_or_404(

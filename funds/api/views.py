@@ -300,6 +300,8 @@ class ExecutionReportView(APIView):
     """Allocation against disbursement (拨付率), grouped by source, level, kind, year, project or township,
     in yuan and 万元."""
 
+    replica_reads = True  # a report: a standby may serve it (core/replicas.py)
+
     @extend_schema(
         parameters=[
             OpenApiParameter("by", str, enum=ReportGroupingChoices.values),
@@ -325,6 +327,8 @@ class ExecutionReportView(APIView):
 class ReconciliationView(APIView):
     """Every declared total that differs from the sum of its parts, and every maintained ledger total that
     differs from the entries it summarises."""
+
+    replica_reads = True  # a report: a standby may serve it (core/replicas.py)
 
     @extend_schema(responses=ReconciliationSerializer)
     def get(self, request: Request) -> Response:

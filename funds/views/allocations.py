@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Capability
 from core.forms import form_add_service_errors
 from core.pages import ScopedListView
+from core.replicas import replica_reads_view
 from core.scoping import ensure_can, get_visible_or_404
 
 from .. import selectors, services
@@ -27,6 +28,7 @@ from ..models import Allocation
 # -- sources and allocations -----------------------------------------------------------------------
 
 
+@replica_reads_view
 @login_required
 def source_list(request: HttpRequest) -> HttpResponse:
     form = None

@@ -13,6 +13,7 @@ from accounts.roles import Capability
 from core.forms import form_add_service_errors
 from core.models import Job
 from core.pages import JobStartView
+from core.replicas import replica_reads_view
 from core.scoping import ensure_can
 
 from .. import selectors, services
@@ -26,6 +27,7 @@ from ..forms import (
 # -- overview and reports --------------------------------------------------------------------------
 
 
+@replica_reads_view
 @login_required
 def funds_index(request: HttpRequest) -> HttpResponse:
     # The figures say which years they add up (all, or the one chosen): the dashboard shows this
@@ -54,6 +56,7 @@ def funds_index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@replica_reads_view
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
     by = request.GET.get("by") or ReportGroupingChoices.SOURCE

@@ -19,6 +19,7 @@ from core import clock
 from core.downloads import as_download, download_name, scope_name
 from core.filtering import FilterRefused, export_refused
 from core.paging import capped_page
+from core.replicas import replica_reads_view
 from core.scoping import get_visible_or_404
 from core.services import sensitive_access_log
 
@@ -61,6 +62,7 @@ LIST_SORTS = {
 }
 
 
+@replica_reads_view
 @login_required
 def household_list(request: HttpRequest) -> HttpResponse:
     """50 a page with a result count that stops at 10,000 (core.paging), page numbers, a jump and
@@ -130,6 +132,7 @@ def _legacy_area_filters(request: HttpRequest, filters: Any) -> HttpResponse | N
     return redirect(f"{request.path}?{filters.urlencode()}")
 
 
+@replica_reads_view
 @login_required
 def household_export(request: HttpRequest) -> HttpResponse:
     """The filtered list as xlsx; full ID numbers only for roles that see them, and then logged. A

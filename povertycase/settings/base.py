@@ -82,6 +82,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle and absolute session timeouts, signing out everywhere, temporary passwords (accounts.sessions).
     "accounts.sessions.SessionPolicyMiddleware",
+    # Read-only pages read from a standby when DATABASE_REPLICA_URLS names one (core/replicas.py); inside
+    # SessionMiddleware, so saving the session is not taken for the page's own write.
+    "core.replicas.ReplicaReadsMiddleware",
     # A NUL byte in the path, a query or a form value is a 400 before any view sees it.
     "core.inputs.RefuseNulBytesMiddleware",
     # A list's filter form posts; a personal search term (an ID number) goes into the address as a token.
@@ -133,6 +136,26 @@ if DATABASE_STATEMENT_TIMEOUT_MS:
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
     )
+# Read replicas: streaming standbys of the primary, comma-separated URLs (empty: everything reads the
+# primary). Dashboards, reports, exports and list pages read from one of them; writes, reads after a
+# write and reads inside atomic blocks go to the primary (core/replicas.py, docs/scaling.md). A browser
+# that wrote reads the primary for DATABASE_REPLICA_PIN_SECONDS, longer than the standbys may lag.
+DATABASE_REPLICA_URLS = [
+    url.strip() for url in (env("DATABASE_REPLICA_URLS", "") or "").split(",") if url.strip()
+]
+DATABASE_REPLICAS: list[str] = []
+for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    DATABASES[f"replica{_number}"] = {
+        **dj_database_url.parse(
+            _url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+        ),
+        # a standby that does not answer is skipped quickly (the read falls back to the primary)
+        "OPTIONS": {**DATABASES["default"].get("OPTIONS", {}), "connect_timeout": 3},
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_REPLICAS.append(f"replica{_number}")
+DATABASE_REPLICA_PIN_SECONDS = int(env("DATABASE_REPLICA_PIN_SECONDS", "15") or 15)
+DATABASE_ROUTERS = ["core.replicas.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
