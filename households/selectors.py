@@ -104,17 +104,20 @@ def policy_for(area: Area) -> PolicyValues:
 
 
 def household_list(*, user: User, filters: Any = None, strict: bool = False) -> QuerySet[Household]:
-    """Households the user may see, filtered by the shared FilterSet; one query for the page (the
-    village, its township and the head are joined). `strict` (exports): an invalid filter value, such
-    as another township's village, raises core.filtering.FilterRefused instead of being dropped."""
+    """Households the user may see, filtered by the shared FilterSet. A page (a slice) is read keys
+    first (core.paging.keys_first): its ids by the filters and the search index alone, then the
+    village, its township and the head joined for those rows only. `strict` (exports): an invalid
+    filter value, such as another township's village, raises core.filtering.FilterRefused instead of
+    being dropped."""
     from core.filtering import strict_qs
+    from core.paging import keys_first
 
     from .filters import HouseholdFilterSet
 
     qs = Household.objects.visible_to(user).select_related("village", "village__parent", "head")
     filterset = HouseholdFilterSet(filters or {}, queryset=qs, user=user)
     filtered: QuerySet[Household] = strict_qs(filterset) if strict else filterset.qs
-    return filtered
+    return keys_first(filtered)
 
 
 def household_registered_on(household: Household) -> dt.date:

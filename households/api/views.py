@@ -18,6 +18,7 @@ from accounts.roles import Capability
 from core.api.mixins import ScopedViewSetMixin
 from core.api.personal import RevealLoggingMixin
 from core.api.procedures import ProcedureSignMixin
+from core.paging import keys_first
 from core.scoping import get_visible_or_404
 
 from .. import services
@@ -64,6 +65,9 @@ class HouseholdViewSet(
 
     def base_queryset(self) -> QuerySet:
         qs = self.queryset.all()
+        if self.action in ("list", "search"):
+            # the cursor page is read keys first, as the page's (households.selectors.household_list)
+            qs = keys_first(qs)
         if self.action == "retrieve":
             qs = qs.prefetch_related(Prefetch("members", queryset=Member.objects.order_by("id")))
         return qs

@@ -317,3 +317,64 @@ def test_household_search_reads_the_vector_index(county, people):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "household_search_gin" in plan, plan
     assert [row["pk"] for row in qs] == [people["zhang"].pk]
+
+
+def _zhangs(county, n: int) -> list[int]:
+    """n households headed by a 张三 in one village, newest first."""
+    ids = []
+    for _ in range(n):
+        household = make_household(county.village_a1, members=0)
+        make_member(household, relation="head", name="张三")
+        ids.append(household.pk)
+    return sorted(ids, reverse=True)
+
+
+def test_a_searched_api_page_reads_its_ids_first_and_walks_every_match_in_order(county, api):
+    from django.test.utils import CaptureQueriesContext
+
+    # given
+    expected = _zhangs(county, 7)
+    client = api(county.staff_a)
+
+    # when: cursor pages of 3
+    seen, heads, url = [], set(), "/api/households/households/?q=zhangsan&page_size=3"
+    with CaptureQueriesContext(connection) as queries:
+        while url:
+            body = client.get(url).json()
+            seen += [row["id"] for row in body["results"]]
+            heads |= {row["head_name"] for row in body["results"]}
+            url = body["next"]
+
+    # then: every match once, newest first, with its head, as one query would give them
+    assert seen == expected
+    assert heads == {"张三"}
+    one_query = Household.objects.visible_to(county.staff_a).filter(household_search_q("zhangsan"))
+    assert list(one_query.order_by("-id").values_list("pk", flat=True)) == expected
+    # the page's ids are cut (LIMIT 4) without the head's join; the rows with the head are not cut
+    household_reads = [
+        q["sql"] for q in queries.captured_queries if 'FROM "households_household"' in q["sql"]
+    ]
+    cut = [sql for sql in household_reads if "LIMIT 4" in sql]
+    joined = [sql for sql in household_reads if 'JOIN "households_member"' in sql]
+    assert len(cut) == 3
+    assert len(joined) == 3
+    assert not any('JOIN "households_member"' in sql for sql in cut)
+    assert not any("LIMIT" in sql for sql in joined)
+
+
+def test_a_searched_list_page_slice_is_the_one_query_slice(county, web):
+    # given
+    expected = _zhangs(county, 5)
+    qs = household_list(user=county.staff_a, filters={"q": "zs"}).order_by("-id")
+
+    # then: the same rows in the same order, joined, as the single query without the keys first
+    page = list(qs[1:4])
+    assert [h.pk for h in page] == expected[1:4]
+    assert [h.head.name for h in page] == ["张三"] * 3
+    plain = Household.objects.visible_to(county.staff_a).filter(household_search_q("zs")).order_by("-id")
+    assert [h.pk for h in page] == [h.pk for h in plain[1:4]]
+    assert list(qs) == list(plain)
+    # and the page itself shows them newest first
+    body = web(county.staff_a).get("/households/", {"q": "zhangsan"}).content.decode()
+    numbers = [Household.objects.get(pk=pk).number for pk in expected]
+    assert [body.index(n) for n in numbers] == sorted(body.index(n) for n in numbers)
