@@ -21,6 +21,7 @@ from django.utils.translation import pgettext
 from . import clock
 from .audit import audit_events_for
 from .masking import may_see_full, personal_field
+from .models import VersionedModel
 from .scoping import object_area
 
 
@@ -34,11 +35,13 @@ def _action_label(action: str) -> str:
 
 def _shown_fields(model: type[models.Model]) -> dict[str, models.Field[Any, Any]]:
     """Fields a user edits or reads on the record page, by name and column name (events use the
-    column name of a foreign key: head_id). Derived keys (phone_key, pinyin keys), timestamps and
-    the primary key are bookkeeping, not shown."""
+    column name of a foreign key: head_id). Derived keys (phone_key, pinyin keys), timestamps, the
+    version counter (core.models.VersionedModel) and the primary key are bookkeeping, not shown."""
     fields: dict[str, models.Field[Any, Any]] = {}
     for field in model._meta.concrete_fields:
         if field.primary_key or not field.editable:
+            continue
+        if issubclass(model, VersionedModel) and field.name == "version":
             continue
         fields[field.name] = field
         fields[field.attname] = field
