@@ -22,6 +22,7 @@ from core.audit import audit_context_apply
 from core.masking import masked
 
 from ..choices import HouseholdStatusChoices, MembershipChangeReasonChoices, RelationChoices
+from ..fields import HOUSEHOLD_FIELDS, MEMBER_SHEET_FIELDS
 from ..models import Household, Member
 
 S = HouseholdStatusChoices
@@ -59,29 +60,6 @@ ROW_COLUMNS: tuple[tuple[str, str], ...] = (
     ("member_id", "bigint"),  # drawn when the row's chunk is written
 )
 ROW_KEYS = [name for name, _type in ROW_COLUMNS]
-HOUSEHOLD_UPDATABLE = (
-    "address",
-    "phone",
-    "attribute",
-    "main_cause",
-    "secondary_causes",
-    "typology",
-    "year_identified",
-)
-MEMBER_UPDATABLE = (
-    "name",
-    "relation",
-    "sex",
-    "birth_date",
-    "ethnicity",
-    "education",
-    "schooling",
-    "health",
-    "labour_capacity",
-    "work_status",
-    "medical_insurance",
-    "pension_insurance",
-)
 
 
 def staging_create() -> None:
@@ -309,7 +287,7 @@ def chunk_write(
             [chunk],
         )
         updated = len(cursor.fetchall())
-        sets = ", ".join(f"{f} = coalesce(c.{f}, h.{f})" for f in HOUSEHOLD_UPDATABLE)
+        sets = ", ".join(f"{f} = coalesce(c.{f}, h.{f})" for f in HOUSEHOLD_FIELDS)
         cursor.execute(
             f"UPDATE households_household h SET {sets}, phone_key = coalesce(c.phone_key, h.phone_key), "
             "version = h.version + 1, updated_at = %s FROM import_households c WHERE c.chunk = %s AND h.id = c.household_id",
@@ -468,7 +446,7 @@ def _migration_history(
 
 
 def _members_update(cursor: Any, chunk: int, now: dt.datetime) -> int:
-    sets = ", ".join(f"{f} = coalesce(s.{f}, m.{f})" for f in MEMBER_UPDATABLE)
+    sets = ", ".join(f"{f} = coalesce(s.{f}, m.{f})" for f in MEMBER_SHEET_FIELDS)
     keys = (
         "name_keys = CASE WHEN s.name_keyed IS DISTINCT FROM m.name_keyed THEN s.name_keys ELSE m.name_keys END, "
         "name_keyed = coalesce(s.name_keyed, m.name_keyed)"
@@ -495,7 +473,7 @@ def _members_insert(cursor: Any, chunk: int, today: dt.date) -> int:
         "sex": "s.sex",
         "birth_date": "s.birth_date",
     }
-    for name in MEMBER_UPDATABLE:
+    for name in MEMBER_SHEET_FIELDS:
         if name not in given:
             given[name] = (f"coalesce(s.{name}, %s)", [defaults.get(name, "")])
     columns, exprs, params = _insert_sql(Member, given)

@@ -3,6 +3,7 @@
 One module per sub-domain; every public name is re-exported here."""
 
 from ..cleaners import phone_key
+from ..fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 from .assessment import (
     CONDITION_FIELDS,
     four_looks_assess,
@@ -32,8 +33,6 @@ from .quality import (
     duplicates_scan_start,
 )
 from .registry import (
-    HOUSEHOLD_FIELDS,
-    MEMBER_FIELDS,
     household_number_next,
     household_register,
     household_update,

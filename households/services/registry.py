@@ -27,6 +27,7 @@ from ..cleaners import (
     clean_year_identified,
     phone_key,
 )
+from ..fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 from ..models import (
     Household,
     Member,
@@ -38,32 +39,6 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 # -- households ------------------------------------------------------------------------------------
-
-HOUSEHOLD_FIELDS = (
-    "address",
-    "phone",
-    "attribute",
-    "main_cause",
-    "secondary_causes",
-    "typology",
-    "year_identified",
-)
-MEMBER_FIELDS = (
-    "name",
-    "id_number",
-    "relation",
-    "sex",
-    "birth_date",
-    "ethnicity",
-    "education",
-    "schooling",
-    "health",
-    "labour_capacity",
-    "work_status",
-    "medical_insurance",
-    "pension_insurance",
-    "phone",
-)
 
 
 def _household_clean(fields: dict[str, Any]) -> dict[str, Any]:
