@@ -37,7 +37,6 @@ WITH v AS (
     WHERE a.level = 'village' AND a.code LIKE %(prefix)s
 ),
 /*HOUSEHOLDS*/
-bounds AS (SELECT min(id) AS lo, max(id) AS hi FROM h),
 hh_counts AS (
     SELECT h.village_id,
         count(*) FILTER (WHERE h.status = ANY(%(poor)s)) AS poor_h,
@@ -47,15 +46,18 @@ hh_counts AS (
     FROM h GROUP BY h.village_id
 ),
 people AS (
-    -- members read once, through the member(household) index over the county's id range only
-    -- (a county's households are registered together, so their members sit together)
+    -- the members of the county's households, read through the member(household) index run by run
+    -- (below), joined back to their households: what is read does not depend on the order households
+    -- were registered in, and nothing of another county is read
     SELECT h.village_id,
         count(*) FILTER (WHERE h.status = ANY(%(poor)s)) AS poor_p,
         count(*) FILTER (WHERE h.status = %(exited)s) AS exited_p,
         count(*) FILTER (WHERE h.status = %(returned)s) AS returned_p,
         count(*) FILTER (WHERE h.status = %(monitoring)s) AS monitored_p
-    FROM bounds
-    JOIN households_member m ON m.household_id BETWEEN bounds.lo AND bounds.hi
+    FROM runs CROSS JOIN LATERAL (
+        SELECT m.household_id FROM households_member m
+        WHERE m.household_id BETWEEN runs.lo AND runs.hi OFFSET 0
+    ) m
     JOIN h ON h.id = m.household_id
     GROUP BY h.village_id
 ),
@@ -99,10 +101,10 @@ GROUP BY ROLLUP (township_id, village_id)
 _COMPUTE_SQL = _COMPUTE_SQL.replace("/*INCIDENCE*/", percent_sql("sum(poor_p)", "sum(pop)"))
 
 
-_HOUSEHOLDS_NOW = """
-h AS MATERIALIZED (
-    -- households through the village index, village by village (OFFSET 0 keeps the planner from
-    -- turning this into a scan of every county's households)
+# The county's households, village by village through the village index (OFFSET 0 keeps the planner
+# from turning this into a scan of every county's households).
+_HOUSEHOLDS = """
+/*NAME*/ AS MATERIALIZED (
     SELECT hh.id, hh.village_id, hh.status
     FROM v CROSS JOIN LATERAL (
         SELECT x.id, x.village_id, x.status FROM households_household x WHERE x.village_id = v.id OFFSET 0
@@ -110,31 +112,44 @@ h AS MATERIALIZED (
 ),
 """
 
+# Their ids as runs of consecutive ids: one index range per run reads exactly the county's rows of a
+# table keyed by household (every id of a run is the county's). Households registered together make
+# one long run; a late registration between other counties' households is a run of its own, read by
+# one index lookup. So the cost follows the county's own households, whatever the registration order.
+_RUNS = """
+runs AS MATERIALIZED (
+    SELECT min(r.id) AS lo, max(r.id) AS hi
+    FROM (SELECT id, id - row_number() OVER (ORDER BY id) AS run FROM /*NAME*/) r
+    GROUP BY r.run
+),
+"""
+
+_HOUSEHOLDS_NOW = (_HOUSEHOLDS + _RUNS).replace("/*NAME*/", "h")
+
 # A past date counts each household by its status on that date: the last change in its status history
-# effective on or before the date (one pass over the county's history rows). A household whose history
-# starts after the date was not in the registry yet and is not counted; one with no history at all (data
-# loaded without it) is taken at its current status.
+# effective on or before the date (one grouped pass over the county's history rows, read run by run). A
+# household whose history starts after the date was not in the registry yet and is not counted; one
+# with no history at all (data loaded without it) is taken at its current status.
 _HOUSEHOLDS_AS_OF = """
+/*HOUSEHOLDS*/
 hist AS (
-    -- one grouped pass over the county's history rows: the last status effective on or before the date
-    -- (NULL when the history starts after it)
+    -- the last status effective on or before the date (NULL when the history starts after it)
     SELECT c.household_id,
         (array_agg(c.to_status ORDER BY c.effective_date DESC, c.changed_at DESC, c.id DESC)
             FILTER (WHERE c.effective_date <= %(as_of)s))[1] AS status
-    FROM households_householdstatuschange c
-    JOIN households_household x ON x.id = c.household_id
-    JOIN v ON v.id = x.village_id
+    FROM runs CROSS JOIN LATERAL (
+        SELECT c.household_id, c.to_status, c.effective_date, c.changed_at, c.id
+        FROM households_householdstatuschange c
+        WHERE c.household_id BETWEEN runs.lo AND runs.hi OFFSET 0
+    ) c
     GROUP BY c.household_id
 ),
 h AS MATERIALIZED (
     SELECT hh.id, hh.village_id,
         CASE WHEN hist.household_id IS NULL THEN hh.status ELSE hist.status END AS status
-    FROM v CROSS JOIN LATERAL (
-        SELECT x.id, x.village_id, x.status FROM households_household x WHERE x.village_id = v.id OFFSET 0
-    ) hh
-    LEFT JOIN hist ON hist.household_id = hh.id
+    FROM hh LEFT JOIN hist ON hist.household_id = hh.id
 ),
-"""
+""".replace("/*HOUSEHOLDS*/", (_HOUSEHOLDS + _RUNS).replace("/*NAME*/", "hh"))
 
 
 def _totals(snapshot: IncidenceSnapshot) -> dict[str, Any]:
