@@ -54,31 +54,19 @@ def many_enum_field(choices: Any, **kwargs: Any) -> serializers.ListField:
     return field_class(child=serializers.ChoiceField(choices=choices), **kwargs)
 
 
+_MEMBER_SHOWN = [f for f in MEMBER_FIELDS if f != "phone"]
+_AFTER_RELATION = _MEMBER_SHOWN.index("relation") + 1
+
+
 class MemberSerializer(serializers.ModelSerializer):
     id_number = PersonalField()  # in full for view_full_id, logged by the view (RevealLoggingMixin)
     relation_display = serializers.CharField(source="get_relation_display", read_only=True)
 
     class Meta:
         model = Member
-        fields = [
-            "id",
-            "household",
-            "name",
-            "id_number",
-            "relation",
-            "relation_display",
-            "sex",
-            "birth_date",
-            "ethnicity",
-            "education",
-            "schooling",
-            "health",
-            "labour_capacity",
-            "work_status",
-            "medical_insurance",
-            "pension_insurance",
-            "version",
-        ]
+        # the registry's member fields but the phone (not served here), with the relation's label after it
+        fields = ["id", "household", *_MEMBER_SHOWN[:_AFTER_RELATION], "relation_display"]
+        fields += [*_MEMBER_SHOWN[_AFTER_RELATION:], "version"]
 
 
 class HouseholdSerializer(serializers.ModelSerializer):
