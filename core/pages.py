@@ -95,6 +95,9 @@ class ServiceFormView(LoginRequiredMixin, View):
     def get_form_kwargs(self) -> dict[str, Any]:
         return {}
 
+    def form_ready(self, form: Any) -> None:
+        """Narrow the form to the user once it is built (choices in the user's areas ...)."""
+
     def perform(self, form: Any) -> Any:
         raise NotImplementedError
 
@@ -107,11 +110,13 @@ class ServiceFormView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.check()
         form = self.form_class(**self.get_form_kwargs())
+        self.form_ready(form)
         return render(request, self.template_name, self.get_context(form))
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.check()
         form = self.form_class(request.POST, request.FILES or None, **self.get_form_kwargs())
+        self.form_ready(form)
         if form.is_valid():
             try:
                 result = self.perform(form)

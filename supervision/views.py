@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
@@ -16,7 +17,7 @@ from areas.selectors import areas_top_for
 from core.exceptions import ConflictError
 from core.forms import form_add_service_errors
 from core.inputs import id_param
-from core.pages import ScopedListView
+from core.pages import ScopedListView, ServiceFormView
 from core.scoping import ensure_can, get_visible_or_404
 
 from . import selectors, services
@@ -51,28 +52,60 @@ class ProblemList(_SupervisionList):
 problem_list = ProblemList.as_view()
 
 
-@login_required
-def problem_create(request: HttpRequest) -> HttpResponse:
-    ensure_can(request.user, Capability.SUPERVISE)
-    inspection = None
-    inspection_id = id_param(request.GET, "inspection") or id_param(request.POST, "inspection")
-    if inspection_id is not None:
-        inspection = get_visible_or_404(
-            Inspection.objects.select_related("area"), request.user, pk=inspection_id
-        )
-    form = ProblemForm(request.POST or None, initial={"area": inspection.area_id if inspection else None})
-    form.scope(request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            problem = services.problem_create(user=request.user, inspection=inspection, **form.cleaned_data)
-        except ValidationError as exc:
-            form_add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The problem is in the rectification ledger."))
-            return redirect("supervision:problem", pk=problem.pk)
-    return render(
-        request, "supervision/form.html", {"form": form, "title": _("New problem"), "inspection": inspection}
-    )
+class _SupervisionForm(ServiceFormView):
+    """A supervision form page (supervision/form.html), its choices in the user's areas."""
+
+    template_name = "supervision/form.html"
+    title = ""
+    service: Any  # the create service, called with the form's data and the user
+    detail_url = ""  # the created record's page
+
+    def perform(self, form: Any) -> Any:
+        return self.service(user=self.request.user, **form.cleaned_data)
+
+    def success(self, result: Any) -> HttpResponse:
+        return redirect(self.detail_url, pk=result.pk)
+
+    def check(self) -> None:
+        ensure_can(self.request.user, Capability.SUPERVISE)
+
+    def form_ready(self, form: Any) -> None:
+        form.scope(self.request.user)
+
+    def get_context(self, form: Any) -> dict[str, Any]:
+        return {"form": form, "title": self.title}
+
+
+class ProblemCreate(_SupervisionForm):
+    form_class = ProblemForm
+    title = gettext_lazy("New problem")
+    service = staticmethod(services.problem_create)
+    detail_url = "supervision:problem"
+
+    def check(self) -> None:
+        super().check()
+        self.inspection = None
+        inspection_id = id_param(self.request.GET, "inspection") or id_param(self.request.POST, "inspection")
+        if inspection_id is not None:
+            self.inspection = get_visible_or_404(
+                Inspection.objects.select_related("area"), self.request.user, pk=inspection_id
+            )
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"initial": {"area": self.inspection.area_id if self.inspection else None}}
+
+    def get_context(self, form: Any) -> dict[str, Any]:
+        return {**super().get_context(form), "inspection": self.inspection}
+
+    def perform(self, form: Any) -> Any:
+        return self.service(user=self.request.user, inspection=self.inspection, **form.cleaned_data)
+
+    def success(self, result: Any) -> HttpResponse:
+        messages.success(self.request, _("The problem is in the rectification ledger."))
+        return super().success(result)
+
+
+problem_create = ProblemCreate.as_view()
 
 
 @login_required
@@ -155,19 +188,14 @@ class InspectionList(_SupervisionList):
 inspection_list = InspectionList.as_view()
 
 
-@login_required
-def inspection_create(request: HttpRequest) -> HttpResponse:
-    ensure_can(request.user, Capability.SUPERVISE)
-    form = InspectionForm(request.POST or None)
-    form.scope(request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            inspection = services.inspection_create(user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_add_service_errors(form, exc)
-        else:
-            return redirect("supervision:inspection", pk=inspection.pk)
-    return render(request, "supervision/form.html", {"form": form, "title": _("New inspection")})
+class InspectionCreate(_SupervisionForm):
+    form_class = InspectionForm
+    title = gettext_lazy("New inspection")
+    service = staticmethod(services.inspection_create)
+    detail_url = "supervision:inspection"
+
+
+inspection_create = InspectionCreate.as_view()
 
 
 @login_required
@@ -190,19 +218,14 @@ class ComplaintList(_SupervisionList):
 complaint_list = ComplaintList.as_view()
 
 
-@login_required
-def complaint_create(request: HttpRequest) -> HttpResponse:
-    ensure_can(request.user, Capability.SUPERVISE)
-    form = ComplaintForm(request.POST or None)
-    form.scope(request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            complaint = services.complaint_receive(user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_add_service_errors(form, exc)
-        else:
-            return redirect("supervision:complaint", pk=complaint.pk)
-    return render(request, "supervision/form.html", {"form": form, "title": _("Receive a complaint")})
+class ComplaintCreate(_SupervisionForm):
+    form_class = ComplaintForm
+    title = gettext_lazy("Receive a complaint")
+    service = staticmethod(services.complaint_receive)
+    detail_url = "supervision:complaint"
+
+
+complaint_create = ComplaintCreate.as_view()
 
 
 @login_required
