@@ -13,6 +13,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.roles import Capability
 from core.exceptions import ConflictError
@@ -256,43 +257,39 @@ def member_move(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def income_add(request: HttpRequest, pk: int) -> HttpResponse:
-    household = _household_for_edit(request, pk)
-    form = IncomeForm(request.POST or None)
-    return _service_form(
-        request,
-        form,
-        household,
-        _("Income record"),
-        lambda d: services.income_record_save(household=household, user=request.user, **d),
-        _("Income saved."),
-    )
+def _household_record_page(
+    form_class: type[Form], title: Any, service: Callable[..., Any], success: Any
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """A page that records one dated fact of a household (income, living conditions, four looks)
+    through its service."""
+
+    @login_required
+    def page(request: HttpRequest, pk: int) -> HttpResponse:
+        household = _household_for_edit(request, pk)
+        return _service_form(
+            request,
+            form_class(request.POST or None),
+            household,
+            str(title),
+            lambda d: service(household=household, user=request.user, **d),
+            str(success),
+        )
+
+    return page
 
 
-@login_required
-def conditions_add(request: HttpRequest, pk: int) -> HttpResponse:
-    household = _household_for_edit(request, pk)
-    form = ConditionsForm(request.POST or None)
-    return _service_form(
-        request,
-        form,
-        household,
-        _("Living conditions"),
-        lambda d: services.living_conditions_record(household=household, user=request.user, **d),
-        _("Assessment saved."),
-    )
-
-
-@login_required
-def four_looks_add(request: HttpRequest, pk: int) -> HttpResponse:
-    household = _household_for_edit(request, pk)
-    form = FourLooksForm(request.POST or None)
-    return _service_form(
-        request,
-        form,
-        household,
-        _("Four-looks score sheet"),
-        lambda d: services.four_looks_assess(household=household, user=request.user, **d),
-        _("Score sheet saved."),
-    )
+income_add = _household_record_page(
+    IncomeForm, gettext_lazy("Income record"), services.income_record_save, gettext_lazy("Income saved.")
+)
+conditions_add = _household_record_page(
+    ConditionsForm,
+    gettext_lazy("Living conditions"),
+    services.living_conditions_record,
+    gettext_lazy("Assessment saved."),
+)
+four_looks_add = _household_record_page(
+    FourLooksForm,
+    gettext_lazy("Four-looks score sheet"),
+    services.four_looks_assess,
+    gettext_lazy("Score sheet saved."),
+)

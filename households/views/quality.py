@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -68,22 +71,29 @@ duplicates_scan = DuplicatesScan.as_view()
 @require_POST
 def duplicate_review(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = get_visible_or_404(DuplicateCandidate.objects.all(), request.user, pk=pk)
+    return _review_record(
+        request,
+        lambda status, note: services.duplicate_review(
+            candidate=candidate, user=request.user, status=status, note=note
+        ),
+        "households:duplicates",
+    )
+
+
+def _review_record(request: HttpRequest, review: Callable[[str, str], Any], queue: str) -> HttpResponse:
+    """A reviewer's decision (status and note) on one entry of a review queue, through `review`;
+    refusals and the confirmation are messages on the queue (`queue`, a URL name) it was made on."""
     form = ReviewForm(request.POST)
     try:
         if not form.is_valid():
             raise ValidationError(list(form.errors.values()))
-        services.duplicate_review(
-            candidate=candidate,
-            user=request.user,
-            status=form.cleaned_data["status"],
-            note=form.cleaned_data["review_note"],
-        )
+        review(form.cleaned_data["status"], form.cleaned_data["review_note"])
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
     else:
         messages.success(request, _("Review recorded."))
-    return redirect(reverse("households:duplicates") + "?" + request.GET.urlencode())
+    return redirect(reverse(queue) + "?" + request.GET.urlencode())
 
 
 @login_required
@@ -128,19 +138,10 @@ def cross_checks(request: HttpRequest) -> HttpResponse:
 @require_POST
 def cross_check_review(request: HttpRequest, pk: int) -> HttpResponse:
     match = get_visible_or_404(CrossCheckMatch.objects.all(), request.user, pk=pk)
-    form = ReviewForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(list(form.errors.values()))
-        services.cross_check_review(
-            match=match,
-            user=request.user,
-            status=form.cleaned_data["status"],
-            note=form.cleaned_data["review_note"],
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Review recorded."))
-    return redirect(reverse("households:cross-checks") + "?" + request.GET.urlencode())
+    return _review_record(
+        request,
+        lambda status, note: services.cross_check_review(
+            match=match, user=request.user, status=status, note=note
+        ),
+        "households:cross-checks",
+    )
