@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.models import TimeStampedModel, VersionedModel
 from core.roles import Capability
 from core.scoping import ScopedQuerySet
 
@@ -163,3 +164,28 @@ class AreaPopulation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area} {self.year}: {self.rural_population}"
+
+
+@pghistory.track()
+class PolicyValue(TimeStampedModel, VersionedModel):
+    """One policy value an area sets (areas.policy: the keys each app declares, with their types,
+    bounds and defaults). The most specific enclosing area's row wins (areas.selectors.policy_get)."""
+
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="policy_values"
+    )
+    key = models.CharField(_("policy value"), max_length=80)
+    value = models.JSONField(_("value"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "area"
+    write_capability = Capability.ADMINISTER
+
+    class Meta:
+        ordering = ["area__code", "key"]
+        verbose_name = _("policy value")
+        verbose_name_plural = _("policy values")
+        constraints = [models.UniqueConstraint(fields=["area", "key"], name="policy_value_once_per_area")]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.key}"

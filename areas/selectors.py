@@ -1,10 +1,17 @@
-from typing import Any
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 
 from .choices import LEVEL_PREFIX_LENGTH, AreaLevelChoices
 from .filters import AreaFilterSet
-from .models import Area, AreaPopulation
+from .models import Area, AreaPopulation, PolicyValue
+from .policy import PolicyKey, policy_keys
+
+T = TypeVar("T")
 
 
 def area_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Area]:
@@ -42,3 +49,56 @@ def prefix_of(code: str, level: str) -> str:
 def time_zone_names() -> dict[str, str]:
     """{code prefix: IANA zone} for every area that sets its own clock (read by core.clock)."""
     return {area.prefix: area.time_zone for area in Area.objects.exclude(time_zone="").only("code", "level")}
+
+
+# -- policy values (areas.policy) -------------------------------------------------------------------
+
+
+def codes_above(area: Area) -> list[str]:
+    """The codes of the area and of every area enclosing it, most specific first (no query: the
+    codes carry their ancestors)."""
+    own = len(area.prefix)
+    return [area.code_at(level) for level, length in reversed(LEVEL_PREFIX_LENGTH.items()) if length <= own]
+
+
+@dataclass(frozen=True)
+class PolicyInForce:
+    """A key's value for an area and where it comes from: the area whose row won, or None (the
+    declared default). `row` is that row (its version is what an edit of this area names)."""
+
+    key: PolicyKey[Any]
+    value: Any
+    source: str | None  # the code of the area that set it
+    row: PolicyValue | None
+
+
+def policy_in_force(
+    area: Area | None, keys: Iterable[PolicyKey[Any]] | None = None
+) -> dict[str, PolicyInForce]:
+    """The one resolution rule, for several keys in one query: for each key, the value stored on the
+    most specific area enclosing `area` (itself included), otherwise the key's default. `area` None
+    (a record without an area) gets the defaults."""
+    wanted = {key.name: key for key in (policy_keys() if keys is None else keys)}
+    found: dict[str, PolicyInForce] = {}
+    if area is not None and area.code:
+        codes = codes_above(area)
+        rows = PolicyValue.objects.filter(area__code__in=codes, key__in=list(wanted)).select_related("area")
+        # Longer prefixes first: "-area__code" puts a village's code before its township's and county's.
+        for row in rows.order_by("-area__code"):
+            if row.key not in found:
+                key = wanted[row.key]
+                found[row.key] = PolicyInForce(key, key.load(row.value), row.area.code, row)
+    return {
+        name: found.get(name) or PolicyInForce(key, key.default, None, None) for name, key in wanted.items()
+    }
+
+
+def policy_get(key: PolicyKey[T], area: Area | None) -> T:
+    """The value of `key` in force for `area`: the only reader of a policy value."""
+    value: T = policy_in_force(area, [key])[key.name].value
+    return value
+
+
+def policy_values(area: Area | None, keys: Iterable[PolicyKey[Any]]) -> dict[str, Any]:
+    """Several keys' values in force for `area` (one query), by key name."""
+    return {name: found.value for name, found in policy_in_force(area, keys).items()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,13 +14,15 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.exceptions import ConflictError
 from core.models import Job
 from core.roles import Capability
 from core.scoping import ensure_can
-from core.services import job_create, job_enqueue
+from core.services import job_create, job_enqueue, model_update
 
 from .choices import LEVEL_ORDER, LEVEL_PREFIX_LENGTH, AreaLevelChoices, code_fits_level
-from .models import Area, AreaPopulation
+from .models import Area, AreaPopulation, PolicyValue
+from .policy import policy_checks, policy_key
 
 REQUIRED_COLUMNS = ("code", "name", "level", "parent_code")
 
@@ -176,3 +179,70 @@ def area_import_start(*, user: Any, upload: Any, population_year: int | None = N
     )
     job_enqueue(job, areas_import_task)
     return job
+
+
+# -- policy values (areas.policy) -------------------------------------------------------------------
+
+
+@transaction.atomic
+def policy_set(
+    *,
+    area: Area,
+    user: Any,
+    values: Mapping[str, object] | None = None,
+    inherit: Iterable[str] = (),
+    versions: Mapping[str, int | None] | None = None,
+) -> dict[str, PolicyValue]:
+    """Set policy values on `area` (`values`, by key name) and let others go back to what the areas
+    above set (`inherit`: the area's own row is removed). Each key's capability is checked in the
+    area's scope (404 outside it), its level, type and bounds, then the combinations its app declared
+    (on the values that will be in force here). `versions` names the version of each row the editor
+    read; a row changed since is a ConflictError. Audited: the rows are tracked by pghistory."""
+    from .selectors import policy_in_force
+
+    values = dict(values or {})
+    inherit = set(inherit) - set(values)
+    keys = {name: policy_key(name) for name in [*values, *inherit]}
+    for key in keys.values():
+        ensure_can(user, key.capability, area=area)
+    errors: dict[str, list[str]] = {}
+    parsed: dict[str, Any] = {}
+    for name, raw in values.items():
+        key = keys[name]
+        if not key.settable_at(area.level):
+            level = AreaLevelChoices(key.lowest_level).label
+            errors[name] = [_("This value is set by a %(level)s or above.") % {"level": level}]
+            continue
+        try:
+            parsed[name] = key.parse(raw)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    above = policy_in_force(area.parent, keys.values()) if area.parent_id else {}
+    for names, check in policy_checks(set(keys)):
+        in_force = {n: f.value for n, f in policy_in_force(area, [policy_key(n) for n in names]).items()}
+        in_force.update({n: above[n].value if n in above else policy_key(n).default for n in inherit & names})
+        in_force.update({n: v for n, v in parsed.items() if n in names})
+        errors.update({n: [m] for n, m in check(in_force).items()})
+    if errors:
+        raise ValidationError(errors)
+    versions = versions or {}
+    rows = {r.key: r for r in PolicyValue.objects.select_for_update().filter(area=area, key__in=list(keys))}
+    for name in inherit:
+        if name in rows:
+            _check_version(rows[name], versions.get(name))
+            rows.pop(name).delete()
+    for name, value in parsed.items():
+        stored = keys[name].dump(value)
+        row = rows.get(name)
+        if row is None:
+            rows[name] = PolicyValue.objects.create(area=area, key=name, value=stored)
+        elif row.value != stored:
+            rows[name] = model_update(row, expected_version=versions.get(name), fields={"value": stored})
+    return rows
+
+
+def _check_version(row: PolicyValue, expected: int | None) -> None:
+    if expected is not None and row.version != expected:
+        raise ConflictError()

@@ -28,6 +28,9 @@ class AssistanceConfig(AppConfig):
         from .worklist import register_sources
 
         register_sources()
+
+        from . import policy  # noqa: F401  (declares assistance's policy values)
+
         register_job_kinds()
         # The household page shows who helps and how (cadre, visits, follow-ups, plan, measures).
         panels.register("households.Household", "assistance/_household_panel.html", order=20)

@@ -359,11 +359,11 @@ def seed(ctx: DemoContext) -> None:
     VillagePlan.objects.bulk_create(village_plans)
     ctx.data["assistance_cadres"] = cadres
     # Reminders exist from the start, as the hourly job would have raised them.
-    from .selectors import default_visit_days
+    from .selectors import visit_days_for
     from .services import reminders_raise_for_area
 
     for township in ctx.townships:
-        reminders_raise_for_area(area=township, today=today, visit_days=default_visit_days())
+        reminders_raise_for_area(area=township, today=today, visit_days=visit_days_for(township))
     ctx.say(
         f"Assistance: {len(teams)} work teams, {len(cadres)} cadres, {len(pairings)} pairings, "
         f"{len(visits)} visits, {len(follow_ups)} follow-ups, {len(measures)} measures."

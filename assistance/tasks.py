@@ -49,7 +49,7 @@ def reminders_raise_task(today: str | None = None, visit_days: int | None = None
 
 @shared_task(name="assistance.raise_reminders_township", acks_late=True, soft_time_limit=600, time_limit=660)
 def reminders_raise_township_task(area_id: int, today: str, visit_days: int | None = None) -> dict:
-    from .selectors import default_visit_days
+    from .selectors import visit_days_for
     from .services import reminders_raise_for_area
 
     area = Area.objects.filter(pk=area_id).first()
@@ -57,7 +57,7 @@ def reminders_raise_township_task(area_id: int, today: str, visit_days: int | No
         return {}
     with audit_context(None, source="assistance.reminders"):
         return reminders_raise_for_area(
-            area=area, today=dt.date.fromisoformat(today), visit_days=visit_days or default_visit_days()
+            area=area, today=dt.date.fromisoformat(today), visit_days=visit_days or visit_days_for(area)
         )
 
 

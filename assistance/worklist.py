@@ -16,7 +16,7 @@ from core.worklist import ITEMS_SHOWN, WorkItem, WorkSection, WorkSource, househ
 
 from .choices import FollowUpStatusChoices
 from .models import Cadre, FollowUp
-from .selectors import assisted_household_list, default_visit_days
+from .selectors import assisted_household_list, visit_days_for_user
 
 R = RoleChoices
 
@@ -43,7 +43,7 @@ def my_households(user: Any, today: dt.date) -> WorkSection | None:
     cadre = _own_cadre(user)
     if cadre is None:
         return None
-    days = default_visit_days()
+    days = visit_days_for_user(user)
     qs = (
         assisted_household_list(user=user, filters={"cadre": cadre.pk}, today=today, visit_days=days)
         .select_related("village__parent")
@@ -77,7 +77,7 @@ def my_households(user: Any, today: dt.date) -> WorkSection | None:
 def not_visited(user: Any, today: dt.date) -> WorkSection | None:
     if not user.has_capability(Capability.LOG_VISIT):
         return None
-    days = default_visit_days()
+    days = visit_days_for_user(user)
     qs = (
         assisted_household_list(user=user, today=today, visit_days=days)
         .filter(visit_due=True)

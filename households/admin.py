@@ -1,5 +1,5 @@
-"""Admin: the registry policy is edited here (through its service); registry records are browsed
-read-only, scoped like everything else, because their writes have rules the pages enforce."""
+"""Admin: registry records are browsed read-only, scoped like everything else, because their writes
+have rules the pages enforce (the registry policy is edited on the area policy page)."""
 
 from typing import Any
 
@@ -7,36 +7,7 @@ from django.contrib import admin
 
 from core.admin import ScopedAdmin
 
-from .models import Household, IdentificationProcedure, RegistryPolicy
-from .services import registry_policy_save
-
-
-@admin.register(RegistryPolicy)
-class RegistryPolicyAdmin(ScopedAdmin):
-    list_display = [
-        "area",
-        "notice_min_days",
-        "weight_housing",
-        "weight_grain",
-        "weight_labour",
-        "weight_students",
-    ]
-    raw_id_fields = ["area"]
-
-    def save_model(self, request: Any, obj: RegistryPolicy, form: Any, change: bool) -> None:
-        saved = registry_policy_save(
-            area=obj.area,
-            user=request.user,
-            notice_min_days=obj.notice_min_days,
-            weight_housing=obj.weight_housing,
-            weight_grain=obj.weight_grain,
-            weight_labour=obj.weight_labour,
-            weight_students=obj.weight_students,
-        )
-        obj.pk = saved.pk
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
+from .models import Household, IdentificationProcedure
 
 
 class ReadOnlyScopedAdmin(ScopedAdmin):

@@ -22,6 +22,8 @@ class HouseholdsConfig(AppConfig):
         # "reason" or "kind" fields (added to the shared dict; the settings file stays untouched).
         from django.conf import settings
 
+        from . import policy  # noqa: F401  (declares the registry's policy values)
+
         overrides = settings.SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})
         for name, choices in {
             "HouseholdStatusEnum": "HouseholdStatusChoices",

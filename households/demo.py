@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from accounts.roles import RoleChoices
+from areas.models import PolicyValue
 from core import clock
 from core.demo import DemoContext
 from core.money import to_yuan
@@ -43,8 +44,8 @@ from .models import (
     Member,
     MembershipPeriod,
     NoticeObjection,
-    RegistryPolicy,
 )
+from .policy import NOTICE_MIN_DAYS, WEIGHT_KEYS
 from .search import member_search_keys_refresh
 
 SURNAMES = "马王张李杨罗祁何韩苏赵刘陈魏石孔毛冶白丁"
@@ -332,7 +333,12 @@ def _seed_quality_and_procedures(
 
     rng = ctx.rng
     now = clock.now()
-    RegistryPolicy.objects.create(area=ctx.county, notice_min_days=7)
+    PolicyValue.objects.bulk_create(
+        [
+            PolicyValue(area=ctx.county, key=key.name, value=key.dump(key.default))
+            for key in (NOTICE_MIN_DAYS, *WEIGHT_KEYS.values())
+        ]
+    )
     looks = [
         FourLooksAssessment(
             household=h,

@@ -354,54 +354,6 @@ class LivingConditions(TimeStampedModel):
         return self.housing_grade in (HousingSafetyChoices.A, HousingSafetyChoices.B)
 
 
-# -- configuration ---------------------------------------------------------------------------------
-
-
-@pghistory.track()
-class RegistryPolicy(TimeStampedModel):
-    """Rules that are policy, not code: the minimum public-notice days of the identification
-    procedure and the weights of the Four-looks score sheet. The most specific area wins (a township's
-    policy over its county's); without any row the defaults below apply."""
-
-    area = models.OneToOneField(
-        "areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="registry_policy"
-    )
-    notice_min_days = models.PositiveSmallIntegerField(
-        _("minimum public-notice days"), default=7, validators=[MinValueValidator(1)]
-    )
-    weight_housing = models.DecimalField(
-        _("weight: housing"), max_digits=5, decimal_places=2, default=Decimal("30")
-    )
-    weight_grain = models.DecimalField(
-        _("weight: grain"), max_digits=5, decimal_places=2, default=Decimal("30")
-    )
-    weight_labour = models.DecimalField(
-        _("weight: labour"), max_digits=5, decimal_places=2, default=Decimal("20")
-    )
-    weight_students = models.DecimalField(
-        _("weight: students"), max_digits=5, decimal_places=2, default=Decimal("20")
-    )
-
-    objects = ScopedQuerySet.as_manager()
-    scope_path = "area"
-
-    class Meta:
-        verbose_name = _("registry policy")
-        verbose_name_plural = _("registry policies")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(weight_housing__gte=0)
-                & models.Q(weight_grain__gte=0)
-                & models.Q(weight_labour__gte=0)
-                & models.Q(weight_students__gte=0),
-                name="registry_policy_weights_not_negative",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return str(self.area)
-
-
 # -- identification procedure (精准识别) -------------------------------------------------------------
 
 

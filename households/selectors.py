@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Field, Min, Prefetch, QuerySet
+from django.db.models import Count, Min, Prefetch, QuerySet
 
 from accounts.models import User
 from areas.models import Area
-from areas.selectors import rural_population
+from areas.selectors import policy_values, rural_population
 from core.numbers import percent
 
 from .choices import POOR_STATUSES, ReviewStatusChoices
@@ -22,8 +22,8 @@ from .models import (
     Household,
     IdentificationProcedure,
     Member,
-    RegistryPolicy,
 )
+from .policy import NOTICE_MIN_DAYS, WEIGHT_KEYS
 
 
 @dataclass(frozen=True)
@@ -67,39 +67,13 @@ class PolicyValues:
     weights: dict[str, Decimal]
 
 
-def _policy_default(name: str) -> Any:
-    field = RegistryPolicy._meta.get_field(name)
-    if not isinstance(field, Field):
-        raise TypeError(name)
-    return field.default
-
-
-DEFAULT_POLICY = PolicyValues(
-    notice_min_days=_policy_default("notice_min_days"),
-    weights={key: _policy_default(f"weight_{key}") for key in ("housing", "grain", "labour", "students")},
-)
-
-
 def policy_for(area: Area) -> PolicyValues:
-    """The registry policy in force for an area: the row of the most specific enclosing area."""
-    codes = [a.code for a in area.ancestors()] if area.pk else []
-    policy = (
-        RegistryPolicy.objects.filter(area__code__in=codes)
-        .select_related("area")
-        .order_by("-area__code")
-        .first()
-    )
-    # "-area__code" sorts village codes (more digits set) before township and county codes.
-    if policy is None:
-        return DEFAULT_POLICY
+    """The registry policy in force for an area (households.policy; areas.selectors.policy_values:
+    the most specific enclosing area that set a value wins, otherwise the declared default)."""
+    values = policy_values(area, [NOTICE_MIN_DAYS, *WEIGHT_KEYS.values()])
     return PolicyValues(
-        notice_min_days=policy.notice_min_days,
-        weights={
-            "housing": policy.weight_housing,
-            "grain": policy.weight_grain,
-            "labour": policy.weight_labour,
-            "students": policy.weight_students,
-        },
+        notice_min_days=values[NOTICE_MIN_DAYS.name],
+        weights={look: values[key.name] for look, key in WEIGHT_KEYS.items()},
     )
 
 

@@ -17,6 +17,8 @@ class SupervisionConfig(AppConfig):
 
         from core import panels
 
+        from . import policy  # noqa: F401  (declares supervision's policy values)
+
         panels.register("households.Household", "supervision/_household_panel.html", order=80)
 
         # Name this app's enums in the API schema so they never collide with other apps' fields.

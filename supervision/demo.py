@@ -138,7 +138,7 @@ def seed(ctx: DemoContext) -> None:
                 complainant=rng.choice(["马某", "张某", "王某", "李某", "匿名"]),
                 content=f"{village.name}群众{text}",
                 received_on=received,
-                answer_deadline=received + dt.timedelta(days=answer_days(kind)),
+                answer_deadline=received + dt.timedelta(days=answer_days(kind, village)),
                 status=ComplaintStatusChoices.ANSWERED
                 if answered
                 else (ComplaintStatusChoices.ASSIGNED if person else ComplaintStatusChoices.RECEIVED),

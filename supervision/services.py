@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import Capability, RoleChoices
 from areas.models import Area
+from areas.selectors import policy_get
 from core import clock
 from core.choices import AttachmentKindChoices
 from core.dates import business_date_errors
@@ -31,19 +31,13 @@ from .choices import (
     ProblemStatusChoices,
 )
 from .models import Complaint, Inspection, Problem, ProblemFollowUp
-
-DEFAULT_ANSWER_DAYS = {
-    ComplaintKindChoices.LEFT_OUT: 15,
-    ComplaintKindChoices.WRONG_INCLUSION: 15,
-    ComplaintKindChoices.WRONG_EXIT: 15,
-    ComplaintKindChoices.UNFAIR: 10,
-}
+from .policy import ANSWER_DAYS
 
 
-def answer_days(kind: str) -> int:
-    """Days allowed to answer a complaint of this kind (settings POVERTYCASE["SUPERVISION"])."""
-    conf = getattr(settings, "POVERTYCASE", {}).get("SUPERVISION", {}).get("COMPLAINT_ANSWER_DAYS", {})
-    return int(conf.get(kind, DEFAULT_ANSWER_DAYS[ComplaintKindChoices(kind)]))
+def answer_days(kind: str, area: Area) -> int:
+    """Days allowed to answer a complaint of this kind received in `area` (the policy values
+    supervision.answer_days_<kind>)."""
+    return policy_get(ANSWER_DAYS[ComplaintKindChoices(kind)], area)
 
 
 def _text(value: str | None) -> str:
@@ -277,7 +271,7 @@ def complaint_receive(
         contact=_text(contact),
         content=_text(content),
         received_on=received_on,
-        answer_deadline=received_on + dt.timedelta(days=answer_days(kind)),
+        answer_deadline=received_on + dt.timedelta(days=answer_days(kind, area)),
         created_by=user,
     )
 

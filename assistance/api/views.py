@@ -237,7 +237,7 @@ class VillagePlanViewSet(ServiceUpdateMixin, _ReadCreate):
 
 class AssistedHouseholdViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Households that must have a cadre, as assistance sees them: active cadre, plan this year, last
-    visit, whether a visit is due (`days`, default ASSISTANCE_VISIT_DAYS) and overdue follow-ups."""
+    visit, whether a visit is due (`days`, default the county's policy value assistance.visit_days) and overdue follow-ups."""
 
     queryset = Household.objects.all()
     serializer_class = s.AssistedHouseholdSerializer
@@ -245,9 +245,11 @@ class AssistedHouseholdViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet
 
     def base_queryset(self) -> Any:
         try:
-            days = int(self.request.query_params.get("days") or selectors.default_visit_days())
+            days = int(
+                self.request.query_params.get("days") or selectors.visit_days_for_user(self.request.user)
+            )
         except ValueError:
-            days = selectors.default_visit_days()
+            days = selectors.visit_days_for_user(self.request.user)
         return selectors.assisted_household_list(user=self.request.user, visit_days=min(max(days, 1), 366))
 
 
@@ -272,9 +274,9 @@ class CoverageView(APIView):
             if area is None:
                 return Response({"detail": "", "code": "not_found", "errors": {}}, status=404)
         try:
-            days = int(request.query_params.get("days") or selectors.default_visit_days())
+            days = int(request.query_params.get("days") or selectors.visit_days_for(area))
         except ValueError:
-            days = selectors.default_visit_days()
+            days = selectors.visit_days_for(area)
         days = min(max(days, 1), 366)
         coverage = selectors.coverage_for_area(area, today=clock.today(), visit_days=days)
         return Response(s.CoverageSerializer(coverage).data)

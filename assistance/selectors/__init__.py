@@ -15,15 +15,15 @@ from .coverage import (
     households_not_visited,
 )
 from .household import (
-    DEFAULT_VISIT_DAYS,
     active_cadre_for,
     active_cadre_ids_for,
     active_pairing_for,
     active_team_for_village,
     cadres_eligible_for,
-    default_visit_days,
     household_assistance,
     household_card_assistance,
+    visit_days_for,
+    visit_days_for_user,
 )
 from .lists import (
     assisted_household_list,
@@ -42,7 +42,6 @@ from .lists import (
 __all__ = [
     "Coverage",
     "CoverageRow",
-    "DEFAULT_VISIT_DAYS",
     "WorkCounts",
     "active_cadre_for",
     "active_cadre_ids_for",
@@ -53,7 +52,8 @@ __all__ = [
     "cadre_list",
     "cadres_eligible_for",
     "coverage_for_area",
-    "default_visit_days",
+    "visit_days_for",
+    "visit_days_for_user",
     "first_secretary_of",
     "follow_up_list",
     "follow_ups_overdue",

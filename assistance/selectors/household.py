@@ -6,10 +6,10 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from areas.models import Area
+from areas.selectors import areas_top_for, policy_get
 from core import clock
 from households.choices import ASSISTED_STATUSES
 from households.models import Household
@@ -25,14 +25,18 @@ from ..models import (
     Visit,
     WorkTeam,
 )
+from ..policy import VISIT_DAYS
 
-DEFAULT_VISIT_DAYS = 30
+
+def visit_days_for(area: Area | None) -> int:
+    """How many days may pass without a visit before a household of `area` counts as not visited
+    (the policy value assistance.visit_days in force there)."""
+    return policy_get(VISIT_DAYS, area)
 
 
-def default_visit_days() -> int:
-    """How many days may pass without a visit before a household counts as not visited
-    (settings.ASSISTANCE_VISIT_DAYS; 30 when unset)."""
-    return int(getattr(settings, "ASSISTANCE_VISIT_DAYS", DEFAULT_VISIT_DAYS))
+def visit_days_for_user(user: Any) -> int:
+    """The visit window of the county the user works in (their first area's)."""
+    return visit_days_for(areas_top_for(user).order_by("code").first())
 
 
 # -- one household --------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from ..models import (
     WorkTeam,
 )
 from .coverage import _assistance_annotations
-from .household import default_visit_days
+from .household import visit_days_for_user
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -170,7 +170,7 @@ def assisted_household_list(
     from django.db.models import BooleanField, Case, Value, When
 
     today = today or clock.today()
-    cutoff = today - dt.timedelta(days=visit_days or default_visit_days())
+    cutoff = today - dt.timedelta(days=visit_days or visit_days_for_user(user))
     active = CadrePairing.objects.filter(household=OuterRef("pk"), end__isnull=True)
     qs = (
         _assistance_annotations(

@@ -18,9 +18,9 @@ from .. import selectors
 
 def _visit_days(request: HttpRequest) -> int:
     try:
-        days = int(request.GET.get("days") or selectors.default_visit_days())
+        days = int(request.GET.get("days") or selectors.visit_days_for_user(request.user))
     except ValueError:
-        days = selectors.default_visit_days()
+        days = selectors.visit_days_for_user(request.user)
     return min(max(days, 1), 366)
 
 

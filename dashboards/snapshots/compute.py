@@ -15,7 +15,7 @@ from django.utils import timezone
 from areas.choices import AreaLevelChoices
 from areas.models import Area
 from assistance.choices import FollowUpStatusChoices
-from assistance.selectors import default_visit_days
+from assistance.selectors import visit_days_for
 from core import clock
 from exits.choices import MonitoringStateChoices
 from households.choices import ASSISTED_STATUSES, POOR_STATUSES, HouseholdStatusChoices
@@ -138,7 +138,7 @@ def sections_compute_county(*, county: Area) -> SectionSnapshot:
     Runs inside the caller's transaction (the incidence job's county chunk): replacing the day's rows
     together keeps it idempotent, and a rerun the same day shows the registry as it is then."""
     today = clock.today(county)
-    visit_days = default_visit_days()
+    visit_days = visit_days_for(county)
     params: dict[str, Any] = {
         "prefix": county.prefix + "%",
         "assisted": [str(s) for s in ASSISTED_STATUSES],

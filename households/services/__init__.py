@@ -37,7 +37,6 @@ from .registry import (
     household_register,
     household_update,
     member_update,
-    registry_policy_save,
 )
 from .status import (
     HOUSEHOLD_STATUS_WORKFLOW,
@@ -83,5 +82,4 @@ __all__ = [
     "procedure_notice_ends_on",
     "procedure_sign",
     "procedure_start",
-    "registry_policy_save",
 ]

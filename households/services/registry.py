@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -168,47 +167,3 @@ def member_update(*, member: Member, user: User, expected_version: int, **fields
             return model_update(member, expected_version=expected_version, fields=data)
     except IntegrityError as exc:
         raise _duplicate_error(number or "") from exc
-
-
-# -- configuration -------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def registry_policy_save(
-    *,
-    area: Area,
-    user: User,
-    notice_min_days: int,
-    weight_housing: Decimal,
-    weight_grain: Decimal,
-    weight_labour: Decimal,
-    weight_students: Decimal,
-) -> Any:
-    """Set an area's public-notice minimum and 四看法 weights (county or township administrators).
-    Running procedures keep the notice days they started with."""
-    from ..models import RegistryPolicy
-
-    ensure_can(user, Capability.ADMINISTER, area=area)
-    errors: dict[str, Any] = {}
-    if notice_min_days is None or int(notice_min_days) < 1:
-        errors["notice_min_days"] = _("The public notice lasts at least one day.")
-    weights = [weight_housing, weight_grain, weight_labour, weight_students]
-    if any(w is None or Decimal(w) < 0 for w in weights):
-        errors["weight_housing"] = _("Weights cannot be negative.")
-    elif sum((Decimal(w) for w in weights), Decimal("0")) <= 0:
-        errors["weight_housing"] = _(
-            "The four-looks weights add up to zero: ask the county office to set them."
-        )
-    if errors:
-        raise ValidationError(errors)
-    policy, _created = RegistryPolicy.objects.update_or_create(
-        area=area,
-        defaults={
-            "notice_min_days": notice_min_days,
-            "weight_housing": weight_housing,
-            "weight_grain": weight_grain,
-            "weight_labour": weight_labour,
-            "weight_students": weight_students,
-        },
-    )
-    return policy

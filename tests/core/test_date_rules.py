@@ -141,7 +141,7 @@ def test_a_complaints_answer_deadline_counts_calendar_days_over_month_and_year_e
         received_on=received,
         channel=ComplaintChannelChoices.HOTLINE,
     )
-    due = received + dt.timedelta(days=answer_days(kind))
+    due = received + dt.timedelta(days=answer_days(kind, county.village_a1))
     assert complaint.answer_deadline == due
     time_machine.move_to(last_minute(due))
     assert not complaint.is_overdue

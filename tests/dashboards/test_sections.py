@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from assistance.selectors import coverage_for_area, default_visit_days
+from assistance.selectors import coverage_for_area, visit_days_for
 from core import clock
 from dashboards.selectors import dashboard_data
 from dashboards.services import incidence_compute_request
@@ -122,7 +122,7 @@ def test_the_snapshot_sections_agree_with_the_live_selectors(county: Any, pictur
         got = sections(area, today)
         assert got["sections_as_of"] == today
         # coverage: the total and each village (or, for the county, each stationed team)
-        live = coverage_for_area(area, today=today, visit_days=default_visit_days())
+        live = coverage_for_area(area, today=today, visit_days=visit_days_for(area))
         parts = live.by_team if area.level == "county" else live.by_village
         expected = [
             [area.name, *(getattr(live.total, f) for f in COVERAGE)],

@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 
+from areas.services import policy_set
 from core import clock
 from households.choices import (
     HouseholdStatusChoices,
@@ -20,7 +21,8 @@ from households.choices import (
     ProcedureStatusChoices,
     StepDecisionChoices,
 )
-from households.models import IdentificationStep, RegistryPolicy
+from households.models import IdentificationStep
+from households.policy import NOTICE_MIN_DAYS
 from households.services import objection_record, objection_resolve, procedure_sign, procedure_start
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
@@ -123,7 +125,7 @@ def test_signatures_are_insert_only_in_the_database(county: Any, register: Any) 
 
 def test_the_public_notice_runs_the_configured_minimum_days(county: Any, register: Any, later: Any) -> None:
     # given: the township sets ten days (policy is data, not code)
-    RegistryPolicy.objects.create(area=county.town_a, notice_min_days=10)
+    policy_set(area=county.town_a, user=county.county_admin, values={NOTICE_MIN_DAYS.name: 10})
     procedure = procedure_start(household=register(), user=county.staff_a)
     assert procedure.notice_min_days == 10
     _sign_until(procedure, county, ST.PUBLIC_NOTICE)

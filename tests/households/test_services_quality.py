@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
+from areas.services import policy_set
 from core import clock
 from households.choices import (
     CrossCheckSourceChoices,
@@ -23,7 +24,6 @@ from households.models import (
     DuplicateCandidate,
     FourLooksAssessment,
     LivingConditions,
-    RegistryPolicy,
 )
 from households.services import (
     cross_check_review,
@@ -179,12 +179,10 @@ def test_cross_check_upload_errors_write_nothing(county: Any) -> None:
 def test_four_looks_uses_the_configured_weights(county: Any, register: Any) -> None:
     # given
     household = register()
-    RegistryPolicy.objects.create(
+    policy_set(
         area=county.county,
-        weight_housing=Decimal("40"),
-        weight_grain=Decimal("20"),
-        weight_labour=Decimal("20"),
-        weight_students=Decimal("20"),
+        user=county.county_admin,
+        values={"households.weight_housing": "40", "households.weight_grain": "20"},
     )
 
     # when
@@ -245,8 +243,13 @@ def test_living_conditions_keep_history(county: Any, register: Any) -> None:
 def test_registry_policy_is_set_by_administrators_only_and_validated(county: Any) -> None:
     from django.core.exceptions import PermissionDenied
 
+    from areas.models import PolicyValue
     from households.selectors import policy_for
-    from households.services import registry_policy_save
+
+    def registry_policy_save(*, area: Any, user: Any, notice_min_days: int, **weights: Decimal) -> None:
+        values = {"households.notice_min_days": notice_min_days}
+        values |= {f"households.{name}": weight for name, weight in weights.items()}
+        policy_set(area=area, user=user, values=values)
 
     weights = {
         "weight_housing": Decimal("0"),
@@ -263,7 +266,7 @@ def test_registry_policy_is_set_by_administrators_only_and_validated(county: Any
             notice_min_days=7,
             **{**weights, "weight_grain": Decimal("1")},
         )
-    assert not RegistryPolicy.objects.exists()
+    assert not PolicyValue.objects.exists()
 
     registry_policy_save(
         area=county.county,
