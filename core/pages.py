@@ -4,6 +4,8 @@ selectors and core.scoping); service errors go next to the fields (core.forms.fo
 
 - ScopedListView: a page of the rows a selector returns for the user, narrowed by the model's FilterSet.
 - ServiceFormView: a form whose valid data go to one service call.
+- ServiceActionView: a small form posted from a page (a decision, an objection, a review): one service
+  call, the outcome as messages on that page.
 - JobStartView: a POST that starts a job through its service and opens the job's page.
 """
 
@@ -135,6 +137,54 @@ class JobFormView(ServiceFormView):
 
     def success(self, result: Job) -> HttpResponse:
         return redirect("core:job", pk=result.pk)
+
+
+class ServiceActionView(LoginRequiredMixin, View):
+    """POST only: a small form on a page whose valid data go to one service call (`perform`), answered
+    by a redirect to that page (`back`) with the outcome as messages: `success_message`, or the
+    service's refusals (a ValidationError's messages, a ConflictError's), or for an invalid form
+    `invalid_message` when it is set, the form's errors otherwise. `get_object` runs first, so a record
+    out of the user's scope is a 404 whatever was posted."""
+
+    http_method_names = ["post"]  # noqa: RUF012
+    form_class: type[BaseForm]
+    success_message: Any = ""
+    invalid_message: Any = ""
+    request: HttpRequest
+
+    def get_object(self) -> Any:
+        return None
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {}
+
+    def perform(self, form: Any) -> Any:
+        raise NotImplementedError
+
+    def get_success_message(self, form: Any) -> str:
+        return str(self.success_message)
+
+    def back(self) -> str:
+        raise NotImplementedError
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = self.get_object()
+        form = self.form_class(request.POST, **self.get_form_kwargs())
+        if not form.is_valid():
+            refusals = [self.invalid_message] if self.invalid_message else list(form.errors.values())
+            for message in ValidationError(refusals).messages:
+                messages.error(request, message)
+            return redirect(self.back())
+        try:
+            self.perform(form)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        except ConflictError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, self.get_success_message(form))
+        return redirect(self.back())
 
 
 class JobStartView(LoginRequiredMixin, View):

@@ -8,16 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views import View
+from django.utils.translation import gettext_lazy
 
-from core.exceptions import ConflictError
+from core.pages import ServiceActionView
 from core.scoping import get_visible_or_404
 
 from .choices import StepDecisionChoices
@@ -41,10 +36,11 @@ class ProcedureSignForm(forms.Form):
         return str(self.cleaned_data[self.step_field])
 
 
-class ProcedureSignView(LoginRequiredMixin, View):
+class ProcedureSignView(ServiceActionView):
     """POST /<record>/<pk>/sign/: sign the posted step of the record (scoped: 404 outside the area)."""
 
-    http_method_names = ["post"]  # noqa: RUF012
+    form_class = ProcedureSignForm
+    invalid_message = gettext_lazy("Check the form.")
     queryset: models.QuerySet[Any]
     step_field = "step"
     step_labels: type[models.TextChoices]
@@ -57,26 +53,24 @@ class ProcedureSignView(LoginRequiredMixin, View):
     def back_to(self, obj: Any) -> str:
         return str(obj.get_absolute_url())
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        obj = get_visible_or_404(self.queryset.all(), request.user, pk=pk)
-        form = ProcedureSignForm(request.POST, step_field=self.step_field)
-        if not form.is_valid():
-            messages.error(request, _("Check the form."))
-            return redirect(self.back_to(obj))
-        try:
-            self.sign(
-                obj,
-                step=form.step,
-                user=request.user,
-                comment=form.cleaned_data["comment"],
-                decision=form.cleaned_data["decision"] or StepDecisionChoices.PASS,
-                version=form.cleaned_data["version"],
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        except ConflictError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Signed: %(step)s.") % {"step": _label(self.step_labels, form.step)})
-        return redirect(self.back_to(obj))
+    def get_object(self) -> Any:
+        return get_visible_or_404(self.queryset.all(), self.request.user, pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"step_field": self.step_field}
+
+    def perform(self, form: Any) -> Any:
+        return self.sign(
+            self.object,
+            step=form.step,
+            user=self.request.user,
+            comment=form.cleaned_data["comment"],
+            decision=form.cleaned_data["decision"] or StepDecisionChoices.PASS,
+            version=form.cleaned_data["version"],
+        )
+
+    def get_success_message(self, form: Any) -> str:
+        return _("Signed: %(step)s.") % {"step": _label(self.step_labels, form.step)}
+
+    def back(self) -> str:
+        return self.back_to(self.object)

@@ -9,14 +9,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core import clock
-from core.pages import ScopedListView
+from core.pages import ScopedListView, ServiceActionView
 from core.procedures.views import ProcedureSignView
 from core.scoping import area_code_param, get_visible_or_404
 from households.models import Household
@@ -148,38 +150,44 @@ class ProcedureSign(ProcedureSignView):
 procedure_sign = ProcedureSign.as_view()
 
 
-@login_required
-@require_POST
-def objection_record(request: HttpRequest, pk: int) -> HttpResponse:
-    procedure = get_visible_or_404(ExitProcedure.objects.all(), request.user, pk=pk)
-    form = ObjectionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.exit_objection_record(procedure=procedure, user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors_to_messages(request, exc)
-        else:
-            messages.success(request, _("Objection recorded."))
-    else:
-        messages.error(request, _("Write down the objection."))
-    return redirect("exits:procedure", pk=pk)
+class ObjectionRecord(ServiceActionView):
+    form_class = ObjectionForm
+    success_message = gettext_lazy("Objection recorded.")
+    invalid_message = gettext_lazy("Write down the objection.")
+
+    def get_object(self) -> ExitProcedure:
+        return get_visible_or_404(ExitProcedure.objects.all(), self.request.user, pk=self.kwargs["pk"])
+
+    def perform(self, form: Any) -> Any:
+        return services.exit_objection_record(
+            procedure=self.object, user=self.request.user, **form.cleaned_data
+        )
+
+    def back(self) -> str:
+        return reverse("exits:procedure", args=[self.object.pk])
 
 
-@login_required
-@require_POST
-def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    objection = get_visible_or_404(ExitObjection.objects.all(), request.user, pk=pk)
-    form = ObjectionDecideForm(request.POST)
-    if form.is_valid():
-        try:
-            services.exit_objection_decide(objection=objection, user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors_to_messages(request, exc)
-        else:
-            messages.success(request, _("Objection decided."))
-    else:
-        messages.error(request, _("Give the reason for the decision."))
-    return redirect("exits:procedure", pk=objection.procedure_id)
+objection_record = ObjectionRecord.as_view()
+
+
+class ObjectionDecide(ServiceActionView):
+    form_class = ObjectionDecideForm
+    success_message = gettext_lazy("Objection decided.")
+    invalid_message = gettext_lazy("Give the reason for the decision.")
+
+    def get_object(self) -> ExitObjection:
+        return get_visible_or_404(ExitObjection.objects.all(), self.request.user, pk=self.kwargs["pk"])
+
+    def perform(self, form: Any) -> Any:
+        return services.exit_objection_decide(
+            objection=self.object, user=self.request.user, **form.cleaned_data
+        )
+
+    def back(self) -> str:
+        return reverse("exits:procedure", args=[self.object.procedure_id])
+
+
+objection_decide = ObjectionDecide.as_view()
 
 
 @login_required

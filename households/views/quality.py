@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -12,11 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from accounts.roles import Capability
 from core.models import Job
-from core.pages import JobStartView
+from core.pages import JobStartView, ServiceActionView
 from core.scoping import get_visible_or_404
 
 from .. import services
@@ -67,33 +66,32 @@ class DuplicatesScan(JobStartView):
 duplicates_scan = DuplicatesScan.as_view()
 
 
-@login_required
-@require_POST
-def duplicate_review(request: HttpRequest, pk: int) -> HttpResponse:
-    candidate = get_visible_or_404(DuplicateCandidate.objects.all(), request.user, pk=pk)
-    return _review_record(
-        request,
-        lambda status, note: services.duplicate_review(
-            candidate=candidate, user=request.user, status=status, note=note
-        ),
-        "households:duplicates",
-    )
+class _Review(ServiceActionView):
+    """A reviewer's decision (status and note) on one entry of a review queue (`queue`, a URL name),
+    shown on the queue as it was filtered."""
+
+    form_class = ReviewForm
+    success_message = gettext_lazy("Review recorded.")
+    queue = ""
+
+    def back(self) -> str:
+        return reverse(self.queue) + "?" + self.request.GET.urlencode()
 
 
-def _review_record(request: HttpRequest, review: Callable[[str, str], Any], queue: str) -> HttpResponse:
-    """A reviewer's decision (status and note) on one entry of a review queue, through `review`;
-    refusals and the confirmation are messages on the queue (`queue`, a URL name) it was made on."""
-    form = ReviewForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(list(form.errors.values()))
-        review(form.cleaned_data["status"], form.cleaned_data["review_note"])
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Review recorded."))
-    return redirect(reverse(queue) + "?" + request.GET.urlencode())
+class DuplicateReview(_Review):
+    queue = "households:duplicates"
+
+    def get_object(self) -> DuplicateCandidate:
+        return get_visible_or_404(DuplicateCandidate.objects.all(), self.request.user, pk=self.kwargs["pk"])
+
+    def perform(self, form: Any) -> Any:
+        data = form.cleaned_data
+        return services.duplicate_review(
+            candidate=self.object, user=self.request.user, status=data["status"], note=data["review_note"]
+        )
+
+
+duplicate_review = DuplicateReview.as_view()
 
 
 @login_required
@@ -134,14 +132,17 @@ def cross_checks(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def cross_check_review(request: HttpRequest, pk: int) -> HttpResponse:
-    match = get_visible_or_404(CrossCheckMatch.objects.all(), request.user, pk=pk)
-    return _review_record(
-        request,
-        lambda status, note: services.cross_check_review(
-            match=match, user=request.user, status=status, note=note
-        ),
-        "households:cross-checks",
-    )
+class CrossCheckReview(_Review):
+    queue = "households:cross-checks"
+
+    def get_object(self) -> CrossCheckMatch:
+        return get_visible_or_404(CrossCheckMatch.objects.all(), self.request.user, pk=self.kwargs["pk"])
+
+    def perform(self, form: Any) -> Any:
+        data = form.cleaned_data
+        return services.cross_check_review(
+            match=self.object, user=self.request.user, status=data["status"], note=data["review_note"]
+        )
+
+
+cross_check_review = CrossCheckReview.as_view()
