@@ -139,7 +139,25 @@ class BaseMemberFormSet(forms.BaseFormSet):
 MemberFormSet = forms.formset_factory(MemberCardForm, formset=BaseMemberFormSet, extra=6, max_num=20)
 
 
-class MemberLeaveForm(StyledFormMixin, forms.Form):
+def _new_head_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=_("New head of household"), queryset=Member.objects.none(), required=False
+    )
+
+
+class _NewHeadAmongOthers:
+    """A form whose `new_head` is one of the household's other members (not the one leaving it)."""
+
+    fields: dict[str, Any]
+
+    def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_head"].queryset = Member.objects.filter(household=member.household_id).exclude(
+            pk=member.pk
+        )
+
+
+class MemberLeaveForm(_NewHeadAmongOthers, StyledFormMixin, forms.Form):
     reason = forms.ChoiceField(
         label=_("Reason"),
         choices=[
@@ -154,18 +172,10 @@ class MemberLeaveForm(StyledFormMixin, forms.Form):
         ],
     )
     left_on = forms.DateField(label=_("Date"), widget=DATE, initial=clock.today)
-    new_head = forms.ModelChoiceField(
-        label=_("New head of household"), queryset=Member.objects.none(), required=False
-    )
-
-    def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["new_head"].queryset = Member.objects.filter(household=member.household_id).exclude(
-            pk=member.pk
-        )
+    new_head = _new_head_field()
 
 
-class MemberMoveForm(StyledFormMixin, forms.Form):
+class MemberMoveForm(_NewHeadAmongOthers, StyledFormMixin, forms.Form):
     to_number = forms.CharField(
         label=_("Number of the household to move to"), max_length=32, widget=HouseholdPickInput()
     )
@@ -182,15 +192,7 @@ class MemberMoveForm(StyledFormMixin, forms.Form):
     )
     relation = forms.ChoiceField(label=_("Relation to the new head"), choices=RelationChoices.choices)
     moved_on = forms.DateField(label=_("Date"), widget=DATE, initial=clock.today)
-    new_head = forms.ModelChoiceField(
-        label=_("New head of household"), queryset=Member.objects.none(), required=False
-    )
-
-    def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["new_head"].queryset = Member.objects.filter(household=member.household_id).exclude(
-            pk=member.pk
-        )
+    new_head = _new_head_field()
 
 
 class IncomeForm(StyledFormMixin, forms.Form):
