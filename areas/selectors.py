@@ -1,10 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+
+from core.filtering import filter_rows
+from core.scoping import ScopedUser
 
 from .choices import LEVEL_PREFIX_LENGTH, AreaLevelChoices
 from .filters import AreaFilterSet
@@ -14,18 +17,27 @@ from .policy import PolicyKey, policy_keys
 T = TypeVar("T")
 
 
-def area_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Area]:
+class _AreaSet(Protocol):
+    def all(self) -> QuerySet[Area]: ...
+
+
+class AreaUser(ScopedUser, Protocol):
+    """A user with the areas they cover (accounts.User; areas sits below accounts)."""
+
+    @property
+    def areas(self) -> _AreaSet: ...
+
+
+def area_list(*, user: ScopedUser, filters: Mapping[str, Any] | None = None) -> QuerySet[Area]:
     qs = Area.objects.visible_to(user).select_related("parent").annotate(children_count=Count("children"))
-    filtered: QuerySet[Area] = AreaFilterSet(filters or {}, queryset=qs).qs
-    return filtered
+    return filter_rows(AreaFilterSet, filters, qs)
 
 
-def areas_top_for(user: Any) -> QuerySet[Area]:
+def areas_top_for(user: AreaUser) -> QuerySet[Area]:
     """The highest areas a user covers: where their browsing starts."""
     if user.is_superuser:
         return Area.objects.filter(parent__isnull=True)
-    own: QuerySet[Area] = user.areas.all()
-    return own
+    return user.areas.all()
 
 
 def rural_population(area: Area, year: int) -> int:

@@ -80,9 +80,10 @@ def export_refused(request: HttpRequest, refused: FilterRefused, *, back_url: st
 
 
 def filter_rows(
-    filterset_class: Any, filters: Mapping[str, Any] | None, queryset: QuerySet[M]
+    filterset_class: Any, filters: Mapping[str, Any] | None, queryset: QuerySet[M], *, request: object = None
 ) -> QuerySet[M]:
     """The rows of `queryset` that the FilterSet keeps for `filters`, typed as the queryset's model
-    (django-filter carries no types): the one line every selector ends with."""
-    rows: QuerySet[M] = filterset_class(filters or {}, queryset=queryset).qs
+    (django-filter carries no types): the one line every selector ends with. `request` is for a
+    FilterSet that narrows its choices by `request.user`."""
+    rows: QuerySet[M] = filterset_class(filters or {}, queryset=queryset, request=request).qs
     return rows

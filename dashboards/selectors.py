@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.utils import translation
 from accounts.models import User
 from areas.choices import LEVEL_ORDER, LEVEL_PREFIX_LENGTH, AreaLevelChoices
 from areas.models import Area
+from core.filtering import filter_rows
 from core.numbers import percent
 from exits.selectors import exit_settings_for, exit_threshold_for, village_class_for
 
@@ -41,21 +43,19 @@ CACHE_SECONDS = 600
 COUNTY_LEN = LEVEL_PREFIX_LENGTH[AreaLevelChoices.COUNTY]
 
 
-def figure_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[IncidenceFigure]:
+def figure_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[IncidenceFigure]:
     qs = (
         IncidenceFigure.objects.visible_to(user)
         .filter(snapshot__status=SnapshotStatusChoices.COMPLETE)
         .select_related("area", "snapshot")
         .order_by("-as_of", "area__code")
     )
-    filtered: QuerySet[IncidenceFigure] = IncidenceFigureFilterSet(filters or {}, queryset=qs).qs
-    return filtered
+    return filter_rows(IncidenceFigureFilterSet, filters, qs)
 
 
-def snapshot_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[IncidenceSnapshot]:
+def snapshot_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[IncidenceSnapshot]:
     qs = IncidenceSnapshot.objects.visible_to(user).select_related("county", "computed_by")
-    filtered: QuerySet[IncidenceSnapshot] = IncidenceSnapshotFilterSet(filters or {}, queryset=qs).qs
-    return filtered
+    return filter_rows(IncidenceSnapshotFilterSet, filters, qs)
 
 
 def _county_prefix(area: Area) -> str:
@@ -237,7 +237,7 @@ def village_exit_progress(
     }
 
 
-def exit_target_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[ExitTarget]:
+def exit_target_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[ExitTarget]:
     filtered: QuerySet[ExitTarget] = ExitTargetFilterSet(
         filters or {}, queryset=ExitTarget.objects.visible_to(user).select_related("area", "set_by")
     ).qs

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     DecimalField,
@@ -22,14 +22,20 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django_stubs_ext import WithAnnotations
 
 from accounts.models import User
 from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core import clock
+from core.filtering import filter_rows
 from core.money import ZERO, to_wan
 from core.numbers import percent
 from core.scoping import user_covers_area
+
+if TYPE_CHECKING:
+    from assistance.models import Measure
+    from households.models import Household
 
 from .choices import (
     DisbursementKindChoices,
@@ -75,19 +81,19 @@ def _as_request(user: User) -> Any:
 # -- lists -----------------------------------------------------------------------------------------
 
 
-def fund_source_list(*, user: User, filters: dict | None = None) -> QuerySet[FundSource]:
+def fund_source_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[FundSource]:
     qs = FundSource.objects.visible_to(user).select_related("area")
-    return FundSourceFilterSet(filters or {}, queryset=qs).qs
+    return filter_rows(FundSourceFilterSet, filters, qs)
 
 
-def allocation_list(*, user: User, filters: dict | None = None) -> QuerySet[Allocation]:
+def allocation_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Allocation]:
     qs = Allocation.objects.visible_to(user).select_related("source", "county")
-    return AllocationFilterSet(filters or {}, queryset=qs).qs
+    return filter_rows(AllocationFilterSet, filters, qs)
 
 
-def category_list(*, user: User, filters: dict | None = None) -> QuerySet[ProjectCategory]:
+def category_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[ProjectCategory]:
     qs = ProjectCategory.objects.visible_to(user).select_related("area")
-    return ProjectCategoryFilterSet(filters or {}, queryset=qs).qs
+    return filter_rows(ProjectCategoryFilterSet, filters, qs)
 
 
 def categories_applicable_to(user: User) -> QuerySet[ProjectCategory]:
@@ -110,14 +116,14 @@ def categories_usable_by(user: User) -> QuerySet[ProjectCategory]:
     return categories_applicable_to(user).filter(list_kind=UseListChoices.POSITIVE)
 
 
-def project_list(*, user: User, filters: dict | None = None) -> QuerySet[Project]:
+def project_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Project]:
     qs = Project.objects.visible_to(user).select_related("area", "category")
-    return ProjectFilterSet(filters or {}, queryset=qs, request=_as_request(user)).qs.distinct()
+    return filter_rows(ProjectFilterSet, filters, qs, request=_as_request(user)).distinct()
 
 
-def funding_list(*, user: User, filters: dict | None = None) -> QuerySet[ProjectFunding]:
+def funding_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[ProjectFunding]:
     qs = ProjectFunding.objects.visible_to(user).select_related("project__area", "allocation__source")
-    return ProjectFundingFilterSet(filters or {}, queryset=qs).qs
+    return filter_rows(ProjectFundingFilterSet, filters, qs)
 
 
 def fundings_payable_by(user: User) -> QuerySet[ProjectFunding]:
@@ -132,7 +138,7 @@ def fundings_payable_by(user: User) -> QuerySet[ProjectFunding]:
     )
 
 
-def disbursement_list(*, user: User, filters: dict | None = None) -> QuerySet[Disbursement]:
+def disbursement_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Disbursement]:
     qs = Disbursement.objects.visible_to(user).select_related(
         "project__area",
         "funding__allocation__source",
@@ -141,7 +147,7 @@ def disbursement_list(*, user: User, filters: dict | None = None) -> QuerySet[Di
         "reversal",
         "reverses",
     )
-    return DisbursementFilterSet(filters or {}, queryset=qs, request=_as_request(user)).qs
+    return filter_rows(DisbursementFilterSet, filters, qs, request=_as_request(user))
 
 
 def payments_latest(*, user: User, count: int = 8) -> list[Disbursement]:
@@ -161,9 +167,9 @@ def funds_years(*, user: User) -> tuple[int, int] | None:
     return (min(years), max(years)) if years else None
 
 
-def notice_list(*, user: User, filters: dict | None = None) -> QuerySet[Notice]:
+def notice_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Notice]:
     qs = Notice.objects.visible_to(user).select_related("project__area", "published_by")
-    return NoticeFilterSet(filters or {}, queryset=qs).qs
+    return filter_rows(NoticeFilterSet, filters, qs)
 
 
 def notices_public(*, county_prefix: str | None = None) -> QuerySet[Notice]:
@@ -177,7 +183,16 @@ def notices_public(*, county_prefix: str | None = None) -> QuerySet[Notice]:
     return qs
 
 
-def declared_total_list(*, user: User, filters: dict | None = None) -> QuerySet[DeclaredTotal]:
+class DeclaredParts(TypedDict):
+    """What declared_total_list annotates on each total."""
+
+    parts_sum: Decimal
+    difference: Decimal
+
+
+def declared_total_list(
+    *, user: User, filters: Mapping[str, Any] | None = None
+) -> QuerySet[WithAnnotations[DeclaredTotal, DeclaredParts]]:
     parts = DeclaredTotal.objects.filter(pk=OuterRef("pk")).annotate(s=Sum("parts__amount")).values("s")
     qs = (
         DeclaredTotal.objects.visible_to(user)
@@ -190,10 +205,10 @@ def declared_total_list(*, user: User, filters: dict | None = None) -> QuerySet[
             )
         )
     )
-    return DeclaredTotalFilterSet(filters or {}, queryset=qs).qs
+    return filter_rows(DeclaredTotalFilterSet, filters, qs)
 
 
-def measures_linkable_to(*, project: Project, user: User) -> QuerySet:
+def measures_linkable_to(*, project: Project, user: User) -> QuerySet[Measure]:
     """Measures with an amount, of households in the project's area, not yet paid by any project."""
     from assistance.models import Measure
 
@@ -220,7 +235,7 @@ class HouseholdReceipts:
         return to_wan(self.total)
 
 
-def household_receipts(*, household: Any, user: User | None = None) -> HouseholdReceipts:
+def household_receipts(*, household: Household, user: User | None = None) -> HouseholdReceipts:
     """What a household received: every ledger entry to it (reversals shown, netted in the total).
 
     The caller has already found the household in the user's area, so its receipts are shown whole,
@@ -233,7 +248,7 @@ def household_receipts(*, household: Any, user: User | None = None) -> Household
         .order_by("-paid_on", "-pk")
     )
     for row in rows:
-        row.openable = user is None or user_covers_area(user, row.project.area)
+        row.openable = user is None or user_covers_area(user, row.project.area)  # type: ignore[attr-defined]
     return HouseholdReceipts(payments=rows, total=sum((r.amount for r in rows), ZERO))
 
 
@@ -424,18 +439,18 @@ def ledger_mismatches(
     if project_ids is not None:
         ids = list(project_ids)
         projects, fundings = projects.filter(pk__in=ids), fundings.filter(project_id__in=ids)
-    projects = projects.annotate(
+    with_sums = projects.annotate(
         funded=_sum_of(ProjectFunding, "project"), paid=_sum_of(Disbursement, "project")
     )
-    for p in projects.order_by("pk"):
+    for p in with_sums.order_by("pk"):
         if p.allocated_total != p.funded:
             found.append(Mismatch(_("Project allocated total"), p, p.allocated_total, p.funded))
         if p.paid_total != p.paid:
             found.append(Mismatch(_("Project paid total"), p, p.paid_total, p.paid))
-    fundings = fundings.select_related("project", "allocation__source").annotate(
+    fundings_paid = fundings.select_related("project", "allocation__source").annotate(
         paid=_sum_of(Disbursement, "funding")
     )
-    for f in fundings.order_by("pk"):
+    for f in fundings_paid.order_by("pk"):
         if f.paid_total != f.paid:
             found.append(Mismatch(_("Funding line paid total"), f, f.paid_total, f.paid))
     if include_allocations is None:
@@ -459,7 +474,8 @@ def allocation_mismatches(*, county_prefix: str) -> list[Mismatch]:
 
 
 def payments_net_of_reversals(qs: QuerySet[Disbursement]) -> Decimal:
-    return qs.aggregate(total=_money_sum("amount"))["total"]
+    total: Decimal = qs.aggregate(total=_money_sum("amount"))["total"]
+    return total
 
 
 def payment_is_reversed(payment: Disbursement) -> bool:

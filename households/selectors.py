@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -12,6 +13,7 @@ from django.db.models import Count, Min, Prefetch, QuerySet
 from accounts.models import User
 from areas.models import Area
 from areas.selectors import policy_values, rural_population
+from core.filtering import filter_rows
 from core.numbers import percent
 
 from .choices import POOR_STATUSES, ReviewStatusChoices
@@ -77,7 +79,9 @@ def policy_for(area: Area) -> PolicyValues:
     )
 
 
-def household_list(*, user: User, filters: Any = None, strict: bool = False) -> QuerySet[Household]:
+def household_list(
+    *, user: User, filters: Mapping[str, Any] | None = None, strict: bool = False
+) -> QuerySet[Household]:
     """Households the user may see, filtered by the shared FilterSet. A page (a slice) is read keys
     first (core.paging.keys_first): its ids by the filters and the search index alone, then the
     village, its township and the head joined for those rows only. `strict` (exports): an invalid
@@ -122,7 +126,7 @@ def household_procedures(household: Household) -> QuerySet[IdentificationProcedu
     return household.procedures.prefetch_related("steps", "objections").order_by("-created_at")
 
 
-def duplicate_list(*, user: User, filters: Any = None) -> QuerySet[DuplicateCandidate]:
+def duplicate_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[DuplicateCandidate]:
     from .filters import DuplicateCandidateFilterSet
 
     qs = DuplicateCandidate.objects.visible_to(user).select_related(
@@ -138,14 +142,15 @@ def cross_check_batches(*, user: User) -> QuerySet[CrossCheckBatch]:
     return CrossCheckBatch.objects.visible_to(user).select_related("area", "uploaded_by")
 
 
-def cross_check_match_list(*, user: User, filters: Any = None) -> QuerySet[CrossCheckMatch]:
+def cross_check_match_list(
+    *, user: User, filters: Mapping[str, Any] | None = None
+) -> QuerySet[CrossCheckMatch]:
     from .filters import CrossCheckMatchFilterSet
 
     qs = CrossCheckMatch.objects.visible_to(user).select_related(
         "batch", "member", "household__village", "reviewed_by"
     )
-    filtered: QuerySet[CrossCheckMatch] = CrossCheckMatchFilterSet(filters or {}, queryset=qs).qs
-    return filtered
+    return filter_rows(CrossCheckMatchFilterSet, filters, qs)
 
 
 __all__ = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Q, QuerySet
@@ -11,6 +12,7 @@ from django.db.models import Count, F, Q, QuerySet
 from areas.choices import LEVEL_PREFIX_LENGTH, AreaLevelChoices
 from areas.models import Area
 from core import clock
+from core.filtering import filter_rows
 from core.numbers import percent
 from households.choices import POOR_STATUSES, HouseholdStatusChoices
 from households.models import Household
@@ -60,7 +62,7 @@ def complainant_for(user: User | None, complaint: Complaint, *, request: Any = N
     }
 
 
-def inspection_list(*, user: User, filters: dict | None = None) -> QuerySet[Inspection]:
+def inspection_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Inspection]:
     qs = (
         Inspection.objects.visible_to(user)
         .select_related("area", "created_by")
@@ -70,22 +72,22 @@ def inspection_list(*, user: User, filters: dict | None = None) -> QuerySet[Insp
         )
         .order_by("-inspected_on", "-id")
     )
-    return InspectionFilterSet(filters or {}, queryset=qs).qs
+    return filter_rows(InspectionFilterSet, filters, qs)
 
 
-def problem_list(*, user: User, filters: dict | None = None) -> QuerySet[Problem]:
+def problem_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Problem]:
     qs = (
         Problem.objects.visible_to(user)
         .select_related("area", "area__parent", "responsible_person", "inspection", "household")
         .annotate(follow_up_count=Count("follow_ups"))
         .order_by("deadline", "id")
     )
-    return ProblemFilterSet(filters or {}, queryset=qs).qs
+    return filter_rows(ProblemFilterSet, filters, qs)
 
 
-def complaint_list(*, user: User, filters: dict | None = None) -> QuerySet[Complaint]:
+def complaint_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Complaint]:
     qs = Complaint.objects.visible_to(user).select_related("area", "assigned_to", "household", "problem")
-    return ComplaintFilterSet(filters or {}, queryset=qs).qs
+    return filter_rows(ComplaintFilterSet, filters, qs)
 
 
 def follow_ups_of(problem: Problem) -> QuerySet[ProblemFollowUp]:
@@ -206,7 +208,10 @@ def assessment(*, user: User, area: Area) -> dict[str, list[dict[str, Any]]]:
             bucket["problems"] += 1
             if status == ProblemStatusChoices.CLOSED:
                 bucket["closed"] += 1
-                bucket["closed_on_time"] += int(clock.local_date(closed_at) <= deadline)
+                # a closed problem has its closing instant (the close service sets both)
+                bucket["closed_on_time"] += int(
+                    closed_at is not None and clock.local_date(closed_at) <= deadline
+                )
             elif deadline < today:
                 bucket["overdue"] += 1
     follow_ups = (
@@ -215,10 +220,10 @@ def assessment(*, user: User, area: Area) -> dict[str, list[dict[str, Any]]]:
         .values("recorded_by_id", "problem__area__code")
         .annotate(n=Count("id"))
     )
-    for row in follow_ups:
-        if row["recorded_by_id"]:
-            people[row["recorded_by_id"]]["follow_ups"] += row["n"]
-        townships[row["problem__area__code"][:township_len]]["follow_ups"] += row["n"]
+    for counted in follow_ups:
+        if counted["recorded_by_id"]:
+            people[counted["recorded_by_id"]]["follow_ups"] += counted["n"]
+        townships[counted["problem__area__code"][:township_len]]["follow_ups"] += counted["n"]
     complaints = (
         Complaint.objects.visible_to(user)
         .filter(area__code__startswith=area.prefix)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django_stubs_ext import WithAnnotations
 
 from areas.models import Area
 from households.choices import ASSISTED_STATUSES
@@ -26,6 +27,26 @@ from ..models import (
 )
 
 # -- coverage -------------------------------------------------------------------------------------
+
+
+class _Assisted(TypedDict):
+    """What _assistance_annotations adds to each household."""
+
+    active_cadre_id: int | None
+    has_plan: bool
+    last_visit: dt.date | None
+    overdue_count: int | None
+
+
+class _Flags(TypedDict):
+    """The arguments of CoverageRow.add for one group of households."""
+
+    count: int
+    has_cadre: bool
+    has_plan: bool
+    visited: bool
+    overdue: int
+    with_overdue: int
 
 
 @dataclass
@@ -79,7 +100,9 @@ class Coverage:
     by_cadre: list[CoverageRow] = field(default_factory=list)
 
 
-def _assistance_annotations(qs: QuerySet, *, today: dt.date, with_cadre_user: bool = False) -> QuerySet:
+def _assistance_annotations(
+    qs: QuerySet[Household], *, today: dt.date
+) -> QuerySet[WithAnnotations[Household, _Assisted]]:
     active = CadrePairing.objects.filter(household=OuterRef("pk"), end__isnull=True).order_by()
     last_visit = (
         Visit.objects.filter(household=OuterRef("pk")).order_by("-visited_on").values("visited_on")[:1]
@@ -93,15 +116,12 @@ def _assistance_annotations(qs: QuerySet, *, today: dt.date, with_cadre_user: bo
         .annotate(n=Count("pk"))
         .values("n")[:1]
     )
-    qs = qs.annotate(
+    return qs.annotate(
         active_cadre_id=Subquery(active.values("cadre_id")[:1]),
         has_plan=Exists(AssistancePlan.objects.filter(household=OuterRef("pk"), year=today.year)),
         last_visit=Subquery(last_visit),
         overdue_count=Subquery(overdue),
     )
-    if with_cadre_user:
-        qs = qs.annotate(active_cadre_user_id=Subquery(active.values("cadre__user_id")[:1]))
-    return qs
 
 
 def assisted_households_in(area: Area) -> QuerySet[Household]:
@@ -119,8 +139,8 @@ def coverage_for_area(area: Area, *, today: dt.date, visit_days: int) -> Coverag
         "village_id", "active_cadre_id", "has_plan", "last_visit", "overdue_count"
     )
     # Fold the households into (village, cadre, flags) groups first: far fewer than households.
-    groups: Counter = Counter()
-    overdue_in: Counter = Counter()
+    groups: Counter[tuple[int, int | None, bool, bool, bool]] = Counter()
+    overdue_in: Counter[tuple[int, int | None, bool, bool, bool]] = Counter()
     for village_id, cadre_id, has_plan, last_visit, overdue in rows.iterator(chunk_size=5000):
         key = (
             village_id,
@@ -150,7 +170,7 @@ def coverage_for_area(area: Area, *, today: dt.date, visit_days: int) -> Coverag
     }
     for key, count in groups.items():
         village_id, cadre_id, has_plan, visited, _has_overdue = key
-        flags = {
+        flags: _Flags = {
             "count": count,
             "has_cadre": cadre_id is not None,
             "has_plan": has_plan,
@@ -188,8 +208,10 @@ def households_not_visited(area: Area, *, today: dt.date, visit_days: int) -> li
     """Assisted households under `area` not visited in `visit_days` days, each with `last_visit` and
     `active_cadre_user` (None when the cadre has no account)."""
     cutoff = today - dt.timedelta(days=visit_days)
+    active = CadrePairing.objects.filter(household=OuterRef("pk"), end__isnull=True).order_by()
     households = list(
-        _assistance_annotations(assisted_households_in(area), today=today, with_cadre_user=True)
+        _assistance_annotations(assisted_households_in(area), today=today)
+        .annotate(active_cadre_user_id=Subquery(active.values("cadre__user_id")[:1]))
         .filter(Q(last_visit__isnull=True) | Q(last_visit__lt=cutoff))
         .select_related("head", "village__parent")
         .order_by("pk")
@@ -198,8 +220,9 @@ def households_not_visited(area: Area, *, today: dt.date, visit_days: int) -> li
         {h.active_cadre_user_id for h in households if h.active_cadre_user_id}
     )
     for household in households:
-        household.active_cadre_user = users.get(household.active_cadre_user_id)
-    return households
+        household.active_cadre_user = users.get(household.active_cadre_user_id)  # type: ignore[attr-defined]  # for the page
+    found: list[Household] = list(households)
+    return found
 
 
 def follow_ups_overdue(area: Area, *, today: dt.date) -> list[FollowUp]:
@@ -207,7 +230,7 @@ def follow_ups_overdue(area: Area, *, today: dt.date) -> list[FollowUp]:
     active_user = CadrePairing.objects.filter(household=OuterRef("household"), end__isnull=True).values(
         "cadre__user_id"
     )[:1]
-    items = list(
+    annotated = list(
         FollowUp.objects.filter(
             household__village__code__startswith=area.prefix,
             status=FollowUpStatusChoices.OPEN,
@@ -218,8 +241,9 @@ def follow_ups_overdue(area: Area, *, today: dt.date) -> list[FollowUp]:
         .order_by("due_date", "pk")
     )
     users = get_user_model().objects.in_bulk(
-        {f.active_cadre_user_id for f in items if f.active_cadre_user_id}
+        {f.active_cadre_user_id for f in annotated if f.active_cadre_user_id}
     )
-    for item in items:
-        item.active_cadre_user = users.get(item.active_cadre_user_id)
+    for item in annotated:
+        item.active_cadre_user = users.get(item.active_cadre_user_id)  # type: ignore[attr-defined]  # for the page
+    items: list[FollowUp] = list(annotated)
     return items

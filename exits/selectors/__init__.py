@@ -4,7 +4,7 @@ screening job, the pages, the API and the dashboards all ask it."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from areas.choices import AreaLevelChoices
 from areas.models import Area, AreaPopulation
 from core import clock
+from core.filtering import filter_rows
 from core.money import to_yuan
 from households.choices import POOR_STATUSES, HealthChoices, HouseholdStatusChoices
 from households.models import Household, IncomeRecord, LivingConditions, Member
@@ -96,7 +97,7 @@ def exit_threshold_for(area: Area) -> Decimal:
     return settings.western_exit_threshold if is_western(area) else settings.village_exit_threshold
 
 
-def village_class_for(rate: Decimal | None, bands: list[dict]) -> int | None:
+def village_class_for(rate: Decimal | None, bands: list[dict[str, Any]]) -> int | None:
     """The class whose band holds `rate` (min inclusive, max exclusive); None when in no band."""
     if rate is None:
         return None
@@ -266,7 +267,7 @@ def monitoring_rule_signals(
     *, income: Decimal | None, line: Decimal | None, multiple: Decimal, member_health: Iterable[str]
 ) -> list[str]:
     """Risks the registry shows by rule: income below `multiple` x the line, serious illness, disability."""
-    risks = []
+    risks: list[str] = []
     if income is not None and line is not None and income < to_yuan(line * multiple):
         risks.append(RiskChoices.LOW_INCOME)
     health = set(member_health)
@@ -378,39 +379,39 @@ def village_standards_for(area: Area) -> QuerySet[VillageStandard]:
 # -- lists -------------------------------------------------------------------------------------------
 
 
-def exit_procedure_list(*, user: User, filters: dict | None = None) -> QuerySet[ExitProcedure]:
+def exit_procedure_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[ExitProcedure]:
     qs = ExitProcedure.objects.visible_to(user).select_related(
         "household", "household__village", "household__village__parent", "household__head", "proposed_by"
     )
-    return ExitProcedureFilterSet(filters or {}, queryset=qs).qs
+    return filter_rows(ExitProcedureFilterSet, filters, qs)
 
 
 def exit_procedure_open_for(household: Household) -> ExitProcedure | None:
     return household.exit_procedures.exclude(state__in=EXIT_FINAL_STATES).first()
 
 
-def exit_flag_list(*, user: User, filters: dict | None = None) -> QuerySet[ExitFlag]:
+def exit_flag_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[ExitFlag]:
     qs = ExitFlag.objects.visible_to(user).select_related(
         "household", "household__village", "household__head"
     )
-    return ExitFlagFilterSet(filters or {}, queryset=qs).qs
+    return filter_rows(ExitFlagFilterSet, filters, qs)
 
 
-def poverty_line_list(*, user: User, filters: dict | None = None) -> QuerySet[PovertyLine]:
+def poverty_line_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[PovertyLine]:
     qs = PovertyLine.objects.visible_to(user).select_related("county", "set_by")
-    return PovertyLineFilterSet(filters or {}, queryset=qs).qs
+    return filter_rows(PovertyLineFilterSet, filters, qs)
 
 
-def monitoring_case_list(*, user: User, filters: dict | None = None) -> QuerySet[MonitoringCase]:
+def monitoring_case_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[MonitoringCase]:
     qs = MonitoringCase.objects.visible_to(user).select_related(
         "household", "household__village", "household__head"
     )
-    return MonitoringCaseFilterSet(filters or {}, queryset=qs).qs
+    return filter_rows(MonitoringCaseFilterSet, filters, qs)
 
 
-def village_exit_list(*, user: User, filters: dict | None = None) -> QuerySet[VillageExit]:
+def village_exit_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[VillageExit]:
     qs = VillageExit.objects.visible_to(user).select_related("village", "village__parent", "proposed_by")
-    return VillageExitFilterSet(filters or {}, queryset=qs).qs
+    return filter_rows(VillageExitFilterSet, filters, qs)
 
 
 def county_exit_list(*, user: User) -> QuerySet[CountyExit]:
@@ -432,7 +433,7 @@ def public_notice_rows(*, user: User, village: Area) -> dict[str, list[dict[str,
         .values("household__number", "household__head__name", "notice_started_on", "category")
         .order_by("household__number")
     )
-    return {"exits": list(exits), "monitoring": list(monitoring)}
+    return {"exits": [dict(row) for row in exits], "monitoring": [dict(row) for row in monitoring]}
 
 
 def households_status(household_ids: list[int]) -> dict[int, str]:

@@ -3,12 +3,14 @@ village and by cadre."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from core.filtering import filter_rows
 from core.numbers import progress_percent
 
 from ..choices import CheckTaskStateChoices
@@ -19,14 +21,14 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-def campaign_list(*, user: User, filters: dict | None = None) -> QuerySet[Campaign]:
+def campaign_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Campaign]:
     qs = (
         Campaign.objects.visible_to(user)
         .select_related("area", "started_by")
         .annotate(done=Count("tasks", filter=~Q(tasks__state=CheckTaskStateChoices.PENDING)))
         .order_by("-starts_on", "-id")
     )
-    return CampaignFilterSet(filters or {}, queryset=qs).qs
+    return filter_rows(CampaignFilterSet, filters, qs)
 
 
 def campaign_for(*, user: User, pk: int) -> Campaign:
@@ -41,11 +43,11 @@ def campaign_for(*, user: User, pk: int) -> Campaign:
     return campaign
 
 
-def check_task_list(*, user: User, filters: dict | None = None) -> QuerySet[CheckTask]:
+def check_task_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[CheckTask]:
     qs = CheckTask.objects.visible_to(user).select_related(
         "campaign", "household", "household__village", "household__head", "cadre", "done_by"
     )
-    return CheckTaskFilterSet(filters or {}, queryset=qs).qs
+    return filter_rows(CheckTaskFilterSet, filters, qs)
 
 
 def campaign_progress(campaign: Campaign, *, user: User) -> dict[str, list[dict[str, Any]]]:

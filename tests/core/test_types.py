@@ -1,11 +1,13 @@
-"""mypy holds the types (pyproject.toml [tool.mypy]; .ci/run checks the whole tree): core is strict,
-other modules are checked at mypy's default level."""
+"""mypy holds the types (pyproject.toml [tool.mypy]; .ci/run checks the whole tree): core and every
+services/selectors module are strict (a test below holds the list), other modules are checked at
+mypy's default level."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -46,3 +48,52 @@ def test_mypy_finds_planted_errors_strictly_in_core(tmp_path: Path) -> None:
         'Incompatible return value type (got "int", expected "str")  [return-value]',
     ]
     assert where == ["core/_planted_types.py", "core/_planted_types.py", "funds/_planted_types.py"]
+
+
+def _strict_patterns() -> list[str]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    overrides = config["tool"]["mypy"]["overrides"]
+    return [m for o in overrides if o.get("disallow_untyped_defs") for m in o["module"]]
+
+
+def _matches(module: str, pattern: str) -> bool:
+    # mypy's override patterns: `a.b` is that module, `a.b.*` it and everything under it
+    if pattern.endswith(".*"):
+        return module == pattern[:-2] or module.startswith(pattern[:-1])
+    return module == pattern
+
+
+def not_strict(modules: list[str], patterns: list[str]) -> list[str]:
+    """The modules no strict override names."""
+    return [m for m in modules if not any(_matches(m, p) for p in patterns)]
+
+
+def services_and_selectors() -> list[str]:
+    found = []
+    for path in sorted(ROOT.glob("*/*.py")) + sorted(ROOT.glob("*/*/*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        if parts[0] in {".venv", "tests", "bench"} or not (ROOT / parts[0] / "apps.py").exists():
+            continue
+        if parts[1] in {"services", "selectors"}:
+            found.append(".".join(p for p in parts if p != "__init__"))
+    return found
+
+
+def test_every_services_and_selectors_module_is_strict() -> None:
+    # given: every app's services and selectors modules (packages and their sub-modules)
+    modules = services_and_selectors()
+    patterns = _strict_patterns()
+    assert {"households.services.registry", "funds.selectors", "exits.selectors.campaigns"} <= set(modules)
+
+    # when / then: each is named by a strict override, and a new one planted in an app would not be
+    assert not_strict(modules, patterns) == []
+    assert not_strict(["funds.selectors_extra", "households.services2", "funds.services.new"], patterns) == [
+        "funds.selectors_extra",
+        "households.services2",
+    ]
+
+
+def test_no_services_or_selectors_module_has_its_errors_ignored() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    ignored = [m for o in config["tool"]["mypy"]["overrides"] if o.get("ignore_errors") for m in o["module"]]
+    assert [m for m in services_and_selectors() if any(_matches(m, p) for p in ignored)] == []
