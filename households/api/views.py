@@ -18,6 +18,7 @@ from accounts.roles import Capability
 from core.api.mixins import ScopedViewSetMixin
 from core.api.personal import RevealLoggingMixin
 from core.api.procedures import ProcedureSignMixin
+from core.api.services import ServiceWriteMixin
 from core.paging import keys_first
 from core.scoping import get_visible_or_404
 
@@ -301,7 +302,24 @@ class ObjectionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return Response(s.ObjectionSerializer(objection).data)
 
 
-class DuplicateViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class _ReviewQueueViewSet(ScopedViewSetMixin, ServiceWriteMixin, viewsets.ReadOnlyModelViewSet):
+    """A review queue: review/ records the reviewer's status and note through `review_service` and
+    answers with the entry."""
+
+    def review_service(self, entry: Any, *, user: Any, status: str, note: str) -> Any:
+        raise NotImplementedError
+
+    @extend_schema(request=s.ReviewInputSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, pk: Any = None) -> Response:
+        data = self.service_input(s.ReviewInputSerializer)
+        entry = self.review_service(
+            self.get_object(), user=request.user, status=data["status"], note=data["review_note"]
+        )
+        return self.service_answer(entry)
+
+
+class DuplicateViewSet(_ReviewQueueViewSet):
     """Probable duplicates for review (pairs stored once)."""
 
     queryset = DuplicateCandidate.objects.select_related("member_a", "member_b")
@@ -309,21 +327,11 @@ class DuplicateViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = DuplicateCandidateFilterSet
     action_capabilities = {"review": Capability.EDIT_REGISTRY}
 
-    @extend_schema(request=s.ReviewInputSerializer, responses=s.DuplicateSerializer)
-    @action(detail=True, methods=["post"])
-    def review(self, request: Request, pk: Any = None) -> Response:
-        data = s.ReviewInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        candidate = services.duplicate_review(
-            candidate=self.get_object(),
-            user=request.user,
-            status=data.validated_data["status"],
-            note=data.validated_data["review_note"],
-        )
-        return Response(s.DuplicateSerializer(candidate).data)
+    def review_service(self, entry: Any, **data: Any) -> Any:
+        return services.duplicate_review(candidate=entry, **data)
 
 
-class CrossCheckMatchViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class CrossCheckMatchViewSet(_ReviewQueueViewSet):
     """Registered people found in another department's list, for review."""
 
     queryset = CrossCheckMatch.objects.select_related("batch", "member")
@@ -331,18 +339,8 @@ class CrossCheckMatchViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = CrossCheckMatchFilterSet
     action_capabilities = {"review": Capability.SIGN_TOWNSHIP_STEP}
 
-    @extend_schema(request=s.ReviewInputSerializer, responses=s.CrossCheckMatchSerializer)
-    @action(detail=True, methods=["post"])
-    def review(self, request: Request, pk: Any = None) -> Response:
-        data = s.ReviewInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        match = services.cross_check_review(
-            match=self.get_object(),
-            user=request.user,
-            status=data.validated_data["status"],
-            note=data.validated_data["review_note"],
-        )
-        return Response(s.CrossCheckMatchSerializer(match).data)
+    def review_service(self, entry: Any, **data: Any) -> Any:
+        return services.cross_check_review(match=entry, **data)
 
 
 class CrossCheckBatchViewSet(

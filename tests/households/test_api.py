@@ -249,3 +249,57 @@ def test_cross_check_upload_and_import_through_the_api(
     )
     assert Household.objects.filter(number="API-1").exists()
     assert refused.status_code == 403
+
+
+def test_duplicate_and_cross_check_reviews_through_the_api(county: Any, api: Any, register: Any) -> None:
+    import datetime as dt
+
+    from households.choices import ReviewStatusChoices
+    from households.models import CrossCheckMatch, DuplicateCandidate
+    from households.services import cross_check_upload, duplicates_scan
+
+    # given: a probable duplicate pair and a cross-check match in township A
+    birth = dt.date(1990, 1, 1)
+    register(members=[person(name="张小燕", birth=birth, female=True)])
+    household = register(members=[person(name="张小燕", birth=birth, female=True)])
+    duplicates_scan(area=county.town_a)
+    pair = DuplicateCandidate.objects.get()
+    cross_check_upload(
+        user=county.staff_a,
+        area=county.town_a,
+        source="property",
+        source_name="县不动产登记中心",
+        file_name="p.csv",
+        content=f"{household.head.id_number},商品房一套\n".encode(),
+    )
+    match = CrossCheckMatch.objects.get()
+    client = api(county.staff_a)
+
+    # when: township B reviews them, township A without a note, then township A with one
+    outside = api(county.staff_b).post(
+        f"/api/households/duplicates/{pair.pk}/review/", {"status": "cleared", "review_note": "x"}
+    )
+    no_note = client.post(
+        f"/api/households/duplicates/{pair.pk}/review/", {"status": "cleared", "review_note": ""}
+    )
+    cleared = client.post(
+        f"/api/households/duplicates/{pair.pk}/review/",
+        {"status": "cleared", "review_note": "两人同名，身份证不同"},
+    )
+    confirmed = client.post(
+        f"/api/households/cross-check-matches/{match.pk}/review/",
+        {"status": "confirmed", "review_note": "属实"},
+    )
+
+    # then: out of the area is a 404, the service's refusal names the field, the answers are the entries
+    assert outside.status_code == 404
+    assert no_note.status_code == 400
+    assert "review_note" in no_note.json()["errors"]
+    assert cleared.status_code == 200, cleared.json()
+    assert (cleared.json()["id"], cleared.json()["status"]) == (pair.pk, ReviewStatusChoices.CLEARED)
+    assert confirmed.status_code == 200, confirmed.json()
+    assert (confirmed.json()["id"], confirmed.json()["status"]) == (match.pk, ReviewStatusChoices.CONFIRMED)
+    pair.refresh_from_db()
+    match.refresh_from_db()
+    assert (pair.review_note, pair.reviewed_by) == ("两人同名，身份证不同", county.staff_a)
+    assert (match.status, match.review_note) == (ReviewStatusChoices.CONFIRMED, "属实")
