@@ -94,7 +94,7 @@ def token_revoke(*, user: User, token_key: str) -> int:
     return deleted[0]
 
 
-def tokens_revoke_all(*, user: Any) -> int:
+def tokens_revoke_all(*, user: User) -> int:
     """Revoke every API token of the user (logout, password change, signing out everywhere)."""
     from knox.models import AuthToken
 

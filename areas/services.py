@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -23,6 +23,11 @@ from core.services import job_create, job_enqueue, model_update
 from .choices import LEVEL_ORDER, LEVEL_PREFIX_LENGTH, AreaLevelChoices, code_fits_level
 from .models import Area, AreaPopulation, PolicyValue
 from .policy import policy_checks, policy_key
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from .selectors import AreaUser
 
 REQUIRED_COLUMNS = ("code", "name", "level", "parent_code")
 
@@ -164,7 +169,9 @@ def area_time_zone_set(*, area: Area, time_zone: str) -> Area:
 
 
 @transaction.atomic
-def area_import_start(*, user: Any, upload: Any, population_year: int | None = None) -> Job:
+def area_import_start(
+    *, user: AreaUser, upload: UploadedFile[bytes], population_year: int | None = None
+) -> Job:
     """Keep the uploaded area tree (CSV or .xlsx) and queue the job that imports it."""
     from .tasks import areas_import_task
 
@@ -174,7 +181,7 @@ def area_import_start(*, user: Any, upload: Any, population_year: int | None = N
     job = job_create(
         kind="areas.import",
         user=user,
-        area=user.areas.order_by("code").first(),
+        area=user.areas.all().order_by("code").first(),
         params={"file": stored, "population_year": population_year},
     )
     job_enqueue(job, areas_import_task)

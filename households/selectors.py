@@ -113,7 +113,7 @@ def household_registered_on(household: Household) -> dt.date:
     return min(days)
 
 
-def household_detail(*, user: User, pk: Any) -> Household:
+def household_detail(*, user: User, pk: int | str) -> Household:
     from core.scoping import get_visible_or_404
 
     qs = Household.objects.select_related("village", "village__parent", "head").prefetch_related(

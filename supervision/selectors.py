@@ -27,6 +27,8 @@ from .filters import ComplaintFilterSet, InspectionFilterSet, ProblemFilterSet
 from .models import Complaint, Inspection, Problem, ProblemFollowUp
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from accounts.models import User
 
 UPHELD = (ComplaintFindingChoices.UPHELD, ComplaintFindingChoices.PARTLY)
@@ -47,7 +49,9 @@ def assignable_people(user: User) -> QuerySet[Any]:
     )
 
 
-def complainant_for(user: User | None, complaint: Complaint, *, request: Any = None) -> dict[str, str]:
+def complainant_for(
+    user: User | None, complaint: Complaint, *, request: HttpRequest | None = None
+) -> dict[str, str]:
     """Who complained and how to reach them: in full for supervisors and the person assigned to answer
     (logged), masked for everyone else who can see the complaint (complainants are protected from
     retaliation). The rule is core.masking's declaration of the two fields."""
@@ -320,7 +324,7 @@ def assessment_from_other_apps(*, user: User, area: Area, days: int = 365) -> di
     return result
 
 
-def household_supervision(*, household: Any, user: User) -> dict[str, Any]:
+def household_supervision(*, household: Household, user: User) -> dict[str, Any]:
     """Problems and complaints about one household, for the panel on its page."""
     return {
         "problems": list(

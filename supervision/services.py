@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -33,6 +34,9 @@ from .choices import (
 from .models import Complaint, Inspection, Problem, ProblemFollowUp
 from .policy import ANSWER_DAYS
 
+if TYPE_CHECKING:
+    from households.models import Household
+
 
 def answer_days(kind: str, area: Area) -> int:
     """Days allowed to answer a complaint of this kind received in `area` (the policy values
@@ -54,7 +58,7 @@ def _check_person(errors: dict[str, str], field: str, person: User | None, area:
         }
 
 
-def _check_household(errors: dict[str, str], household: Any, area: Area) -> None:
+def _check_household(errors: dict[str, str], household: Household | None, area: Area) -> None:
     if household is not None and not household.village.code.startswith(area.prefix):
         errors["household"] = _("The household is not in %(area)s.") % {"area": area.name}
 
@@ -98,7 +102,7 @@ def problem_create(
     responsible_person: User | None,
     deadline: dt.date,
     inspection: Inspection | None = None,
-    household: Any = None,
+    household: Household | None = None,
 ) -> Problem:
     """List a problem with who must rectify it and by when."""
     ensure_can(user, Capability.SUPERVISE, area=area)
@@ -198,7 +202,7 @@ def problem_follow_up(*, problem: Problem, note: str, user: User) -> ProblemFoll
     return follow_up
 
 
-def problem_evidence(problem: Problem) -> Any:
+def problem_evidence(problem: Problem) -> QuerySet[Attachment]:
     return Attachment.objects.filter(
         content_type=ContentType.objects.get_for_model(Problem),
         object_id=str(problem.pk),
@@ -246,7 +250,7 @@ def complaint_receive(
     channel: str,
     complainant: str = "",
     contact: str = "",
-    household: Any = None,
+    household: Household | None = None,
 ) -> Complaint:
     """Register a complaint; its answer deadline follows from its kind."""
     ensure_can(user, Capability.SUPERVISE, area=area)

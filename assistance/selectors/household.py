@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
@@ -27,6 +27,9 @@ from ..models import (
 )
 from ..policy import VISIT_DAYS
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 def visit_days_for(area: Area | None) -> int:
     """How many days may pass without a visit before a household of `area` counts as not visited
@@ -34,7 +37,7 @@ def visit_days_for(area: Area | None) -> int:
     return policy_get(VISIT_DAYS, area)
 
 
-def visit_days_for_user(user: Any) -> int:
+def visit_days_for_user(user: User) -> int:
     """The visit window of the county the user works in (their first area's)."""
     return visit_days_for(areas_top_for(user).order_by("code").first())
 

@@ -41,7 +41,7 @@ def cadre_create(
     user: User,
     position: str = "",
     phone: str = "",
-    account: Any = None,
+    account: User | None = None,
 ) -> Cadre:
     """Register a responsible cadre working in `area`, optionally linked to their user account."""
     ensure_can(user, Capability.MANAGE_ASSISTANCE, area=area)

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 # -- screening job ----------------------------------------------------------------------------------
 
 
-def exit_flags_refresh_village(*, village: Area, year: int, opened_by: Any = None) -> dict[str, Any]:
+def exit_flags_refresh_village(*, village: Area, year: int, opened_by: User | None = None) -> dict[str, Any]:
     """Recompute the exit flags of one village's poor households, and open monitoring cases by rule for
     its exited households. Running it twice gives the same flags and opens nothing twice."""
     now = clock.now()

@@ -37,6 +37,7 @@ from ..models import (
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from assistance.models import Measure
 
 # -- payments --------------------------------------------------------------------------------------
 
@@ -87,7 +88,7 @@ def disbursement_record(
     idempotency_key: str,
     user: User,
     household: Household | None = None,
-    measure: Any = None,
+    measure: Measure | None = None,
     note: str = "",
 ) -> Disbursement:
     """Pay from a project's funding line. Never more than was allocated, even when two requests race:

@@ -40,6 +40,7 @@ from ..models import (
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from assistance.models import Measure
 
 S = ProjectStatusChoices
 # -- project library -------------------------------------------------------------------------------
@@ -305,7 +306,7 @@ def project_fund(*, project: Project, allocation: Allocation, amount: Any, user:
 
 
 @transaction.atomic
-def project_measure_link(*, project: Project, measure: Any, user: User) -> ProjectMeasure:
+def project_measure_link(*, project: Project, measure: Measure, user: User) -> ProjectMeasure:
     """Say that this project pays for a household's measure; the household becomes a beneficiary."""
     ensure_can(user, Capability.PROPOSE, project)
     ensure_can(user, Capability.VIEW, measure)

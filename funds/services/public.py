@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from core.masking import mask_household_number, mask_id_region, mask_name
 from core.services import sensitive_access_log
@@ -13,6 +13,9 @@ from households.models import Household
 from ..models import (
     Disbursement,
 )
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 # -- public self-service lookup --------------------------------------------------------------------
 
@@ -46,12 +49,14 @@ class PublicLookupResult:
         return sum((r.amount for r in self.receipts), Decimal("0.00"))
 
 
-def public_lookup_refused(*, request: Any, detail: str = "refused: rate limit") -> None:
+def public_lookup_refused(*, request: HttpRequest, detail: str = "refused: rate limit") -> None:
     """Log a lookup a budget refused (`funds.throttling`; nothing was looked up)."""
     sensitive_access_log(user=None, what="funds.public_lookup", detail=detail, request=request)
 
 
-def public_lookup(*, id_number: str, name: str, request: Any = None) -> PublicLookupResult | None:
+def public_lookup(
+    *, id_number: str, name: str, request: HttpRequest | None = None
+) -> PublicLookupResult | None:
     """A household finds its own subsidies by a member's ID number and name. Nothing is said about
     whether the number exists when the name does not match; every attempt is logged."""
     from households.id_numbers import id_number_normalize

@@ -35,6 +35,8 @@ from ..models import (
 from ..search import member_key_fields
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from accounts.models import User
 
 
@@ -220,7 +222,7 @@ def member_move(
     return member
 
 
-def member_id_number_reveal(*, member: Member, user: User, request: Any = None) -> str:
+def member_id_number_reveal(*, member: Member, user: User, request: HttpRequest | None = None) -> str:
     """The full ID number for a role that needs it; every reveal is logged."""
     ensure_can(user, Capability.VIEW, member)
     if not user.has_capability(Capability.VIEW_FULL_ID):
