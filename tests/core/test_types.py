@@ -18,9 +18,13 @@ PLANTED = "def wrong(x: int) -> str:\n    return x\n\n\ndef untyped(x):\n    ret
 
 
 @pytest.mark.timeout(300)
-def test_mypy_finds_planted_errors_strictly_in_core(tmp_path: Path) -> None:
-    # given: the same two functions in core (strict) and in funds (default level)
-    planted = [ROOT / "core" / "_planted_types.py", ROOT / "funds" / "_planted_types.py"]
+def test_mypy_finds_planted_errors_strictly_in_core_and_services(tmp_path: Path) -> None:
+    # given: the same two functions in core and in a services package (strict) and in funds (default level)
+    planted = [
+        ROOT / "core" / "_planted_types.py",
+        ROOT / "exits" / "services" / "_planted_types.py",
+        ROOT / "funds" / "_planted_types.py",
+    ]
     for path in planted:
         path.write_text(PLANTED)
     try:
@@ -38,16 +42,22 @@ def test_mypy_finds_planted_errors_strictly_in_core(tmp_path: Path) -> None:
         for path in planted:
             path.unlink()
 
-    # then: the wrong return type everywhere; the missing annotations only in core
-    errors = sorted(line.split(" error: ")[1] for line in done.stdout.splitlines() if " error: " in line)
-    where = sorted(line.split(":")[0] for line in done.stdout.splitlines() if " error: " in line)
+    # then: the wrong return type everywhere; the missing annotations only where strict
+    found = sorted(
+        (line.split(":")[0], line.split(" error: ")[1])
+        for line in done.stdout.splitlines()
+        if " error: " in line
+    )
     assert done.returncode == 1, done.stdout + done.stderr
-    assert errors == [
-        "Function is missing a type annotation  [no-untyped-def]",
-        'Incompatible return value type (got "int", expected "str")  [return-value]',
-        'Incompatible return value type (got "int", expected "str")  [return-value]',
+    untyped = "Function is missing a type annotation  [no-untyped-def]"
+    wrong = 'Incompatible return value type (got "int", expected "str")  [return-value]'
+    assert found == [
+        ("core/_planted_types.py", untyped),
+        ("core/_planted_types.py", wrong),
+        ("exits/services/_planted_types.py", untyped),
+        ("exits/services/_planted_types.py", wrong),
+        ("funds/_planted_types.py", wrong),
     ]
-    assert where == ["core/_planted_types.py", "core/_planted_types.py", "funds/_planted_types.py"]
 
 
 def _strict_patterns() -> list[str]:
