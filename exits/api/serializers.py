@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -156,12 +157,24 @@ class ExitObjectionSerializer(serializers.ModelSerializer):
         ]
 
 
-class ExitProcedureSerializer(serializers.ModelSerializer):
+# A household's procedure (exit, monitoring): the household's number and village, and the steps that
+# may follow (`next_steps_of`, the procedure's own rule). No docstring: it would describe the schema's
+# components.
+class _HouseholdCaseSerializer(serializers.ModelSerializer):
     household_number = serializers.CharField(source="household.number", read_only=True)
     village = serializers.CharField(source="household.village.name", read_only=True)
+    next_steps = serializers.SerializerMethodField()
+    next_steps_of: Callable[[Any], list[str]]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_next_steps(self, obj: Any) -> list[str]:
+        return type(self).next_steps_of(obj)
+
+
+class ExitProcedureSerializer(_HouseholdCaseSerializer):
     state = serializers.CharField(read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
-    next_steps = serializers.SerializerMethodField()
+    next_steps_of = staticmethod(exit_next_steps)
 
     class Meta:
         model = ExitProcedure
@@ -179,10 +192,6 @@ class ExitProcedureSerializer(serializers.ModelSerializer):
             "approved_on",
             "version",
         ]
-
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_next_steps(self, obj: ExitProcedure) -> list[str]:
-        return exit_next_steps(obj)
 
 
 class ExitProcedureDetailSerializer(ExitProcedureSerializer):
@@ -240,14 +249,12 @@ class MonitoringAssistanceSerializer(serializers.ModelSerializer):
         fields = ["id", "measure", "started_on", "amount"]
 
 
-class MonitoringCaseSerializer(serializers.ModelSerializer):
+class MonitoringCaseSerializer(_HouseholdCaseSerializer):
     category = serializers.CharField(read_only=True)
     source = serializers.CharField(read_only=True)
     state = serializers.CharField(read_only=True)
     risks = serializers.ListField(child=serializers.CharField(), read_only=True)
-    household_number = serializers.CharField(source="household.number", read_only=True)
-    village = serializers.CharField(source="household.village.name", read_only=True)
-    next_steps = serializers.SerializerMethodField()
+    next_steps_of = staticmethod(monitoring_next_steps)
 
     class Meta:
         model = MonitoringCase
@@ -275,10 +282,6 @@ class MonitoringCaseSerializer(serializers.ModelSerializer):
             for f in fields
             if f not in ("household", "category", "source", "risks", "description", "essential_spending")
         ]
-
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_next_steps(self, obj: MonitoringCase) -> list[str]:
-        return monitoring_next_steps(obj)
 
 
 class MonitoringCaseDetailSerializer(MonitoringCaseSerializer):
