@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from accounts.roles import Capability
 from areas.models import Area
 from core.api.mixins import ScopedViewSetMixin
+from core.api.services import ServiceUpdateMixin, ServiceWriteMixin
 from core.scoping import get_visible_or_404
 from supervision import selectors, services
 from supervision.filters import ComplaintFilterSet, InspectionFilterSet, ProblemFilterSet
@@ -55,7 +56,9 @@ class InspectionViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Re
         serializer.instance.problem_count = serializer.instance.open_count = 0
 
 
-class ProblemViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ProblemViewSet(
+    ScopedViewSetMixin, ServiceUpdateMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     """The rectification ledger (整改台账): problems, follow-ups, closure on evidence."""
 
     queryset = Problem.objects.all()
@@ -63,6 +66,8 @@ class ProblemViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
     filterset_class = ProblemFilterSet
     write_capability = Capability.SUPERVISE
     action_capabilities = {"follow_up": Capability.VIEW}
+    update_input = ProblemUpdateSerializer
+    answer_reread = True  # as the ledger reads it (its annotations)
 
     def base_queryset(self) -> Any:
         return selectors.problem_list(user=self.request.user)
@@ -81,22 +86,8 @@ class ProblemViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
             household=data.get("household"),
         )
 
-    @extend_schema(request=ProblemUpdateSerializer, responses=ProblemSerializer)
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        problem = self.get_object()
-        payload = ProblemUpdateSerializer(data=request.data, context=self.get_serializer_context())
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
-        problem = services.problem_update(
-            problem=problem,
-            user=request.user,
-            expected_version=data["version"],
-            responsible_unit=data["responsible_unit"],
-            responsible_person=data["responsible_person"],
-            deadline=data["deadline"],
-            description=data["description"],
-        )
-        return Response(ProblemSerializer(self.get_queryset().get(pk=problem.pk)).data)
+    def update_service(self, problem: Problem, **data: Any) -> Problem:
+        return services.problem_update(problem=problem, **data)
 
     @extend_schema(request=FollowUpCreateSerializer, responses={201: FollowUpSerializer})
     @action(detail=True, methods=["post"], url_path="follow-ups")
@@ -111,18 +102,15 @@ class ProblemViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
     @extend_schema(request=ProblemCloseSerializer, responses=ProblemSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str | None = None) -> Response:
-        payload = ProblemCloseSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        problem = services.problem_close(
-            problem=self.get_object(),
-            closure_note=payload.validated_data["closure_note"],
-            user=request.user,
-            expected_version=payload.validated_data["version"],
+        data = self.service_input(ProblemCloseSerializer)
+        return self.service_answer(
+            services.problem_close(problem=self.get_object(), user=request.user, **data)
         )
-        return Response(ProblemSerializer(self.get_queryset().get(pk=problem.pk)).data)
 
 
-class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ComplaintViewSet(
+    ScopedViewSetMixin, ServiceWriteMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     """Complaints from the public (漏评, 错评, 错退, unfair treatment)."""
 
     queryset = Complaint.objects.all()
@@ -151,29 +139,18 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
     @extend_schema(request=ComplaintAssignSerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: str | None = None) -> Response:
-        payload = ComplaintAssignSerializer(data=request.data, context=self.get_serializer_context())
-        payload.is_valid(raise_exception=True)
-        complaint = services.complaint_assign(
-            complaint=self.get_object(),
-            assignee=payload.validated_data["assignee"],
-            user=request.user,
-            expected_version=payload.validated_data["version"],
+        data = self.service_input(ComplaintAssignSerializer)
+        return self.service_answer(
+            services.complaint_assign(complaint=self.get_object(), user=request.user, **data)
         )
-        return Response(ComplaintSerializer(complaint, context=self.get_serializer_context()).data)
 
     @extend_schema(request=ComplaintAnswerSerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: str | None = None) -> Response:
-        payload = ComplaintAnswerSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        complaint = services.complaint_answer(
-            complaint=self.get_object(),
-            answer=payload.validated_data["answer"],
-            finding=payload.validated_data["finding"],
-            user=request.user,
-            expected_version=payload.validated_data["version"],
+        data = self.service_input(ComplaintAnswerSerializer)
+        return self.service_answer(
+            services.complaint_answer(complaint=self.get_object(), user=request.user, **data)
         )
-        return Response(ComplaintSerializer(complaint, context=self.get_serializer_context()).data)
 
     @extend_schema(request=ComplaintOpenProblemSerializer, responses={201: ProblemSerializer})
     @action(detail=True, methods=["post"], url_path="open-problem")
