@@ -5,7 +5,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from celery import Celery
-from kombu import Queue
+from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "povertycase.settings.local")
 
@@ -39,9 +39,15 @@ def route_by_workload(
 def _every_queue(sender: Celery, source: Any, **kwargs: object) -> None:
     # A worker started without -Q consumes every queue listed here (dev.py up, the tests' worker); the
     # production workers each name theirs (docker-compose.yml).
+    # Each queue has its own direct exchange and routing key, as Celery declares a queue it creates on
+    # the fly: a bare Queue(name) would take the default queue's exchange and key, and a task sent to the
+    # default queue would then be delivered to every queue bound with that key (once per queue).
     default = source.task_default_queue
     if not source.task_queues:
-        source.task_queues = [Queue(default), *(Queue(q) for q in workload_queues(default).values())]
+        source.task_queues = [
+            Queue(name, Exchange(name, type="direct"), routing_key=name)
+            for name in (default, *workload_queues(default).values())
+        ]
 
 
 @app.on_after_finalize.connect

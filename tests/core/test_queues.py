@@ -54,6 +54,12 @@ def test_each_task_is_routed_to_its_workloads_queue() -> None:
     assert routed == {
         name: f"{default}.{workload}" if workload else default for name, workload in EXPECTED.items()
     }
+    # each queue is reached through its own exchange and key: a message for one lands in that one only
+    declared = {q.name: q for q in celery_app.conf.task_queues}
+    for name in set(routed.values()):
+        route = celery_app.amqp.router.route({}, next(t for t, q in routed.items() if q == name), (), {})
+        assert route["queue"] is declared[name]
+        assert (declared[name].exchange.name, declared[name].routing_key) == (name, name)
     # and a worker without -Q listens on all of them
     assert {q.name for q in celery_app.conf.task_queues} == {
         default,
