@@ -5,14 +5,13 @@ monitoring objects for the households the registry marks as monitored; a re-veri
 from __future__ import annotations
 
 import datetime as dt
+import random
 from decimal import Decimal
 from typing import Any
 
-from accounts.roles import RoleChoices
 from areas.models import Area
 from core import clock
-from core.demo import DemoContext
-from core.scoping import user_covers_area
+from core.demo import DemoContext, office_moment, workday_on_or_after, workday_on_or_before
 from core.services import model_update
 from households.choices import ASSISTED_STATUSES, HouseholdStatusChoices
 from households.models import Household
@@ -86,7 +85,6 @@ def seed(ctx: DemoContext) -> None:
     rng = ctx.rng
     county = ctx.county
     users = ctx.users
-    now = clock.now()
     today = clock.today()
     current = Decimal(str(ctx.data.get("poverty_line", "4000")))
     lines = {year: Decimal(v) for year, v in LINES.items()}
@@ -111,17 +109,11 @@ def seed(ctx: DemoContext) -> None:
 
     # Exit procedures: eligible registered households of the demo's townships, the first secretary's
     # village first. Village steps are signed by the village's first secretary (else the township's
-    # staff), the township review by the township's staff; the notice lasts the rule's minimum.
-    secretary, township, official = users.get("secretary"), users.get("zheqiao"), users.get("county")
-    township_staff = [u for u in users.values() if u.role == RoleChoices.TOWNSHIP_STAFF]
-
-    def township_of(household: Household) -> Any:
-        return next((u for u in township_staff if user_covers_area(u, household.village)), None)
-
-    def village_signer(household: Household) -> Any:
-        if secretary is not None and user_covers_area(secretary, household.village):
-            return secretary
-        return township_of(household)
+    # cadre in charge of villages), the township review by the township's clerk (ctx.village_signer,
+    # ctx.township_signer); steps a working day or a few apart, in office hours, the notice its
+    # minimum or a little more; nothing signed today (at 00:30 the county's office hours lie ahead).
+    secretary, official = users.get("secretary"), users.get("county")
+    times = random.Random(ctx.seed + 1)  # its own stream: the demo's other draws stay as they were
 
     registered = list(
         Household.objects.filter(
@@ -131,61 +123,69 @@ def seed(ctx: DemoContext) -> None:
         .order_by("village__code", "number")
     )
     results = exit_eligibility_many(registered, ctx.year)
-    eligible = [h for h in registered if results[h.pk].eligible and township_of(h) is not None]
+    eligible = [
+        h
+        for h in registered
+        if results[h.pk].eligible and ctx.township_signer(h.village) and ctx.village_signer(h.village)
+    ]
     rng.shuffle(eligible)
-    eligible.sort(key=lambda h: village_signer(h) is not secretary)
+    # the first secretary's village first, then the townships in turn: every township has some
+    turn: dict[int, int] = {}
+    seen: dict[str, int] = {}
+    for household in eligible:
+        township_code = household.village.code[:9]
+        turn[household.pk] = seen.get(township_code, 0)
+        seen[township_code] = turn[household.pk] + 1
+    eligible.sort(key=lambda h: (ctx.village_signer(h.village) is not secretary, turn[h.pk]))
     order = list(ExitProcedureStateChoices)
     notice_at = order.index(ExitProcedureStateChoices.IN_NOTICE)
     notice_days = ExitSettings.objects.get(county=county).notice_min_days
 
-    def offset(index: int) -> int:
-        """Days after the start at which step `index` is signed: a day apart, the notice its minimum."""
-        return index + (notice_days - 1 if index > notice_at else 0)
+    def step_days(state: str) -> list[dt.date]:
+        """The county days on which the steps up to `state` were signed, last first worked out."""
+        last = order.index(state)
+        if state == ExitProcedureStateChoices.IN_NOTICE:  # put up on a working day, still running
+            running = [today - dt.timedelta(days=n) for n in range(1, notice_days)]
+            days = [times.choice([d for d in running if d.weekday() < 5])]
+        else:
+            days = [workday_on_or_before(today - dt.timedelta(days=times.randint(1, 12)))]
+        for index in range(last, 0, -1):
+            gap = (
+                notice_days + times.randint(0, 2) if index == notice_at + 1 else times.choice([1, 1, 2, 3, 6])
+            )
+            days.insert(0, workday_on_or_before(days[0] - dt.timedelta(days=gap)))
+        return days
 
     procedures, plan = [], []
     for state, count in PROCEDURE_STATES:
         for household in eligible[len(procedures) : len(procedures) + count]:
-            if state == ExitProcedureStateChoices.IN_NOTICE:
-                started = today - dt.timedelta(days=notice_at + rng.randint(1, notice_days - 1))
-            else:
-                started = today - dt.timedelta(days=offset(len(order)) + rng.randint(2, 10))
+            days = step_days(state)
             procedures.append(
                 ExitProcedure(
                     household=household,
                     year=ctx.year,
                     state=state,
-                    proposed_by=village_signer(household),
-                    notice_started_on=started + dt.timedelta(days=notice_at)
-                    if order.index(state) >= notice_at
-                    else None,
+                    proposed_by=ctx.village_signer(household.village),
+                    notice_started_on=days[notice_at] if len(days) > notice_at else None,
                 )
             )
-            plan.append((state, started))
+            plan.append(days)
     ExitProcedure.objects.bulk_create(procedures)
     signoffs = []
-    for procedure, (state, started) in zip(procedures, plan, strict=True):
+    for procedure, days in zip(procedures, plan, strict=True):
         previous = ""
-        for index, step_state in enumerate(order[: order.index(state) + 1]):
+        village = procedure.household.village
+        for step_state, day in zip(order, days, strict=False):
             step = STEP_INTO[step_state]
-            household = procedure.household
             signer = (
-                township_of(household)
+                ctx.township_signer(village)
                 if step == ExitStepChoices.TOWNSHIP_REVIEW
-                else village_signer(household)
+                else ctx.village_signer(village)
             )
-            if signer is None:
-                continue
+            comment = "户主签字同意，认可退出" if step == ExitStepChoices.HOUSEHOLD_CONSENT else ""
+            at = office_moment(times, day, village)
             signoffs.append(
-                ExitSignoff(
-                    procedure=procedure,
-                    step=step,
-                    from_state=previous,
-                    to_state=step_state,
-                    signed_by=signer,
-                    role=signer.role,
-                    signed_at=now - dt.timedelta(days=(today - started).days - offset(index)),
-                    comment="户主签字同意，认可退出" if step == ExitStepChoices.HOUSEHOLD_CONSENT else "",
-                )
+                _signoff(ExitSignoff(procedure=procedure), step, previous, step_state, signer, at, comment)
             )
             previous = step_state
     ExitSignoff.objects.bulk_create(signoffs)
@@ -194,12 +194,25 @@ def seed(ctx: DemoContext) -> None:
     monitored = list(
         Household.objects.filter(
             village__code__startswith=county.prefix, status=HouseholdStatusChoices.MONITORING
-        ).order_by("number")
+        )
+        .select_related("village")
+        .order_by("number")
     )
-    cases = []
+    monitoring_notice = ExitSettings.objects.get(county=county).monitoring_notice_min_days
+
+    def after(day: dt.date, low: int, high: int) -> dt.date:
+        return workday_on_or_after(day + dt.timedelta(days=times.randint(low, high)))
+
+    cases, case_days = [], []
     for household in monitored:
-        included = today - dt.timedelta(days=rng.randint(20, 330))
-        reported = included - dt.timedelta(days=rng.randint(5, 14))
+        # reported, verified, reviewed in the village, notice put up, township review once the
+        # notice has run its minimum, included by the county: working days, weeks or months ago
+        reported = today - dt.timedelta(days=rng.randint(20, 330) + rng.randint(5, 14) + 12)
+        verified = after(reported, 0, 2)
+        reviewed = after(verified, 1, 3)
+        notice = after(reviewed, 1, 2)
+        township_review = after(notice, monitoring_notice, monitoring_notice + 2)
+        included = after(township_review, 1, 4)
         risk = rng.choice(
             [
                 RiskChoices.LOW_INCOME,
@@ -225,62 +238,35 @@ def seed(ctx: DemoContext) -> None:
                 state=MonitoringStateChoices.INCLUDED,
                 reported_on=reported,
                 decision_due=reported + dt.timedelta(days=15),
-                notice_started_on=reported + dt.timedelta(days=2),
+                notice_started_on=notice,
                 included_on=included,
                 status_before=HouseholdStatusChoices.EXITED,
-                reported_by=secretary,
+                reported_by=ctx.village_signer(household.village),
             )
         )
+        case_days.append([verified, reviewed, notice, township_review, included])
     MonitoringCase.objects.bulk_create(cases)
+    S, MS = MonitoringStateChoices, MonitoringStepChoices
     steps = [
-        (
-            MonitoringStepChoices.VERIFY,
-            MonitoringStateChoices.REPORTED,
-            MonitoringStateChoices.VERIFIED,
-            secretary,
-        ),
-        (
-            MonitoringStepChoices.VILLAGE_REVIEW,
-            MonitoringStateChoices.VERIFIED,
-            MonitoringStateChoices.REVIEWED,
-            secretary,
-        ),
-        (
-            MonitoringStepChoices.NOTICE_START,
-            MonitoringStateChoices.REVIEWED,
-            MonitoringStateChoices.IN_NOTICE,
-            secretary,
-        ),
-        (
-            MonitoringStepChoices.TOWNSHIP_REVIEW,
-            MonitoringStateChoices.IN_NOTICE,
-            MonitoringStateChoices.TOWNSHIP_REVIEWED,
-            township,
-        ),
-        (
-            MonitoringStepChoices.COUNTY_INCLUDE,
-            MonitoringStateChoices.TOWNSHIP_REVIEWED,
-            MonitoringStateChoices.INCLUDED,
-            official,
-        ),
+        (MS.VERIFY, S.REPORTED, S.VERIFIED, ctx.village_signer),
+        (MS.VILLAGE_REVIEW, S.VERIFIED, S.REVIEWED, ctx.village_signer),
+        (MS.NOTICE_START, S.REVIEWED, S.IN_NOTICE, ctx.village_signer),
+        (MS.TOWNSHIP_REVIEW, S.IN_NOTICE, S.TOWNSHIP_REVIEWED, ctx.township_signer),
+        (MS.COUNTY_INCLUDE, S.TOWNSHIP_REVIEWED, S.INCLUDED, lambda village: official),
     ]
-    MonitoringSignoff.objects.bulk_create(
-        [
-            MonitoringSignoff(
-                case=case,
-                step=step,
-                from_state=source,
-                to_state=target,
-                signed_by=signer,
-                role=signer.role,
-                signed_at=now - dt.timedelta(days=(today - case.reported_on).days - offset * 2),
-                comment="户主签字同意纳入监测" if step == MonitoringStepChoices.VERIFY else "",
+    monitoring_signoffs = []
+    for case, days in zip(cases, case_days, strict=True):
+        village = case.household.village
+        for (step, source, target, signer_of), day in zip(steps, days, strict=True):
+            signer = signer_of(village)
+            if signer is None:
+                continue
+            comment = "户主签字同意纳入监测" if step == MS.VERIFY else ""
+            at = office_moment(times, day, village)
+            monitoring_signoffs.append(
+                _signoff(MonitoringSignoff(case=case), step, source, target, signer, at, comment)
             )
-            for case in cases
-            for offset, (step, source, target, signer) in enumerate(steps)
-            if signer is not None
-        ]
-    )
+    MonitoringSignoff.objects.bulk_create(monitoring_signoffs)
 
     # A spring re-verification campaign over 折桥镇, about a third done.
     zheqiao = Area.objects.get(code="622901103000")
@@ -292,12 +278,14 @@ def seed(ctx: DemoContext) -> None:
             due_on=today + dt.timedelta(days=16),
             started_by=official,
         )
-        ids = list(
+        rows = list(
             Household.objects.filter(
                 village__code__startswith=zheqiao.prefix,
                 status__in=ASSISTED_STATUSES,
-            ).values_list("pk", flat=True)
+            ).select_related("village")
         )
+        ids = [h.pk for h in rows]
+        villages = {h.pk: h.village for h in rows}
         from assistance.selectors import active_cadre_ids_for
 
         cadres = active_cadre_ids_for(ids)
@@ -320,8 +308,10 @@ def seed(ctx: DemoContext) -> None:
                     findings="收入数据与走访情况不一致，需重新核算"
                     if state == CheckTaskStateChoices.PROBLEM
                     else "",
-                    done_by=secretary if state != CheckTaskStateChoices.PENDING else None,
-                    done_at=now - dt.timedelta(days=rng.randint(0, 13))
+                    done_by=ctx.village_signer(villages[hid])
+                    if state != CheckTaskStateChoices.PENDING
+                    else None,
+                    done_at=_campaign_moment(times, today, rng.randint(0, 12), zheqiao)
                     if state != CheckTaskStateChoices.PENDING
                     else None,
                 )
@@ -334,6 +324,20 @@ def seed(ctx: DemoContext) -> None:
         f"{village_exits} village exits, "
         f"{len(lines)} poverty lines, {len(STANDARDS)} village standards."
     )
+
+
+def _signoff(signoff: Any, step: str, source: str, target: str, signer: Any, at: Any, comment: str) -> Any:
+    """A demo sign-off (exit or monitoring: the same columns, core.procedures.SignoffBase)."""
+    signoff.step, signoff.from_state, signoff.to_state, signoff.comment = step, source, target, comment
+    signoff.signed_by, signoff.role, signoff.signed_at = signer, signer.role, at
+    return signoff
+
+
+def _campaign_moment(times: random.Random, today: dt.date, back: int, area: Area) -> dt.datetime:
+    """Office hours of a working day 1-13 days ago (the campaign began 14 days ago)."""
+    day = today - dt.timedelta(days=1 + back)
+    later = workday_on_or_after(day)
+    return office_moment(times, later if later < today else workday_on_or_before(day), area)
 
 
 def _village_exits(ctx: DemoContext, *, official: object) -> int:

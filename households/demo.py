@@ -8,10 +8,9 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from accounts.roles import RoleChoices
 from areas.models import PolicyValue
 from core import clock
-from core.demo import DemoContext
+from core.demo import DemoContext, office_moment, workday_on_or_after
 from core.money import to_yuan
 from core.numbers import round_half_up
 from core.services import model_bulk_complete
@@ -332,7 +331,6 @@ def _seed_quality_and_procedures(
     from .services import duplicates_scan
 
     rng = ctx.rng
-    now = clock.now()
     PolicyValue.objects.bulk_create(
         [
             PolicyValue(area=ctx.county, key=key.name, value=key.dump(key.default))
@@ -364,27 +362,18 @@ def _seed_quality_and_procedures(
         IdentificationStageChoices.DEMOCRATIC_REVIEW,
         IdentificationStageChoices.PUBLIC_NOTICE,
     }
-    # Each step is signed by a demo user of the household's own village or township (the county
-    # approves); a household no demo user works in has applied, its procedure not yet registered.
-    township_staff = {
-        u.scope_prefixes[0]: u
-        for u in ctx.users.values()
-        if u.role == RoleChoices.TOWNSHIP_STAFF and len(u.scope_prefixes) == 1
-    }
-    secretaries = {
-        u.scope_prefixes[0]: u
-        for u in ctx.users.values()
-        if u.role == RoleChoices.WORK_TEAM and len(u.scope_prefixes) == 1
-    }
 
+    # Each step is signed by a demo user of the household's own village or township (the county
+    # approves): ctx.village_signer / ctx.township_signer, one person per level of a case.
     def town_of(household: Household) -> Any:
-        return next((u for p, u in township_staff.items() if household.village.code.startswith(p)), None)
+        return ctx.township_signer(household.village)
 
     def signer_for(household: Household, stage: str) -> Any:
         if stage == IdentificationStageChoices.COUNTY_APPROVAL:
             return county_user
-        village = next((u for p, u in secretaries.items() if household.village.code.startswith(p)), None)
-        return (village if stage in village_stages else None) or town_of(household)
+        if stage in village_stages:
+            return ctx.village_signer(household.village) or town_of(household)
+        return town_of(household)
 
     times = random.Random(ctx.seed)  # its own stream: the demo's other draws stay as they were
     stages = list(IdentificationStageChoices.values)
@@ -395,23 +384,34 @@ def _seed_quality_and_procedures(
         h for h in households if h.status == HouseholdStatusChoices.REJECTED and town_of(h) is not None
     ]
     procedures, plans = [], []
+    today = clock.today()
+
+    def step_days(first: dt.date, count: int) -> list[dt.date]:
+        """Working days from `first`, two to four days apart: when each step is signed."""
+        days = [workday_on_or_after(first)]
+        while len(days) < count:
+            days.append(workday_on_or_after(days[-1] + dt.timedelta(days=times.randint(2, 4))))
+        return days
+
     for household in candidates:
         done = rng.randint(0, 4)  # signed up to the democratic review at most: the notice is running
-        started = now - dt.timedelta(days=30 + 3 * done)
+        days = step_days(today - dt.timedelta(days=30 + 4 * done), max(done, 1))
+        started = office_moment(times, days[0], household.village) - dt.timedelta(days=1)
         procedures.append(
             IdentificationProcedure(
                 household=household,
                 next_stage=stages[done],
                 notice_min_days=7,
-                notice_started_on=(started + dt.timedelta(days=3 * done)).date() if done == 4 else None,
+                notice_started_on=days[done - 1] if done == 4 else None,  # on the democratic review
                 started_by=town_of(household),
                 created_at=started,
             )
         )
-        plans.append((done, StepDecisionChoices.PASS, started))
+        plans.append((done, StepDecisionChoices.PASS, days))
     for household in rejected:
         at = rng.randint(1, 3)
-        started = now - dt.timedelta(days=400)
+        days = step_days(today - dt.timedelta(days=400), at + 1)
+        finished = office_moment(times, days[at], household.village)
         procedures.append(
             IdentificationProcedure(
                 household=household,
@@ -419,15 +419,15 @@ def _seed_quality_and_procedures(
                 next_stage="",
                 notice_min_days=7,
                 started_by=town_of(household),
-                finished_at=started + dt.timedelta(days=3 * at),
+                finished_at=finished,
                 rejection_reason="家庭人均纯收入明显高于当年扶贫标准",
-                created_at=started,
+                created_at=office_moment(times, days[0], household.village) - dt.timedelta(days=1),
             )
         )
-        plans.append((at, StepDecisionChoices.REJECT, started))
+        plans.append((at, StepDecisionChoices.REJECT, days, finished))
     IdentificationProcedure.objects.bulk_create(procedures, batch_size=2000)
     steps = []
-    for procedure, (count, last_decision, started) in zip(procedures, plans, strict=True):
+    for procedure, (count, last_decision, days, *finished) in zip(procedures, plans, strict=True):
         total = count + 1 if last_decision == StepDecisionChoices.REJECT else count
         for position in range(total):
             stage = stages[position]
@@ -441,10 +441,9 @@ def _seed_quality_and_procedures(
                     signed_by=user,
                     signer_name=user.display_name,
                     role=user.role,
-                    signed_at=started
-                    + dt.timedelta(
-                        days=3 * position, hours=times.randint(8, 17), minutes=times.randint(0, 59)
-                    ),
+                    signed_at=finished[0]
+                    if rejecting
+                    else office_moment(times, days[position], procedure.household.village),
                     comment=procedure.rejection_reason if rejecting else "同意",
                 )
             )
@@ -457,7 +456,7 @@ def _seed_quality_and_procedures(
                 raised_on=p.notice_started_on,
                 raised_by="村民代表",
                 content="反映该户在县城有商品房",
-                recorded_by=village_user,
+                recorded_by=ctx.village_signer(p.household.village) or village_user,
                 status=ObjectionStatusChoices.OPEN,
             )
             for p in in_notice

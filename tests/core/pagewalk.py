@@ -54,6 +54,9 @@ ALLOWED = {
     "secretary",
     "cadre",
     "prefecture",
+    "chengjiao",
+    "nanlong",
+    "baocun",
     "demo",
 }
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from importlib import import_module
 from io import StringIO
+from typing import Any
 
 import pytest
 
+from core import clock
 from core.demo import DemoContext
-from households.choices import RelationChoices, SexChoices
+from households.choices import HouseholdStatusChoices, RelationChoices, SexChoices
 from households.demo import GIVEN_FEMALE, GIVEN_MALE
 from households.id_numbers import id_number_sex
-from households.models import Member
+from households.models import Household, Member
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +58,17 @@ def test_demo_procedure_steps_are_signed_by_users_of_the_households_area_at_vari
             step.procedure.household.village.name,
         )
     assert len({step.signed_at.astimezone().strftime("%H:%M") for step in steps}) > 5
+    # in office hours of working days before today, in time order within a procedure
+    by_procedure: dict[int, list[Any]] = {}
+    for step in sorted(steps, key=lambda s: s.pk):
+        local = clock.localtime(step.signed_at)
+        assert local.weekday() < 5, local
+        assert dt.time(8, 30) <= local.time() < dt.time(18, 0), local
+        assert local.date() < clock.today()
+        by_procedure.setdefault(step.procedure_id, []).append(step.signed_at)
+    for moments in by_procedure.values():
+        assert moments == sorted(moments)
+    # and every candidate of every township has its procedure (each township has its demo users)
+    candidates = Household.objects.filter(status=HouseholdStatusChoices.CANDIDATE)
+    assert candidates.exists()
+    assert not candidates.exclude(procedures__isnull=False).exists()
