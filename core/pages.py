@@ -90,6 +90,11 @@ class ServiceFormView(LoginRequiredMixin, View):
     form_class: type[BaseForm]
     template_name: str
     request: HttpRequest
+    # a page that creates a record may just name these: the service (called with the form's data and
+    # the user), the message once it is done and the URL name of the record's page
+    service: Any = None
+    success_message: Any = ""
+    success_url_name = ""
 
     def check(self) -> None:
         """Refuse the page before any form is drawn (ensure_can ...)."""
@@ -101,10 +106,16 @@ class ServiceFormView(LoginRequiredMixin, View):
         """Narrow the form to the user once it is built (choices in the user's areas ...)."""
 
     def perform(self, form: Any) -> Any:
-        raise NotImplementedError
+        if self.service is None:
+            raise NotImplementedError
+        return self.service(user=self.request.user, **form.cleaned_data)
 
     def success(self, result: Any) -> HttpResponse:
-        raise NotImplementedError
+        if not self.success_url_name:
+            raise NotImplementedError
+        if self.success_message:
+            messages.success(self.request, str(self.success_message))
+        return redirect(self.success_url_name, pk=result.pk)
 
     def get_context(self, form: Any) -> dict[str, Any]:
         return {"form": form}

@@ -57,14 +57,6 @@ class _SupervisionForm(ServiceFormView):
 
     template_name = "supervision/form.html"
     title = ""
-    service: Any  # the create service, called with the form's data and the user
-    detail_url = ""  # the created record's page
-
-    def perform(self, form: Any) -> Any:
-        return self.service(user=self.request.user, **form.cleaned_data)
-
-    def success(self, result: Any) -> HttpResponse:
-        return redirect(self.detail_url, pk=result.pk)
 
     def check(self) -> None:
         ensure_can(self.request.user, Capability.SUPERVISE)
@@ -80,7 +72,8 @@ class ProblemCreate(_SupervisionForm):
     form_class = ProblemForm
     title = gettext_lazy("New problem")
     service = staticmethod(services.problem_create)
-    detail_url = "supervision:problem"
+    success_url_name = "supervision:problem"
+    success_message = gettext_lazy("The problem is in the rectification ledger.")
 
     def check(self) -> None:
         super().check()
@@ -99,10 +92,6 @@ class ProblemCreate(_SupervisionForm):
 
     def perform(self, form: Any) -> Any:
         return self.service(user=self.request.user, inspection=self.inspection, **form.cleaned_data)
-
-    def success(self, result: Any) -> HttpResponse:
-        messages.success(self.request, _("The problem is in the rectification ledger."))
-        return super().success(result)
 
 
 problem_create = ProblemCreate.as_view()
@@ -192,7 +181,7 @@ class InspectionCreate(_SupervisionForm):
     form_class = InspectionForm
     title = gettext_lazy("New inspection")
     service = staticmethod(services.inspection_create)
-    detail_url = "supervision:inspection"
+    success_url_name = "supervision:inspection"
 
 
 inspection_create = InspectionCreate.as_view()
@@ -222,7 +211,7 @@ class ComplaintCreate(_SupervisionForm):
     form_class = ComplaintForm
     title = gettext_lazy("Receive a complaint")
     service = staticmethod(services.complaint_receive)
-    detail_url = "supervision:complaint"
+    success_url_name = "supervision:complaint"
 
 
 complaint_create = ComplaintCreate.as_view()

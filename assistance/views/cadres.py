@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.roles import Capability
 from core.masking import shown
@@ -25,7 +26,7 @@ from ..forms import (
     CadreForm,
 )
 from ..models import Cadre, CadrePairing, WorkTeam
-from .common import _household, _save
+from .common import _CreatePage, _household, _save
 
 # -- cadres and pairings --------------------------------------------------------------------------
 
@@ -75,16 +76,15 @@ def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def cadre_new(request: HttpRequest) -> HttpResponse:
-    ensure_can(request.user, Capability.MANAGE_ASSISTANCE)
-    form = CadreForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        cadre = _save(form, lambda: services.cadre_create(**form.cleaned_data, user=request.user))
-        if cadre is not None:
-            messages.success(request, _("Cadre registered."))
-            return redirect("assistance:cadre", pk=cadre.pk)
-    return render(request, "assistance/form.html", {"form": form, "title": _("Register a responsible cadre")})
+class CadreNew(_CreatePage):
+    form_class = CadreForm
+    title = gettext_lazy("Register a responsible cadre")
+    service = staticmethod(services.cadre_create)
+    success_message = gettext_lazy("Cadre registered.")
+    success_url_name = "assistance:cadre"
+
+
+cadre_new = CadreNew.as_view()
 
 
 @login_required

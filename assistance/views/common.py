@@ -7,10 +7,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from accounts.roles import Capability
 from core.exceptions import ConflictError
 from core.forms import form_add_service_errors
+from core.pages import ServiceFormView
 from core.paging import PAGE_SIZE  # noqa: F401  (re-exported by assistance.views)
-from core.scoping import get_visible_or_404
+from core.scoping import ensure_can, get_visible_or_404
 from households.models import Household
 
 from .. import selectors
@@ -39,3 +41,20 @@ def _save(form: Any, call: Any) -> Any:
     except ConflictError as exc:
         form.add_error(None, exc.message)
     return None
+
+
+class _CreatePage(ServiceFormView):
+    """A page registering one record of assistance (assistance/form.html), for who manages it; the
+    form offers what is in the user's areas."""
+
+    template_name = "assistance/form.html"
+    title: Any = ""
+
+    def check(self) -> None:
+        ensure_can(self.request.user, Capability.MANAGE_ASSISTANCE)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"user": self.request.user}
+
+    def get_context(self, form: Any) -> dict[str, Any]:
+        return {"form": form, "title": self.title}

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.roles import Capability
 from core import clock
@@ -24,7 +25,7 @@ from ..forms import (
     TeamRotateForm,
 )
 from ..models import WorkTeam
-from .common import _save
+from .common import _CreatePage, _save
 
 # -- work teams -----------------------------------------------------------------------------------
 
@@ -68,16 +69,15 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def team_new(request: HttpRequest) -> HttpResponse:
-    ensure_can(request.user, Capability.MANAGE_ASSISTANCE)
-    form = TeamForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        team = _save(form, lambda: services.team_create(**form.cleaned_data, user=request.user))
-        if team is not None:
-            messages.success(request, _("Work team stationed."))
-            return redirect("assistance:team", pk=team.pk)
-    return render(request, "assistance/form.html", {"form": form, "title": _("Station a work team")})
+class TeamNew(_CreatePage):
+    form_class = TeamForm
+    title = gettext_lazy("Station a work team")
+    service = staticmethod(services.team_create)
+    success_message = gettext_lazy("Work team stationed.")
+    success_url_name = "assistance:team"
+
+
+team_new = TeamNew.as_view()
 
 
 @login_required
