@@ -273,23 +273,19 @@ def timed(fn, repeat: int = 15) -> float:  # noqa: ANN001
     return statistics.median(runs)
 
 
-def _plans(user, q: str) -> tuple[str, str]:  # noqa: ANN001
-    """The plans of the two queries a first page runs (core.paging.keys_first): the page's 51 ids,
-    then the rows with their village, township and head for those ids."""
+def _plan(user, q: str) -> str:  # noqa: ANN001
+    """The plan of the statement a first page runs (core.paging.keys_first_query): the page's 51 ids
+    in a subquery, the village, township and head joined for those ids."""
     from django.db import connection
 
+    from core.paging import keys_first_query
     from households.selectors import household_list
 
-    qs = household_list(user=user, filters={"q": q}).order_by("-id")
-    ids = qs.values_list("pk", flat=True)[:51]
-    rows = qs.filter(pk__in=list(ids))
-    plans = []
+    qs = keys_first_query(household_list(user=user, filters={"q": q}).order_by("-id")[:51])
+    sql, params = qs.query.sql_with_params()
     with connection.cursor() as cursor:
-        for step in (ids, rows):
-            sql, params = step.query.sql_with_params()
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
-            plans.append("\n".join(row[0] for row in cursor.fetchall()))
-    return plans[0], plans[1]
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def main() -> None:
@@ -374,13 +370,13 @@ def main() -> None:
                 (username, label, len(get(q)["results"]), base_rows, baseline, timed(lambda q=q: get(q)))
             )
         for label, q in {**queries, "number": number}.items():
-            for step, plan in zip(("page's ids", "page's rows"), _plans(user, q), strict=True):
-                # "Index Scan using x" and "Bitmap Index Scan on x" (the GIN index is read by a bitmap)
-                indexes = sorted(set(re.findall(r"(?:using|Index Scan on) (\w+)", plan)))
-                took = re.search(r"Execution Time: ([\d.]+) ms", plan).group(1)
-                print(f"\nplan for {username} {label!r}, {step}: {took} ms, indexes: {', '.join(indexes)}")
-                if os.environ.get("BENCH_PLANS"):
-                    print(plan)
+            plan = _plan(user, q)
+            # "Index Scan using x" and "Bitmap Index Scan on x" (the GIN index is read by a bitmap)
+            indexes = sorted(set(re.findall(r"(?:using|Index Scan on) (\w+)", plan)))
+            took = re.search(r"Execution Time: ([\d.]+) ms", plan).group(1)
+            print(f"\nplan for {username} {label!r}: {took} ms, indexes: {', '.join(indexes)}")
+            if os.environ.get("BENCH_PLANS"):
+                print(plan)
     # Every match of each query, as the search indexes find them (what a count or a later page reads):
     # households by their search vector (names), members by the ID tail index.
     from django.db import connection

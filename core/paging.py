@@ -14,6 +14,8 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
+from django.db.models.sql.datastructures import Join
+from django.db.models.sql.where import WhereNode
 from django.http import HttpRequest
 
 
@@ -57,29 +59,40 @@ class CappedPage:
 
 
 class _KeysFirstIterable(ModelIterable):  # type: ignore[type-arg]
-    """A slice read in two steps: the slice's primary keys first, from the filtered and ordered query
-    without the joins `select_related` adds, then the full rows for those keys only, in the same order.
-    A search matching thousands of households then sorts and cuts their ids alone (the search index and
-    the scope's join), and the village, township and head are joined for the page's 51 rows instead of
-    for every match before the sort. An unsliced queryset is read in one query as usual."""
+    """A slice read keys first, in one statement: `WHERE pk IN (SELECT pk ... ORDER BY ... LIMIT n)`.
+    The subquery is the slice with every filter (scope, search, cursor) and without the joins
+    `select_related` adds; the outer query joins them for those keys only, in the same order. A search
+    matching thousands of households then sorts and cuts their ids alone (the search index and the
+    scope's join), and the village, township and head are joined for the page's 51 rows instead of
+    for every match before the sort. One statement, so one snapshot: the rows are the ones the filters
+    chose. An unsliced queryset, or one whose filters join a to-many relation (the outer query keeps
+    the filters' joins), is read as usual."""
 
     def __iter__(self) -> Any:
-        qs = self.queryset
-        if not qs.query.is_sliced:
-            yield from ModelIterable(qs, self.chunked_fetch, self.chunk_size)
-            return
-        keys = list(qs.values_list("pk", flat=True))
-        if not keys:
-            return
-        rows = qs.all()  # a copy of the sliced query, its limits cleared to filter by the keys
-        rows.query.clear_limits()
-        rows = rows.filter(pk__in=keys)
-        rows._iterable_class = ModelIterable
-        # The same filters again (a row changed in between is left out, never one that no longer matches).
-        by_key = {row.pk: row for row in rows}
-        for key in keys:
-            if key in by_key:
-                yield by_key[key]
+        yield from ModelIterable(keys_first_query(self.queryset), self.chunked_fetch, self.chunk_size)
+
+
+def keys_first_query(qs: QuerySet[Any]) -> QuerySet[Any]:
+    """The statement a keys-first slice runs (see `_KeysFirstIterable`); `qs` itself when unsliced or
+    when its filters join a to-many relation."""
+    if not qs.query.is_sliced or _joins_to_many(qs):
+        return qs
+    rows = qs.all()  # a copy of the sliced query: its joins, annotations and ordering
+    rows.query.clear_limits()
+    # The outer query by the keys alone: with the filters kept there too, the planner read the
+    # search index a second time (a BitmapAnd of the GIN scan with the keys: 90 ms of a township's `zs`).
+    rows.query.where = WhereNode()
+    return rows.filter(pk__in=qs.values("pk"))
+
+
+def _joins_to_many(qs: QuerySet[Any]) -> bool:
+    return any(
+        isinstance(join, Join)
+        and (
+            getattr(join.join_field, "one_to_many", False) or getattr(join.join_field, "many_to_many", False)
+        )
+        for join in qs.query.alias_map.values()
+    )
 
 
 def keys_first(qs: QuerySet[Any]) -> QuerySet[Any]:
