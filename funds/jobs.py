@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,8 +10,11 @@ from django.utils.translation import gettext_lazy
 
 from core.job_kinds import JobKind, register
 
+if TYPE_CHECKING:
+    from core.models import Job
 
-def _ledger_summary(job: Any) -> str:
+
+def _ledger_summary(job: Job) -> str:
     result = job.result or {}
     count = len(result.get("mismatches", []))
     if not count:
@@ -22,11 +25,11 @@ def _ledger_summary(job: Any) -> str:
     }
 
 
-def _ledger_links(job: Any) -> list[dict[str, str]]:
+def _ledger_links(job: Job) -> list[dict[str, str]]:
     return [{"label": _("Open the reconciliation"), "url": reverse("funds:reconciliation")}]
 
 
-def _batch_summary(job: Any) -> str:
+def _batch_summary(job: Job) -> str:
     result = job.result or {}
     return _("%(paid)d households paid in %(villages)d villages.") % {
         "paid": result.get("paid", 0),
@@ -34,10 +37,11 @@ def _batch_summary(job: Any) -> str:
     }
 
 
-def _batch_links(job: Any) -> list[dict[str, str]]:
+def _batch_links(job: Job) -> list[dict[str, str]]:
     from .models import ProjectFunding
 
-    funding = ProjectFunding.objects.filter(pk=(job.params or {}).get("funding_id")).first()
+    funding_id = (job.params or {}).get("funding_id")
+    funding = ProjectFunding.objects.filter(pk=funding_id).first() if funding_id is not None else None
     if funding is None:
         return []
     return [{"label": _("Open the project"), "url": reverse("funds:project", args=[funding.project_id])}]

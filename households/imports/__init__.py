@@ -21,7 +21,7 @@ import hashlib
 import uuid
 from collections.abc import Callable, Iterator
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -56,6 +56,9 @@ from .columns import (
 )
 from .workbooks import error_report, export_workbook, template_workbook
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 __all__ = ["COLUMNS", "error_report", "export_workbook", "import_run", "import_start", "template_workbook"]
 
 IMPORT_KIND = "households.import"
@@ -72,7 +75,7 @@ class ImportRefused(ValidationError):
         self.result = result
 
 
-def import_start(*, user: Any, upload: Any, migration: bool = False) -> Job:
+def import_start(*, user: User, upload: Any, migration: bool = False) -> Job:
     """Check and store an uploaded workbook and queue its job. Size and zip checks happen here, before
     the file is kept; the job deletes the file when it ends (its hash stays on the job)."""
     from core.services import job_create, job_enqueue

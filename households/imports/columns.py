@@ -256,7 +256,7 @@ def choice_lookup(choices: type) -> dict[str, str]:
     # Short spellings of the national registry's spreadsheets: 因病、因残、缺劳力 ...
     if choices is PovertyCauseChoices:
         with translation.override("zh-hans"):
-            for value, label in choices.choices:  # type: ignore[attr-defined]
+            for value, label in choices.choices:
                 lookup[normalize_header("因" + str(label))] = value
     return lookup
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
@@ -190,7 +190,7 @@ _TARGETS_SQL = """
 def errors_count() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM import_errors")
-        return cursor.fetchone()[0]
+        return int(cursor.fetchone()[0])
 
 
 def errors_iter(limit: int | None = None) -> Iterator[tuple[int, str, str]]:
@@ -248,15 +248,16 @@ def _insert_sql(model: type[models.Model], given: dict[str, Any]) -> tuple[str, 
     `given` maps a column to an SQL expression, or to (expression, params); every other column gets its
     model default (auto_now columns the clock's now), so a new model field cannot be forgotten here.
     """
-    columns, exprs, params = [], [], []
+    columns: list[str] = []
+    exprs: list[str] = []
+    params: list[Any] = []
     for field in model._meta.concrete_fields:
-        if field.primary_key and field.column not in given:
+        column = cast(str, field.column)  # concrete: never None (django-stubs types it optional)
+        if field.primary_key and column not in given:
             continue
-        columns.append(field.column)
-        if field.column in given:
-            expr, values = (
-                given[field.column] if isinstance(given[field.column], tuple) else (given[field.column], [])
-            )
+        columns.append(column)
+        if column in given:
+            expr, values = given[column] if isinstance(given[column], tuple) else (given[column], [])
             exprs.append(expr)
             params.extend(values)
         elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
@@ -271,7 +272,7 @@ def _insert_sql(model: type[models.Model], given: dict[str, Any]) -> tuple[str, 
 
 
 def _member_defaults() -> dict[str, Any]:
-    return {f.column: f.get_default() for f in Member._meta.concrete_fields if f.has_default()}
+    return {cast(str, f.column): f.get_default() for f in Member._meta.concrete_fields if f.has_default()}
 
 
 @transaction.atomic
@@ -457,7 +458,7 @@ def _members_update(cursor: Any, chunk: int, now: dt.datetime) -> int:
         "WHERE c.chunk = %s AND m.id_number = s.id_number",
         [now, chunk],
     )
-    return cursor.rowcount
+    return int(cursor.rowcount)
 
 
 def _members_insert(cursor: Any, chunk: int, today: dt.date) -> int:
@@ -489,4 +490,4 @@ def _members_insert(cursor: Any, chunk: int, today: dt.date) -> int:
         SELECT id, household_id, relation, %s, %s, NULL, '' FROM created""",
         [*params, chunk, today, MembershipChangeReasonChoices.REGISTRATION],
     )
-    return cursor.rowcount
+    return int(cursor.rowcount)
