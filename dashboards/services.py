@@ -45,20 +45,24 @@ hh_counts AS (
         count(*) FILTER (WHERE h.status = %(monitoring)s) AS monitored_h
     FROM h GROUP BY h.village_id
 ),
-people AS (
-    -- the members of the county's households, read through the member(household) index run by run
-    -- (below), joined back to their households: what is read does not depend on the order households
-    -- were registered in, and nothing of another county is read
-    SELECT h.village_id,
-        count(*) FILTER (WHERE h.status = ANY(%(poor)s)) AS poor_p,
-        count(*) FILTER (WHERE h.status = %(exited)s) AS exited_p,
-        count(*) FILTER (WHERE h.status = %(returned)s) AS returned_p,
-        count(*) FILTER (WHERE h.status = %(monitoring)s) AS monitored_p
+members AS MATERIALIZED (
+    -- the members of the county's households, counted per household through the member(household)
+    -- index run by run (below): what is read does not depend on the order households were registered
+    -- in, and nothing of another county is read
+    SELECT m.household_id, count(*) AS n
     FROM runs CROSS JOIN LATERAL (
         SELECT m.household_id FROM households_member m
         WHERE m.household_id BETWEEN runs.lo AND runs.hi OFFSET 0
     ) m
-    JOIN h ON h.id = m.household_id
+    GROUP BY m.household_id
+),
+people AS (
+    SELECT h.village_id,
+        sum(n) FILTER (WHERE h.status = ANY(%(poor)s)) AS poor_p,
+        sum(n) FILTER (WHERE h.status = %(exited)s) AS exited_p,
+        sum(n) FILTER (WHERE h.status = %(returned)s) AS returned_p,
+        sum(n) FILTER (WHERE h.status = %(monitoring)s) AS monitored_p
+    FROM members JOIN h ON h.id = members.household_id
     GROUP BY h.village_id
 ),
 agg AS (
@@ -133,16 +137,17 @@ _HOUSEHOLDS_NOW = (_HOUSEHOLDS + _RUNS).replace("/*NAME*/", "h")
 _HOUSEHOLDS_AS_OF = """
 /*HOUSEHOLDS*/
 hist AS (
-    -- the last status effective on or before the date (NULL when the history starts after it)
-    SELECT c.household_id,
-        (array_agg(c.to_status ORDER BY c.effective_date DESC, c.changed_at DESC, c.id DESC)
-            FILTER (WHERE c.effective_date <= %(as_of)s))[1] AS status
+    -- per household its last change effective on or before the date, from one sort of its rows (the
+    -- status is NULL when every change is later: the history starts after the date)
+    SELECT DISTINCT ON (c.household_id) c.household_id,
+        CASE WHEN c.effective_date <= %(as_of)s THEN c.to_status END AS status
     FROM runs CROSS JOIN LATERAL (
         SELECT c.household_id, c.to_status, c.effective_date, c.changed_at, c.id
         FROM households_householdstatuschange c
         WHERE c.household_id BETWEEN runs.lo AND runs.hi OFFSET 0
     ) c
-    GROUP BY c.household_id
+    ORDER BY c.household_id, c.effective_date <= %(as_of)s DESC, c.effective_date DESC, c.changed_at DESC,
+        c.id DESC
 ),
 h AS MATERIALIZED (
     SELECT hh.id, hh.village_id,
