@@ -2,9 +2,9 @@ from typing import Any
 
 from django.contrib import admin
 
-from core.admin import ScopedAdmin
+from core.admin import ReadOnlyScopedAdmin, ScopedAdmin
 
-from .models import Area, AreaPopulation
+from .models import Area, AreaPopulation, PolicyValue
 
 
 @admin.register(Area)
@@ -37,3 +37,13 @@ class AreaPopulationAdmin(ScopedAdmin):
     list_filter = ["year"]
     search_fields = ["area__name", "area__code"]
     raw_id_fields = ["area"]
+
+
+@admin.register(PolicyValue)
+class PolicyValueAdmin(ReadOnlyScopedAdmin):
+    """Read-only: policy values are set on the area's policy page (areas.services.policy_set checks
+    each key's role, level and bounds and keeps the version)."""
+
+    list_display = ["area", "key", "value", "version", "updated_at"]
+    list_filter = ["key"]
+    list_select_related = ["area"]

@@ -152,12 +152,17 @@ class BandsKey(PolicyKey[Bands]):
             if high is not None and high <= low:
                 raise self._refuse(_("A band's upper bound must be above its lower bound."))
             cleaned.append(
-                {"class": int(number), "min": str(low), "max": None if high is None else str(high)}
+                {"class": int(number), "min": _plain(low), "max": None if high is None else _plain(high)}
             )
         return cleaned
 
     def form_field(self) -> forms.Field:
         return forms.JSONField(label=self.label, help_text=self.help_text)
+
+
+def _plain(number: Decimal) -> str:
+    """37.50 as "37.5", 30 as "30": one spelling of a bound, whichever way it was typed."""
+    return f"{number.normalize():f}"
 
 
 Check = Callable[[Mapping[str, Any]], dict[str, str]]

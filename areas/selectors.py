@@ -100,8 +100,10 @@ def policy_in_force(
             if row.key not in found:
                 key = wanted[row.key]
                 found[row.key] = PolicyInForce(key, key.load(row.value), row.area.code, row)
+    # the default through dump/load: a caller changing a list it got does not change the declaration
     return {
-        name: found.get(name) or PolicyInForce(key, key.default, None, None) for name, key in wanted.items()
+        name: found.get(name) or PolicyInForce(key, key.load(key.dump(key.default)), None, None)
+        for name, key in wanted.items()
     }
 
 
@@ -114,3 +116,16 @@ def policy_get(key: PolicyKey[T], area: Area | None) -> T:
 def policy_values(area: Area | None, keys: Iterable[PolicyKey[Any]]) -> dict[str, Any]:
     """Several keys' values in force for `area` (one query), by key name."""
     return {name: found.value for name, found in policy_in_force(area, keys).items()}
+
+
+def policy_overrides_under(user: Any, area: Area) -> list[dict[str, Any]]:
+    """The areas under `area` the user may see that set values of their own, with how many."""
+    return [
+        dict(row)
+        for row in PolicyValue.objects.visible_to(user)
+        .filter(area__code__startswith=area.prefix)
+        .exclude(area=area)
+        .values("area__code", "area__name", "area__level")
+        .annotate(values=Count("id"))
+        .order_by("area__code")
+    ]

@@ -1,22 +1,28 @@
 from typing import Any
 
+from django.apps import apps
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from core.exceptions import ConflictError
+from core.forms import form_add_service_errors
 from core.models import Job
 from core.pages import JobFormView
 from core.roles import Capability
-from core.scoping import area_code_param, ensure_can, get_visible_or_404
+from core.scoping import area_code_param, ensure_can, get_visible_or_404, user_covers_area
 
 from .choices import AreaLevelChoices
 from .filters import AreaFilterSet
-from .forms import AreaImportForm
+from .forms import AreaImportForm, PolicyForm
 from .models import Area
 from .pickers import children_for
-from .selectors import area_list, areas_top_for
-from .services import area_import_start
+from .policy import BandsKey
+from .selectors import PolicyInForce, area_list, areas_top_for, policy_in_force, policy_overrides_under
+from .services import area_import_start, policy_set
 
 
 @login_required
@@ -79,3 +85,81 @@ class AreaImport(JobFormView):
 
 
 area_import = AreaImport.as_view()
+
+
+# -- policy values (areas.policy) -------------------------------------------------------------------
+
+
+@login_required
+def policy_home(request: HttpRequest) -> HttpResponse:
+    """The policy page of the user's county (or of their own area when the county is outside it)."""
+    area = areas_top_for(request.user).order_by("code").first()
+    if area is None:
+        raise Http404(_("Not found, or outside your area."))
+    county = area.enclosing(AreaLevelChoices.COUNTY)
+    # a township's user sees the values in force in their township (the county's page is outside it)
+    shown = county if county is not None and user_covers_area(request.user, county) else area
+    return redirect("areas:policy", code=shown.code)
+
+
+@login_required
+def area_policy(request: HttpRequest, code: str) -> HttpResponse:
+    """The policy values in force in an area (a county, or a township or village under it), where
+    each comes from, and a form for those the user may set there. Another county's user gets 404."""
+    user: Any = request.user
+    area = get_visible_or_404(Area.objects.select_related("parent"), user, code=area_code_param(code))
+    in_force = policy_in_force(area)
+    editable = {
+        name
+        for name, found in in_force.items()
+        if found.key.settable_at(area.level) and user.has_capability(found.key.capability)
+    }
+    if request.method == "POST" and not editable:
+        raise PermissionDenied(_("Your role does not allow this action."))
+    form = PolicyForm(request.POST or None, area=area, in_force=in_force, editable=editable)
+    if request.method == "POST" and form.is_valid():
+        try:
+            policy_set(area=area, user=user, **form.changes())
+        except (ValidationError, ConflictError) as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Policy values saved."))
+            return redirect("areas:policy", code=area.code)
+    return render(request, "areas/policy.html", _policy_page(user, area, in_force, form))
+
+
+def _policy_page(
+    user: Any, area: Area, in_force: dict[str, PolicyInForce], form: PolicyForm
+) -> dict[str, Any]:
+    """The page's rows grouped by app (in the apps' order): each key's value in force, the area it
+    comes from (None: the documented default), and its field when the user may set it here."""
+    sources = {
+        a.code: a for a in Area.objects.filter(code__in={f.source for f in in_force.values() if f.source})
+    }
+    groups: dict[str, dict[str, Any]] = {}
+    for name, found in in_force.items():
+        group = groups.setdefault(
+            found.key.app, {"title": apps.get_app_config(found.key.app).verbose_name, "rows": []}
+        )
+        group["rows"].append(
+            {
+                "key": found.key,
+                "value": found.value,
+                "default": found.key.default,
+                "source": sources.get(found.source or ""),
+                "own": found.source == area.code,
+                "field": form[name] if name in form.fields else None,
+                "inherit": form[f"{name}:inherit"] if f"{name}:inherit" in form.fields else None,
+                "bands": form.band_sets.get(name),
+                "is_bands": isinstance(found.key, BandsKey),
+            }
+        )
+    return {
+        "area": area,
+        "form": form,
+        # the apps in dependency order (INSTALLED_APPS), whichever declared its keys first
+        "groups": [groups[c.label] for c in apps.get_app_configs() if c.label in groups],
+        "can_edit": bool(form.band_sets) or any(not f.is_hidden for f in form),
+        "overrides": policy_overrides_under(user, area),
+        "children": area_list(user=user).filter(parent=area),
+    }

@@ -288,7 +288,7 @@ def main() -> None:  # noqa: PLR0915
     from accounts.roles import RoleChoices
     from accounts.services import user_create
     from areas.models import Area
-    from assistance.selectors import coverage_for_area, default_visit_days
+    from assistance.selectors import coverage_for_area, visit_days_for
     from core import clock
     from dashboards.models import SectionFigure
     from dashboards.snapshots.compute import sections_compute_county
@@ -374,7 +374,7 @@ def main() -> None:  # noqa: PLR0915
     # what each cold load computed before the sections came from the snapshot (for the README)
     county = counties[large]
     started = time.perf_counter()
-    coverage_for_area(county, today=today, visit_days=default_visit_days())
+    coverage_for_area(county, today=today, visit_days=visit_days_for(county))
     live_coverage = time.perf_counter() - started
     started = time.perf_counter()
     complaint_rates(user=users[large], area=county)

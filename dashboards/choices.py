@@ -8,7 +8,7 @@ class SnapshotStatusChoices(models.TextChoices):
 
 
 class VillageClassChoices(models.TextChoices):
-    """Guizhou's classes of poor villages by incidence (seed 004); the bands are the county's exit settings."""
+    """Guizhou's classes of poor villages by incidence (seed 004); the bands are the county's policy value exits.village_class_bands."""
 
     CLASS_1 = "class_1", _("Class 1 (deep poverty)")
     CLASS_2 = "class_2", _("Class 2")

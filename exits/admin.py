@@ -1,12 +1,12 @@
-"""Read-only admin views, scoped like the rest of the app. The poverty line, the rules and the village
-standards are set on the exits settings page or the API, through the services (which check the
+"""Read-only admin views, scoped like the rest of the app. The poverty line and the village
+standards are set on the exits settings page (the rules on the policy page) or the API, through the services (which check the
 county official's role and keep the version); the admin neither adds, changes nor deletes them."""
 
 from django.contrib import admin
 
 from core.admin import ReadOnlyScopedAdmin
 
-from .models import ExitSettings, PovertyLine, VillageStandard
+from .models import PovertyLine, VillageStandard
 
 
 @admin.register(PovertyLine)
@@ -14,12 +14,6 @@ class PovertyLineAdmin(ReadOnlyScopedAdmin):
     list_select_related = ["county"]
     list_display = ["county", "year", "amount", "basis"]
     list_filter = ["year"]
-
-
-@admin.register(ExitSettings)
-class ExitSettingsAdmin(ReadOnlyScopedAdmin):
-    list_select_related = ["county"]
-    list_display = ["county", "notice_min_days", "village_exit_threshold", "monitoring_deadline_days"]
 
 
 @admin.register(VillageStandard)

@@ -28,4 +28,7 @@ class ExitsConfig(AppConfig):
         from .worklist import register_sources
 
         register_sources()
+
+        from . import policy  # noqa: F401  (declares the exit and monitoring rules)
+
         register_job_kinds()

@@ -9,7 +9,7 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from areas.models import Area
+from areas.models import Area, PolicyValue
 from core import clock
 from core.demo import DemoContext, office_moment, workday_on_or_after, workday_on_or_before
 from core.services import model_update
@@ -31,14 +31,14 @@ from .models import (
     Campaign,
     CheckTask,
     ExitProcedure,
-    ExitSettings,
     ExitSignoff,
     MonitoringCase,
     MonitoringSignoff,
     PovertyLine,
     VillageStandard,
 )
-from .selectors import exit_eligibility_many
+from .policy import EXIT_KEYS
+from .selectors import exit_eligibility_many, exit_settings_for
 
 # National poverty line at current prices (2,300 yuan at 2010 prices), as county offices published it.
 LINES = {2016: "3146", 2017: "3335", 2018: "3535", 2019: "3747", 2020: "4000"}
@@ -102,7 +102,10 @@ def seed(ctx: DemoContext) -> None:
             for year, amount in sorted(lines.items())
         ]
     )
-    ExitSettings.objects.create(county=county)
+    # the county's rules as it would have set them: the national defaults, shown as its own values
+    PolicyValue.objects.bulk_create(
+        [PolicyValue(area=county, key=key.name, value=key.dump(key.default)) for key in EXIT_KEYS.values()]
+    )
     VillageStandard.objects.bulk_create(
         [VillageStandard(county=county, position=i, title=t) for i, t in enumerate(STANDARDS, start=1)]
     )
@@ -139,7 +142,7 @@ def seed(ctx: DemoContext) -> None:
     eligible.sort(key=lambda h: (ctx.village_signer(h.village) is not secretary, turn[h.pk]))
     order = list(ExitProcedureStateChoices)
     notice_at = order.index(ExitProcedureStateChoices.IN_NOTICE)
-    notice_days = ExitSettings.objects.get(county=county).notice_min_days
+    notice_days = exit_settings_for(county).notice_min_days
 
     def step_days(state: str) -> list[dt.date]:
         """The county days on which the steps up to `state` were signed, last first worked out."""
@@ -198,7 +201,7 @@ def seed(ctx: DemoContext) -> None:
         .select_related("village")
         .order_by("number")
     )
-    monitoring_notice = ExitSettings.objects.get(county=county).monitoring_notice_min_days
+    monitoring_notice = exit_settings_for(county).monitoring_notice_min_days
 
     def after(day: dt.date, low: int, high: int) -> dt.date:
         return workday_on_or_after(day + dt.timedelta(days=times.randint(low, high)))

@@ -8,7 +8,6 @@ from core import clock
 from core.forms import StyledFormMixin
 
 from .choices import MonitoringCategoryChoices, MonitoringSourceChoices, RiskChoices
-from .models import ExitSettings
 
 
 def _year_field(label: str = "") -> forms.IntegerField:
@@ -61,92 +60,6 @@ class PovertyLineForm(StyledFormMixin, forms.Form):
         label=_("Poverty line (yuan per person)"), max_digits=14, decimal_places=2, min_value=0
     )
     basis = forms.CharField(label=_("Basis"), required=False, max_length=200)
-
-
-class ExitSettingsForm(StyledFormMixin, forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    class Meta:
-        model = ExitSettings
-        fields = [
-            "notice_min_days",
-            "village_exit_threshold",
-            "western_exit_threshold",
-            "monitoring_income_multiple",
-            "monitoring_notice_min_days",
-            "monitoring_deadline_days",
-            "risk_stable_months",
-        ]
-
-
-class VillageClassBandForm(StyledFormMixin, forms.Form):
-    """One village class (贫困村分类) by incidence: from `low` (inclusive) to `high` (exclusive, or open)."""
-
-    number = forms.IntegerField(label=_("Class"), min_value=1, max_value=20)
-    low = forms.DecimalField(
-        label=_("Incidence from (%)"), min_value=0, max_value=100, max_digits=5, decimal_places=2
-    )
-    high = forms.DecimalField(
-        label=_("to below (%)"),
-        min_value=0,
-        max_value=100,
-        max_digits=5,
-        decimal_places=2,
-        required=False,
-        help_text=_("Empty: no upper bound."),
-    )
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            # one table row per class: the column header is the visible label
-            field.widget.attrs.setdefault("aria-label", str(field.label))
-            field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} form-control-sm".strip()
-
-    def clean(self) -> dict:
-        data = super().clean() or {}
-        low, high = data.get("low"), data.get("high")
-        if low is not None and high is not None and high <= low:
-            self.add_error("high", _("A band's upper bound must be above its lower bound."))
-        return data
-
-
-class BaseBandFormSet(forms.BaseFormSet):
-    def clean(self) -> None:
-        super().clean()
-        if any(self.errors):
-            return
-        numbers = [f.cleaned_data["number"] for f in self.forms if self._kept(f)]
-        if not numbers:
-            raise forms.ValidationError(_("Give at least one village class."))
-        if len(numbers) != len(set(numbers)):
-            raise forms.ValidationError(_("Each class number may appear once."))
-
-    @staticmethod
-    def _kept(form: forms.Form) -> bool:
-        return bool(form.cleaned_data) and not form.cleaned_data.get("DELETE")
-
-    def bands(self) -> list[dict]:
-        """The bands as stored (ExitSettings.village_class_bands), ordered by class."""
-        kept = [f.cleaned_data for f in self.forms if self._kept(f)]
-        return [
-            {
-                "class": data["number"],
-                "min": f"{data['low'].normalize():f}",
-                "max": None if data.get("high") is None else f"{data['high'].normalize():f}",
-            }
-            for data in sorted(kept, key=lambda d: d["number"])
-        ]
-
-
-VillageClassBandFormSet = forms.formset_factory(
-    VillageClassBandForm, formset=BaseBandFormSet, extra=1, can_delete=True, max_num=20
-)
-
-
-def band_formset(data: object = None, *, bands: list[dict]) -> BaseBandFormSet:
-    initial = [{"number": b["class"], "low": b["min"], "high": b.get("max")} for b in bands]
-    return VillageClassBandFormSet(data, initial=initial, prefix="bands")
 
 
 class MonitoringReportForm(StyledFormMixin, forms.Form):

@@ -1,19 +1,17 @@
 """Exit (如何退) and post-exit monitoring (防返贫监测).
 
-Every threshold, period and band here is data a county sets (ExitSettings, PovertyLine,
-VillageStandard), never a constant in code. Sign-offs are an insert-only ledger: a database trigger
+Every threshold, period and band is data a county sets (the policy values of exits/policy.py,
+PovertyLine, VillageStandard), never a constant in code. Sign-offs are an insert-only ledger: a database trigger
 refuses updates and deletes, so who signed which step, in which role and when cannot be rewritten.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pghistory
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -43,7 +41,7 @@ from .choices import (
 COUNTY: dict[str, str] = {"level": "county"}
 
 
-def default_class_bands() -> list[dict]:
+def default_class_bands() -> list[dict]:  # named by migration 0001; the default is exits.policy's
     """Guizhou's village classes by incidence (seed 004): class 1 at or above 37.5%, class 2 from 31%
     to below 37.5%, class 3 from 27% to below 31%."""
     return [
@@ -54,56 +52,6 @@ def default_class_bands() -> list[dict]:
 
 
 # -- configuration ----------------------------------------------------------------------------------
-
-
-@pghistory.track()
-class ExitSettings(TimeStampedModel, VersionedModel):
-    """A county's exit and monitoring rules. Defaults follow national practice; each is editable."""
-
-    county = models.OneToOneField(
-        "areas.Area",
-        verbose_name=_("county"),
-        on_delete=models.PROTECT,
-        related_name="exit_settings",
-        limit_choices_to=COUNTY,
-    )
-    notice_min_days = models.PositiveSmallIntegerField(
-        _("minimum public notice for household exit (days)"), default=7
-    )
-    village_exit_threshold = models.DecimalField(
-        _("village and county exit threshold (%)"), default=Decimal("2.00"), **PERCENT
-    )
-    western_exit_threshold = models.DecimalField(
-        _("exit threshold in western provinces (%)"), default=Decimal("3.00"), **PERCENT
-    )
-    village_class_bands = models.JSONField(_("village classes by incidence"), default=default_class_bands)
-    monitoring_income_multiple = models.DecimalField(
-        _("monitoring: income below this multiple of the line"),
-        max_digits=4,
-        decimal_places=2,
-        default=Decimal("1.50"),
-        validators=[MinValueValidator(Decimal("1"))],
-    )
-    monitoring_notice_min_days = models.PositiveSmallIntegerField(
-        _("monitoring: minimum village notice (days)"), default=5
-    )
-    monitoring_deadline_days = models.PositiveSmallIntegerField(
-        _("monitoring: days from report to decision"), default=15, validators=[MinValueValidator(1)]
-    )
-    risk_stable_months = models.PositiveSmallIntegerField(
-        _("monitoring: stable months before risk removal"), default=6, validators=[MaxValueValidator(60)]
-    )
-
-    objects = ScopedQuerySet.as_manager()
-    scope_path = "county"
-
-    class Meta:
-        ordering = ["county__code"]
-        verbose_name = _("exit settings")
-        verbose_name_plural = _("exit settings")
-
-    def __str__(self) -> str:
-        return str(self.county)
 
 
 @pghistory.track()

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -14,7 +15,8 @@ from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core import clock
 from core.forms import StyledFormMixin, VersionedFormMixin
-from core.money import CENT
+from core.money import CENT, money_parse
+from core.numbers import exact_decimal
 from households.forms import HouseholdPickInput
 from households.models import Household
 
@@ -301,25 +303,40 @@ class DeclaredTotalForm(StyledFormMixin, forms.Form):
         return amount * 10000 if self.cleaned_data.get("unit") == "wan" else amount
 
     def clean(self) -> dict:
+        """The total and every part in yuan, read by core.money.money_parse (exact, fen at most), so
+        a 万元 figure with more digits than a fen is refused here, next to its field."""
         data = super().clean()
         if "declared_amount" in data:
-            data["declared_amount"] = self._to_yuan(data["declared_amount"])
+            try:
+                data["declared_amount"] = money_parse(
+                    self._to_yuan(data["declared_amount"]), field_name="declared_amount"
+                )
+            except ValidationError as exc:
+                self.add_error("declared_amount", exc.message_dict["declared_amount"])
+        if "parts" in data:
+            try:
+                data["parts"] = [
+                    (
+                        label,
+                        money_parse(
+                            self._to_yuan(amount), field_name="parts", allow_zero=True, allow_negative=True
+                        ),
+                    )
+                    for label, amount in data["parts"]
+                ]
+            except ValidationError as exc:
+                self.add_error("parts", exc.message_dict["parts"])
         return data
 
     def clean_parts(self) -> list[tuple[str, Decimal]]:
-        from decimal import InvalidOperation
-
         parts = []
         for number, line in enumerate((self.cleaned_data.get("parts") or "").splitlines(), start=1):
             line = line.strip().replace("：", " ").replace(":", " ").replace(",", "").replace("，", "")
             if not line:
                 continue
             label, _sep, raw = line.rpartition(" ")
-            try:
-                amount = Decimal(raw)
-            except InvalidOperation:
-                amount = None
-            if not label.strip() or amount is None or not amount.is_finite():
+            amount = exact_decimal(raw)  # the unit is applied in clean(), then money_parse reads it
+            if not label.strip() or amount is None:
                 raise forms.ValidationError(
                     _("Line %(n)d: write a label and an amount, e.g. “中央 130”.") % {"n": number}
                 )
@@ -329,4 +346,6 @@ class DeclaredTotalForm(StyledFormMixin, forms.Form):
         return parts
 
     def parts_in_yuan(self) -> list[tuple[str, Decimal]]:
-        return [(label, self._to_yuan(amount)) for label, amount in self.cleaned_data["parts"]]
+        """The parts in yuan (clean() converted them)."""
+        parts: list[tuple[str, Decimal]] = self.cleaned_data["parts"]
+        return parts

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from areas.models import Area
@@ -10,3 +11,18 @@ class AreaSerializer(serializers.ModelSerializer):
     class Meta:
         model = Area
         fields = ["id", "code", "name", "level", "level_display", "parent", "parent_code", "is_western"]
+
+
+class PolicyChangeSerializer(serializers.Serializer):
+    """A change of an area's policy values (areas.services.policy_set checks each value)."""
+
+    values = serializers.DictField(child=serializers.JSONField(), required=False, default=dict)
+    inherit = serializers.ListField(child=serializers.CharField(max_length=80), required=False, default=list)
+    versions = serializers.DictField(
+        child=serializers.IntegerField(min_value=1), required=False, default=dict
+    )
+
+    def validate_values(self, value: dict) -> dict:
+        if len(value) > 100:
+            raise serializers.ValidationError(_("Too many values."))
+        return value

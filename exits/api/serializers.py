@@ -22,7 +22,6 @@ from exits.models import (
     ExitFlag,
     ExitObjection,
     ExitProcedure,
-    ExitSettings,
     ExitSignoff,
     MonitoringAssistance,
     MonitoringCase,
@@ -41,28 +40,6 @@ class PovertyLineSerializer(serializers.ModelSerializer):
         model = PovertyLine
         fields = ["id", "county_code", "year", "amount", "basis", "version"]
         read_only_fields = ["version"]
-
-
-class ExitSettingsSerializer(serializers.ModelSerializer):
-    county_code = serializers.CharField(source="county.code", read_only=True)
-
-    class Meta:
-        model = ExitSettings
-        fields = [
-            "id",
-            "county_code",
-            "version",
-            "notice_min_days",
-            "village_exit_threshold",
-            "western_exit_threshold",
-            "village_class_bands",
-            "monitoring_income_multiple",
-            "monitoring_notice_min_days",
-            "monitoring_deadline_days",
-            "risk_stable_months",
-        ]
-        read_only_fields = ["county_code"]
-        extra_kwargs = {"version": {"required": False}}
 
 
 class ConditionCheckSerializer(serializers.Serializer):

@@ -4,7 +4,6 @@ from . import views
 
 router = DefaultRouter()
 router.register("poverty-lines", views.PovertyLineViewSet, basename="poverty-line")
-router.register("settings", views.ExitSettingsViewSet, basename="exit-settings")
 router.register("eligibility", views.EligibilityViewSet, basename="eligibility")
 router.register("flags", views.ExitFlagViewSet, basename="exit-flag")
 router.register("procedures", views.ExitProcedureViewSet, basename="exit-procedure")

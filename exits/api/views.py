@@ -34,7 +34,6 @@ from exits.models import (
     ExitFlag,
     ExitObjection,
     ExitProcedure,
-    ExitSettings,
     MonitoringCase,
     PovertyLine,
     VillageExit,
@@ -65,32 +64,6 @@ class PovertyLineViewSet(
 
     def create_service(self, *, county: dict[str, str], **data: Any) -> PovertyLine:
         return services.poverty_line_set(county=_area(self.request, county["code"]), **data)
-
-
-class ExitSettingsViewSet(
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
-    """A county's exit and monitoring rules (thresholds, notice days, deadline, stable period, bands)."""
-
-    queryset = ExitSettings.objects.select_related("county")
-    serializer_class = s.ExitSettingsSerializer
-    write_capability = Capability.APPROVE
-    http_method_names = ["get", "patch", "head", "options"]
-
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        row = self.get_object()
-        data = s.ExitSettingsSerializer(row, data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        version = fields.pop("version", None)
-        updated = services.exit_settings_update(
-            county=row.county, user=request_user(request), expected_version=version, **fields
-        )
-        return Response(s.ExitSettingsSerializer(updated).data)
 
 
 @extend_schema(parameters=[OpenApiParameter("year", int, required=True)], responses=s.EligibilitySerializer)

@@ -14,9 +14,11 @@ from django.utils.translation import gettext as _
 
 from areas.choices import AreaLevelChoices
 from areas.models import Area, AreaPopulation
+from areas.selectors import policy_values
 from core import clock
 from core.filtering import filter_rows
 from core.money import to_yuan
+from core.numbers import exact_decimal
 from households.choices import POOR_STATUSES, HealthChoices, HouseholdStatusChoices
 from households.models import Household, IncomeRecord, LivingConditions, Member
 from households.selectors import Incidence, incidence_live
@@ -40,12 +42,12 @@ from ..models import (
     CountyExit,
     ExitFlag,
     ExitProcedure,
-    ExitSettings,
     MonitoringCase,
     PovertyLine,
     VillageExit,
     VillageStandard,
 )
+from ..policy import EXIT_KEYS
 from .campaigns import campaign_for, campaign_list, campaign_progress, check_task_list
 
 __all__ = ["campaign_for", "campaign_list", "campaign_progress", "check_task_list"]
@@ -75,11 +77,25 @@ def home_county(user: User) -> Area | None:
     return None
 
 
-def exit_settings_for(area: Area) -> ExitSettings:
-    """The county's settings; an unsaved row with the defaults when the county has not set them."""
-    county = county_of(area)
-    stored = ExitSettings.objects.filter(county=county).first() if county else None
-    return stored or ExitSettings(county=county)
+@dataclass(frozen=True)
+class ExitRules:
+    """The exit and monitoring rules in force for an area (exits.policy, read with the one rule of
+    areas.selectors: the county's values, else its province's, else the declared defaults)."""
+
+    notice_min_days: int
+    village_exit_threshold: Decimal
+    western_exit_threshold: Decimal
+    village_class_bands: list[dict[str, Any]]
+    monitoring_income_multiple: Decimal
+    monitoring_notice_min_days: int
+    monitoring_deadline_days: int
+    risk_stable_months: int
+
+
+def exit_settings_for(area: Area | None) -> ExitRules:
+    """The exit and monitoring rules in force for `area` (one query)."""
+    values = policy_values(area, EXIT_KEYS.values())
+    return ExitRules(**{attribute: values[key.name] for attribute, key in EXIT_KEYS.items()})
 
 
 def poverty_line_for(area: Area, year: int) -> Decimal | None:
@@ -102,8 +118,10 @@ def village_class_for(rate: Decimal | None, bands: list[dict[str, Any]]) -> int 
     if rate is None:
         return None
     for band in bands:
-        low = Decimal(str(band["min"]))
-        high = Decimal(str(band["max"])) if band.get("max") not in (None, "") else None
+        low = exact_decimal(band["min"])
+        high = exact_decimal(band["max"]) if band.get("max") not in (None, "") else None
+        if low is None:
+            continue  # stored bands are checked when set (exits.policy); an unreadable one holds nothing
         if rate >= low and (high is None or rate < high):
             return int(band["class"])
     return None

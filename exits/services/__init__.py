@@ -28,8 +28,6 @@ from .screening import (
     monitoring_open_by_rule_village,
 )
 from .settings import (
-    SETTINGS_FIELDS,
-    exit_settings_update,
     poverty_line_set,
     village_standard_add,
     village_standard_retire,
@@ -51,7 +49,6 @@ __all__ = [
     "MONITORING_TRANSITIONS",
     "MONITORING_WORKFLOW",
     "RULE_CATEGORIES",
-    "SETTINGS_FIELDS",
     "Transition",
     "campaign_start",
     "check_task_complete",
@@ -65,7 +62,6 @@ __all__ = [
     "exit_procedure_propose",
     "exit_procedure_sign",
     "exit_screening_start",
-    "exit_settings_update",
     "household_return_to_poverty",
     "monitoring_assistance_add",
     "monitoring_can_transition",

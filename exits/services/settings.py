@@ -1,9 +1,9 @@
-"""County configuration for exits: poverty lines, exit settings and village standards."""
+"""County configuration for exits: poverty lines and village standards (the exit and monitoring\nrules are policy values: exits/policy.py, set with areas.services.policy_set)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,7 +17,6 @@ from core.scoping import ensure_can
 from core.services import model_update, model_upsert
 
 from ..models import (
-    ExitSettings,
     PovertyLine,
     VillageStandard,
 )
@@ -43,63 +42,6 @@ def poverty_line_set(*, county: Area, year: int, amount: Decimal, user: User, ba
         values={"amount": amount, "basis": basis[:200], "set_by": user},
     )
     return line
-
-
-SETTINGS_FIELDS = (
-    "notice_min_days",
-    "village_exit_threshold",
-    "western_exit_threshold",
-    "village_class_bands",
-    "monitoring_income_multiple",
-    "monitoring_notice_min_days",
-    "monitoring_deadline_days",
-    "risk_stable_months",
-)
-
-
-def _validate_bands(bands: Any) -> list[dict[str, Any]]:
-    error = ValidationError(
-        {
-            "village_class_bands": _(
-                "Each band needs a class number, a lower bound and an upper bound or none."
-            )
-        }
-    )
-    if not isinstance(bands, list) or not bands:
-        raise error
-    cleaned = []
-    for band in bands:
-        try:
-            low = Decimal(str(band["min"]))
-            high = None if band.get("max") in (None, "") else Decimal(str(band["max"]))
-            number = int(band["class"])
-        except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
-            raise error from exc
-        if high is not None and high <= low:
-            raise ValidationError(
-                {"village_class_bands": _("A band's upper bound must be above its lower bound.")}
-            )
-        cleaned.append({"class": number, "min": str(low), "max": None if high is None else str(high)})
-    return cleaned
-
-
-@transaction.atomic
-def exit_settings_update(
-    *, county: Area, user: User, expected_version: int | None = None, **fields: Any
-) -> ExitSettings:
-    ensure_can(user, Capability.APPROVE, area=county)
-    unknown = set(fields) - set(SETTINGS_FIELDS)
-    if unknown:
-        raise ValidationError(_("Unknown settings: %(names)s.") % {"names": ", ".join(sorted(unknown))})
-    if "village_class_bands" in fields:
-        fields["village_class_bands"] = _validate_bands(fields["village_class_bands"])
-    settings_row, created = ExitSettings.objects.get_or_create(county=county)
-    candidate = ExitSettings(county=county, **{f: getattr(settings_row, f) for f in SETTINGS_FIELDS})
-    for name, value in fields.items():
-        setattr(candidate, name, value)
-    candidate.full_clean(exclude=["county"], validate_unique=False)
-    version = settings_row.version if created or expected_version is None else expected_version
-    return model_update(settings_row, expected_version=version, fields=fields)
 
 
 @transaction.atomic

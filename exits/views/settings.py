@@ -1,5 +1,5 @@
-"""The county's exit settings page: one page, four forms, each posted to a view of its own (the
-poverty line, a village standard added, one retired, the exit and monitoring rules)."""
+"""The county's exit settings page: the poverty lines and village standards, each form posted to a
+view of its own, and the exit and monitoring rules in force (edited on the county's policy page)."""
 
 from __future__ import annotations
 
@@ -15,20 +15,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
 from areas.models import Area
-from core.exceptions import ConflictError
+from areas.selectors import policy_in_force
 from core.forms import form_add_service_errors
 from core.scoping import get_visible_or_404
 
 from .. import selectors, services
-from ..forms import (
-    ExitSettingsForm,
-    PovertyLineForm,
-    band_formset,
-)
-from ..models import (
-    ExitSettings,
-    VillageStandard,
-)
+from ..forms import PovertyLineForm
+from ..models import VillageStandard
+from ..policy import EXIT_KEYS
 from .base import _errors_to_messages, _home_county
 
 # -- settings ---------------------------------------------------------------------------------------
@@ -55,55 +49,26 @@ def _editable_county(request: HttpRequest) -> Area:
     return county
 
 
-def _stored(county: Area) -> ExitSettings:
-    return ExitSettings.objects.filter(county=county).first() or ExitSettings(county=county)
-
-
 def _page(request: HttpRequest, county: Area, **forms: Any) -> HttpResponse:
-    """The settings page; a form posted with errors is shown bound, the others fresh."""
-    stored = _stored(county)
+    """The settings page; a form posted with errors is shown bound, the others fresh. The exit and
+    monitoring rules are shown as in force; they are edited on the county's policy page."""
     return render(
         request,
         "exits/settings.html",
         {
             "county": county,
             "lines": selectors.poverty_line_list(user=request.user).filter(county=county),
-            "settings_form": forms.get("settings_form")
-            or ExitSettingsForm(instance=stored, initial={"version": stored.version}),
+            "rules": policy_in_force(county, EXIT_KEYS.values()).values(),
             "line_form": forms.get("line_form") or PovertyLineForm(),
             "can_edit": _can_edit(request, county),
             "standards": selectors.village_standards_for(county),
-            "bands": forms.get("bands") or band_formset(bands=stored.village_class_bands),
-            "stored_bands": stored.village_class_bands,
         },
     )
 
 
 @login_required
 def exit_settings(request: HttpRequest) -> HttpResponse:
-    """GET: the page. POST: the exit and monitoring rules with the village-class bands."""
-    if request.method != "POST":
-        return _page(request, _county(request))
-    county = _editable_county(request)
-    settings_form = ExitSettingsForm(request.POST, instance=ExitSettings(county=county))
-    bands = band_formset(request.POST, bands=_stored(county).village_class_bands)
-    if settings_form.is_valid() and bands.is_valid():
-        data = dict(settings_form.cleaned_data)
-        version = data.pop("version", None)
-        try:
-            services.exit_settings_update(
-                county=county,
-                user=request.user,
-                expected_version=version,
-                village_class_bands=bands.bands(),
-                **data,
-            )
-        except (ValidationError, ConflictError) as exc:
-            form_add_service_errors(settings_form, exc)
-        else:
-            messages.success(request, _("Settings saved."))
-            return redirect("exits:settings")
-    return _page(request, county, settings_form=settings_form, bands=bands)
+    return _page(request, _county(request))
 
 
 @login_required

@@ -15,7 +15,6 @@ from core.exceptions import ConflictError
 from exits.choices import ExitStepChoices as E
 from exits.choices import MonitoringCategoryChoices, MonitoringSourceChoices, RiskChoices
 from exits.choices import MonitoringStepChoices as MS
-from exits.models import ExitSettings
 from exits.services import (
     exit_objection_decide,
     exit_objection_record,
@@ -32,7 +31,7 @@ from households.services import (
     procedure_start,
 )
 from tests.exits.builders import YEAR, ready_household, set_line
-from tests.factories import make_household, make_user, set_population
+from tests.factories import make_household, make_user, set_policy, set_population
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 ST = IdentificationStageChoices
@@ -123,7 +122,7 @@ def test_monitoring_a_village_signer_may_not_sign_the_township_review(county: An
 
 def test_the_notice_period_is_one_rule_with_one_message(county: Any) -> None:
     # given: each procedure's notice has just been posted
-    ExitSettings.objects.create(county=county.county, notice_min_days=7, monitoring_notice_min_days=5)
+    set_policy(county.county, {"exits.notice_min_days": 7, "exits.monitoring_notice_min_days": 5})
     exit_procedure = _exit_in_notice(county)
     case = _monitoring_in_notice(county)
     identification = procedure_start(household=_candidate(county), user=county.staff_a)

@@ -12,7 +12,7 @@ from django.core.cache import cache
 
 from dashboards import external
 from dashboards.selectors import exit_threshold, village_classes
-from exits.models import ExitSettings
+from tests.factories import set_policy
 
 
 def _classes(county: Any, figures: Any) -> dict[str, int]:
@@ -25,13 +25,15 @@ def test_the_county_s_village_bands_decide_the_dashboard_classes(county: Any, fi
     assert (_classes(county, figures)["other"], _classes(county, figures)["unknown"]) == (3, 1)
 
     # when: the county sets bands of its own on its exit settings
-    ExitSettings.objects.create(
-        county=county.county,
-        village_class_bands=[
-            {"class": 1, "min": "0.5", "max": None},
-            {"class": 2, "min": "0.25", "max": "0.5"},
-        ],
-        village_exit_threshold=Decimal("0.40"),
+    set_policy(
+        county.county,
+        {
+            "exits.village_class_bands": [
+                {"class": 1, "min": "0.5", "max": None},
+                {"class": 2, "min": "0.25", "max": "0.5"},
+            ],
+            "exits.village_exit_threshold": "0.40",
+        },
     )
 
     # then: the dashboard counts by them, and its threshold is the county's

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from areas.models import PolicyValue
 from core.choices import JobStatusChoices
 from core.models import Job
 from exits.choices import (
@@ -19,7 +20,7 @@ from exits.choices import (
 )
 from exits.choices import ExitProcedureStateChoices as S
 from exits.choices import ExitStepChoices as E
-from exits.models import ExitProcedure, ExitSettings, ExitSignoff, PovertyLine
+from exits.models import ExitProcedure, ExitSignoff, PovertyLine
 from exits.services import exit_procedure_propose
 from households.choices import HouseholdStatusChoices
 from tests.exits.builders import YEAR, ready_household, set_line
@@ -128,17 +129,31 @@ def test_poverty_line_is_set_by_county_officials(county: Any, api: Any) -> None:
 
 
 def test_settings_patch_with_version(county: Any, api: Any) -> None:
-    row = ExitSettings.objects.create(county=county.county)
+    # the exit rules are policy values of the county (areas.policy), changed through the area's policy
+    row = PolicyValue.objects.create(area=county.county, key="exits.notice_min_days", value=7)
     client = api(county.county_official)
-    ok = client.patch(f"/api/exits/settings/{row.pk}/", {"notice_min_days": 9, "version": 1}, format="json")
+    url = f"/api/areas/areas/{county.county.code}/policy/"
+    ok = client.patch(url, {"values": {"exits.notice_min_days": 9}, "versions": {row.key: 1}}, format="json")
     stale = client.patch(
-        f"/api/exits/settings/{row.pk}/", {"notice_min_days": 5, "version": 1}, format="json"
+        url, {"values": {"exits.notice_min_days": 5}, "versions": {row.key: 1}}, format="json"
     )
     assert ok.status_code == 200
-    assert ok.json()["notice_min_days"] == 9
+    rules = {value["key"]: value for value in ok.json()["values"]}
+    assert rules["exits.notice_min_days"] == {
+        "key": "exits.notice_min_days",
+        "value": 9,
+        "default": 7,
+        "source": county.county.code,
+        "version": 2,
+    }
     assert stale.status_code == 409
+    bad = client.patch(url, {"values": {"exits.monitoring_deadline_days": 0}}, format="json")
+    assert bad.status_code == 400
+    assert "exits.monitoring_deadline_days" in bad.json()["errors"]
+    refused = client.patch(url, {"values": {"households.notice_min_days": 9}}, format="json")
+    assert refused.status_code == 403  # the registry's policy is the administrator's
     row.refresh_from_db()
-    assert row.notice_min_days == 9
+    assert row.value == 9
 
 
 def test_screening_endpoint_starts_a_job(
@@ -224,7 +239,6 @@ def _rows(county: Any, n: int) -> None:
     village_exit_propose(village=county.village_b1, year=year, checks={}, user=county.county_official)
     county_exit_record(county=county.county, year=year, user=county.county_official)
     set_line(county.county, year=year)
-    ExitSettings.objects.get_or_create(county=county.county)
 
 
 @pytest.mark.parametrize(
@@ -239,7 +253,6 @@ def _rows(county: Any, n: int) -> None:
         "/api/exits/county-exits/",
         "/api/exits/objections/",
         "/api/exits/poverty-lines/",
-        "/api/exits/settings/",
     ],
 )
 def test_list_endpoints_do_not_query_per_row(

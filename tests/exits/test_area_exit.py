@@ -8,14 +8,15 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from areas.services import policy_set
 from exits.choices import AreaExitStateChoices
-from exits.models import ExitSettings, VillageExit, VillageStandard
-from exits.selectors import exit_threshold_for, village_class_for, village_rows
-from exits.services import county_exit_record, exit_settings_update, village_exit_decide, village_exit_propose
+from exits.models import VillageExit, VillageStandard
+from exits.selectors import exit_settings_for, exit_threshold_for, village_class_for, village_rows
+from exits.services import county_exit_record, village_exit_decide, village_exit_propose
 from households.choices import HouseholdStatusChoices
 from households.selectors import incidence_live
 from tests.exits.builders import YEAR
-from tests.factories import make_household, set_population
+from tests.factories import make_household, set_policy, set_population
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
@@ -48,7 +49,7 @@ def test_threshold_is_two_percent_or_three_in_the_west(county: Any) -> None:
     county.province.is_western = True
     county.province.save()
     assert exit_threshold_for(county.village_a1) == Decimal("3.00")
-    ExitSettings.objects.create(county=county.county, western_exit_threshold=Decimal("2.50"))
+    set_policy(county.county, {"exits.western_exit_threshold": "2.50"})
     assert exit_threshold_for(county.county) == Decimal("2.50")
 
 
@@ -176,7 +177,7 @@ def test_county_exit_refused_when_incidence_is_not_below(county: Any) -> None:
 
 def test_village_rows_agree_with_the_live_incidence(county: Any, django_assert_max_num_queries: Any) -> None:
     # given
-    ExitSettings.objects.create(county=county.county, village_class_bands=GUIZHOU)
+    set_policy(county.county, {"exits.village_class_bands": GUIZHOU})
     set_population(county.village_a1, YEAR, 10)
     set_population(county.village_a2, YEAR, 100)
     make_household(county.village_a1, members=4)
@@ -196,18 +197,25 @@ def test_village_rows_agree_with_the_live_incidence(county: Any, django_assert_m
 
 
 def test_settings_are_validated_and_versioned(county: Any) -> None:
-    row = exit_settings_update(county=county.county, user=county.county_official, notice_min_days=10)
-    assert (row.notice_min_days, row.version) == (10, 2)
+    official = county.county_official
+    policy_set(area=county.county, user=official, values={"exits.notice_min_days": 9})
+    row = policy_set(area=county.county, user=official, values={"exits.notice_min_days": 10})[
+        "exits.notice_min_days"
+    ]
+    assert (exit_settings_for(county.village_a1).notice_min_days, row.version) == (10, 2)
     with pytest.raises(ValidationError):
-        exit_settings_update(
-            county=county.county,
-            user=county.county_official,
-            village_class_bands=[{"class": 1, "min": "30", "max": "20"}],
+        policy_set(
+            area=county.county,
+            user=official,
+            values={"exits.village_class_bands": [{"class": 1, "min": "30", "max": "20"}]},
         )
     with pytest.raises(ValidationError):
-        exit_settings_update(county=county.county, user=county.county_official, monitoring_deadline_days=0)
+        policy_set(area=county.county, user=official, values={"exits.monitoring_deadline_days": 0})
+    with pytest.raises(ValidationError):  # the exit rules are a county's, not a township's
+        policy_set(area=county.town_a, user=official, values={"exits.notice_min_days": 3})
     row.refresh_from_db()
-    assert (row.notice_min_days, row.version) == (10, 2)
+    assert (row.value, row.version) == (10, 2)
+    assert exit_settings_for(county.village_a1).monitoring_deadline_days == 15
 
 
 @pytest.mark.parametrize(

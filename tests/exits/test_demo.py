@@ -21,7 +21,8 @@ from core import clock
 from core.demo import DemoContext
 from core.scoping import user_covers_area
 from exits.choices import ExitStepChoices, MonitoringStepChoices
-from exits.models import ExitProcedure, ExitSettings, ExitSignoff, MonitoringSignoff
+from exits.models import ExitProcedure, ExitSignoff, MonitoringSignoff
+from exits.selectors import exit_settings_for
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def test_demo_exit_steps_are_signed_in_the_households_area_at_work_and_the_notic
     ctx = DemoContext(seed=7, households=1200, year=2026, rng=random.Random(7), stdout=StringIO())
     for app in ["areas", "accounts", "households", "assistance", "funds", "exits"]:
         import_module(f"{app}.demo").seed(ctx)
-    settings = ExitSettings.objects.get()
+    settings = exit_settings_for(Area.objects.get(level=AreaLevelChoices.COUNTY))
 
     # then: every township with villages has its clerk and its cadre in charge of villages
     townships = Area.objects.filter(level=AreaLevelChoices.TOWNSHIP, children__isnull=False).distinct()

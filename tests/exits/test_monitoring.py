@@ -16,13 +16,14 @@ from exits.choices import MonitoringSourceChoices as Src
 from exits.choices import MonitoringStateChoices as M
 from exits.choices import MonitoringStepChoices as MS
 from exits.choices import RiskChoices
-from exits.models import ExitSettings, MonitoringCase, MonitoringSignoff
+from exits.models import MonitoringCase, MonitoringSignoff
 from exits.selectors import monitoring_overdue, monitoring_rule_signals
 from exits.services import monitoring_assistance_add, monitoring_case_report, monitoring_case_sign
 from exits.tasks import monitoring_overdue_reminders_task
 from households.choices import HealthChoices, HouseholdStatusChoices
 from households.models import Household
 from tests.exits.builders import LINE, YEAR, ready_household, set_income, set_line
+from tests.factories import set_policy
 from tests.helpers import SHANGHAI, county_time
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
@@ -241,7 +242,7 @@ def test_risk_removal_needs_income_above_the_line(county: Any, exited: Household
 
 
 def test_stable_period_is_the_countys_data(county: Any, exited: Household, days_pass: Any) -> None:
-    ExitSettings.objects.create(county=county.county, risk_stable_months=12)
+    set_policy(county.county, {"exits.risk_stable_months": 12})
     case = _include(county, _report(county, exited), days_pass)
     days_pass(7 * 31)
     with pytest.raises(ValidationError) as refused:

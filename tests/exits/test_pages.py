@@ -9,11 +9,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from areas.models import PolicyValue
 from core import clock
 from exits.choices import ExitProcedureStateChoices as S
 from exits.choices import ExitStepChoices as E
 from exits.choices import MonitoringCategoryChoices, MonitoringSourceChoices, RiskChoices
-from exits.models import ExitProcedure, ExitSettings, PovertyLine
+from exits.models import ExitProcedure, PovertyLine
 from exits.services import (
     campaign_start,
     exit_flags_refresh_village,
@@ -178,37 +179,45 @@ def test_propose_from_the_household_panel_explains_refusal(county: Any, web: Any
 
 
 RULES = {
-    "version": 1,
-    "notice_min_days": 8,
-    "village_exit_threshold": "2.00",
-    "western_exit_threshold": "3.00",
-    "monitoring_income_multiple": "1.50",
-    "monitoring_notice_min_days": 5,
-    "monitoring_deadline_days": 15,
-    "risk_stable_months": 6,
+    "exits.notice_min_days": 8,
+    "exits.village_exit_threshold": "2.00",
+    "exits.western_exit_threshold": "3.00",
+    "exits.monitoring_income_multiple": "1.50",
+    "exits.monitoring_notice_min_days": 5,
+    "exits.monitoring_deadline_days": 15,
+    "exits.risk_stable_months": 6,
 }
+BANDS = "exits-village_class_bands"  # the band rows' prefix on the policy page
 
 
 def bands_post(*rows: tuple[Any, Any, Any, bool], initial: int = 0) -> dict[str, Any]:
     """The class-band formset's fields: (class, from, to below, remove) per row."""
-    data: dict[str, Any] = {"bands-TOTAL_FORMS": len(rows), "bands-INITIAL_FORMS": initial}
+    data: dict[str, Any] = {f"{BANDS}-TOTAL_FORMS": len(rows), f"{BANDS}-INITIAL_FORMS": initial}
     for i, (number, low, high, remove) in enumerate(rows):
-        data |= {f"bands-{i}-number": number, f"bands-{i}-low": low, f"bands-{i}-high": high}
+        data |= {f"{BANDS}-{i}-number": number, f"{BANDS}-{i}-low": low, f"{BANDS}-{i}-high": high}
         if remove:
-            data[f"bands-{i}-DELETE"] = "on"
+            data[f"{BANDS}-{i}-DELETE"] = "on"
     return data
 
 
-def test_settings_page_saves_the_line_and_rules(county: Any, web: Any) -> None:
+def _rules(county: Any) -> dict[str, Any]:
+    return {v.key: v.value for v in PolicyValue.objects.filter(area=county.county, key__startswith="exits.")}
+
+
+def test_settings_page_saves_the_line_and_shows_the_rules(county: Any, web: Any) -> None:
     client = web(county.county_official)
     bad = client.post("/exits/settings/line/", {"year": YEAR, "amount": "-5"})
     assert bad.status_code == 200
     assert PovertyLine.objects.count() == 0
     client.post("/exits/settings/line/", {"year": YEAR, "amount": "4100", "basis": "县扶贫办文件"})
     assert PovertyLine.objects.get().amount == 4100
-    saved = client.post("/exits/settings/", RULES | bands_post((1, "37.5", "", False)))
+    policy = f"/areas/{county.county.code}/policy/"
+    saved = client.post(policy, RULES | bands_post((1, "37.5", "", False)))
     assert saved.status_code == 302
-    assert ExitSettings.objects.get().notice_min_days == 8
+    assert _rules(county)["exits.notice_min_days"] == 8
+    page = client.get("/exits/settings/").content.decode()
+    assert f'href="{policy}"' in page  # the rules are changed on the county's policy page
+    assert "8" in page.split('data-testid="exit-rules"')[1].split("</dl>")[0]
     assert web(county.staff_a).post("/exits/settings/line/", {"year": YEAR, "amount": "1"}).status_code in (
         200,
         403,
@@ -218,15 +227,16 @@ def test_settings_page_saves_the_line_and_rules(county: Any, web: Any) -> None:
 
 def test_village_classes_are_edited_row_by_row_not_as_json(county: Any, web: Any) -> None:
     client = web(county.county_official)
+    policy = f"/areas/{county.county.code}/policy/"
     # given: the page shows the default classes as rows of a form, no JSON
-    page = client.get("/exits/settings/").content.decode()
+    page = client.get(policy).content.decode()
     assert page.count('data-testid="band-row"') == 4  # three classes and an empty row to add one
     assert "[{" not in page
-    assert 'name="bands-0-low" value="37.5"' in page
+    assert f'name="{BANDS}-0-low" value="37.5"' in page
 
     # when: class 3 is removed, class 2 narrowed and a class 4 added in the empty row
     saved = client.post(
-        "/exits/settings/",
+        policy,
         RULES
         | bands_post(
             (1, "37.5", "", False),
@@ -239,7 +249,7 @@ def test_village_classes_are_edited_row_by_row_not_as_json(county: Any, web: Any
 
     # then
     assert saved.status_code == 302
-    assert ExitSettings.objects.get().village_class_bands == [
+    assert _rules(county)["exits.village_class_bands"] == [
         {"class": 1, "min": "37.5", "max": None},
         {"class": 2, "min": "30", "max": "37.5"},
         {"class": 4, "min": "20", "max": "30"},
@@ -248,13 +258,14 @@ def test_village_classes_are_edited_row_by_row_not_as_json(county: Any, web: Any
 
 def test_wrong_village_classes_are_named_on_their_row(county: Any, web: Any) -> None:
     client = web(county.county_official)
-    inverted = client.post("/exits/settings/", RULES | bands_post((1, "30", "20", False)))
+    policy = f"/areas/{county.county.code}/policy/"
+    inverted = client.post(policy, RULES | bands_post((1, "30", "20", False)))
     assert "类别上限必须高于下限" in inverted.content.decode()
-    twice = client.post("/exits/settings/", RULES | bands_post((1, "30", "", False), (1, "20", "30", False)))
+    twice = client.post(policy, RULES | bands_post((1, "30", "", False), (1, "20", "30", False)))
     assert "每个类别编号只能出现一次" in twice.content.decode()
-    none = client.post("/exits/settings/", RULES | bands_post((1, "30", "", True), initial=1))
+    none = client.post(policy, RULES | bands_post((1, "30", "", True), initial=1))
     assert "请至少填写一个贫困村类别" in none.content.decode()
-    assert not ExitSettings.objects.exists()
+    assert not PolicyValue.objects.exists()
 
 
 def test_household_panel_offers_the_exit(county: Any, web: Any) -> None:

@@ -19,7 +19,7 @@ from core.exceptions import ConflictError
 from exits.choices import ExitProcedureStateChoices as S
 from exits.choices import ExitStepChoices as E
 from exits.choices import ObjectionStatusChoices
-from exits.models import ExitObjection, ExitProcedure, ExitSettings, ExitSignoff
+from exits.models import ExitObjection, ExitProcedure, ExitSignoff
 from exits.services import (
     EXIT_TRANSITIONS,
     exit_can_transition,
@@ -33,7 +33,7 @@ from households.choices import HouseholdStatusChoices
 from households.models import HouseholdStatusChange
 from households.selectors import incidence_live
 from tests.exits.builders import LINE, YEAR, ready_household, set_income, set_line
-from tests.factories import make_user, set_population
+from tests.factories import make_user, set_policy, set_population
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
@@ -160,7 +160,7 @@ def test_a_signer_outside_the_area_gets_404(county: Any, household: Any) -> None
 
 def test_notice_one_day_short_cannot_close(county: Any, household: Any, days_pass: Any) -> None:
     # given: the county's minimum is 7 days; the notice has been up 6
-    ExitSettings.objects.create(county=county.county, notice_min_days=7)
+    set_policy(county.county, {"exits.notice_min_days": 7})
     procedure = _to_notice(county, household)
     days_pass(6)
 
@@ -178,7 +178,7 @@ def test_notice_one_day_short_cannot_close(county: Any, household: Any, days_pas
 
 
 def test_notice_minimum_is_the_countys_data(county: Any, household: Any, days_pass: Any) -> None:
-    ExitSettings.objects.create(county=county.county, notice_min_days=10)
+    set_policy(county.county, {"exits.notice_min_days": 10})
     procedure = _to_notice(county, household)
     days_pass(9)
     with pytest.raises(ValidationError):

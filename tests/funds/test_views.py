@@ -447,6 +447,19 @@ def test_a_declared_total_with_a_bad_line_names_the_line_and_stores_nothing(coun
     assert DeclaredTotal.objects.count() == 0
 
 
+def test_a_declared_part_finer_than_a_fen_is_refused_by_the_money_reader(county: Any, web: Any) -> None:
+    # 1.2345678 万元 is 12,345.678 yuan: core.money.money_parse refuses a thousandth of a yuan
+    response = web(county.county_official).post(
+        "/funds/reconciliation/new/",
+        {"title": "T", "unit": "wan", "declared_amount": "2", "parts": "甲 1.2345678\n乙 0.7654322"},
+    )
+    from funds.models import DeclaredTotal
+
+    assert response.status_code == 200
+    assert 'data-testid="error-parts"' in response.content.decode()
+    assert DeclaredTotal.objects.count() == 0
+
+
 def test_the_overview_speaks_chinese_by_default_and_english_on_request(money: Any, client: Any) -> None:
     client.force_login(money.official)
     chinese = client.get("/funds/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
