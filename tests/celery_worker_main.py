@@ -1,8 +1,10 @@
 """`python -m tests.celery_worker_main -A povertycase worker ...`: the tests' real Celery worker.
 
-With POVERTYCASE_FREEZE_AT set (see tests/conftest.py), every task starts at that instant, the clock
-ticking from there, as every test in the pytest process does; the worker's own bookkeeping between tasks
-keeps the real time.
+With POVERTYCASE_FREEZE_AT set (see tests/conftest.py), every task reads the clock of the test that is
+running in the pytest process: the instant plus the real time since that test started (its real start is
+in POVERTYCASE_CLOCK_FILE; without the file, the bare instant), ticking from there. So two workers, one
+taking over a job the other was killed in, agree on when its heartbeat was. The worker's own bookkeeping
+between tasks keeps the real time.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+import time
+from pathlib import Path
 from typing import Any
 
 
@@ -19,9 +23,19 @@ def _freeze_each_task(instant: dt.datetime) -> None:
 
     running: list[Any] = []
 
+    clock_file = os.environ.get("POVERTYCASE_CLOCK_FILE")
+
+    def _test_elapsed() -> dt.timedelta:
+        # Between tasks no traveller is active, so time.time() is the real time.
+        try:
+            started = float(Path(clock_file).read_text()) if clock_file else None
+        except (OSError, ValueError):
+            started = None
+        return dt.timedelta(seconds=max(0.0, time.time() - started)) if started else dt.timedelta(0)
+
     @task_prerun.connect(weak=False)
     def _start(**_: Any) -> None:
-        traveller = time_machine.travel(instant, tick=True)
+        traveller = time_machine.travel(instant + _test_elapsed(), tick=True)
         traveller.start()
         running.append(traveller)
 

@@ -31,6 +31,13 @@ ROOT = Path(__file__).resolve().parent.parent
 # instant (tests/celery_worker_main.py). A test that needs a particular moment moves the clock itself
 # with the `time_machine` fixture, or lets days pass with `days_pass`.
 os.environ["POVERTYCASE_FREEZE_AT"] = SUITE_INSTANT.isoformat()
+# Where the running test's real start time is written, so the real worker's tasks read the clock the
+# test reads (the instant plus the real time since the test started) instead of the bare instant: a
+# second worker taking over a killed one's job would otherwise see the first one's heartbeat in its future.
+CLOCK_FILE = Path(
+    os.environ.setdefault("POVERTYCASE_CLOCK_FILE", str(ROOT / ".local" / f"clock-{os.getpid()}"))
+)
+CLOCK_FILE.parent.mkdir(exist_ok=True)
 
 
 @pytest.hookimpl(trylast=True)  # after -k/-m deselection, so the first test that runs gets the long limit
@@ -61,6 +68,7 @@ def _versioned_writes_guard() -> Iterator[None]:
 def _suite_clock() -> Iterator[None]:
     import time_machine
 
+    CLOCK_FILE.write_text(repr(time.time()))  # the real time: no traveller is active yet
     with time_machine.travel(SUITE_INSTANT, tick=True):
         yield
 
@@ -310,3 +318,7 @@ def phone_page(browser: Any, live_server: Any) -> Iterator[Any]:
     yield pg
     context.close()
     _fail_on_refusals(pg)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    CLOCK_FILE.unlink(missing_ok=True)
