@@ -74,7 +74,11 @@ def picker_chain(user: Any, code: str | None, *, own_first: bool = False) -> Pic
     chosen = Area.objects.visible_to(user).filter(code=code).first() if code else None
     if chosen is None:
         return chain
-    path = [a for a in chosen.ancestors() if a.level in LEVEL_ORDER[LEVEL_ORDER.index(tops[0].level) :]]
+    path = [
+        a
+        for a in chosen.ancestors()
+        if a.level in LEVEL_ORDER[LEVEL_ORDER.index(AreaLevelChoices(tops[0].level)) :]
+    ]
     for index, area in enumerate(path):
         if index >= len(chain.levels) or area.code not in {a.code for a in chain.levels[index].options}:
             break

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +22,7 @@ class ComputeForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, counties: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = counties.order_by("code")
+        cast(forms.ModelChoiceField, self.fields["area"]).queryset = counties.order_by("code")
         self.fields["as_of"].initial = clock.today()
 
 
@@ -41,7 +41,7 @@ class ExitTargetForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = areas.filter(
+        cast(forms.ModelChoiceField, self.fields["area"]).queryset = areas.filter(
             level__in=[AreaLevelChoices.COUNTY, AreaLevelChoices.TOWNSHIP]
         ).order_by("code")
         self.fields["year"].initial = clock.today().year

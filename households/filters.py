@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -97,7 +99,7 @@ class HouseholdFilterSet(FilterSet):
     def filter_cause(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(main_cause=value) | Q(secondary_causes__contains=[value]))
 
-    def filter_import_job(self, queryset: QuerySet, name: str, value: object) -> QuerySet:
+    def filter_import_job(self, queryset: QuerySet, name: str, value: uuid.UUID) -> QuerySet:
         from .models import ImportLedger
 
         return queryset.filter(Exists(ImportLedger.objects.filter(household=OuterRef("pk"), job_id=value)))
