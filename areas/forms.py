@@ -131,10 +131,16 @@ class PolicyForm(StyledFormMixin, forms.Form):
             else:
                 field = found.key.form_field()
                 field.initial = found.key.form_initial(found.value)
+                # added after StyledFormMixin styled the form's fields; the row's header is its label
+                field.widget.attrs.update(
+                    {"class": "form-control form-control-sm", "aria-label": str(field.label)}
+                )
                 self.fields[name] = field
             if name in own:
                 self.fields[f"{name}:inherit"] = forms.BooleanField(
-                    label=_("Use the value from above"), required=False
+                    label=_("Use the value from above"),
+                    required=False,
+                    widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
                 )
 
     def is_valid(self) -> bool:
