@@ -190,22 +190,60 @@ class AreaWithinFilter(django_filters.Filter):
         return qs.filter(**{lookup: value.prefix})
 
 
-class _GroupedByParent(forms.models.ModelChoiceIterator):
-    """Villages grouped under their township (<optgroup>): 刘家村 of 南龙镇 and of 折桥镇 apart."""
+class VillagePickerWidget(forms.Select):
+    """A village menu for a form, narrowed by a township menu before it: the township's villages load
+    when it is chosen (static/js/area-picker.js, `areas:children`), so a county or province user is
+    never sent every village in scope, and 刘家村 of 南龙镇 and of 折桥镇 are told apart by the
+    township chosen. A user of one township gets its villages at once; a first secretary their own.
+    Without JavaScript: choose the township, save, and the form comes back with its villages. The
+    value stays the village's id (forms and the API post ids)."""
 
-    def __iter__(self) -> Any:
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        groups: dict[str, list] = {}
-        for area in self.queryset.select_related("parent").order_by("parent__code", "code"):
-            groups.setdefault(area.parent.name if area.parent_id else "", []).append(self.choice(area))
-        yield from groups.items()
+    needs_user = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.township_code = ""  # the township chosen when the form came back without a village
+
+    def render_for_user(self, name: str, value: Any, user: Any, attrs: dict | None = None) -> SafeString:
+        visible = Area.objects.visible_to(user)
+        village = (
+            visible.filter(pk=value, level=AreaLevelChoices.VILLAGE).first()
+            if str(value or "").isdigit()
+            else None
+        )
+        townships = list(visible.filter(level=AreaLevelChoices.TOWNSHIP).order_by("code")[:MENU_LIMIT])
+        chosen = self.township_code or (village.code_at(AreaLevelChoices.TOWNSHIP) if village else "")
+        if len(townships) == 1:
+            chosen = townships[0].code
+        villages = visible.filter(level=AreaLevelChoices.VILLAGE).order_by("code")
+        if chosen:
+            villages = villages.filter(parent__code=chosen)
+        elif townships:
+            villages = villages.none()  # the township first
+        # else a first secretary: their own villages
+        return SafeString(
+            render_to_string(
+                "areas/_village_picker.html",
+                {
+                    "name": name,
+                    "id": (attrs or {}).get("id", f"id_{name}"),
+                    "townships": townships if len(townships) > 1 else [],
+                    "township": chosen,
+                    "villages": villages[:MENU_LIMIT],
+                    "disabled": bool(self.attrs.get("disabled")),
+                    "value": str(village.pk) if village else "",
+                    "children_url": reverse("areas:children"),
+                },
+            )
+        )
 
 
-class VillageChoiceField(forms.ModelChoiceField):
-    """A village chosen from the user's scope, under its township's name."""
+class VillagePickerField(forms.ModelChoiceField):
+    """A village from the user's scope, chosen township first (VillagePickerWidget)."""
 
-    iterator = _GroupedByParent
+    widget = VillagePickerWidget
 
-    def label_from_instance(self, obj: Area) -> str:
-        return obj.name
+    def bind_township(self, data: Any, name: str) -> None:
+        """The township menu's value from posted `data`, so the form comes back with its villages."""
+        code = str((data or {}).get(f"{name}__township") or "")
+        self.widget.township_code = code if code.isdigit() and len(code) == 12 else ""

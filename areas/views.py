@@ -43,7 +43,7 @@ def area_children(request: HttpRequest) -> JsonResponse:
     parent = get_visible_or_404(
         Area.objects.all(), request.user, code=area_code_param(request.GET.get("parent"))
     )
-    children = list(children_for(request.user, parent).values("code", "name", "level"))
+    children = list(children_for(request.user, parent).values("id", "code", "name", "level"))
     level = children[0]["level"] if children else ""
     label = str(AreaLevelChoices(level).label) if level else ""
     return JsonResponse(
@@ -51,7 +51,8 @@ def area_children(request: HttpRequest) -> JsonResponse:
             "parent": parent.code,
             "level_label": label,
             "all_label": _("All (%(level)s)") % {"level": label},
-            "children": [{"code": c["code"], "name": c["name"]} for c in children],
+            # id: the village menus of forms post ids (areas.pickers.VillagePickerWidget)
+            "children": [{"id": c["id"], "code": c["code"], "name": c["name"]} for c in children],
         }
     )
 

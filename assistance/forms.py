@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from areas.choices import AreaLevelChoices
 from areas.models import Area
+from areas.pickers import VillagePickerField
 from core import clock
 from core.forms import StyledFormMixin, VersionedFormMixin
 
@@ -267,11 +268,16 @@ class VillagePlanForm(VersionedFormMixin, ServiceValidatedModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = Area.objects.visible_to(user).filter(level=AreaLevelChoices.VILLAGE)
+        self.fields["village"] = VillagePickerField(
+            queryset=Area.objects.visible_to(user).filter(level=AreaLevelChoices.VILLAGE),
+            label=self.fields["village"].label,
+        )
+        self.fields["village"].bind_township(self.data, self.add_prefix("village"))
         self.fields["team"].queryset = WorkTeam.objects.visible_to(user)
         self.fields["status"].choices = PlanStatusChoices.choices
         if self.instance.pk:
             self.fields["village"].disabled = True
+            self.fields["village"].widget.attrs["disabled"] = True  # the picker renders it so
             self.fields["year"].disabled = True
 
 

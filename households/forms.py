@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
-from areas.pickers import VillageChoiceField
+from areas.pickers import VillagePickerField
 from core import clock
 from core.dates import validate_year
 from core.forms import StyledFormMixin, VersionedFormMixin
@@ -65,12 +65,8 @@ class HouseholdForm(VersionedFormMixin, forms.ModelForm):
         villages = (
             Area.objects.visible_to(user).filter(level=AreaLevelChoices.VILLAGE).select_related("parent")
         )
-        self.fields["village"] = VillageChoiceField(
-            queryset=villages,
-            label=self.fields["village"].label,
-            empty_label=_("Choose a village"),
-            widget=forms.Select(attrs={"class": "form-select"}),
-        )
+        self.fields["village"] = VillagePickerField(queryset=villages, label=self.fields["village"].label)
+        self.fields["village"].bind_township(self.data, self.add_prefix("village"))
         if self.instance.pk:
             # The village and number identify the household; they are not edited here.
             del self.fields["village"]

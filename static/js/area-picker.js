@@ -35,4 +35,25 @@
         .catch(function () { /* the page works without the next menu: apply, and it comes from the server */ });
     });
   });
+  // Village menus of forms (areas.pickers.VillagePickerWidget): choosing the township loads its
+  // villages; the village menu's values are the villages' ids.
+  document.querySelectorAll("[data-village-picker]").forEach(function (picker) {
+    var township = picker.querySelector("[data-township]");
+    var village = picker.querySelector("[data-village]");
+    if (!township || !village) { return; }
+    township.addEventListener("change", function () {
+      while (village.options.length) { village.remove(0); }
+      village.appendChild(option("", picker.getAttribute("data-choose-label")));
+      if (!township.value) { return; }
+      fetch(picker.getAttribute("data-children-url") + "?parent=" + encodeURIComponent(township.value), {
+        headers: { Accept: "application/json" }, credentials: "same-origin"
+      })
+        .then(function (r) { return r.ok ? r.json() : { children: [] }; })
+        .then(function (data) {
+          if (township.value !== data.parent) { return; }
+          (data.children || []).forEach(function (child) { village.appendChild(option(String(child.id), child.name)); });
+        })
+        .catch(function () { /* without the villages: save, and the form comes back with them */ });
+    });
+  });
 })();

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.factories import make_household
+from accounts.roles import RoleChoices
+from tests.factories import make_household, make_user
 from tests.helpers import login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,3 +41,25 @@ def test_township_then_village_narrows_the_household_list(request: Any, county: 
     assert "王坪村" not in table
     assert pg.locator("[data-testid=result-count]").inner_text() == "共 1 户"
     screenshot(pg, f"area-picker-{fixture}")
+
+
+def test_a_county_user_picks_the_township_then_its_village_on_the_register_form(
+    page: Any, county: Any
+) -> None:
+    # a registry clerk of the whole county: the register form's user who has several townships
+    make_user(RoleChoices.TOWNSHIP_STAFF, county.county, username="county_clerk")
+    login(page, "county_clerk")
+    page.goto(page.base_url + "/households/new/")
+    village = page.locator("#id_village")
+    assert village.locator("option").all_inner_texts() == ["请先选择乡镇"]
+
+    # when: the township is chosen, its villages come from the server (static script, no inline code)
+    with page.expect_response(lambda r: "/areas/children/" in r.url):
+        page.locator("[data-testid=village-picker-township]").select_option(label="折桥镇")
+    page.wait_for_function("document.querySelectorAll('#id_village option').length > 1")
+
+    # then
+    assert village.locator("option").all_inner_texts() == ["请选择村", "折桥村", "大庄村"]
+    village.select_option(label="大庄村")
+    assert village.input_value() == str(county.village_a2.pk)
+    screenshot(page, "village-picker-register")
