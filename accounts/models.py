@@ -69,7 +69,9 @@ class User(AbstractUser):
 class UserArea(models.Model):
     """One area in a user's scope; its own model so that granting and revoking scope is audited."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="area_links")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="area_links", verbose_name=_("user")
+    )
     area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -129,7 +129,9 @@ class TeamVillage(models.Model):
     """A village a team is stationed in, from `start` until `end`. At most one team is stationed in a
     village at a time; a rotation closes these rows and opens the successor's."""
 
-    team = models.ForeignKey(WorkTeam, on_delete=models.CASCADE, related_name="village_links")
+    team = models.ForeignKey(
+        WorkTeam, on_delete=models.CASCADE, related_name="village_links", verbose_name=_("team")
+    )
     village = models.ForeignKey(
         "areas.Area", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
     )
@@ -157,7 +159,9 @@ class TeamVillage(models.Model):
 class TeamMembership(models.Model):
     """A cadre's place in a work team; one first secretary per team."""
 
-    team = models.ForeignKey(WorkTeam, on_delete=models.CASCADE, related_name="memberships")
+    team = models.ForeignKey(
+        WorkTeam, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("team")
+    )
     cadre = models.ForeignKey(Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="teams")
     role = models.CharField(
         _("role in team"),
@@ -206,7 +210,12 @@ class CadrePairing(models.Model):
         _("reason ended"), max_length=24, choices=PairingEndReasonChoices.choices, blank=True
     )
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("assigned by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -329,7 +338,12 @@ class FollowUp(TimeStampedModel, VersionedModel):
     )
     outcome = models.CharField(_("outcome"), max_length=300, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("closed by"),
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -369,7 +383,12 @@ class AssistancePlan(TimeStampedModel, VersionedModel):
         _("status"), max_length=12, choices=PlanStatusChoices.choices, default=PlanStatusChoices.ACTIVE
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -429,7 +448,12 @@ class Measure(TimeStampedModel, VersionedModel):
     )
     amount = models.DecimalField(_("amount (yuan)"), null=True, blank=True, **MONEY)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -479,7 +503,12 @@ class VillagePlan(TimeStampedModel, VersionedModel):
         _("status"), max_length=12, choices=PlanStatusChoices.choices, default=PlanStatusChoices.ACTIVE
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     objects = ScopedQuerySet.as_manager()

@@ -70,20 +70,27 @@ class Job(models.Model):
         related_name="+",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     params = models.JSONField(_("parameters"), default=dict, blank=True)
-    progress_done = models.PositiveIntegerField(default=0)
-    progress_total = models.PositiveIntegerField(default=0)
+    progress_done = models.PositiveIntegerField(default=0, verbose_name=_("progress done"))
+    progress_total = models.PositiveIntegerField(default=0, verbose_name=_("progress total"))
     message = models.CharField(_("message"), max_length=300, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
     task = models.CharField(_("task"), max_length=100, blank=True)  # the Celery task that runs it (requeue)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)  # refreshed while a worker runs it
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("heartbeat at")
+    )  # refreshed while a worker runs it
     created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
 
     objects = JobQuerySet.as_manager()
     scope_path = "area"
@@ -129,8 +136,8 @@ class Attachment(models.Model):
     """A file attached to any record (signed form scan, visit photo, evidence). Served only through
     core.views.attachment_download, which checks the record is in the user's scope."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.CharField(max_length=64)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("record type"))
+    object_id = models.CharField(max_length=64, verbose_name=_("record number"))
     record = GenericForeignKey("content_type", "object_id")
     kind = models.CharField(
         _("kind"),
@@ -140,12 +147,16 @@ class Attachment(models.Model):
     )
     file = models.FileField(_("file"), upload_to=attachment_upload_to)
     original_name = models.CharField(_("file name"), max_length=200)
-    mime_type = models.CharField(max_length=100)
+    mime_type = models.CharField(max_length=100, verbose_name=_("mime type"))
     size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64, verbose_name=_("sha256"))
     description = models.CharField(_("description"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -164,13 +175,21 @@ class SensitiveAccess(models.Model):
     where. The database refuses to change or delete a row (trigger `append_only`); the username is
     kept on the row, and a user with rows here cannot be deleted (they are deactivated instead)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("user"),
+    )
     username = models.CharField(_("username"), max_length=150, blank=True, default="")
-    what = models.CharField(max_length=60)
-    content_type = models.ForeignKey(ContentType, null=True, on_delete=models.SET_NULL)
-    object_id = models.CharField(max_length=64, blank=True)
-    detail = models.CharField(max_length=300, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    what = models.CharField(max_length=60, verbose_name=_("what"))
+    content_type = models.ForeignKey(
+        ContentType, null=True, on_delete=models.SET_NULL, verbose_name=_("record type")
+    )
+    object_id = models.CharField(max_length=64, blank=True, verbose_name=_("record number"))
+    detail = models.CharField(max_length=300, blank=True, verbose_name=_("detail"))
+    ip_address = models.GenericIPAddressField(null=True, blank=True, verbose_name=_("ip address"))
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -189,13 +208,18 @@ class Notification(models.Model):
     """An in-app reminder for one user. `key` makes raising the same reminder twice a no-op, so the
     beat jobs that raise them can rerun safely."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    key = models.CharField(max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("user"),
+    )
+    key = models.CharField(max_length=200, verbose_name=_("key"))
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"), blank=True)
-    url = models.CharField(max_length=300, blank=True)
+    url = models.CharField(max_length=300, blank=True, verbose_name=_("url"))
     created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("read at"))
 
     class Meta:
         ordering = ["-created_at"]

@@ -40,7 +40,12 @@ class IncidenceSnapshot(models.Model):
     )
     computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
     computed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("computed by"),
     )
     recompute_count = models.PositiveSmallIntegerField(_("times recomputed"), default=0)
 
@@ -66,10 +71,17 @@ class IncidenceSnapshot(models.Model):
 class IncidenceFigure(models.Model):
     """One area's figures in a snapshot: people and households by registry status, and incidence."""
 
-    snapshot = models.ForeignKey(IncidenceSnapshot, on_delete=models.CASCADE, related_name="figures")
+    snapshot = models.ForeignKey(
+        IncidenceSnapshot, on_delete=models.CASCADE, related_name="figures", verbose_name=_("snapshot")
+    )
     area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
     parent = models.ForeignKey(
-        "areas.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "areas.Area",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("parent"),
     )
     level = models.CharField(_("level"), max_length=12, choices=AreaLevelChoices.choices)
     as_of = models.DateField(_("as of"))  # copied from the snapshot so trends need no join
@@ -107,15 +119,23 @@ class IncidenceFigure(models.Model):
 class IncidenceRecompute(models.Model):
     """Insert-only ledger of deliberate recomputations of a frozen snapshot: who, why, before, after."""
 
-    snapshot = models.ForeignKey(IncidenceSnapshot, on_delete=models.CASCADE, related_name="recomputes")
+    snapshot = models.ForeignKey(
+        IncidenceSnapshot, on_delete=models.CASCADE, related_name="recomputes", verbose_name=_("snapshot")
+    )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     reason = models.CharField(_("reason"), max_length=300)
     before = models.JSONField(_("figures before"), default=dict)
     after = models.JSONField(_("figures after"), null=True, blank=True)
-    job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    job = models.ForeignKey(
+        "core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("job")
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "snapshot__county"
@@ -140,7 +160,12 @@ class ExitTarget(TimeStampedModel, VersionedModel):
     households = models.PositiveIntegerField(_("households to exit"), default=0)
     source = models.CharField(_("source document"), max_length=200, blank=True)
     set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("set by"),
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -191,35 +216,49 @@ class SectionFigure(models.Model):
     """One area's section figures in a sections snapshot: one row per village, township and the
     county; a village row names the work team stationed there on the day."""
 
-    snapshot = models.ForeignKey(SectionSnapshot, on_delete=models.CASCADE, related_name="figures")
+    snapshot = models.ForeignKey(
+        SectionSnapshot, on_delete=models.CASCADE, related_name="figures", verbose_name=_("snapshot")
+    )
     area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
     parent = models.ForeignKey(
-        "areas.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "areas.Area",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("parent"),
     )
     level = models.CharField(_("level"), max_length=12, choices=AreaLevelChoices.choices)
     as_of = models.DateField(_("as of"))
     team = models.ForeignKey(
-        "assistance.WorkTeam", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "assistance.WorkTeam",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("team"),
     )
     # assistance coverage (assistance.selectors.coverage_for_area, computed set-based)
-    assisted_households = models.PositiveIntegerField(default=0)
-    without_cadre = models.PositiveIntegerField(default=0)
-    without_plan = models.PositiveIntegerField(default=0)
-    not_visited = models.PositiveIntegerField(default=0)
-    overdue_follow_ups = models.PositiveIntegerField(default=0)
-    households_with_overdue = models.PositiveIntegerField(default=0)
+    assisted_households = models.PositiveIntegerField(default=0, verbose_name=_("assisted households"))
+    without_cadre = models.PositiveIntegerField(default=0, verbose_name=_("without cadre"))
+    without_plan = models.PositiveIntegerField(default=0, verbose_name=_("without plan"))
+    not_visited = models.PositiveIntegerField(default=0, verbose_name=_("not visited"))
+    overdue_follow_ups = models.PositiveIntegerField(default=0, verbose_name=_("overdue follow ups"))
+    households_with_overdue = models.PositiveIntegerField(
+        default=0, verbose_name=_("households with overdue")
+    )
     # complaint rates (supervision.selectors.complaint_rates)
-    registered_households = models.PositiveIntegerField(default=0)
-    exited_households = models.PositiveIntegerField(default=0)
-    wrong_inclusion = models.PositiveIntegerField(default=0)
-    wrong_exit = models.PositiveIntegerField(default=0)
-    left_out = models.PositiveIntegerField(default=0)
-    complaints = models.PositiveIntegerField(default=0)
-    unanswered = models.PositiveIntegerField(default=0)
-    answered_late = models.PositiveIntegerField(default=0)
+    registered_households = models.PositiveIntegerField(default=0, verbose_name=_("registered households"))
+    exited_households = models.PositiveIntegerField(default=0, verbose_name=_("exited households"))
+    wrong_inclusion = models.PositiveIntegerField(default=0, verbose_name=_("wrong inclusion"))
+    wrong_exit = models.PositiveIntegerField(default=0, verbose_name=_("wrong exit"))
+    left_out = models.PositiveIntegerField(default=0, verbose_name=_("left out"))
+    complaints = models.PositiveIntegerField(default=0, verbose_name=_("complaints"))
+    unanswered = models.PositiveIntegerField(default=0, verbose_name=_("unanswered"))
+    answered_late = models.PositiveIntegerField(default=0, verbose_name=_("answered late"))
     # monitoring objects (cases included in monitoring) and how many name each risk
-    monitored_cases = models.PositiveIntegerField(default=0)
-    risks = models.JSONField(default=dict)
+    monitored_cases = models.PositiveIntegerField(default=0, verbose_name=_("monitored cases"))
+    risks = models.JSONField(default=dict, verbose_name=_("risks"))
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "area"

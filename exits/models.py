@@ -71,7 +71,11 @@ class PovertyLine(TimeStampedModel, VersionedModel):
     )
     basis = models.CharField(_("basis"), max_length=200, blank=True)
     set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("set by"),
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -97,7 +101,12 @@ class PovertyLine(TimeStampedModel, VersionedModel):
 class ExitFlag(models.Model):
     """The screening job's verdict for one household and year; recomputed in place (idempotent)."""
 
-    household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="exit_flags")
+    household = models.ForeignKey(
+        "households.Household",
+        on_delete=models.CASCADE,
+        related_name="exit_flags",
+        verbose_name=_("household"),
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     eligible = models.BooleanField(_("exit-eligible"))
     failing = ArrayField(models.CharField(max_length=20), verbose_name=_("failing conditions"), default=list)
@@ -138,7 +147,11 @@ class ExitProcedure(TimeStampedModel, VersionedModel):
         db_index=True,
     )
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("proposed by"),
     )
     notice_started_on = models.DateField(_("public notice started on"), null=True, blank=True)
     sent_back_reason = models.TextField(_("reason sent back"), blank=True)
@@ -175,10 +188,16 @@ class ExitProcedure(TimeStampedModel, VersionedModel):
 class ExitSignoff(SignoffBase):
     """Insert-only: one row per signed step of an exit procedure (分级签字确认)."""
 
-    procedure = models.ForeignKey(ExitProcedure, on_delete=models.PROTECT, related_name="signoffs")
+    procedure = models.ForeignKey(
+        ExitProcedure, on_delete=models.PROTECT, related_name="signoffs", verbose_name=_("procedure")
+    )
     step = models.CharField(_("step"), max_length=20, choices=ExitStepChoices.choices)
-    from_state = models.CharField(max_length=20, choices=ExitProcedureStateChoices.choices, blank=True)
-    to_state = models.CharField(max_length=20, choices=ExitProcedureStateChoices.choices)
+    from_state = models.CharField(
+        max_length=20, choices=ExitProcedureStateChoices.choices, blank=True, verbose_name=_("from state")
+    )
+    to_state = models.CharField(
+        max_length=20, choices=ExitProcedureStateChoices.choices, verbose_name=_("to state")
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "procedure__household__village"
@@ -199,7 +218,9 @@ class ExitSignoff(SignoffBase):
 class ExitObjection(NoticeObjectionBase):
     """An objection raised during the village public notice, and the township's decision on it."""
 
-    procedure = models.ForeignKey(ExitProcedure, on_delete=models.PROTECT, related_name="objections")
+    procedure = models.ForeignKey(
+        ExitProcedure, on_delete=models.PROTECT, related_name="objections", verbose_name=_("procedure")
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "procedure__household__village"
@@ -263,10 +284,19 @@ class VillageExit(TimeStampedModel, VersionedModel):
     incidence = models.DecimalField(_("incidence (%)"), null=True, **PERCENT)
     threshold = models.DecimalField(_("threshold (%)"), **PERCENT)
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("proposed by"),
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
@@ -292,8 +322,12 @@ class VillageExit(TimeStampedModel, VersionedModel):
 class VillageStandardCheck(models.Model):
     """Whether a village met one standard, as checked for its exit."""
 
-    village_exit = models.ForeignKey(VillageExit, on_delete=models.CASCADE, related_name="checks")
-    standard = models.ForeignKey(VillageStandard, on_delete=models.PROTECT, related_name="+")
+    village_exit = models.ForeignKey(
+        VillageExit, on_delete=models.CASCADE, related_name="checks", verbose_name=_("village exit")
+    )
+    standard = models.ForeignKey(
+        VillageStandard, on_delete=models.PROTECT, related_name="+", verbose_name=_("standard")
+    )
     met = models.BooleanField(_("met"))
     note = models.CharField(_("note"), max_length=300, blank=True)
 
@@ -342,7 +376,11 @@ class CountyExit(TimeStampedModel, VersionedModel):
     missed_rate = models.DecimalField(_("left-out rate (%)"), null=True, blank=True, **PERCENT)
     satisfaction_rate = models.DecimalField(_("public approval (%)"), null=True, blank=True, **PERCENT)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
@@ -397,7 +435,11 @@ class MonitoringCase(TimeStampedModel, VersionedModel):
     removed_on = models.DateField(_("risk removed on"), null=True, blank=True)
     status_before = models.CharField(_("household status before"), max_length=20, blank=True)
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reported by"),
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -435,10 +477,16 @@ class MonitoringCase(TimeStampedModel, VersionedModel):
 class MonitoringSignoff(SignoffBase):
     """Insert-only: one row per signed step of a monitoring case."""
 
-    case = models.ForeignKey(MonitoringCase, on_delete=models.PROTECT, related_name="signoffs")
+    case = models.ForeignKey(
+        MonitoringCase, on_delete=models.PROTECT, related_name="signoffs", verbose_name=_("case")
+    )
     step = models.CharField(_("step"), max_length=20, choices=MonitoringStepChoices.choices)
-    from_state = models.CharField(max_length=20, choices=MonitoringStateChoices.choices, blank=True)
-    to_state = models.CharField(max_length=20, choices=MonitoringStateChoices.choices)
+    from_state = models.CharField(
+        max_length=20, choices=MonitoringStateChoices.choices, blank=True, verbose_name=_("from state")
+    )
+    to_state = models.CharField(
+        max_length=20, choices=MonitoringStateChoices.choices, verbose_name=_("to state")
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "case__household__village"
@@ -461,12 +509,18 @@ class MonitoringSignoff(SignoffBase):
 class MonitoringAssistance(TimeStampedModel):
     """An assistance measure taken for a monitoring object (帮扶措施)."""
 
-    case = models.ForeignKey(MonitoringCase, on_delete=models.CASCADE, related_name="assistance")
+    case = models.ForeignKey(
+        MonitoringCase, on_delete=models.CASCADE, related_name="assistance", verbose_name=_("case")
+    )
     measure = models.CharField(_("measure"), max_length=200)
     started_on = models.DateField(_("started on"))
     amount = models.DecimalField(_("amount (yuan)"), null=True, blank=True, **MONEY)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -496,7 +550,11 @@ class Campaign(TimeStampedModel, VersionedModel):
         _("state"), max_length=12, choices=CampaignStateChoices.choices, default=CampaignStateChoices.OPEN
     )
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("started by"),
     )
     task_count = models.PositiveIntegerField(_("tasks"), default=0)
 
@@ -524,9 +582,14 @@ class Campaign(TimeStampedModel, VersionedModel):
 class CheckTask(TimeStampedModel, VersionedModel):
     """Revisit one household for a campaign: confirm the record or note the problem found."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tasks")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("campaign")
+    )
     household = models.ForeignKey(
-        "households.Household", on_delete=models.PROTECT, related_name="check_tasks"
+        "households.Household",
+        on_delete=models.PROTECT,
+        related_name="check_tasks",
+        verbose_name=_("household"),
     )
     cadre = models.ForeignKey(
         "assistance.Cadre",
@@ -544,7 +607,12 @@ class CheckTask(TimeStampedModel, VersionedModel):
     )
     findings = models.TextField(_("findings"), blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("done by"),
     )
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
 

@@ -28,10 +28,15 @@ class FieldDevice(models.Model):
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
     last_sync_at = models.DateTimeField(_("last successful sync"), null=True, blank=True)
     # The session the phone signs in with (updated on each call), ended when the device is revoked.
-    session_key = models.CharField(max_length=40, blank=True)
+    session_key = models.CharField(max_length=40, blank=True, verbose_name=_("sign-in session"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("revoked by"),
     )
 
     class Meta:
@@ -54,29 +59,55 @@ class SyncRecord(models.Model):
     time is kept as a claim (`claimed_at`) beside the time the server received it."""
 
     uuid = models.UUIDField(_("record"), primary_key=True, editable=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    device = models.ForeignKey(FieldDevice, null=True, on_delete=models.SET_NULL, related_name="records")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    device = models.ForeignKey(
+        FieldDevice, null=True, on_delete=models.SET_NULL, related_name="records", verbose_name=_("device")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=SyncKindChoices.choices)
     household = models.ForeignKey(
-        "households.Household", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "households.Household",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("household"),
     )
     claimed_at = models.DateTimeField(_("made on the phone at (claimed)"))
     received_at = models.DateTimeField(_("received at"))
     status = models.CharField(_("status"), max_length=12, choices=SyncStatusChoices.choices)
     conflict = models.CharField(_("conflict"), max_length=20, choices=ConflictChoices.choices, blank=True)
     reason = models.TextField(_("reason"), blank=True)
-    errors = models.JSONField(default=dict, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=1)
-    payload = models.JSONField(default=dict)
-    result = models.JSONField(default=dict, blank=True)  # what the phone needs back (new ids)
+    errors = models.JSONField(default=dict, blank=True, verbose_name=_("errors"))
+    attempts = models.PositiveSmallIntegerField(default=1, verbose_name=_("attempts"))
+    payload = models.JSONField(default=dict, verbose_name=_("payload"))
+    result = models.JSONField(
+        default=dict, blank=True, verbose_name=_("result")
+    )  # what the phone needs back (new ids)
     visit = models.ForeignKey(
-        "assistance.Visit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "assistance.Visit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("visit"),
     )
     follow_up = models.ForeignKey(
-        "assistance.FollowUp", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "assistance.FollowUp",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("follow up"),
     )
     check_task = models.ForeignKey(
-        "exits.CheckTask", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "exits.CheckTask",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("check task"),
     )
 
     class Meta:
@@ -95,14 +126,23 @@ class PhotoUpload(models.Model):
     an attachment through the visit service, and they are deleted."""
 
     uuid = models.UUIDField(primary_key=True, editable=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    device = models.ForeignKey(FieldDevice, null=True, on_delete=models.SET_NULL, related_name="+")
-    name = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    received = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    device = models.ForeignKey(
+        FieldDevice, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("device")
+    )
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    size = models.PositiveIntegerField(verbose_name=_("size"))
+    received = models.PositiveIntegerField(default=0, verbose_name=_("received"))
+    created_at = models.DateTimeField(verbose_name=_("created at"))
     visit = models.ForeignKey(
-        "assistance.Visit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "assistance.Visit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("visit"),
     )
 
     class Meta:
@@ -123,8 +163,10 @@ class PhotoUpload(models.Model):
 
 
 class PhotoChunk(models.Model):
-    upload = models.ForeignKey(PhotoUpload, on_delete=models.CASCADE, related_name="chunks")
-    offset = models.PositiveIntegerField()
+    upload = models.ForeignKey(
+        PhotoUpload, on_delete=models.CASCADE, related_name="chunks", verbose_name=_("upload")
+    )
+    offset = models.PositiveIntegerField(verbose_name=_("offset"))
     data = models.BinaryField()
 
     class Meta:

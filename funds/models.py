@@ -89,7 +89,12 @@ class Allocation(TimeStampedModel, VersionedModel):
     assigned_total = models.DecimalField(_("assigned to projects (yuan)"), default=ZERO, **MONEY)
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -206,10 +211,20 @@ class Project(TimeStampedModel, VersionedModel):
     allocated_total = models.DecimalField(_("allocated (yuan)"), default=ZERO, **MONEY)
     paid_total = models.DecimalField(_("paid (yuan)"), default=ZERO, **MONEY)
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("proposed by"),
     )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("approved by"),
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status changed at"), default=clock.now)
@@ -255,8 +270,12 @@ class Project(TimeStampedModel, VersionedModel):
 class ProjectVillage(models.Model):
     """A village a project benefits."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="village_links")
-    village = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="village_links", verbose_name=_("project")
+    )
+    village = models.ForeignKey(
+        "areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("village")
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "project__area"
@@ -274,8 +293,12 @@ class ProjectVillage(models.Model):
 class ProjectBeneficiary(models.Model):
     """A household a project benefits (the households its payments may go to)."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="beneficiary_links")
-    household = models.ForeignKey("households.Household", on_delete=models.PROTECT, related_name="+")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="beneficiary_links", verbose_name=_("project")
+    )
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.PROTECT, related_name="+", verbose_name=_("household")
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "project__area"
@@ -338,7 +361,12 @@ class ProjectFunding(TimeStampedModel):
     amount = models.DecimalField(_("amount (yuan)"), **MONEY)
     paid_total = models.DecimalField(_("paid (yuan)"), default=ZERO, **MONEY)
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("assigned by"),
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -377,7 +405,12 @@ class ProjectMeasure(TimeStampedModel):
         "assistance.Measure", verbose_name=_("measure"), on_delete=models.PROTECT, related_name="fund_link"
     )
     linked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("linked by"),
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -483,7 +516,12 @@ class Disbursement(models.Model):
     )
     idempotency_key = models.CharField(_("request key"), max_length=64, unique=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=clock.now)
 
@@ -535,7 +573,12 @@ class Notice(TimeStampedModel):
     starts_on = models.DateField(_("notice starts"))
     ends_on = models.DateField(_("notice ends"))
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("published by"),
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -602,10 +645,12 @@ class DeclaredTotal(TimeStampedModel):
 class DeclaredPart(models.Model):
     """One part a declared total says it contains (e.g. central 130 万元)."""
 
-    declared_total = models.ForeignKey(DeclaredTotal, on_delete=models.CASCADE, related_name="parts")
+    declared_total = models.ForeignKey(
+        DeclaredTotal, on_delete=models.CASCADE, related_name="parts", verbose_name=_("declared total")
+    )
     label = models.CharField(_("part"), max_length=120)
     amount = models.DecimalField(_("amount (yuan)"), **MONEY)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "declared_total__area"

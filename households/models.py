@@ -150,13 +150,23 @@ class Household(TimeStampedModel, VersionedModel):
 class HouseholdStatusChange(models.Model):
     """Insert-only history of a household's status: the red/green/yellow record over time."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=20, choices=HouseholdStatusChoices.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=HouseholdStatusChoices.choices)
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("household")
+    )
+    from_status = models.CharField(
+        max_length=20, choices=HouseholdStatusChoices.choices, blank=True, verbose_name=_("from status")
+    )
+    to_status = models.CharField(
+        max_length=20, choices=HouseholdStatusChoices.choices, verbose_name=_("to status")
+    )
     changed_at = models.DateTimeField(_("changed at"))
     effective_date = models.DateField(_("effective date"))
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("changed by"),
     )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     source = models.CharField(_("source"), max_length=60, blank=True)  # e.g. "identification:12"
@@ -255,8 +265,12 @@ class MembershipPeriod(models.Model):
     """When a person belonged to a household and why they joined and left: moving a member between
     households closes one period and opens another, so history is kept."""
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="periods")
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="membership_periods")
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="periods", verbose_name=_("member")
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="membership_periods", verbose_name=_("household")
+    )
     relation = models.CharField(_("relation to head"), max_length=20, choices=RelationChoices.choices)
     joined_on = models.DateField(_("joined on"))
     join_reason = models.CharField(
@@ -290,7 +304,9 @@ class IncomeRecord(TimeStampedModel, VersionedModel):
     """A household's income for one year. Per-capita net income = (sum of incomes − costs) / members,
     computed by households.services.income_record_save and stored for county-wide queries."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="incomes")
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="incomes", verbose_name=_("household")
+    )
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
     wage_income = models.DecimalField(_("wage income"), default=Decimal("0"), **MONEY)
     production_income = models.DecimalField(_("net production income"), default=Decimal("0"), **MONEY)
@@ -322,7 +338,9 @@ class IncomeRecord(TimeStampedModel, VersionedModel):
 class LivingConditions(TimeStampedModel):
     """Assessment of 两不愁三保障 and safe water on a date; the latest one is current."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="conditions")
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="conditions", verbose_name=_("household")
+    )
     assessed_on = models.DateField(_("assessed on"))
     food_secure = models.BooleanField(_("food secure"), default=False)
     clothing_secure = models.BooleanField(_("clothing secure"), default=False)
@@ -334,7 +352,11 @@ class LivingConditions(TimeStampedModel):
     )
     safe_drinking_water = models.BooleanField(_("safe drinking water"), default=False)
     assessed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("assessed by"),
     )
     notes = models.TextField(_("notes"), blank=True)
 
@@ -380,7 +402,11 @@ class IdentificationProcedure(TimeStampedModel):
     notice_min_days = models.PositiveSmallIntegerField(_("minimum public-notice days"))
     notice_started_on = models.DateField(_("public notice posted on"), null=True, blank=True)
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("started by"),
     )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
@@ -414,7 +440,9 @@ class IdentificationStep(SignoffBase):
     """A signed stage: who, in which role, when and with what comment. Insert-only: a database
     trigger refuses any update or delete, so a signature cannot be edited afterwards."""
 
-    procedure = models.ForeignKey(IdentificationProcedure, on_delete=models.PROTECT, related_name="steps")
+    procedure = models.ForeignKey(
+        IdentificationProcedure, on_delete=models.PROTECT, related_name="steps", verbose_name=_("procedure")
+    )
     stage = models.CharField(_("stage"), max_length=20, choices=IdentificationStageChoices.choices)
     decision = models.CharField(_("decision"), max_length=10, choices=StepDecisionChoices.choices)
     signer_name = models.CharField(_("signer"), max_length=60)
@@ -444,7 +472,10 @@ class NoticeObjection(NoticeObjectionBase):
     """An objection heard during the village public notice, and how it was resolved."""
 
     procedure = models.ForeignKey(
-        IdentificationProcedure, on_delete=models.PROTECT, related_name="objections"
+        IdentificationProcedure,
+        on_delete=models.PROTECT,
+        related_name="objections",
+        verbose_name=_("procedure"),
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -467,7 +498,9 @@ class FourLooksAssessment(TimeStampedModel):
     """The Four-looks score sheet (一看房、二看粮、三看劳动力强不强、四看有没有读书郎): each look is scored
     0-100 (higher = harder circumstances); the weighted total uses the weights in force, kept here."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="four_looks")
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="four_looks", verbose_name=_("household")
+    )
     assessed_on = models.DateField(_("assessed on"))
     housing_score = models.PositiveSmallIntegerField(_("housing"))
     grain_score = models.PositiveSmallIntegerField(_("grain"))
@@ -476,7 +509,11 @@ class FourLooksAssessment(TimeStampedModel):
     weights = models.JSONField(_("weights used"), default=dict)
     total = models.DecimalField(_("weighted score"), max_digits=5, decimal_places=2)
     assessed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("assessed by"),
     )
     notes = models.TextField(_("notes"), blank=True)
 
@@ -509,15 +546,24 @@ class DuplicateCandidate(TimeStampedModel):
     """Two people who are probably the same (same name and birth date) or two households sharing a
     phone (their heads are paired). Stored once per ordered pair and kind, reviewed once."""
 
-    member_a = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
-    member_b = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    member_a = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("member a")
+    )
+    member_b = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("member b")
+    )
     kind = models.CharField(_("why"), max_length=12, choices=DuplicateKindChoices.choices)
     status = models.CharField(
         _("review"), max_length=12, choices=ReviewStatusChoices.choices, default=ReviewStatusChoices.PENDING
     )
     review_note = models.TextField(_("review note"), blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reviewed by"),
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
@@ -548,9 +594,13 @@ class CrossCheckBatch(TimeStampedModel):
     source = models.CharField(_("kind of data"), max_length=20, choices=CrossCheckSourceChoices.choices)
     source_name = models.CharField(_("source department"), max_length=100)
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
-    file_sha256 = models.CharField(max_length=64)
+    file_sha256 = models.CharField(max_length=64, verbose_name=_("file sha256"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     match_count = models.PositiveIntegerField(_("matches"), default=0)
@@ -571,16 +621,27 @@ class CrossCheckBatch(TimeStampedModel):
 class CrossCheckMatch(TimeStampedModel):
     """A registered person found in another department's list: a review task whose result is kept."""
 
-    batch = models.ForeignKey(CrossCheckBatch, on_delete=models.PROTECT, related_name="matches")
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="cross_check_matches")
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="cross_check_matches")
+    batch = models.ForeignKey(
+        CrossCheckBatch, on_delete=models.PROTECT, related_name="matches", verbose_name=_("batch")
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="cross_check_matches", verbose_name=_("member")
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="cross_check_matches", verbose_name=_("household")
+    )
     detail = models.CharField(_("what the department lists"), max_length=200, blank=True)
     status = models.CharField(
         _("review"), max_length=12, choices=ReviewStatusChoices.choices, default=ReviewStatusChoices.PENDING
     )
     review_note = models.TextField(_("review result"), blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reviewed by"),
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
@@ -604,10 +665,14 @@ class ImportLedger(models.Model):
     """One row per (file, row key) applied by a spreadsheet import. The unique constraint makes a
     redelivered or repeated import skip what is already in, so nothing is written twice."""
 
-    file_sha256 = models.CharField(max_length=64)
-    row_key = models.CharField(max_length=64)
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
-    job_id = models.UUIDField(null=True, blank=True, db_index=True)  # the households of one import
+    file_sha256 = models.CharField(max_length=64, verbose_name=_("file sha256"))
+    row_key = models.CharField(max_length=64, verbose_name=_("row key"))
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="+", verbose_name=_("household")
+    )
+    job_id = models.UUIDField(
+        null=True, blank=True, db_index=True, verbose_name=_("job id")
+    )  # the households of one import
     imported_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()

@@ -37,7 +37,11 @@ class Inspection(TimeStampedModel, VersionedModel):
     inspectors = models.CharField(_("inspectors"), max_length=300, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -93,12 +97,21 @@ class Problem(TimeStampedModel, VersionedModel):
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("closed by"),
     )
     closure_note = models.TextField(_("how it was rectified"), blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -131,10 +144,16 @@ class Problem(TimeStampedModel, VersionedModel):
 class ProblemFollowUp(models.Model):
     """Insert-only: what was done on a problem and when (整改进展)."""
 
-    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="follow_ups")
+    problem = models.ForeignKey(
+        Problem, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("problem")
+    )
     note = models.TextField(_("progress made"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("progress recorded at"), auto_now_add=True)
 
@@ -196,11 +215,20 @@ class Complaint(TimeStampedModel, VersionedModel):
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     problem = models.OneToOneField(
-        Problem, null=True, blank=True, on_delete=models.SET_NULL, related_name="complaint"
+        Problem,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaint",
+        verbose_name=_("problem"),
     )
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     objects = ScopedQuerySet.as_manager()
