@@ -26,12 +26,12 @@ def _freeze_each_task(instant: dt.datetime) -> None:
     clock_file = os.environ.get("POVERTYCASE_CLOCK_FILE")
 
     def _test_elapsed() -> dt.timedelta:
-        # Between tasks no traveller is active, so time.time() is the real time.
+        # CLOCK_MONOTONIC is one clock for every process of the machine, and no traveller moves it.
         try:
             started = float(Path(clock_file).read_text()) if clock_file else None
         except (OSError, ValueError):
             started = None
-        return dt.timedelta(seconds=max(0.0, time.time() - started)) if started else dt.timedelta(0)
+        return dt.timedelta(seconds=max(0.0, time.monotonic() - started)) if started else dt.timedelta(0)
 
     @task_prerun.connect(weak=False)
     def _start(**_: Any) -> None:

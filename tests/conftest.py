@@ -68,7 +68,7 @@ def _versioned_writes_guard() -> Iterator[None]:
 def _suite_clock() -> Iterator[None]:
     import time_machine
 
-    CLOCK_FILE.write_text(repr(time.time()))  # the real time: no traveller is active yet
+    CLOCK_FILE.write_text(repr(time.monotonic()))  # machine-wide, and no traveller moves it
     with time_machine.travel(SUITE_INSTANT, tick=True):
         yield
 

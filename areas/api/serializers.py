@@ -26,3 +26,21 @@ class PolicyChangeSerializer(serializers.Serializer):
         if len(value) > 100:
             raise serializers.ValidationError(_("Too many values."))
         return value
+
+
+class PolicyValueSerializer(serializers.Serializer):
+    """One policy value in force: its value, the documented default, the code of the area that set it
+    (null: the default) and the version of the area's own value (null: set above or not at all)."""
+
+    key = serializers.CharField()
+    value = serializers.JSONField(allow_null=True)
+    default = serializers.JSONField(allow_null=True)
+    source = serializers.CharField(allow_null=True)  # type: ignore[assignment]  # the metaclass takes it off the class
+    version = serializers.IntegerField(allow_null=True)
+
+
+class PolicyInForceSerializer(serializers.Serializer):
+    """Every policy value in force in an area (the answer of GET and PATCH .../policy/)."""
+
+    area = serializers.CharField()
+    values = PolicyValueSerializer(many=True)

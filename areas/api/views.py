@@ -1,5 +1,6 @@
 from typing import Any
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -12,7 +13,7 @@ from areas.services import policy_set
 from core.api.mixins import ScopedViewSetMixin
 from core.roles import Capability
 
-from .serializers import AreaSerializer, PolicyChangeSerializer
+from .serializers import AreaSerializer, PolicyChangeSerializer, PolicyInForceSerializer
 
 
 def _policy(area: Area) -> dict[str, Any]:
@@ -41,6 +42,7 @@ class AreaViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     # Each policy key names its own capability; areas.services.policy_set checks it per key.
     action_capabilities = {"policy": Capability.VIEW}
 
+    @extend_schema(responses={200: PolicyInForceSerializer})
     @action(detail=True, methods=["get", "patch"], serializer_class=PolicyChangeSerializer)
     def policy(self, request: Request, code: str | None = None) -> Response:
         """GET: every policy value in force in the area, where it comes from (`source`: the code of
