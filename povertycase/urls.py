@@ -11,17 +11,7 @@ from core import views as core_views
 from core.headers import INLINE_STYLES, content_security_policy
 
 # Each domain app contributes pages under /<app>/ and API routes under /api/<app>/ when it has them.
-DOMAIN_APPS = [
-    "areas",
-    "accounts",
-    "households",
-    "assistance",
-    "funds",
-    "exits",
-    "supervision",
-    "dashboards",
-    "fieldwork",
-]
+DOMAIN_APPS = [app for app in settings.PROJECT_APPS if app != "core"]
 
 
 def _optional(module: str) -> bool:

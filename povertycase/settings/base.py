@@ -39,6 +39,21 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # left and only that many hops are believed. 0: no proxy, the connection's own address is the client.
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0") or 0)
 
+# Our apps, in dependency order: the one list that the URLs (each app's pages and API) and the
+# translation compiler (each app's catalogues) read too.
+PROJECT_APPS = [
+    "core",
+    "areas",
+    "accounts",
+    "households",
+    "assistance",
+    "funds",
+    "exits",
+    "supervision",
+    "dashboards",
+    "fieldwork",
+]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -56,17 +71,7 @@ INSTALLED_APPS = [
     "core.history_app.ChangeHistoryConfig",  # django-pghistory, named in the user's language
     "pghistory.admin",
     "axes",
-    # Our apps, in dependency order.
-    "core",
-    "areas",
-    "accounts",
-    "households",
-    "assistance",
-    "funds",
-    "exits",
-    "supervision",
-    "dashboards",
-    "fieldwork",
+    *PROJECT_APPS,
 ]
 
 MIDDLEWARE = [

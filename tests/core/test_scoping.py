@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.http import Http404
@@ -146,18 +147,7 @@ def test_every_api_endpoint_and_detail_page_is_scoped(api: Any, client: Any) -> 
     assert "areas.Area" in pages_checked
 
 
-OUR_APPS = {
-    "core",
-    "areas",
-    "accounts",
-    "households",
-    "assistance",
-    "funds",
-    "exits",
-    "supervision",
-    "dashboards",
-    "fieldwork",
-}
+OUR_APPS = set(settings.PROJECT_APPS)
 
 
 def _scoped_models_with_pages() -> list[Any]:

@@ -10,19 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         roots = [Path(p) for p in settings.LOCALE_PATHS] + [
-            Path(settings.BASE_DIR) / app
-            for app in (
-                "core",
-                "areas",
-                "accounts",
-                "households",
-                "assistance",
-                "funds",
-                "exits",
-                "supervision",
-                "dashboards",
-                "fieldwork",
-            )
+            Path(settings.BASE_DIR) / app for app in settings.PROJECT_APPS
         ]
         count = 0
         for root in roots:
