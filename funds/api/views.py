@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from accounts.roles import Capability
 from core import idempotency
 from core.api.mixins import ScopedViewSetMixin
+from core.api.services import ServiceCreateMixin
 from core.scoping import get_visible_or_404
 from funds import selectors, services
 from funds.choices import ReportGroupingChoices
@@ -55,7 +56,9 @@ from .serializers import (
     ReversalSerializer,
 )
 
-CreateListRetrieve = (mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin)
+# A create is the viewset's one service call (core.api.services.ServiceCreateMixin): its serializer
+# validates the input, the service writes, the answer is the created row through the same serializer.
+CreateListRetrieve = (ServiceCreateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin)
 
 
 class FundSourceViewSet(ScopedViewSetMixin, *CreateListRetrieve, viewsets.GenericViewSet):
@@ -65,9 +68,8 @@ class FundSourceViewSet(ScopedViewSetMixin, *CreateListRetrieve, viewsets.Generi
     serializer_class = FundSourceSerializer
     filterset_class = FundSourceFilterSet
     write_capability = Capability.MANAGE_FUNDS
-
-    def perform_create(self, serializer: Any) -> None:
-        serializer.instance = services.fund_source_create(user=self.request.user, **serializer.validated_data)
+    create_input = FundSourceSerializer
+    create_service = staticmethod(services.fund_source_create)
 
 
 class AllocationViewSet(
@@ -81,6 +83,7 @@ class AllocationViewSet(
     filterset_class = AllocationFilterSet
     write_capability = Capability.MANAGE_FUNDS
     http_method_names = ["get", "post", "patch", "head", "options"]
+    create_input = AllocationSerializer
 
     def perform_update(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
@@ -98,11 +101,8 @@ class AllocationViewSet(
             allocation=serializer.instance, expected_version=version, user=self.request.user, **data
         )
 
-    def perform_create(self, serializer: Any) -> None:
-        data = serializer.validated_data
-        serializer.instance = services.allocation_record(
-            county=data["source"].area, user=self.request.user, **data
-        )
+    def create_service(self, *, source: FundSource, **data: Any) -> Allocation:
+        return services.allocation_record(county=source.area, source=source, **data)
 
 
 class ProjectViewSet(
@@ -122,11 +122,10 @@ class ProjectViewSet(
         "categories": Capability.VIEW,
     }
     http_method_names = ["get", "post", "patch", "head", "options"]
+    create_input = ProjectSerializer
 
-    def perform_create(self, serializer: Any) -> None:
-        data = dict(serializer.validated_data)
-        data.pop("version", None)
-        serializer.instance = services.project_propose(user=self.request.user, **data)
+    def create_service(self, *, expected_version: int | None = None, **data: Any) -> Project:
+        return services.project_propose(**data)  # a new project has no version to check
 
     def perform_update(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
@@ -209,7 +208,9 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 )
 
 
-class DisbursementViewSet(ScopedViewSetMixin, *CreateListRetrieve, viewsets.GenericViewSet):
+class DisbursementViewSet(
+    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """The payment ledger: insert-only. Send an `idempotency_key` (or an `Idempotency-Key` header) with
     each payment; repeating a request with the same key returns the payment already recorded."""
 
@@ -273,9 +274,8 @@ class NoticeViewSet(ScopedViewSetMixin, *CreateListRetrieve, viewsets.GenericVie
     serializer_class = NoticeSerializer
     filterset_class = NoticeFilterSet
     write_capability = Capability.PROPOSE
-
-    def perform_create(self, serializer: Any) -> None:
-        serializer.instance = services.notice_publish(user=self.request.user, **serializer.validated_data)
+    create_input = NoticeSerializer
+    create_service = staticmethod(services.notice_publish)
 
 
 class DeclaredTotalViewSet(ScopedViewSetMixin, *CreateListRetrieve, viewsets.GenericViewSet):
@@ -285,15 +285,14 @@ class DeclaredTotalViewSet(ScopedViewSetMixin, *CreateListRetrieve, viewsets.Gen
     serializer_class = DeclaredTotalSerializer
     filterset_class = DeclaredTotalFilterSet
     write_capability = Capability.MANAGE_FUNDS
+    create_input = DeclaredTotalSerializer
+    answer_reread = True  # with the parts' sum and the difference the list annotates
 
     def base_queryset(self) -> Any:
         return selectors.declared_total_list(user=self.request.user)
 
-    def perform_create(self, serializer: Any) -> None:
-        data = dict(serializer.validated_data)
-        parts = [(p["label"], p["amount"]) for p in data.pop("parts")]
-        created = services.declared_total_record(user=self.request.user, parts=parts, **data)
-        serializer.instance = selectors.declared_total_list(user=self.request.user).get(pk=created.pk)
+    def create_service(self, *, parts: list[dict[str, Any]], **data: Any) -> DeclaredTotal:
+        return services.declared_total_record(parts=[(p["label"], p["amount"]) for p in parts], **data)
 
 
 class ExecutionReportView(APIView):
