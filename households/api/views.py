@@ -18,9 +18,8 @@ from accounts.roles import Capability
 from core.api.mixins import ScopedViewSetMixin
 from core.api.personal import RevealLoggingMixin
 from core.api.procedures import ProcedureSignMixin
-from core.api.services import ServiceWriteMixin
+from core.api.services import ServiceAction, ServiceCreateMixin, ServiceUpdateMixin, ServiceWriteMixin
 from core.paging import keys_first
-from core.scoping import get_visible_or_404
 
 from .. import services
 from ..filters import CrossCheckMatchFilterSet, DuplicateCandidateFilterSet, HouseholdFilterSet
@@ -38,15 +37,18 @@ from ..tasks import IMPORT_KINDS
 from . import serializers as s
 
 
-def _get(model: Any, request: Request, pk: Any) -> Any:
-    if pk in (None, ""):
-        return None
-    return get_visible_or_404(model.objects.all(), request.user, pk=pk)
+def _household_record(service: Any, input: Any, answer: Any, **kwargs: Any) -> ServiceAction:
+    """An assessment recorded on the household (income, living conditions, 四看): answered 201."""
+    return ServiceAction(
+        service, target="household", input=input, answer=answer, code=status.HTTP_201_CREATED, **kwargs
+    )
 
 
 class HouseholdViewSet(
     RevealLoggingMixin,
     ScopedViewSetMixin,
+    ServiceCreateMixin,
+    ServiceUpdateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
@@ -63,6 +65,9 @@ class HouseholdViewSet(
         "import_file": Capability.IMPORT_REGISTRY,
         "search": Capability.VIEW,
     }
+    create_input = s.HouseholdRegisterSerializer
+    update_input = s.HouseholdUpdateSerializer
+    answer_reread = True  # a registered household is answered as retrieve reads it, with its members
 
     def base_queryset(self) -> QuerySet:
         qs = self.queryset.all()
@@ -74,7 +79,7 @@ class HouseholdViewSet(
         return qs
 
     def get_serializer_class(self) -> Any:
-        return s.HouseholdDetailSerializer if self.action == "retrieve" else s.HouseholdSerializer
+        return s.HouseholdDetailSerializer if self.action in ("retrieve", "create") else s.HouseholdSerializer
 
     @extend_schema(
         request=OpenApiTypes.OBJECT,
@@ -92,37 +97,19 @@ class HouseholdViewSet(
         request._request.GET = params
         return self.list(request)
 
-    @extend_schema(request=s.HouseholdRegisterSerializer, responses={201: s.HouseholdDetailSerializer})
-    def create(self, request: Request) -> Response:
-        data = s.HouseholdRegisterSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        village = values.pop("village")
-        members = [dict(m) for m in values.pop("members")]
-        household = services.household_register(user=request.user, village=village, members=members, **values)
-        household = self.get_queryset().get(pk=household.pk)
-        return Response(
-            s.HouseholdDetailSerializer(household, context=self.get_serializer_context()).data,
-            status=status.HTTP_201_CREATED,
-        )
+    def create_service(self, *, members: list[dict[str, Any]], **data: Any) -> Household:
+        return services.household_register(members=[dict(m) for m in members], **data)
 
-    @extend_schema(request=s.HouseholdUpdateSerializer, responses=s.HouseholdSerializer)
-    def partial_update(self, request: Request, pk: Any = None) -> Response:
-        household = self.get_object()
-        data = s.HouseholdUpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        household = services.household_update(
-            household=household, user=request.user, expected_version=values.pop("version"), **values
-        )
-        return Response(s.HouseholdSerializer(household, context=self.get_serializer_context()).data)
+    def update_service(self, household: Household, **data: Any) -> Household:
+        return services.household_update(household=household, **data)
 
-    @extend_schema(request=None, responses={201: s.ProcedureSerializer})
-    @action(detail=True, methods=["post"])
-    def identification(self, request: Request, pk: Any = None) -> Response:
-        """Start the identification procedure for this candidate."""
-        procedure = services.procedure_start(household=self.get_object(), user=request.user)
-        return Response(s.ProcedureSerializer(procedure).data, status=status.HTTP_201_CREATED)
+    identification = ServiceAction(
+        services.procedure_start,
+        target="household",
+        answer=s.ProcedureSerializer,
+        code=status.HTTP_201_CREATED,
+        doc="Start the identification procedure for this candidate.",
+    )
 
     @extend_schema(request=s.ImportUploadSerializer, responses={202: s.ImportJobSerializer})
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
@@ -165,40 +152,19 @@ class HouseholdViewSet(
             payload["errors_page"] = page
         return Response(payload)
 
-    @extend_schema(request=s.IncomeInputSerializer, responses={201: s.IncomeSerializer})
-    @action(detail=True, methods=["post"])
-    def income(self, request: Request, pk: Any = None) -> Response:
-        data = s.IncomeInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        record = services.income_record_save(
-            household=self.get_object(), user=request.user, **data.validated_data
-        )
-        return Response(s.IncomeSerializer(record).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=s.ConditionsInputSerializer, responses={201: s.ConditionsInputSerializer})
-    @action(detail=True, methods=["post"])
-    def conditions(self, request: Request, pk: Any = None) -> Response:
-        data = s.ConditionsInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        record = services.living_conditions_record(
-            household=self.get_object(), user=request.user, **data.validated_data
-        )
-        return Response(s.ConditionsInputSerializer(record).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=s.FourLooksInputSerializer, responses={201: s.FourLooksSerializer})
-    @action(detail=True, methods=["post"], url_path="four-looks")
-    def four_looks(self, request: Request, pk: Any = None) -> Response:
-        data = s.FourLooksInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        record = services.four_looks_assess(
-            household=self.get_object(), user=request.user, **data.validated_data
-        )
-        return Response(s.FourLooksSerializer(record).data, status=status.HTTP_201_CREATED)
+    income = _household_record(services.income_record_save, s.IncomeInputSerializer, s.IncomeSerializer)
+    conditions = _household_record(
+        services.living_conditions_record, s.ConditionsInputSerializer, s.ConditionsInputSerializer
+    )
+    four_looks = _household_record(
+        services.four_looks_assess, s.FourLooksInputSerializer, s.FourLooksSerializer, url_path="four-looks"
+    )
 
 
 class MemberViewSet(
     RevealLoggingMixin,
     ScopedViewSetMixin,
+    ServiceUpdateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
@@ -211,48 +177,21 @@ class MemberViewSet(
     write_capability = Capability.EDIT_REGISTRY
     filterset_fields = ["household"]
 
-    @extend_schema(request=s.MemberUpdateSerializer, responses=s.MemberSerializer)
-    def partial_update(self, request: Request, pk: Any = None) -> Response:
-        member = self.get_object()
-        data = s.MemberUpdateSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        member = services.member_update(
-            member=member, user=request.user, expected_version=request.data.get("version") or 0, **values
-        )
-        return Response(s.MemberSerializer(member, context=self.get_serializer_context()).data)
+    update_input = s.MemberUpdateSerializer
+    update_partial = True
 
-    @extend_schema(request=s.MemberLeaveSerializer, responses=s.MemberSerializer)
-    @action(detail=True, methods=["post"])
-    def leave(self, request: Request, pk: Any = None) -> Response:
-        data = s.MemberLeaveSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        member = services.member_leave(
-            member=self.get_object(),
-            user=request.user,
-            left_on=values["left_on"],
-            reason=values["reason"],
-            new_head=_get(Member, request, values.get("new_head")),
-        )
-        return Response(s.MemberSerializer(member, context=self.get_serializer_context()).data)
+    def update_service(self, member: Member, *, expected_version: int = 0, **data: Any) -> Member:
+        return services.member_update(member=member, expected_version=expected_version, **data)
 
-    @extend_schema(request=s.MemberMoveSerializer, responses=s.MemberSerializer)
-    @action(detail=True, methods=["post"])
-    def move(self, request: Request, pk: Any = None) -> Response:
-        data = s.MemberMoveSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        member = services.member_move(
-            member=self.get_object(),
-            to_household=_get(Household, request, values["to_household"]),
-            user=request.user,
-            moved_on=values["moved_on"],
-            reason=values["reason"],
-            relation=values["relation"],
-            new_head=_get(Member, request, values.get("new_head")),
-        )
-        return Response(s.MemberSerializer(member, context=self.get_serializer_context()).data)
+    leave = ServiceAction(
+        services.member_leave, target="member", input=s.MemberLeaveSerializer, visible={"new_head": Member}
+    )
+    move = ServiceAction(
+        services.member_move,
+        target="member",
+        input=s.MemberMoveSerializer,
+        visible={"to_household": Household, "new_head": Member},
+    )
 
 
 @extend_schema_view(sign=extend_schema(request=s.SignInputSerializer, responses={201: s.StepSerializer}))
@@ -275,31 +214,23 @@ class ProcedureViewSet(ScopedViewSetMixin, ProcedureSignMixin, viewsets.ReadOnly
     def signed_data(self, result: Any) -> Any:
         return s.StepSerializer(result).data
 
-    @extend_schema(request=s.ObjectionInputSerializer, responses={201: s.ObjectionSerializer})
-    @action(detail=True, methods=["post"])
-    def objections(self, request: Request, pk: Any = None) -> Response:
-        data = s.ObjectionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        objection = services.objection_record(
-            procedure=self.get_object(), user=request.user, **data.validated_data
-        )
-        return Response(s.ObjectionSerializer(objection).data, status=status.HTTP_201_CREATED)
+    objections = ServiceAction(
+        services.objection_record,
+        target="procedure",
+        input=s.ObjectionInputSerializer,
+        answer=s.ObjectionSerializer,
+        code=status.HTTP_201_CREATED,
+    )
 
 
-class ObjectionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class ObjectionViewSet(ScopedViewSetMixin, ServiceWriteMixin, viewsets.ReadOnlyModelViewSet):
     queryset = NoticeObjection.objects.all()
     serializer_class = s.ObjectionSerializer
     action_capabilities = {"resolve": Capability.SIGN_TOWNSHIP_STEP}
 
-    @extend_schema(request=s.ObjectionResolveSerializer, responses=s.ObjectionSerializer)
-    @action(detail=True, methods=["post"])
-    def resolve(self, request: Request, pk: Any = None) -> Response:
-        data = s.ObjectionResolveSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        objection = services.objection_resolve(
-            objection=self.get_object(), user=request.user, **data.validated_data
-        )
-        return Response(s.ObjectionSerializer(objection).data)
+    resolve = ServiceAction(
+        services.objection_resolve, target="objection", input=s.ObjectionResolveSerializer
+    )
 
 
 class _ReviewQueueViewSet(ScopedViewSetMixin, ServiceWriteMixin, viewsets.ReadOnlyModelViewSet):
@@ -344,7 +275,11 @@ class CrossCheckMatchViewSet(_ReviewQueueViewSet):
 
 
 class CrossCheckBatchViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ScopedViewSetMixin,
+    ServiceCreateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Department lists uploaded for 比对排除. POST (multipart) matches a list against the members in
     the chosen area; the matches appear under cross-check-matches/ for review."""
@@ -353,18 +288,7 @@ class CrossCheckBatchViewSet(
     serializer_class = s.CrossCheckBatchSerializer
     parser_classes = [MultiPartParser, FormParser]
     action_capabilities = {"create": Capability.SIGN_TOWNSHIP_STEP}
+    create_input = s.CrossCheckUploadSerializer
 
-    @extend_schema(request=s.CrossCheckUploadSerializer, responses={201: s.CrossCheckBatchSerializer})
-    def create(self, request: Request) -> Response:
-        data = s.CrossCheckUploadSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        upload = data.validated_data["file"]
-        batch = services.cross_check_upload(
-            user=request.user,
-            area=data.validated_data["area"],
-            source=data.validated_data["source"],
-            source_name=data.validated_data["source_name"],
-            file_name=upload.name,
-            content=upload.read(),
-        )
-        return Response(s.CrossCheckBatchSerializer(batch).data, status=status.HTTP_201_CREATED)
+    def create_service(self, *, file: Any, **data: Any) -> CrossCheckBatch:
+        return services.cross_check_upload(file_name=file.name, content=file.read(), **data)
