@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from core.admin import ScopedAdmin
+from core.admin import ReadOnlyScopedAdmin, ScopedAdmin
 
 from .models import (
     Allocation,
@@ -19,27 +19,6 @@ from .models import (
     ProjectFunding,
 )
 from .services import project_category_save
-
-
-class FundsAdmin(ScopedAdmin):
-    """Select boxes offer only rows in the user's area, like the lists."""
-
-    def formfield_for_foreignkey(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
-        related = db_field.remote_field.model
-        if hasattr(related, "scope_path") and hasattr(related._default_manager, "visible_to"):
-            kwargs["queryset"] = related._default_manager.visible_to(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class ReadOnlyScopedAdmin(FundsAdmin):
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Disbursement)
@@ -99,7 +78,7 @@ class DeclaredTotalAdmin(ReadOnlyScopedAdmin):
 
 
 @admin.register(ProjectCategory)
-class ProjectCategoryAdmin(FundsAdmin):
+class ProjectCategoryAdmin(ScopedAdmin):
     list_display = ["code", "name", "list_kind", "area", "keywords"]
     list_select_related = ["area"]
     list_filter = ["list_kind"]

@@ -1,24 +1,11 @@
 """Admin: registry records are browsed read-only, scoped like everything else, because their writes
 have rules the pages enforce (the registry policy is edited on the area policy page)."""
 
-from typing import Any
-
 from django.contrib import admin
 
-from core.admin import ScopedAdmin
+from core.admin import ReadOnlyScopedAdmin
 
 from .models import Household, IdentificationProcedure
-
-
-class ReadOnlyScopedAdmin(ScopedAdmin):
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Household)
