@@ -6,7 +6,7 @@ import csv
 import hashlib
 import io
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -91,26 +91,9 @@ def duplicate_review(
     """Record the result of checking a probable duplicate. Confirming does not delete anyone: the
     township then moves or corrects the records through the usual services."""
     ensure_can(user, Capability.EDIT_REGISTRY, candidate)
-    if status not in (ReviewStatusChoices.CONFIRMED, ReviewStatusChoices.CLEARED):
-        raise ValidationError({"status": _("Choose confirmed or cleared.")})
-    if not (note or "").strip():
-        raise ValidationError({"review_note": _("Write down what the check found.")})
-    try:
-        return model_update(
-            candidate,
-            fields={
-                "status": status,
-                "review_note": note.strip(),
-                "reviewed_by": user,
-                "reviewed_at": clock.now(),
-            },
-            only_if={"status": ReviewStatusChoices.PENDING},
-        )
-    except ConflictError as exc:
-        raise ValidationError(_("This pair has already been reviewed.")) from exc
-
-
-# -- cross-department checks (比对排除) --------------------------------------------------------------
+    return _review(
+        candidate, user=user, status=status, note=note, done=_("This pair has already been reviewed.")
+    )
 
 
 def cross_check_read(content: bytes, file_name: str) -> list[tuple[int, str, str]]:
@@ -207,13 +190,24 @@ def cross_check_upload(
 def cross_check_review(*, match: CrossCheckMatch, user: User, status: str, note: str) -> CrossCheckMatch:
     """Record the result of checking a match (e.g. the car belongs to a son who left the household)."""
     ensure_can(user, Capability.SIGN_TOWNSHIP_STEP, match)
+    return _review(
+        match, user=user, status=status, note=note, done=_("This match has already been reviewed.")
+    )
+
+
+_Reviewed = TypeVar("_Reviewed", DuplicateCandidate, CrossCheckMatch)
+
+
+def _review(entry: _Reviewed, *, user: User, status: str, note: str, done: str) -> _Reviewed:
+    """A review queue's entry checked (duplicates, cross-check matches): confirmed or cleared with a
+    note, once; `done` is the message when another reviewer came first."""
     if status not in (ReviewStatusChoices.CONFIRMED, ReviewStatusChoices.CLEARED):
         raise ValidationError({"status": _("Choose confirmed or cleared.")})
     if not (note or "").strip():
         raise ValidationError({"review_note": _("Write down what the check found.")})
     try:
         return model_update(
-            match,
+            entry,
             fields={
                 "status": status,
                 "review_note": note.strip(),
@@ -223,7 +217,7 @@ def cross_check_review(*, match: CrossCheckMatch, user: User, status: str, note:
             only_if={"status": ReviewStatusChoices.PENDING},
         )
     except ConflictError as exc:
-        raise ValidationError(_("This match has already been reviewed.")) from exc
+        raise ValidationError(done) from exc
 
 
 @transaction.atomic
