@@ -27,7 +27,7 @@ from .policy import policy_checks, policy_key
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
 
-    from .selectors import AreaUser
+    from core.users import User
 
 REQUIRED_COLUMNS = ("code", "name", "level", "parent_code")
 
@@ -169,9 +169,7 @@ def area_time_zone_set(*, area: Area, time_zone: str) -> Area:
 
 
 @transaction.atomic
-def area_import_start(
-    *, user: AreaUser, upload: UploadedFile[bytes], population_year: int | None = None
-) -> Job:
+def area_import_start(*, user: User, upload: UploadedFile[bytes], population_year: int | None = None) -> Job:
     """Keep the uploaded area tree (CSV or .xlsx) and queue the job that imports it."""
     from .tasks import areas_import_task
 

@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pghistory
 from django.contrib.auth import get_user_model
@@ -33,6 +33,9 @@ from pghistory.models import Events
 
 from core.net import client_address
 
+if TYPE_CHECKING:
+    from core.users import User
+
 
 class AuditContextMiddleware(HistoryMiddleware):
     """Tags every audited write of a request with the user, URL and client address."""
@@ -44,7 +47,7 @@ class AuditContextMiddleware(HistoryMiddleware):
 
 
 @contextmanager
-def audit_context(user: Any = None, **extra: Any) -> Iterator[None]:
+def audit_context(user: User | None = None, **extra: Any) -> Iterator[None]:
     """Attribute the writes of a block to a user (Celery jobs, management commands, each record a phone
     syncs), under a context of its own.
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
+
+if TYPE_CHECKING:
+    from core.users import User
 
 # Characters that file systems (Windows above all) refuse in a name.
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
@@ -25,7 +28,7 @@ def download_name(*parts: Any, ext: str) -> str:
     return "-".join(w for w in words if w) + "." + ext
 
 
-def scope_name(user: Any, limit: int = 2) -> str:
+def scope_name(user: User, limit: int = 2) -> str:
     """The user's areas by name (折桥镇, or 折桥镇、枹罕镇 …); empty for a user without areas."""
     names = [area.name for area in user.areas.order_by("code")[: limit + 1]]
     if len(names) > limit:

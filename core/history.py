@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.fields import ArrayField
@@ -23,6 +23,9 @@ from .audit import audit_events_for
 from .masking import may_see_full, personal_field
 from .models import VersionedModel
 from .scoping import object_area
+
+if TYPE_CHECKING:
+    from core.users import User
 
 
 def _action_label(action: str) -> str:
@@ -49,7 +52,7 @@ def _shown_fields(model: type[models.Model]) -> dict[str, models.Field[Any, Any]
 
 
 def _related_names(
-    fields: dict[str, models.Field[Any, Any]], events: list[dict[str, Any]], user: Any
+    fields: dict[str, models.Field[Any, Any]], events: list[dict[str, Any]], user: User
 ) -> dict[str, dict[str, str]]:
     """{field name: {pk: name}} for the foreign keys the events mention, one query per field; rows
     outside the user's scope keep their number (their name is not the user's to read)."""
@@ -93,7 +96,7 @@ def _plain(field: models.Field[Any, Any], value: Any, area: Any) -> str:
     return str(value)
 
 
-def history_for(record: models.Model, user: Any, *, request: Any = None) -> list[dict[str, Any]]:
+def history_for(record: models.Model, user: User, *, request: Any = None) -> list[dict[str, Any]]:
     """The record's history for `user`, newest first: [{at, action, user, job, claimed_at,
     received_at, changes: [{field, old, new}]}]."""
     from .services import sensitive_access_log

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from core.users import User
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ def register(*kinds: JobKind) -> None:
         _KINDS[kind.kind] = kind
 
 
-def kinds_supervised_by(user: Any) -> list[str]:
+def kinds_supervised_by(user: User) -> list[str]:
     """The job kinds whose jobs in their scope `user` may read without having started them."""
     return [code for code, kind in _KINDS.items() if user.has_capability(kind.supervised_by)]
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from core.users import AnyUser, User
 
 # -- the masking functions ------------------------------------------------------------------------
 
@@ -93,15 +96,15 @@ class PersonalField:
     printed_on: frozenset[str] = frozenset()
 
 
-def _complaint_assignee(user: Any, complaint: Any) -> bool:
+def _complaint_assignee(user: User, complaint: Any) -> bool:
     return complaint is not None and getattr(complaint, "assigned_to_id", None) == getattr(user, "pk", None)
 
 
-def _own_cadre_record(user: Any, cadre: Any) -> bool:
+def _own_cadre_record(user: User, cadre: Any) -> bool:
     return cadre is not None and cadre.user_id is not None and cadre.user_id == getattr(user, "pk", None)
 
 
-def _own_account(user: Any, account: Any) -> bool:
+def _own_account(user: User, account: Any) -> bool:
     return account is not None and account.pk == getattr(user, "pk", None)
 
 
@@ -155,12 +158,12 @@ def personal_fields_of(model: Any) -> dict[str, PersonalField]:
     return {name: spec for (model_label, name), spec in PERSONAL_FIELDS.items() if model_label == label}
 
 
-def may_see_full(user: Any, model: Any, field: str, record: Any = None) -> bool:
+def may_see_full(user: AnyUser | None, model: Any, field: str, record: Any = None) -> bool:
     """True if `user` may see this personal field in full (of `record`, when the rule depends on it)."""
     spec = personal_field(model, field)
     if spec is None:
         return True
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    if user is None or not user.is_authenticated or not user.is_active:
         return False
     if user.has_capability(spec.capability):
         return True
@@ -176,7 +179,7 @@ def masked(model: Any, field: str, value: str | None) -> str:
 
 
 def shown(
-    user: Any,
+    user: AnyUser | None,
     record: Any,
     field: str,
     value: str | None = None,
@@ -207,7 +210,7 @@ def shown(
     return spec.mask(value)
 
 
-def on_page(user: Any, record: Any, field: str, *, request: Any = None, full: bool = True) -> str:
+def on_page(user: AnyUser | None, record: Any, field: str, *, request: Any = None, full: bool = True) -> str:
     """`record.field` as a page shows it: in full (logged) only where the declaration shows it in
     full on pages (`pages_show_full`) and the user may see it; `full=False` for lists, which mask."""
     spec = personal_field(record, field)
@@ -216,7 +219,7 @@ def on_page(user: Any, record: Any, field: str, *, request: Any = None, full: bo
     return shown(user, record, field, request=request, full=wanted, detail=detail)
 
 
-def printed(user: Any, record: Any, field: str, document: str, *, request: Any = None) -> str:
+def printed(user: AnyUser | None, record: Any, field: str, document: str, *, request: Any = None) -> str:
     """`record.field` on a printed document: in full, logged, where the declaration says the
     document carries it (`printed_on`); otherwise as a page shows it."""
     spec = personal_field(record, field)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pghistory
 import pgtrigger
@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from .choices import AttachmentKindChoices, JobStatusChoices
 from .numbers import progress_percent
 from .scoping import ScopedQuerySet
+
+if TYPE_CHECKING:
+    from core.users import User
 
 
 class TimeStampedModel(models.Model):
@@ -35,7 +38,7 @@ class VersionedModel(models.Model):
 
 
 class JobQuerySet(ScopedQuerySet["Job"]):
-    def readable_by(self, user: Any) -> JobQuerySet:
+    def readable_by(self, user: User) -> JobQuerySet:
         """The jobs `user` may read: in their scope, and started by them or of a kind their role
         supervises (core.job_kinds, `supervised_by`). A job's errors and result hold the rows it read,
         personal data included, so being in the same area is not enough."""

@@ -1,4 +1,6 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -8,8 +10,11 @@ from django.utils.translation import gettext as _
 
 from .scoping import get_visible_or_404
 
+if TYPE_CHECKING:
+    from core.users import User
 
-def scoped_record(user: Any, app_label: str, model_name: str, pk: Any) -> models.Model:
+
+def scoped_record(user: User, app_label: str, model_name: str, pk: Any) -> models.Model:
     """Any scoped record by its content type, if the user's scope covers it; 404 otherwise.
 
     Models without a scope_path are not reachable this way at all (fail closed).
@@ -28,7 +33,7 @@ def scoped_record(user: Any, app_label: str, model_name: str, pk: Any) -> models
     return record
 
 
-def job_readable_or_404(user: Any, pk: Any, *, kinds: Any = None) -> Any:
+def job_readable_or_404(user: User, pk: Any, *, kinds: Any = None) -> Any:
     """A job the user may read (core.models.JobQuerySet.readable_by), optionally of these kinds; 404
     otherwise, so neither another office's jobs nor their errors are shown."""
     from .models import Job

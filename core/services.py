@@ -8,7 +8,7 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -25,6 +25,9 @@ from .exceptions import ConflictError
 from .log_filters import redact_database_detail
 from .models import Attachment, Job, Notification, SensitiveAccess
 from .net import client_address
+
+if TYPE_CHECKING:
+    from core.users import AnyUser, User
 
 M = TypeVar("M", bound=models.Model)
 
@@ -111,7 +114,9 @@ def model_bulk_complete(objs: list[M], *, fields: list[str], batch_size: int = 2
 # -- jobs -----------------------------------------------------------------------------------------
 
 
-def job_create(*, kind: str, user: Any, area: Any = None, params: dict[str, Any] | None = None) -> Job:
+def job_create(
+    *, kind: str, user: User | None, area: Any = None, params: dict[str, Any] | None = None
+) -> Job:
     return Job.objects.create(kind=kind, created_by=user, area=area, params=params or {})
 
 
@@ -246,7 +251,7 @@ def job_fail(job: Job, message: str) -> None:
     )
 
 
-def job_can_requeue(job: Job, user: Any) -> bool:
+def job_can_requeue(job: Job, user: User) -> bool:
     """A stalled job may be queued again by its creator or an administrator of its area."""
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
@@ -265,7 +270,7 @@ def job_can_requeue(job: Job, user: Any) -> bool:
 
 
 @transaction.atomic
-def job_requeue(*, job: Job, user: Any) -> Job:
+def job_requeue(*, job: Job, user: User) -> Job:
     """Queue a stalled job again (its worker was killed): the handler continues where the last attempt
     stopped (it is idempotent), and a late redelivery of the old message finds it running or done."""
     from celery import current_app
@@ -288,7 +293,7 @@ def job_requeue(*, job: Job, user: Any) -> Job:
 # -- notifications --------------------------------------------------------------------------------
 
 
-def notification_raise(*, user: Any, key: str, title: str, body: str = "", url: str = "") -> bool:
+def notification_raise(*, user: User, key: str, title: str, body: str = "", url: str = "") -> bool:
     """Create the reminder unless this user already has one with this key. True if created.
 
     The unique (user, key) constraint decides, so two jobs raising the same reminder at once still
@@ -302,7 +307,7 @@ def notification_raise(*, user: Any, key: str, title: str, body: str = "", url: 
     return True
 
 
-def notifications_mark_read(*, user: Any) -> int:
+def notifications_mark_read(*, user: User) -> int:
     """Mark the user's unread notifications read; how many were."""
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=clock.now())
 
@@ -311,23 +316,28 @@ def notifications_mark_read(*, user: Any) -> int:
 
 
 def sensitive_access_log(
-    *, user: Any, what: str, obj: models.Model | None = None, detail: str = "", request: Any = None
+    *, user: AnyUser | None, what: str, obj: models.Model | None = None, detail: str = "", request: Any = None
 ) -> None:
     sensitive_access_log_many(user=user, what=what, records=[obj], detail=detail, request=request)
 
 
 def sensitive_access_log_many(
-    *, user: Any, what: str, records: Iterable[models.Model | None], detail: str = "", request: Any = None
+    *,
+    user: AnyUser | None,
+    what: str,
+    records: Iterable[models.Model | None],
+    detail: str = "",
+    request: Any = None,
 ) -> None:
     """One SensitiveAccess row per record read in full (a response that reveals many), in one
     statement; None stands for a read not tied to a record."""
-    signed_in = getattr(user, "is_authenticated", False)
+    account = user if user is not None and user.is_authenticated else None
     address = client_address(request)
     SensitiveAccess.objects.bulk_create(
         [
             SensitiveAccess(
-                user=user if signed_in else None,
-                username=user.get_username() if signed_in else "",
+                user=account,
+                username=account.get_username() if account is not None else "",
                 what=what,
                 content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
                 object_id=str(obj.pk) if obj is not None else "",
@@ -390,7 +400,7 @@ def attachment_capability(record: models.Model | type[models.Model]) -> str:
 
 def attachment_add(
     *,
-    user: Any,
+    user: User,
     record: models.Model,
     upload: UploadedFile[bytes],
     kind: str = AttachmentKindChoices.DOCUMENT,

@@ -21,6 +21,7 @@ from .history import history_for
 from .models import Attachment, Job, Notification
 from .selectors import job_readable_or_404, scoped_record
 from .services import attachment_add, job_can_requeue, job_requeue, notifications_mark_read
+from .users import request_user
 
 
 def safe_next(request: HttpRequest, *candidates: str | None, fallback: str = "/") -> str:
@@ -73,7 +74,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The start page is the user's work queue (core.worklist): what waits for them now."""
-    user: Any = request.user  # an accounts.User (login required); core does not import accounts
+    user = request_user(request)
     areas = list(user.areas.all())
     sections = worklist.sections_for(user, clock.today(areas[0] if areas else None))
     approvals = [s for s in sections if s.kind == "approval"]
@@ -102,14 +103,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit_log(request: HttpRequest, app_label: str, model_name: str, pk: str) -> HttpResponse:
-    record = scoped_record(request.user, app_label, model_name, pk)
+    record = scoped_record(request_user(request), app_label, model_name, pk)
     return render(
         request,
         "core/audit.html",
         {
             "record": record,
             "model_name": record._meta.verbose_name,
-            "events": history_for(record, request.user, request=request),
+            "events": history_for(record, request_user(request), request=request),
         },
     )
 
@@ -117,7 +118,7 @@ def audit_log(request: HttpRequest, app_label: str, model_name: str, pk: str) ->
 @login_required
 @require_POST
 def attachment_upload(request: HttpRequest, app_label: str, model_name: str, pk: str) -> HttpResponse:
-    record = scoped_record(request.user, app_label, model_name, pk)
+    record = scoped_record(request_user(request), app_label, model_name, pk)
     upload = request.FILES.get("file")
     back = safe_next(request, request.POST.get("next"), request.META.get("HTTP_REFERER"))
     if upload is None:
@@ -128,7 +129,7 @@ def attachment_upload(request: HttpRequest, app_label: str, model_name: str, pk:
         kind = AttachmentKindChoices.DOCUMENT
     try:
         attachment_add(
-            user=request.user,
+            user=request_user(request),
             record=record,
             upload=upload,
             kind=kind,
@@ -149,7 +150,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404(_("Not found, or outside your area."))
     ct: ContentType = attachment.content_type
     # The file is only as visible as the record it belongs to.
-    scoped_record(request.user, ct.app_label, ct.model, attachment.object_id)
+    scoped_record(request_user(request), ct.app_label, ct.model, attachment.object_id)
     inline = attachment.mime_type.startswith("image/") or attachment.mime_type == "application/pdf"
     response = FileResponse(
         attachment.file.open("rb"),
@@ -164,7 +165,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
-    job = job_readable_or_404(request.user, pk)
+    job = job_readable_or_404(request_user(request), pk)
     if (
         request.headers.get("Accept", "").startswith("application/json")
         or request.GET.get("format") == "json"
@@ -175,7 +176,7 @@ def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
         "core/job.html",
         {
             "job": job,
-            "can_requeue": job_can_requeue(job, request.user),
+            "can_requeue": job_can_requeue(job, request_user(request)),
             "title": job_title(job),
             "message": job_message(job),
             "links": job_links(job),
@@ -186,8 +187,8 @@ def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
 @login_required
 @require_POST
 def job_requeue_view(request: HttpRequest, pk: str) -> HttpResponse:
-    job = job_readable_or_404(request.user, pk)
-    job_requeue(job=job, user=request.user)
+    job = job_readable_or_404(request_user(request), pk)
+    job_requeue(job=job, user=request_user(request))
     messages.success(request, _("The job is queued again."))
     return redirect(safe_next(request, request.POST.get("next"), fallback=reverse("core:job", args=[pk])))
 
@@ -216,7 +217,7 @@ def job_payload(job: Job) -> dict[str, Any]:
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user  # an accounts.User (login required)
+    user = request_user(request)
     items = Notification.objects.filter(user=user)[:200]
     if request.method == "POST":
         notifications_mark_read(user=user)

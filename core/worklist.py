@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from core.users import User
 
 ITEMS_SHOWN = 6
 
@@ -63,7 +66,7 @@ def register(*sources: WorkSource) -> None:
         _SOURCES.setdefault(source.key, source)
 
 
-def sections_for(user: Any, today: dt.date) -> list[WorkSection]:
+def sections_for(user: User, today: dt.date) -> list[WorkSection]:
     """The user's work, in the sources' order; sources of other roles are not asked."""
     if not getattr(user, "is_authenticated", False):
         return []
@@ -78,10 +81,12 @@ def sections_for(user: Any, today: dt.date) -> list[WorkSection]:
     return sections
 
 
-def household_title(household: Any, user: Any) -> str:
+def household_title(household: Any, user: User) -> str:
     """A household by its head and village; a user who works in one village needs no village."""
-    if not hasattr(user, "_one_village"):
+    one_village = getattr(user, "_one_village", None)  # asked once per user and request
+    if one_village is None:
         areas = list(user.areas.all()[:2])
-        user._one_village = len(areas) == 1 and areas[0].level == "village"  # AreaLevelChoices.VILLAGE
-    label: str = household.head_label if user._one_village and household.head_id else household.label
+        one_village = len(areas) == 1 and areas[0].level == "village"  # AreaLevelChoices.VILLAGE
+        setattr(user, "_one_village", one_village)  # noqa: B010 (a cache the User model does not declare)
+    label: str = household.head_label if one_village and household.head_id else household.label
     return label

@@ -6,7 +6,7 @@ VIEW."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -14,13 +14,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.services import ServiceWriteMixin
+from core.users import request_user
+
+if TYPE_CHECKING:
+    from core.users import User
 
 
 class ProcedureSignMixin(ServiceWriteMixin):
     sign_serializer_class: type[serializers.Serializer]  # type: ignore[type-arg]
     sign_status = status.HTTP_200_OK
 
-    def procedure_sign(self, obj: Any, *, user: Any, **data: Any) -> Any:
+    def procedure_sign(self, obj: Any, *, user: User, **data: Any) -> Any:
         raise NotImplementedError
 
     def signed_data(self, result: Any) -> Any:
@@ -30,5 +34,5 @@ class ProcedureSignMixin(ServiceWriteMixin):
     def sign(self, request: Request, pk: Any = None) -> Response:
         """Sign the next step: the caller signs, now (a sign-off is never dated or attributed by the client)."""
         data = self.service_input(self.sign_serializer_class)
-        result = self.procedure_sign(self.get_object(), user=request.user, **data)
+        result = self.procedure_sign(self.get_object(), user=request_user(request), **data)
         return Response(self.signed_data(result), status=self.sign_status)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -21,6 +21,9 @@ from core.services import model_update
 from .choices import ObjectionStatusChoices, StepDecisionChoices
 from .workflow import Transition, Workflow
 
+if TYPE_CHECKING:
+    from core.users import User
+
 PASS = StepDecisionChoices.PASS
 REJECT = StepDecisionChoices.REJECT
 
@@ -33,7 +36,7 @@ class Advance:
     obj: Any  # the locked record
     step: str
     rule: Transition
-    user: Any
+    user: User
     comment: str
     decision: str
     today: dt.date
@@ -61,7 +64,7 @@ def procedure_advance(
     *,
     obj: Any,
     step: str,
-    user: Any,
+    user: User,
     comment: str = "",
     decision: str = PASS,
     expected_version: int | None = None,
@@ -188,7 +191,7 @@ def notice_objection_record(
     model: type[models.Model],
     *,
     procedure: Any,
-    user: Any,
+    user: User,
     raised_on: dt.date,
     content: str,
     raised_by: str = "",
@@ -207,7 +210,7 @@ def notice_objection_record(
 
 @transaction.atomic
 def notice_objection_decide(
-    objection: Any, *, upheld: bool, reason: str, user: Any, reason_field: str = "reason"
+    objection: Any, *, upheld: bool, reason: str, user: User, reason_field: str = "reason"
 ) -> Any:
     """Decide an objection once (upheld or dismissed, with the reason); the row is versioned."""
     locked = type(objection)._default_manager.select_for_update().get(pk=objection.pk)

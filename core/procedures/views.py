@@ -5,7 +5,7 @@ service and where to return (households.views.identification, exits.views.exit, 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db import models
@@ -14,9 +14,13 @@ from django.utils.translation import gettext_lazy
 
 from core.pages import ServiceActionView
 from core.scoping import get_visible_or_404
+from core.users import request_user
 
 from .choices import StepDecisionChoices
 from .workflow import _label
+
+if TYPE_CHECKING:
+    from core.users import User
 
 
 class ProcedureSignForm(forms.Form):
@@ -46,7 +50,7 @@ class ProcedureSignView(ServiceActionView):
     step_labels: type[models.TextChoices]
 
     def sign(
-        self, obj: Any, *, step: str, user: Any, comment: str, decision: str, version: int | None
+        self, obj: Any, *, step: str, user: User, comment: str, decision: str, version: int | None
     ) -> Any:
         raise NotImplementedError
 
@@ -63,7 +67,7 @@ class ProcedureSignView(ServiceActionView):
         return self.sign(
             self.object,
             step=form.step,
-            user=self.request.user,
+            user=request_user(self.request),
             comment=form.cleaned_data["comment"],
             decision=form.cleaned_data["decision"] or StepDecisionChoices.PASS,
             version=form.cleaned_data["version"],
