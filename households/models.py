@@ -94,7 +94,8 @@ class Household(TimeStampedModel, VersionedModel):
     )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
 
-    # Members' pinyin keys and names and the village code, kept by the database (households.search_vectors).
+    # Members' pinyin keys and names, the village code and the keys behind their township, kept by the
+    # database (households.search_vectors).
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()

@@ -27,6 +27,8 @@ from django.db.models.functions import Reverse
 from django.db.models.lookups import Lookup, StartsWith
 from pypinyin import Style, lazy_pinyin
 
+from .search_vectors import TOWNSHIP_PREFIX
+
 # Surnames whose reading differs from the character's usual one. The first reading is the surname's
 # (单 shan, 曾 zeng, 解 xie); the common reading stays searchable, because clerks type both.
 SURNAME_READINGS: dict[str, tuple[str, ...]] = {
@@ -208,14 +210,16 @@ def _lexeme_prefix(lexeme: str) -> str:
 
 
 # A scope this narrow (a township's or a village's code prefix) is matched inside the index with the
-# name; a county's or wider would make the index read most of the table, so those are applied after.
-NARROW_SCOPE_PREFIX = 9
+# name, through the lexemes that carry the township (`@622922100/zs`); a county's or wider would make
+# the index read most of the table, so those are applied after.
+NARROW_SCOPE_PREFIX = TOWNSHIP_PREFIX
 
 
 def household_vector_query(value: str, scope: Iterable[str] = ()) -> str | None:
     """The tsquery text matching households.search_vectors' lexemes for a typed name (characters or
-    pinyin), restricted to `scope` (area code prefixes) when it is narrow; None when the query is no
-    name (an ID number or its tail, a household number)."""
+    pinyin), restricted to `scope` (area code prefixes) when it is narrow: one prefix range of the index
+    per township (`'@622922100/zs':*`), with the village's lexeme for a village; None when the query is
+    no name (an ID number or its tail, a household number)."""
     value = (value or "").strip()
     if _CJK.search(value):
         lexeme = "#" + re.sub(r"\s+", "", value)
@@ -224,11 +228,16 @@ def household_vector_query(value: str, scope: Iterable[str] = ()) -> str | None:
         if not (key and key.isascii() and key.isalpha()):
             return None
         lexeme = key
-    query = _lexeme_prefix(lexeme)
     prefixes = sorted(set(scope))
-    if prefixes and all(len(p) >= NARROW_SCOPE_PREFIX for p in prefixes):
-        query += " & (" + " | ".join(_lexeme_prefix("@" + p) for p in prefixes) + ")"
-    return query
+    if not (prefixes and all(len(p) >= NARROW_SCOPE_PREFIX for p in prefixes)):
+        return _lexeme_prefix(lexeme)
+    terms = []
+    for prefix in prefixes:
+        term = _lexeme_prefix(f"@{prefix[:NARROW_SCOPE_PREFIX]}/{lexeme}")
+        if len(prefix) > NARROW_SCOPE_PREFIX:  # a village: its township's range, then the village
+            term = f"({term} & {_lexeme_prefix('@' + prefix)})"
+        terms.append(term)
+    return " | ".join(terms)
 
 
 def search_scope(user: Any) -> tuple[str, ...]:

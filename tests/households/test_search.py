@@ -243,8 +243,11 @@ def vector_of(household) -> set[str]:
         return set(cursor.fetchone()[0]) if Household.objects.filter(pk=household.pk).exists() else set()
 
 
-def test_the_vector_holds_keys_names_and_village(county, people):
-    assert vector_of(people["zhang"]) == {"zhangsan", "zhangs", "zsan", "zs", "#张三", "@622901103201"}
+def test_the_vector_holds_keys_names_village_and_township_keys(county, people):
+    keys = {"zhangsan", "zhangs", "zsan", "zs", "#张三"}
+    # each key and name also behind the village's township, so a township's matches are one index range
+    township = {f"@622901103/{key}" for key in keys}
+    assert vector_of(people["zhang"]) == keys | township | {"@622901103201"}
     # a household without members has none: a name search never finds it
     assert vector_of(make_household(county.village_a1, members=0)) == set()
 
