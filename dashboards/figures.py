@@ -13,7 +13,6 @@ from areas.models import Area
 from core.filtering import FilterRefused
 from supervision import selectors as supervision
 
-from . import external
 from .selectors import dashboard_data
 
 TABLES = {
@@ -48,7 +47,11 @@ def as_of_param(params: Any) -> dt.date | None:
 def dashboard(*, user: Any, area: Area, as_of: dt.date | None = None) -> dict[str, Any]:
     data = dict(dashboard_data(user=user, area=area, as_of=as_of))
     data["area"] = {"code": area.code, "name": area.name, "level": area.level}
-    data["ledger"] = supervision.ledger_summary(user=user, area=area)
+    # the ledger's counts and fund execution come with the snapshot's sections (dashboard_data), None
+    # until the job has computed them; the overdue problems are a list to act on, read live (at most
+    # 50 rows, one query, whatever the households)
+    data.setdefault("ledger", None)
+    data.setdefault("funds", None)
     data["overdue"] = [
         {
             "id": p.pk,
@@ -61,9 +64,6 @@ def dashboard(*, user: Any, area: Area, as_of: dt.date | None = None) -> dict[st
         }
         for p in supervision.overdue_problems(user=user, area=area)
     ]
-    # coverage, complaint rates and monitoring come with the snapshot (dashboard_data); funds are the
-    # user's whole scope, read live
-    data.update(external.figures(user=user, area=area))
     return data
 
 
@@ -115,6 +115,8 @@ def table(name: str, data: dict[str, Any]) -> tuple[str, list[str], list[list[An
             [[r["label"], r["villages"]] for r in data.get("village_classes", [])],
         )
     if name == "ledger":
+        if not data["ledger"]:
+            return title, [_("Not available")], []
         rows = [
             [r["code"], r["name"], r["open"], r["overdue"], r["closed"]] for r in data["ledger"]["children"]
         ]

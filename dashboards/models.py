@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from areas.choices import AreaLevelChoices
 from core.models import TimeStampedModel, VersionedModel
+from core.money import MONEY, ZERO
 from core.scoping import ScopedQuerySet
 
 from .choices import SnapshotStatusChoices
@@ -184,8 +185,8 @@ class ExitTarget(TimeStampedModel, VersionedModel):
 @pghistory.track()
 class SectionSnapshot(models.Model):
     """One county's dashboard sections (assistance coverage, complaint rates, monitoring objects by
-    risk) as of one day, written by the snapshot job (dashboards.snapshots.compute) each time it runs
-    for the county, dated the county's day: these figures are the registry's state on that day (the
+    risk, the rectification ledger, fund execution) as of one day, written by the snapshot job
+    (dashboards.snapshots.compute) each time it runs for the county, dated the county's day: these figures are the registry's state on that day (the
     assistance records keep no history to replay a past date from), so a rerun the same day replaces
     them. A dashboard reads a few rows per area from here instead of counting the area's households."""
 
@@ -259,6 +260,15 @@ class SectionFigure(models.Model):
     # monitoring objects (cases included in monitoring) and how many name each risk
     monitored_cases = models.PositiveIntegerField(default=0, verbose_name=_("monitored cases"))
     risks = models.JSONField(default=dict, verbose_name=_("risks"))
+    # the rectification ledger (supervision.selectors.ledger_summary): problems filed at the area or
+    # under it, on the snapshot's day
+    problems = models.PositiveIntegerField(default=0, verbose_name=_("problems"))
+    problems_open = models.PositiveIntegerField(default=0, verbose_name=_("problems not closed"))
+    problems_closed = models.PositiveIntegerField(default=0, verbose_name=_("problems closed"))
+    problems_overdue = models.PositiveIntegerField(default=0, verbose_name=_("problems past deadline"))
+    problems_closed_on_time = models.PositiveIntegerField(
+        default=0, verbose_name=_("problems closed on time")
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "area"
@@ -272,3 +282,44 @@ class SectionFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area_id} {self.as_of}"
+
+
+@pghistory.track()
+class SectionFund(models.Model):
+    """Fund execution of one area in a sections snapshot, per fund source, for the year of the
+    snapshot's day (funds.selectors.execution_report by source): allocated is what came down to the
+    counties under the area that year, paid what was paid from those allocations on projects under the
+    area (net of reversals). One row per area and source that has either."""
+
+    snapshot = models.ForeignKey(
+        SectionSnapshot, on_delete=models.CASCADE, related_name="funds", verbose_name=_("snapshot")
+    )
+    area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    as_of = models.DateField(_("as of"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    source = models.ForeignKey(
+        "funds.FundSource",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("fund source"),
+    )
+    source_name = models.CharField(_("fund source"), max_length=200)  # as named on the day
+    allocated = models.DecimalField(_("allocated (yuan)"), default=ZERO, **MONEY)
+    paid = models.DecimalField(_("paid (yuan)"), default=ZERO, **MONEY)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "area"
+
+    class Meta:
+        ordering = ["area__code", "source_name"]
+        verbose_name = _("dashboard fund figure")
+        verbose_name_plural = _("dashboard fund figures")
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "area", "source"], name="section_fund_once")
+        ]
+        indexes = [models.Index(fields=["area", "as_of"])]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.as_of} {self.source_name}"

@@ -1,5 +1,5 @@
-"""Reads for the dashboards: every figure comes from frozen snapshots (precomputed), never from the
-registry at request time. Levels above the county add up their counties' rows for the same date."""
+"""Reads for the dashboards: every figure comes from snapshots (precomputed by the snapshot job),
+never from the registry at request time. Levels above the county add up their counties' rows for the same date."""
 
 from __future__ import annotations
 
@@ -264,13 +264,6 @@ def exit_progress(
         "since": max(before) if before else None,
         "progress": percent(exited, target.people) if target and exited is not None else None,
     }
-
-
-def cache_key(user: User, *parts: Any) -> str:
-    """Cache keys of figures that depend on the user's whole scope (the funds section), and the
-    language, since cached figures hold translated labels and headers."""
-    scope = "*" if user.is_superuser else ",".join(user.scope_prefixes)
-    return area_cache_key(scope, *parts)
 
 
 def area_cache_key(*parts: Any) -> str:

@@ -21,8 +21,9 @@ from core.services import job_create, job_enqueue, job_progress, model_update
 from households.choices import POOR_STATUSES, HouseholdStatusChoices
 
 from .choices import SnapshotStatusChoices
-from .models import ExitTarget, IncidenceFigure, IncidenceRecompute, IncidenceSnapshot
+from .models import ExitTarget, IncidenceFigure, IncidenceRecompute, IncidenceSnapshot, SectionSnapshot
 from .selectors import TOTAL_FIELDS
+from .snapshots import HOUSEHOLDS_SQL, RUNS_SQL
 from .snapshots.compute import sections_compute_county
 
 JOB_KIND = "dashboards.incidence"
@@ -105,30 +106,7 @@ GROUP BY ROLLUP (township_id, village_id)
 _COMPUTE_SQL = _COMPUTE_SQL.replace("/*INCIDENCE*/", percent_sql("sum(poor_p)", "sum(pop)"))
 
 
-# The county's households, village by village through the village index (OFFSET 0 keeps the planner
-# from turning this into a scan of every county's households).
-_HOUSEHOLDS = """
-/*NAME*/ AS MATERIALIZED (
-    SELECT hh.id, hh.village_id, hh.status
-    FROM v CROSS JOIN LATERAL (
-        SELECT x.id, x.village_id, x.status FROM households_household x WHERE x.village_id = v.id OFFSET 0
-    ) hh
-),
-"""
-
-# Their ids as runs of consecutive ids: one index range per run reads exactly the county's rows of a
-# table keyed by household (every id of a run is the county's). Households registered together make
-# one long run; a late registration between other counties' households is a run of its own, read by
-# one index lookup. So the cost follows the county's own households, whatever the registration order.
-_RUNS = """
-runs AS MATERIALIZED (
-    SELECT min(r.id) AS lo, max(r.id) AS hi
-    FROM (SELECT id, id - row_number() OVER (ORDER BY id) AS run FROM /*NAME*/) r
-    GROUP BY r.run
-),
-"""
-
-_HOUSEHOLDS_NOW = (_HOUSEHOLDS + _RUNS).replace("/*NAME*/", "h")
+_HOUSEHOLDS_NOW = (HOUSEHOLDS_SQL + RUNS_SQL).replace("/*NAME*/", "h")
 
 # A past date counts each household by its status on that date: the last change in its status history
 # effective on or before the date (one grouped pass over the county's history rows, read run by run). A
@@ -154,7 +132,7 @@ h AS MATERIALIZED (
         CASE WHEN hist.household_id IS NULL THEN hh.status ELSE hist.status END AS status
     FROM hh LEFT JOIN hist ON hist.household_id = hh.id
 ),
-""".replace("/*HOUSEHOLDS*/", (_HOUSEHOLDS + _RUNS).replace("/*NAME*/", "hh"))
+""".replace("/*HOUSEHOLDS*/", (HOUSEHOLDS_SQL + RUNS_SQL).replace("/*NAME*/", "hh"))
 
 
 def _totals(snapshot: IncidenceSnapshot) -> dict[str, Any]:
@@ -262,6 +240,10 @@ def incidence_job_handler(job: Job) -> dict[str, Any]:
     return {"as_of": as_of.isoformat(), "computed": computed, "unchanged": unchanged}
 
 
+def _sections_missing(counties: list[Area]) -> bool:
+    return any(not SectionSnapshot.objects.filter(county=c, as_of=clock.today(c)).exists() for c in counties)
+
+
 def _validate_as_of(as_of: dt.date) -> None:
     if as_of > clock.today():
         raise ValidationError({"as_of": _("A snapshot cannot be dated in the future.")})
@@ -287,7 +269,9 @@ def incidence_compute_request(
             county__in=counties, as_of=as_of, status=SnapshotStatusChoices.COMPLETE
         ).values_list("county_id", flat=True)
     )
-    if len(frozen) == len(counties):
+    # a frozen date is refused, unless a county's dashboard sections of its day are missing: the job
+    # then leaves the snapshot alone and writes only those
+    if len(frozen) == len(counties) and not _sections_missing(counties):
         raise ValidationError(
             {
                 "as_of": _(

@@ -11,16 +11,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
-from areas.choices import AreaLevelChoices
+from areas.choices import LEVEL_PREFIX_LENGTH, AreaLevelChoices
 from areas.models import Area
 from areas.selectors import areas_top_for
+from core import clock
 from core.downloads import download_name
 from core.exceptions import ConflictError
 from core.filtering import FilterRefused, export_refused
 from core.forms import form_add_service_errors
 from core.inputs import id_param
 from core.replicas import replica_reads_view
-from core.scoping import get_visible_or_404
+from core.scoping import get_visible_or_404, user_covers_area
 
 from . import figures, services
 from .exports import xlsx_response
@@ -29,6 +30,7 @@ from .models import ExitTarget, IncidenceSnapshot
 from .selectors import exit_target_list, snapshot_list
 
 AREA_URL_PLACEHOLDER = "000000000000"
+COUNTY_LEN = LEVEL_PREFIX_LENGTH[AreaLevelChoices.COUNTY]
 
 
 def _as_of(request: HttpRequest) -> dt.date | None:
@@ -65,11 +67,13 @@ def area_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "children": data["children"],
         "trend": data["trend"],
         "classes": data.get("village_classes", []),
-        "ledger": data["ledger"]["children"],
+        "ledger": data["ledger"]["children"] if data["ledger"] else [],
         # a bar opens its area's dashboard at the same snapshot date (the table's links do the same)
         "area_url": reverse("dashboards:area", kwargs={"code": AREA_URL_PLACEHOLDER}),
         "as_of": data["as_of"].isoformat() if data["as_of"] else "",
     }
+    # the snapshot job runs per county (or above): the one that computes this area's figures
+    job_area = area if len(area.prefix) <= COUNTY_LEN else Area.objects.get(code=area.code_at("county"))
     return render(
         request,
         "dashboards/area.html",
@@ -78,6 +82,10 @@ def area_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "data": data,
             "tables": figures.TABLES,
             "chart_data": chart_data,
+            "job_area": job_area,
+            "today": clock.today(job_area),
+            "can_run": request.user.has_capability(Capability.RUN_JOBS)
+            and user_covers_area(request.user, job_area),
         },
     )
 

@@ -378,6 +378,23 @@ def execution_report(*, user: User, by: str, year: int | None = None) -> list[Re
     raise ValueError(by)
 
 
+def execution_by_area(
+    *, county: Area, year: int
+) -> tuple[dict[int, Decimal], dict[tuple[int, int], Decimal]]:
+    """execution_report(by="source") of one county for the snapshot job, in two grouped passes: the
+    year's allocations per source, and what was paid from them per (project area, source)."""
+    allocations = Allocation.objects.filter(county=county, year=year).values("source_id").order_by()
+    allocated = {r["source_id"]: r["t"] for r in allocations.annotate(t=_money_sum("amount"))}
+    payments = Disbursement.objects.filter(
+        project__area__code__startswith=county.prefix, funding__allocation__year=year
+    ).values("project__area_id", key=_path("source_id"))
+    paid = {
+        (r["project__area_id"], r["key"]): r["t"]
+        for r in payments.annotate(t=_money_sum("amount")).order_by()
+    }
+    return allocated, paid
+
+
 def _path(column: str) -> Any:
     return F(f"funding__allocation__{column}")
 

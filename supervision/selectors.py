@@ -102,18 +102,37 @@ def _overdue_q() -> Q:
     return Q(deadline__lt=clock.today()) & ~Q(status=ProblemStatusChoices.CLOSED)
 
 
+def _ledger_counts() -> dict[str, Count]:
+    """The rectification ledger's counts, as aggregates (one rule for the live summary and the
+    dashboard's snapshot of it)."""
+    return {
+        "total": Count("id"),
+        "open": Count("id", filter=~Q(status=ProblemStatusChoices.CLOSED)),
+        "closed": Count("id", filter=Q(status=ProblemStatusChoices.CLOSED)),
+        "overdue": Count("id", filter=_overdue_q()),
+        "closed_on_time": Count(
+            "id", filter=Q(status=ProblemStatusChoices.CLOSED, closed_at__date__lte=F("deadline"))
+        ),
+    }
+
+
+def ledger_counts_by_area(*, area: Area) -> dict[int, dict[str, int]]:
+    """The ledger's counts of the problems filed at each area under `area` (itself included), by
+    area id, for the snapshot job: one grouped pass; callers add areas up to their parents."""
+    counts = _ledger_counts()
+    rows: Any = (
+        Problem.objects.filter(area__code__startswith=area.prefix)
+        .values("area_id")
+        .annotate(**counts)
+        .order_by()
+    )
+    return {row["area_id"]: {k: row[k] for k in counts} for row in rows}
+
+
 def ledger_summary(*, user: User, area: Area) -> dict[str, Any]:
     """Counts of the rectification ledger under an area, and per child area."""
     qs = Problem.objects.visible_to(user).filter(area__code__startswith=area.prefix)
-    totals = qs.aggregate(
-        total=Count("id"),
-        open=Count("id", filter=~Q(status=ProblemStatusChoices.CLOSED)),
-        closed=Count("id", filter=Q(status=ProblemStatusChoices.CLOSED)),
-        overdue=Count("id", filter=_overdue_q()),
-        closed_on_time=Count(
-            "id", filter=Q(status=ProblemStatusChoices.CLOSED, closed_at__date__lte=F("deadline"))
-        ),
-    )
+    totals = qs.aggregate(**_ledger_counts())
     children = []
     index = list(LEVEL_PREFIX_LENGTH).index(AreaLevelChoices(area.level))
     if index + 1 < len(LEVEL_PREFIX_LENGTH):

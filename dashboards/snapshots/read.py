@@ -17,11 +17,12 @@ from django.utils.translation import pgettext
 
 from areas.choices import LEVEL_PREFIX_LENGTH, AreaLevelChoices
 from areas.models import Area
+from core.money import to_wan
 from core.numbers import percent
 from exits.choices import RiskChoices
 
-from ..models import SectionFigure, SectionSnapshot
-from . import COMPLAINT_COLUMNS, VILLAGE_COLUMNS
+from ..models import SectionFigure, SectionFund, SectionSnapshot
+from . import COMPLAINT_COLUMNS, LEDGER_COLUMNS, VILLAGE_COLUMNS
 
 COUNTY_LEN = LEVEL_PREFIX_LENGTH[AreaLevelChoices.COUNTY]
 COVERAGE = (
@@ -31,7 +32,7 @@ COVERAGE = (
     "not_visited",
     "overdue_follow_ups",
 )
-SUMMED = (*VILLAGE_COLUMNS, *COMPLAINT_COLUMNS, "monitored_cases")
+SUMMED = (*VILLAGE_COLUMNS, *COMPLAINT_COLUMNS, *LEDGER_COLUMNS.values(), "monitored_cases")
 
 
 def _snapshots(area: Area) -> QuerySet[SectionSnapshot]:
@@ -68,13 +69,22 @@ def sections_stamp(area: Area) -> str:
 
 
 def _total(area: Area, day: dt.date) -> dict[str, Any]:
-    total: dict[str, Any] = {f: 0 for f in SUMMED} | {"risks": {}, "visit_days": 0}
-    for row in _own_rows(area).filter(as_of=day).values(*SUMMED, "risks", "snapshot__visit_days"):
+    total: dict[str, Any] = {f: 0 for f in SUMMED} | {"risks": {}, "visit_days": 0, "computed_at": None}
+    for row in (
+        _own_rows(area)
+        .filter(as_of=day)
+        .values(*SUMMED, "risks", "snapshot__visit_days", "snapshot__computed_at")
+    ):
         for f in SUMMED:
             total[f] += row[f]
         for risk, n in row["risks"].items():
             total["risks"][risk] = total["risks"].get(risk, 0) + n
         total["visit_days"] = row["snapshot__visit_days"]
+        # above the county: the oldest of its counties' computations, so the page never claims newer
+        computed = row["snapshot__computed_at"]
+        total["computed_at"] = (
+            computed if total["computed_at"] is None else min(total["computed_at"], computed)
+        )
     return total
 
 
@@ -141,9 +151,56 @@ def _monitoring(total: dict[str, Any]) -> dict[str, Any]:
     return {"header": [_("Risk"), pgettext("count", "Households")], "rows": rows}
 
 
+def _ledger(area: Area, day: dt.date, total: dict[str, Any]) -> dict[str, Any]:
+    """The rectification ledger's counts under the area and per child area (as ledger_summary)."""
+    per_child = {k: LEDGER_COLUMNS[k] for k in ("open", "overdue", "closed")}
+    if len(area.prefix) >= COUNTY_LEN:
+        rows = SectionFigure.objects.filter(as_of=day, parent=area).order_by("area__code")
+        children = [
+            {"code": r["area__code"], "name": r["area__name"], **{k: r[c] for k, c in per_child.items()}}
+            for r in rows.values("area__code", "area__name", *per_child.values())
+        ]
+    else:  # above the county: its counties' rows added up per child area (a handful of rows)
+        areas = list(Area.objects.filter(parent=area).order_by("code"))
+        children = [{"code": c.code, "name": c.name, **dict.fromkeys(per_child, 0)} for c in areas]
+        by_prefix = {c.prefix: child for c, child in zip(areas, children, strict=True)}
+        length = len(areas[0].prefix) if areas else 0
+        for r in _own_rows(area).filter(as_of=day).values("area__code", *per_child.values()):
+            child = by_prefix.get(r["area__code"][:length])
+            if child is None:
+                continue
+            for k, c in per_child.items():
+                child[k] += r[c]
+    return {**{name: total[column] for name, column in LEDGER_COLUMNS.items()}, "children": children}
+
+
+def _funds(area: Area, day: dt.date) -> dict[str, Any]:
+    """Fund execution by source for the year of the day (as execution_report by source)."""
+    if len(area.prefix) >= COUNTY_LEN:
+        qs = SectionFund.objects.filter(area=area, as_of=day)
+    else:
+        qs = SectionFund.objects.filter(
+            as_of=day, area__level=AreaLevelChoices.COUNTY, area__code__startswith=area.prefix
+        )
+    rows = qs.values("source_id", "source_name").annotate(allocated=Sum("allocated"), paid=Sum("paid"))
+    return {
+        "header": [
+            _("Fund source (allocations of %(year)s)") % {"year": day.year},
+            _("Allocated (10,000 yuan)"),
+            _("Paid (10,000 yuan)"),
+            _("Execution rate (%)"),
+        ],
+        "rows": [
+            [r["source_name"], to_wan(r["allocated"]), to_wan(r["paid"]), percent(r["paid"], r["allocated"])]
+            for r in sorted(rows, key=lambda r: r["source_name"])
+        ],
+    }
+
+
 def sections(area: Area, as_of: dt.date | None) -> dict[str, Any]:
-    """The coverage, complaint-rates and monitoring sections of an area's dashboard from the section
-    figures of `sections_date`; none when no job has computed them (the page says so).
+    """The coverage, complaint-rates, monitoring, rectification-ledger and funds sections of an area's
+    dashboard from the section figures of `sections_date`, with when they were computed; none when no
+    job has computed them (the page says so).
     Callers check the user's scope first: the figures depend on the area alone."""
     day = sections_date(area, as_of)
     if day is None:
@@ -151,7 +208,10 @@ def sections(area: Area, as_of: dt.date | None) -> dict[str, Any]:
     total = _total(area, day)
     return {
         "sections_as_of": day,
+        "sections_computed_at": total["computed_at"],
         "coverage": _coverage(area, day, total),
         "rates": _rates(total),
         "monitoring": _monitoring(total),
+        "ledger": _ledger(area, day, total),
+        "funds": _funds(area, day),
     }

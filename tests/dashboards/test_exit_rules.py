@@ -8,9 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.cache import cache
+from django.db import transaction
 
-from dashboards import external
 from dashboards.selectors import exit_threshold, village_classes
 from tests.factories import set_policy
 
@@ -45,14 +44,19 @@ def test_the_county_s_village_bands_decide_the_dashboard_classes(county: Any, fi
 def test_a_failing_section_of_another_app_is_an_error_not_a_blank(
     county: Any, figures: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # given: the funds report fails (a bug, a database error), and no cached figures from an earlier run
-    cache.clear()
+    # given: the funds figures fail (a bug, a database error) while the job computes the sections
+    from dashboards.models import SectionSnapshot
+    from dashboards.snapshots import compute
 
-    def broken(**kwargs: Any) -> list[Any]:
+    before = list(SectionSnapshot.objects.values_list("pk", "computed_at"))
+
+    def broken(**kwargs: Any) -> Any:
         raise RuntimeError("funds report failed")
 
-    monkeypatch.setattr(external, "execution_report", broken)
+    monkeypatch.setattr(compute, "execution_by_area", broken)
 
-    # then: the dashboard's live figures raise it (logged and shown as a server error), not "not available"
-    with pytest.raises(RuntimeError, match="funds report failed"):
-        external.figures(user=county.county_official, area=county.county)
+    # then: the job's county fails with it (logged, shown on the job page), not a section quietly
+    # blank, and the county's earlier figures stay as they were
+    with pytest.raises(RuntimeError, match="funds report failed"), transaction.atomic():
+        compute.sections_compute_county(county=county.county)
+    assert list(SectionSnapshot.objects.values_list("pk", "computed_at")) == before

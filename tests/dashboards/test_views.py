@@ -204,8 +204,8 @@ def test_an_export_of_another_townships_area_stays_a_404(county: Any, figures: A
 
 
 def test_the_funds_table_names_the_year_it_adds_up(county: Any, figures: Any, web: Any) -> None:
-    # the funds overview adds up every year unless asked: the dashboard's figures say theirs
+    # the funds overview adds up every year unless asked: the dashboard's figures (the snapshot's) say theirs
     from core import clock
 
     body = web(county.county_official).get(f"/dashboards/{county.county.code}/").content.decode()
-    assert f"资金来源（{clock.today().year} 年度下达资金，权限范围内）" in body
+    assert f"资金来源（{clock.today().year} 年度下达资金）" in body
