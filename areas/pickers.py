@@ -161,6 +161,47 @@ class AreaWithinField(forms.CharField):
         return area
 
 
+class AreaFormPickerWidget(AreaPickerWidget):
+    """The chain of menus in a form that names one area: it starts at the user's own areas (the county
+    itself may be the answer) and, for a user of one area, opens with it chosen and its children offered."""
+
+    own_first = True
+
+    def render_for_user(self, name: str, value: Any, user: Any, attrs: dict | None = None) -> SafeString:
+        if isinstance(value, Area):
+            value = value.code
+        elif isinstance(value, int) or (str(value or "").isdigit() and len(str(value)) != 12):
+            value = Area.objects.filter(pk=int(value)).values_list("code", flat=True).first()  # an initial id
+        if not value:
+            tops = picker_tops(user, own_first=True)
+            value = tops[0].code if len(tops) == 1 else ""
+        return super().render_for_user(name, value, user, attrs)
+
+
+class AreaChoiceField(AreaWithinField):
+    """One area of the user's scope for a form (an inspection's, a problem's, a cadre's area of work),
+    chosen down the chain of menus: the deepest menu chosen is the area, so a village is reached through
+    its township (刘家村 of 南龙镇 and of 折桥镇 are told apart) and no menu lists every village.
+    `levels`: the levels accepted (all when empty). Bind the user (`field.user = user`) in the form."""
+
+    widget = AreaFormPickerWidget
+
+    def __init__(self, *args: Any, levels: tuple[str, ...] = (), **kwargs: Any) -> None:
+        kwargs.setdefault("required", True)
+        super().__init__(*args, **kwargs)
+        self.levels = tuple(levels)
+
+    def clean(self, value: Any) -> Area | None:
+        area = super().clean(value)
+        if area is not None and self.levels and area.level not in self.levels:
+            raise forms.ValidationError(
+                _("Choose one of: %(levels)s.")
+                % {"levels": "、".join(str(AreaLevelChoices(level).label) for level in self.levels)},
+                code="invalid_choice",
+            )
+        return area
+
+
 class AreaWithinFilter(django_filters.Filter):
     """Keep rows whose area is within the chosen area. `path` leads from the row to its area
     (`"village"`, `"household__village"`, `"area"`; "" for areas themselves); the value is a 12-digit
@@ -190,6 +231,18 @@ class AreaWithinFilter(django_filters.Filter):
         return qs.filter(**{lookup: value.prefix})
 
 
+def _townships_with_villages(visible: QuerySet[Area]) -> list[Area]:
+    """The township menu of a village picker: a street office (街道) without villages would lead nowhere."""
+    return list(
+        visible.filter(
+            level=AreaLevelChoices.TOWNSHIP,
+            children__level=AreaLevelChoices.VILLAGE,
+        )
+        .distinct()
+        .order_by("code")[:MENU_LIMIT]
+    )
+
+
 class VillagePickerWidget(forms.Select):
     """A village menu for a form, narrowed by a township menu before it: the township's villages load
     when it is chosen (static/js/area-picker.js, `areas:children`), so a county or province user is
@@ -211,7 +264,7 @@ class VillagePickerWidget(forms.Select):
             if str(value or "").isdigit()
             else None
         )
-        townships = list(visible.filter(level=AreaLevelChoices.TOWNSHIP).order_by("code")[:MENU_LIMIT])
+        townships = _townships_with_villages(visible)
         chosen = self.township_code or (village.code_at(AreaLevelChoices.TOWNSHIP) if village else "")
         if len(townships) == 1:
             chosen = townships[0].code
@@ -231,7 +284,56 @@ class VillagePickerWidget(forms.Select):
                     "township": chosen,
                     "villages": villages[:MENU_LIMIT],
                     "disabled": bool(self.attrs.get("disabled")),
+                    "invalid": bool((attrs or {}).get("aria-invalid")),
                     "value": str(village.pk) if village else "",
+                    "children_url": reverse("areas:children"),
+                },
+            )
+        )
+
+
+class VillagesPickerWidget(VillagePickerWidget):
+    """Several villages (a work team's, a project's beneficiaries), township first like the one-village
+    menu: the chosen villages stay on the page as ticked boxes that name their township (刘家村 · 折桥镇),
+    and more are added from a multiple menu holding only the chosen township's villages, so a county
+    user is never sent every village in scope. The values are the villages' ids."""
+
+    allow_multiple_selected = True
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
+        values = data.getlist(name) if hasattr(data, "getlist") else data.get(name) or []
+        return list(dict.fromkeys(str(v) for v in values if str(v).strip()))
+
+    def render_for_user(self, name: str, value: Any, user: Any, attrs: dict | None = None) -> SafeString:
+        if value is None or isinstance(value, str | int):
+            value = [value] if value else []
+        ids = [int(v) for v in value if str(v).isdigit()]
+        visible = Area.objects.visible_to(user)
+        chosen = list(
+            visible.filter(pk__in=ids, level=AreaLevelChoices.VILLAGE)
+            .select_related("parent")
+            .order_by("code")
+        )
+        townships = _townships_with_villages(visible)
+        township = self.township_code
+        if len(townships) == 1:
+            township = townships[0].code
+        villages = visible.filter(level=AreaLevelChoices.VILLAGE).exclude(pk__in=[v.pk for v in chosen])
+        if township:
+            villages = villages.filter(parent__code=township)
+        elif townships:
+            villages = villages.none()  # the township first
+        return SafeString(
+            render_to_string(
+                "areas/_villages_picker.html",
+                {
+                    "name": name,
+                    "id": (attrs or {}).get("id", f"id_{name}"),
+                    "invalid": bool((attrs or {}).get("aria-invalid")),
+                    "chosen": chosen,
+                    "townships": townships if len(townships) > 1 else [],
+                    "township": township,
+                    "villages": villages.order_by("code")[:MENU_LIMIT],
                     "children_url": reverse("areas:children"),
                 },
             )
@@ -247,3 +349,10 @@ class VillagePickerField(forms.ModelChoiceField):
         """The township menu's value from posted `data`, so the form comes back with its villages."""
         code = str((data or {}).get(f"{name}__township") or "")
         self.widget.township_code = code if code.isdigit() and len(code) == 12 else ""
+
+
+class VillagesPickerField(forms.ModelMultipleChoiceField):
+    """Villages from the user's scope, added township by township (VillagesPickerWidget)."""
+
+    widget = VillagesPickerWidget
+    bind_township = VillagePickerField.bind_township

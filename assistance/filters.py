@@ -61,8 +61,12 @@ class WorkTeamFilterSet(_WithinMixin, FilterSet):
     within_path = "area"
     q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.ChoiceFilter(choices=WorkTeamStatusChoices.choices, label=_("Status"))
+    # the API's (and links') village code; the page chooses the area with the `within` menus
     village = django_filters.CharFilter(
-        field_name="village_links__village__code", label=_("Village code"), distinct=True
+        field_name="village_links__village__code",
+        label=_("Village code"),
+        distinct=True,
+        widget=forms.HiddenInput,
     )
     within = AreaWithinFilter(path=within_path)
 

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from areas.choices import AreaLevelChoices
 from areas.models import Area
-from areas.pickers import VillagePickerField
+from areas.pickers import AreaChoiceField, VillagePickerField, VillagesPickerField
 from core import clock
 from core.forms import StyledFormMixin, VersionedFormMixin
 
@@ -178,16 +178,17 @@ class CadreForm(StyledFormMixin, forms.Form):
     unit = forms.CharField(label=_("Work unit"), max_length=120)
     position = forms.CharField(label=_("Position"), max_length=60, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
-    area = forms.ModelChoiceField(label=_("Area of work"), queryset=Area.objects.none())
+    area = AreaChoiceField(
+        label=_("Area of work"),
+        levels=(AreaLevelChoices.COUNTY, AreaLevelChoices.TOWNSHIP, AreaLevelChoices.VILLAGE),
+    )
     account = forms.ModelChoiceField(label=_("User account"), queryset=Area.objects.none(), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         from django.contrib.auth import get_user_model
 
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.visible_to(user).filter(
-            level__in=[AreaLevelChoices.COUNTY, AreaLevelChoices.TOWNSHIP, AreaLevelChoices.VILLAGE]
-        )
+        self.fields["area"].user = user
         prefixes = user.scope_prefixes if not user.is_superuser else ("",)
         q = Q()
         for prefix in prefixes:
@@ -232,15 +233,14 @@ class _TeamPeopleForm(StyledFormMixin, forms.Form):
 
 
 class TeamForm(_TeamPeopleForm):
-    villages = forms.ModelMultipleChoiceField(
-        label=_("Villages"), queryset=Area.objects.none(), widget=forms.SelectMultiple(attrs={"size": 6})
-    )
+    villages = VillagesPickerField(label=_("Villages"), queryset=Area.objects.none())
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         self.fields["villages"].queryset = Area.objects.visible_to(user).filter(
             level=AreaLevelChoices.VILLAGE
         )
+        self.fields["villages"].bind_township(self.data, self.add_prefix("villages"))
 
 
 class TeamRotateForm(_TeamPeopleForm):

@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from areas.choices import AreaLevelChoices
+from areas.pickers import AreaChoiceField
 from core import clock
 from core.forms import StyledFormMixin
 
@@ -92,13 +94,15 @@ class AssistanceForm(StyledFormMixin, forms.Form):
 
 class CampaignForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    area = forms.ChoiceField(label=_("Area"))
+    area = AreaChoiceField(
+        label=_("Area"), levels=(AreaLevelChoices.COUNTY, AreaLevelChoices.TOWNSHIP, AreaLevelChoices.VILLAGE)
+    )
     starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
     due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args: object, areas: list, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [(a.code, f"{a.name} ({a.get_level_display()})") for a in areas]
+    def __init__(self, *args: object, user: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["area"].user = user  # type: ignore[attr-defined]
 
 
 class CheckTaskForm(StyledFormMixin, forms.Form):

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from areas.choices import AreaLevelChoices
 from areas.models import Area
+from areas.pickers import VillagesPickerField
 from core import clock
 from core.forms import StyledFormMixin, VersionedFormMixin
 from core.money import CENT, money_parse
@@ -80,7 +81,7 @@ class ProjectForm(VersionedFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
-    villages = forms.ModelMultipleChoiceField(
+    villages = VillagesPickerField(
         queryset=Area.objects.none(), label=_("Benefiting villages"), required=False
     )
     household_numbers = forms.CharField(
@@ -101,7 +102,7 @@ class ProjectForm(VersionedFormMixin, forms.Form):
         self.fields["villages"].queryset = Area.objects.visible_to(user).filter(
             level=AreaLevelChoices.VILLAGE
         )
-        self.fields["villages"].widget.attrs["size"] = 6
+        self.fields["villages"].bind_township(self.data, self.add_prefix("villages"))
         self.fields["year"].initial = clock.today().year
         if instance is not None:
             # Disabled: the value comes from `initial`, also when the form is submitted.

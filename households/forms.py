@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
-from areas.pickers import VillagePickerField
+from areas.pickers import AreaChoiceField, VillagePickerField
 from core import clock
 from core.dates import validate_year
 from core.forms import StyledFormMixin, VersionedFormMixin
@@ -317,7 +317,10 @@ class ImportForm(StyledFormMixin, forms.Form):
 
 
 class CrossCheckForm(StyledFormMixin, forms.Form):
-    area = forms.ModelChoiceField(label=_("Area checked"), queryset=Area.objects.none())
+    area = AreaChoiceField(
+        label=_("Area checked"),
+        levels=(AreaLevelChoices.COUNTY, AreaLevelChoices.TOWNSHIP, AreaLevelChoices.VILLAGE),
+    )
     source = forms.ChoiceField(label=_("Kind of data"), choices=CrossCheckSourceChoices.choices)
     source_name = forms.CharField(label=_("Source department"), max_length=100)
     file = forms.FileField(
@@ -327,9 +330,7 @@ class CrossCheckForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.visible_to(user).filter(
-            level__in=[AreaLevelChoices.COUNTY, AreaLevelChoices.TOWNSHIP, AreaLevelChoices.VILLAGE]
-        )
+        self.fields["area"].user = user
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
-from areas.models import Area
+from areas.pickers import AreaChoiceField
 from core.forms import StyledFormMixin
 from households.forms import HouseholdPickInput
 from households.models import Household
@@ -30,7 +30,7 @@ class _ScopedChoices:
         self.user = user
         fields = self.fields  # type: ignore[attr-defined]
         if "area" in fields:
-            fields["area"].queryset = Area.objects.visible_to(user).order_by("code")
+            fields["area"].user = user
         for name in ("responsible_person", "assignee"):
             if name in fields:
                 fields[name].queryset = assignable_people(user)
@@ -67,7 +67,7 @@ def _household_field() -> forms.CharField:
 
 
 class InspectionForm(StyledFormMixin, _ScopedChoices, forms.Form):
-    area = forms.ModelChoiceField(label=_("Area inspected"), queryset=Area.objects.none())
+    area = AreaChoiceField(label=_("Area inspected"))
     title = forms.CharField(label=_("Title"), max_length=200)
     inspected_on = forms.DateField(label=_("Inspected on"), widget=DATE)
     inspectors = forms.CharField(label=_("Inspectors"), max_length=300, required=False)
@@ -77,7 +77,7 @@ class InspectionForm(StyledFormMixin, _ScopedChoices, forms.Form):
 
 
 class ProblemForm(StyledFormMixin, _HouseholdNumber, _ScopedChoices, forms.Form):
-    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none())
+    area = AreaChoiceField(label=_("Area"))
     household = _household_field()
     category = forms.ChoiceField(label=_("Problem category"), choices=ProblemCategoryChoices.choices)
     description = forms.CharField(label=_("Problem description"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -108,7 +108,7 @@ class CloseForm(StyledFormMixin, forms.Form):
 
 
 class ComplaintForm(StyledFormMixin, _HouseholdNumber, _ScopedChoices, forms.Form):
-    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none())
+    area = AreaChoiceField(label=_("Area"))
     household = _household_field()
     kind = forms.ChoiceField(label=_("Kind"), choices=ComplaintKindChoices.choices)
     channel = forms.ChoiceField(label=_("Channel"), choices=ComplaintChannelChoices.choices)

@@ -131,7 +131,8 @@ def render_field(context: dict[str, Any], bound_field: Any) -> str:
             bound_field.html_name,
             bound_field.value(),
             request.user,
-            attrs={"id": bound_field.auto_id},
+            # a picker in error outlines itself (its template reads aria-invalid)
+            attrs={"id": bound_field.auto_id, **({"aria-invalid": "true"} if bound_field.errors else {})},
         )
     elif bound_field.errors:
         # outlined, and read out with its message by screen readers

@@ -11,8 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
-from areas.choices import AreaLevelChoices
-from areas.models import Area
 from core.exceptions import ConflictError
 from core.forms import form_add_service_errors
 from core.paging import page_of, querystring_without_page
@@ -33,20 +31,16 @@ from ..forms import (
 from ..models import (
     CheckTask,
 )
-from .base import _areas_for, _back, _errors_to_messages
+from .base import _back, _errors_to_messages
 
 # -- campaigns --------------------------------------------------------------------------------------
 
 
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    areas = _areas_for(
-        request.user,
-        (AreaLevelChoices.COUNTY, AreaLevelChoices.TOWNSHIP, AreaLevelChoices.VILLAGE),
-    )
-    form = CampaignForm(request.POST or None, areas=areas)
+    form = CampaignForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        area = get_visible_or_404(Area.objects.all(), request.user, code=form.cleaned_data["area"])
+        area = form.cleaned_data["area"]  # one of the user's areas (AreaChoiceField)
         data = {k: v for k, v in form.cleaned_data.items() if k != "area"}
         try:
             campaign = services.campaign_start(area=area, user=request.user, **data)

@@ -43,7 +43,11 @@
     if (!township || !village) { return; }
     township.addEventListener("change", function () {
       while (village.options.length) { village.remove(0); }
-      village.appendChild(option("", picker.getAttribute("data-choose-label")));
+      // a multiple menu (areas.pickers.VillagesPickerWidget) has no placeholder, and leaves out the
+      // villages already ticked above it
+      if (!village.multiple) { village.appendChild(option("", picker.getAttribute("data-choose-label"))); }
+      var ticked = {};
+      picker.querySelectorAll("input[data-chosen]").forEach(function (box) { ticked[box.value] = true; });
       if (!township.value) { return; }
       fetch(picker.getAttribute("data-children-url") + "?parent=" + encodeURIComponent(township.value), {
         headers: { Accept: "application/json" }, credentials: "same-origin"
@@ -51,7 +55,9 @@
         .then(function (r) { return r.ok ? r.json() : { children: [] }; })
         .then(function (data) {
           if (township.value !== data.parent) { return; }
-          (data.children || []).forEach(function (child) { village.appendChild(option(String(child.id), child.name)); });
+          (data.children || []).forEach(function (child) {
+            if (!ticked[String(child.id)]) { village.appendChild(option(String(child.id), child.name)); }
+          });
         })
         .catch(function () { /* without the villages: save, and the form comes back with them */ });
     });

@@ -316,7 +316,7 @@ def test_register_a_cadre_and_station_a_team_through_the_pages(county: Any, web:
     # when
     created = client.post(
         "/assistance/cadres/new/",
-        {"name": "祁文静", "unit": "临夏市教育局", "phone": "13900001111", "area": county.village_a2.pk},
+        {"name": "祁文静", "unit": "临夏市教育局", "phone": "13900001111", "area": county.village_a2.code},
     )
     cadre = Cadre.objects.get(name="祁文静")
     team = client.post(

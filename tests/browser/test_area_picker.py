@@ -63,3 +63,29 @@ def test_a_county_user_picks_the_township_then_its_village_on_the_register_form(
     village.select_option(label="大庄村")
     assert village.input_value() == str(county.village_a2.pk)
     screenshot(page, "village-picker-register")
+
+
+def test_a_county_user_stations_a_team_in_villages_chosen_township_first(page: Any, county: Any) -> None:
+    from assistance.models import WorkTeam
+
+    make_user(RoleChoices.TOWNSHIP_STAFF, county.county, username="county_clerk")
+    login(page, "county_clerk")
+    page.goto(page.base_url + "/assistance/teams/new/")
+    villages = page.locator("#id_villages")
+    assert villages.locator("option").count() == 0
+
+    # when: the township is chosen, its villages load into the multiple menu (no placeholder to pick)
+    with page.expect_response(lambda r: "/areas/children/" in r.url):
+        page.locator("[data-testid=village-picker-township]").select_option(label="折桥镇")
+    page.wait_for_function("document.querySelectorAll('#id_villages option').length > 0")
+    assert villages.locator("option").all_inner_texts() == ["折桥村", "大庄村"]
+    villages.select_option(label=["折桥村", "大庄村"])
+    page.fill("#id_name", "折桥镇驻村工作队")
+    page.fill("#id_sending_unit", "临夏市教育局")
+    page.fill("#id_term_start", "2025-04-01")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_load_state()
+
+    # then: the team is stationed in both villages
+    team = WorkTeam.objects.get(name="折桥镇驻村工作队")
+    assert set(team.village_links.values_list("village__name", flat=True)) == {"折桥村", "大庄村"}

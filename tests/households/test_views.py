@@ -321,7 +321,7 @@ def test_cross_check_page_uploads_and_reviews(
     response = client.post(
         "/households/cross-checks/",
         {
-            "area": county.town_a.pk,
+            "area": county.town_a.code,
             "source": "vehicles",
             "source_name": "县公安局交警大队",
             "file": SimpleUploadedFile("v.csv", content),

@@ -104,7 +104,7 @@ def test_new_problem_form_shows_field_errors_and_saves_nothing(county: Any, web:
     response = web(county.county_official).post(
         "/supervision/problems/new/",
         {
-            "area": county.village_a1.pk,
+            "area": county.village_a1.code,
             "category": "funds",
             "description": "资金未公示",
             "responsible_unit": "镇政府",
@@ -194,7 +194,7 @@ def test_a_complaint_names_its_household_by_number_within_the_users_areas(
     household_a = make_household(county.village_a1)
     supervisor_b = make_user(RoleChoices.COUNTY_OFFICIAL, county.town_b, username="supervisor_b")
     form = {
-        "area": county.village_b1.pk,
+        "area": county.village_b1.code,
         "kind": ComplaintKindChoices.WRONG_INCLUSION,
         "channel": "hotline",
         "received_on": today.isoformat(),
