@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import BooleanField, ExpressionWrapper, Max, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -49,17 +49,20 @@ def _own_rows(area: Area) -> QuerySet[SectionFigure]:
     return SectionFigure.objects.filter(level=AreaLevelChoices.COUNTY, area__code__startswith=area.prefix)
 
 
-def sections_date(area: Area, as_of: dt.date | None) -> dt.date | None:
-    """The day of the section figures shown with the snapshot of `as_of`: the newest on or before it,
-    else the newest (figures the job computed on a later day than a past snapshot's date; the page
-    names the day either way)."""
-    days = _snapshots(area).order_by("-as_of").values_list("as_of", flat=True)
+def _chosen(area: Area, as_of: dt.date | None) -> tuple[list[int], dt.date | None]:
+    """The sections snapshots shown with the incidence snapshot of `as_of`: for each county of the
+    area, its newest on or before that date, else its newest (figures the job computed on a later day
+    than a past snapshot's date); and the oldest of their days, which the page names. Per county, so
+    above the county a county whose job has not run yet today still counts with its last figures,
+    never silently left out of the sums (one row per county, a query whatever the population)."""
+    qs = _snapshots(area)
     if as_of is not None:
-        before: dt.date | None = days.filter(as_of__lte=as_of).first()
-        if before is not None:
-            return before
-    newest: dt.date | None = days.first()
-    return newest
+        first = ExpressionWrapper(Q(as_of__lte=as_of), output_field=BooleanField())
+        qs = qs.annotate(on_or_before=first).order_by("county_id", "-on_or_before", "-as_of")
+    else:
+        qs = qs.order_by("county_id", "-as_of")
+    rows = list(qs.distinct("county_id").values_list("pk", "as_of"))
+    return [pk for pk, _day in rows], min((day for _pk, day in rows), default=None)
 
 
 def sections_stamp(area: Area) -> str:
@@ -68,11 +71,11 @@ def sections_stamp(area: Area) -> str:
     return value.isoformat() if value else "-"
 
 
-def _total(area: Area, day: dt.date) -> dict[str, Any]:
+def _total(area: Area, ids: list[int]) -> dict[str, Any]:
     total: dict[str, Any] = {f: 0 for f in SUMMED} | {"risks": {}, "visit_days": 0, "computed_at": None}
     for row in (
         _own_rows(area)
-        .filter(as_of=day)
+        .filter(snapshot_id__in=ids)
         .values(*SUMMED, "risks", "snapshot__visit_days", "snapshot__computed_at")
     ):
         for f in SUMMED:
@@ -88,9 +91,9 @@ def _total(area: Area, day: dt.date) -> dict[str, Any]:
     return total
 
 
-def _coverage(area: Area, day: dt.date, total: dict[str, Any]) -> dict[str, Any]:
+def _coverage(area: Area, ids: list[int], day: dt.date, total: dict[str, Any]) -> dict[str, Any]:
     villages = SectionFigure.objects.filter(
-        as_of=day,
+        snapshot_id__in=ids,
         level=AreaLevelChoices.VILLAGE,
         area__code__startswith=area.prefix,
         assisted_households__gt=0,
@@ -151,11 +154,11 @@ def _monitoring(total: dict[str, Any]) -> dict[str, Any]:
     return {"header": [_("Risk"), pgettext("count", "Households")], "rows": rows}
 
 
-def _ledger(area: Area, day: dt.date, total: dict[str, Any]) -> dict[str, Any]:
+def _ledger(area: Area, ids: list[int], total: dict[str, Any]) -> dict[str, Any]:
     """The rectification ledger's counts under the area and per child area (as ledger_summary)."""
     per_child = {k: LEDGER_COLUMNS[k] for k in ("open", "overdue", "closed")}
     if len(area.prefix) >= COUNTY_LEN:
-        rows = SectionFigure.objects.filter(as_of=day, parent=area).order_by("area__code")
+        rows = SectionFigure.objects.filter(snapshot_id__in=ids, parent=area).order_by("area__code")
         children = [
             {"code": r["area__code"], "name": r["area__name"], **{k: r[c] for k, c in per_child.items()}}
             for r in rows.values("area__code", "area__name", *per_child.values())
@@ -165,7 +168,7 @@ def _ledger(area: Area, day: dt.date, total: dict[str, Any]) -> dict[str, Any]:
         children = [{"code": c.code, "name": c.name, **dict.fromkeys(per_child, 0)} for c in areas]
         by_prefix = {c.prefix: child for c, child in zip(areas, children, strict=True)}
         length = len(areas[0].prefix) if areas else 0
-        for r in _own_rows(area).filter(as_of=day).values("area__code", *per_child.values()):
+        for r in _own_rows(area).filter(snapshot_id__in=ids).values("area__code", *per_child.values()):
             child = by_prefix.get(r["area__code"][:length])
             if child is None:
                 continue
@@ -174,13 +177,13 @@ def _ledger(area: Area, day: dt.date, total: dict[str, Any]) -> dict[str, Any]:
     return {**{name: total[column] for name, column in LEDGER_COLUMNS.items()}, "children": children}
 
 
-def _funds(area: Area, day: dt.date) -> dict[str, Any]:
+def _funds(area: Area, ids: list[int], day: dt.date) -> dict[str, Any]:
     """Fund execution by source for the year of the day (as execution_report by source)."""
     if len(area.prefix) >= COUNTY_LEN:
-        qs = SectionFund.objects.filter(area=area, as_of=day)
+        qs = SectionFund.objects.filter(area=area, snapshot_id__in=ids)
     else:
         qs = SectionFund.objects.filter(
-            as_of=day, area__level=AreaLevelChoices.COUNTY, area__code__startswith=area.prefix
+            snapshot_id__in=ids, area__level=AreaLevelChoices.COUNTY, area__code__startswith=area.prefix
         )
     rows = qs.values("source_id", "source_name").annotate(allocated=Sum("allocated"), paid=Sum("paid"))
     return {
@@ -199,19 +202,19 @@ def _funds(area: Area, day: dt.date) -> dict[str, Any]:
 
 def sections(area: Area, as_of: dt.date | None) -> dict[str, Any]:
     """The coverage, complaint-rates, monitoring, rectification-ledger and funds sections of an area's
-    dashboard from the section figures of `sections_date`, with when they were computed; none when no
+    dashboard from the sections snapshots `_chosen` picks, with when they were computed; none when no
     job has computed them (the page says so).
     Callers check the user's scope first: the figures depend on the area alone."""
-    day = sections_date(area, as_of)
+    ids, day = _chosen(area, as_of)
     if day is None:
         return {"sections_as_of": None}
-    total = _total(area, day)
+    total = _total(area, ids)
     return {
         "sections_as_of": day,
         "sections_computed_at": total["computed_at"],
-        "coverage": _coverage(area, day, total),
+        "coverage": _coverage(area, ids, day, total),
         "rates": _rates(total),
         "monitoring": _monitoring(total),
-        "ledger": _ledger(area, day, total),
-        "funds": _funds(area, day),
+        "ledger": _ledger(area, ids, total),
+        "funds": _funds(area, ids, day),
     }

@@ -222,3 +222,48 @@ def test_another_townships_user_sees_no_ledger_or_funds(county: Any, ledger_and_
 
     data = dashboard(user=county.staff_b, area=county.town_a)
     assert (data["ledger"], data["funds"], data["overdue"]) == (None, None, [])
+
+
+def test_above_the_county_the_figures_add_up_the_counties_each_at_its_last_computation(
+    county: Any, ledger_and_money: Any
+) -> None:
+    from areas.choices import AreaLevelChoices
+    from dashboards.models import SectionFigure, SectionFund
+    from dashboards.snapshots.compute import sections_compute_county
+    from tests.factories import make_area
+
+    # given: a second county of the prefecture whose job last ran yesterday (one registered household
+    # with an overdue problem)
+    today = clock.today()
+    other = make_area("622902000000", "临夏县", AreaLevelChoices.COUNTY, county.prefecture)
+    town = make_area("622902101000", "韩集镇", AreaLevelChoices.TOWNSHIP, other)
+    village = make_area("622902101201", "阳洼村", AreaLevelChoices.VILLAGE, town)
+    make_household(village, status=S.REGISTERED)
+    _problem(county, village, today - dt.timedelta(days=2))
+    sections_compute_county(county=other)
+    yesterday = today - dt.timedelta(days=1)
+    for model in (SectionSnapshot, SectionFigure, SectionFund):
+        rows = (
+            model.objects.filter(county=other)
+            if model is SectionSnapshot
+            else model.objects.filter(snapshot__county=other)
+        )
+        rows.update(as_of=yesterday)
+
+    # then: the prefecture and the province count both counties (the other at yesterday's figures),
+    # name the older day, and agree with the live selectors of an official scoped to the prefecture
+    for area in (county.prefecture, county.province):
+        got = sections(area, today)
+        assert got["sections_as_of"] == yesterday, area.name
+        assert (
+            got["rates"]["registered_households"]
+            == sections(county.county, today)["rates"]["registered_households"] + 1
+        )
+        assert got["ledger"] == ledger_summary(user=county.viewer, area=area), area.name
+        live = execution_report(user=county.viewer, by=ReportGroupingChoices.SOURCE, year=today.year)
+        assert got["funds"]["rows"] == [[r.label, r.allocated_wan, r.paid_wan, r.rate] for r in live]
+    assert sections(county.prefecture, today)["ledger"]["total"] == 7
+    assert [c["code"] for c in sections(county.prefecture, today)["ledger"]["children"]] == [
+        county.county.code,
+        other.code,
+    ]
