@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import validate_year
 from core.forms import StyledFormMixin
 
-from .policy import BandsKey
+from .policy import BandsKey, PolicyKey
 
 if TYPE_CHECKING:
     from .selectors import PolicyInForce
@@ -173,3 +174,41 @@ class PolicyForm(StyledFormMixin, forms.Form):
         if not isinstance(read, dict):
             return {}
         return {str(k): v for k, v in read.items() if isinstance(v, int) and not isinstance(v, bool)}
+
+
+class YearlyValueForm(StyledFormMixin, forms.Form):
+    """A yearly policy value (the poverty line) of one year on an area: set or correct it (the field
+    named by the key, with the document it follows), or let the year go back to the value above
+    (`remove`)."""
+
+    year = forms.IntegerField(label=_("Year"), validators=[validate_year])
+    basis = forms.CharField(label=_("Basis"), required=False, max_length=200)
+    remove = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, data: Any = None, *, key: PolicyKey[Any]) -> None:
+        super().__init__(data, prefix=key.name.replace(".", "-"))
+        self.key = key
+        field = key.form_field()
+        field.required = False  # not when removing; clean() asks for it otherwise
+        field.widget.attrs.update({"class": "form-control form-control-sm", "aria-label": str(field.label)})
+        self.fields[key.name] = field  # named by the key: the service's errors land on it
+        self.order_fields(["year", key.name, "basis"])
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if (
+            not data.get("remove")
+            and data.get(self.key.name) in (None, "")
+            and self.key.name not in self.errors
+        ):
+            self.add_error(self.key.name, _("Enter the value for the year."))
+        return data
+
+    def changes(self) -> dict[str, Any]:
+        """What areas.services.policy_set takes for this year."""
+        data, name = self.cleaned_data, self.key.name
+        versions = {name: data["version"]} if data.get("version") else {}
+        if data.get("remove"):
+            return {"year": data["year"], "inherit": [name], "versions": versions}
+        return {"year": data["year"], "values": {name: data[name]}, "basis": data.get("basis") or ""}

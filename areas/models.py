@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import validate_year
 from core.models import TimeStampedModel, VersionedModel
 from core.roles import Capability
 from core.scoping import ScopedQuerySet
@@ -169,23 +170,39 @@ class AreaPopulation(models.Model):
 @pghistory.track()
 class PolicyValue(TimeStampedModel, VersionedModel):
     """One policy value an area sets (areas.policy: the keys each app declares, with their types,
-    bounds and defaults). The most specific enclosing area's row wins (areas.selectors.policy_get)."""
+    bounds and defaults). The most specific enclosing area's row wins (areas.selectors.policy_get);
+    a yearly key (the poverty line) has a row per year, read for the year asked."""
 
     area = models.ForeignKey(
         Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="policy_values"
     )
     key = models.CharField(_("policy value"), max_length=80)
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True, validators=[validate_year], help_text=_("Only for yearly values.")
+    )
     value = models.JSONField(_("value"))
+    basis = models.CharField(_("basis"), max_length=200, blank=True)  # the document or standard followed
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "area"
     write_capability = Capability.ADMINISTER
 
     class Meta:
-        ordering = ["area__code", "key"]
+        ordering = ["area__code", "key", "year"]
         verbose_name = _("policy value")
         verbose_name_plural = _("policy values")
-        constraints = [models.UniqueConstraint(fields=["area", "key"], name="policy_value_once_per_area")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "key"],
+                condition=models.Q(year__isnull=True),
+                name="policy_value_once_per_area",
+            ),
+            models.UniqueConstraint(
+                fields=["area", "key", "year"],
+                condition=models.Q(year__isnull=False),
+                name="policy_value_once_per_area_year",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.area} {self.key}"
+        return f"{self.area} {self.key}" + ("" if self.year is None else f" {self.year}")

@@ -6,6 +6,12 @@ in one table (`areas.PolicyValue`: area, key, value) and are read with one rule
 (`areas.selectors.policy_get`): the value stored on the most specific area enclosing the one asked
 about wins (village over township over county over province), otherwise the declared default. There is
 no second store: no Django setting, no per-app settings row, no constant read in place of a key.
+
+A key declared `yearly` (the poverty line: 3,535 yuan for 2018, 3,747 for 2019) holds one value per
+year, and is read for a year (`policy_get(key, area, year=...)`): the same rule among the values set
+for exactly that year. A year nobody set has the declared default (for the poverty line: none, and
+the exit check says no line is set), never an earlier year's value: each year's figure is that year's
+price level, so last year's lower line would let an income under this year's line pass.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core.money import CENT, money_parse
 from core.numbers import exact_decimal
 from core.roles import Capability
 
@@ -43,6 +50,7 @@ class PolicyKey(Generic[T]):
     help_text: str | Label = ""
     capability: str = Capability.ADMINISTER
     lowest_level: str = AreaLevelChoices.VILLAGE
+    yearly: bool = False  # one value per year, read for a year (the module's docstring)
 
     @property
     def app(self) -> str:
@@ -62,8 +70,8 @@ class PolicyKey(Generic[T]):
         return value
 
     def load(self, stored: Any) -> T:
-        """A stored value back as its type."""
-        return self.parse(stored)
+        """A stored value back as its type (a default of None, "not set", stays None)."""
+        return None if stored is None else self.parse(stored)  # type: ignore[return-value]
 
     def form_field(self) -> forms.Field:
         raise NotImplementedError
@@ -125,6 +133,26 @@ class DecimalKey(PolicyKey[Decimal]):
             min_value=self.minimum,
             max_value=self.maximum,
             decimal_places=self.places,
+        )
+
+
+@dataclass(frozen=True)
+class MoneyKey(PolicyKey[Decimal | None]):
+    """An amount in yuan with two places, more than zero (core.money.money_parse); default None: not
+    set (a poverty line is a figure someone decides, there is no national default to fall back on)."""
+
+    def parse(self, raw: object) -> Decimal:
+        try:
+            return money_parse(raw, field_name=self.name)
+        except ValidationError as exc:
+            raise self._refuse(exc.message_dict[self.name][0]) from None
+
+    def dump(self, value: Decimal | None) -> Any:
+        return None if value is None else str(value)
+
+    def form_field(self) -> forms.Field:
+        return forms.DecimalField(
+            label=self.label, help_text=self.help_text, min_value=CENT, max_digits=14, decimal_places=2
         )
 
 

@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.dates import validate_year
 from core.exceptions import ConflictError
 from core.models import Job
 from core.roles import Capability
@@ -22,7 +23,7 @@ from core.services import job_create, job_enqueue, model_update
 
 from .choices import LEVEL_ORDER, LEVEL_PREFIX_LENGTH, AreaLevelChoices, code_fits_level
 from .models import Area, AreaPopulation, PolicyValue
-from .policy import policy_checks, policy_key
+from .policy import PolicyKey, policy_checks, policy_key
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -197,12 +198,16 @@ def policy_set(
     values: Mapping[str, object] | None = None,
     inherit: Iterable[str] = (),
     versions: Mapping[str, int | None] | None = None,
+    year: int | None = None,
+    basis: str | None = None,
 ) -> dict[str, PolicyValue]:
     """Set policy values on `area` (`values`, by key name) and let others go back to what the areas
     above set (`inherit`: the area's own row is removed). Each key's capability is checked in the
     area's scope (404 outside it), its level, type and bounds, then the combinations its app declared
     (on the values that will be in force here). `versions` names the version of each row the editor
-    read; a row changed since is a ConflictError. Audited: the rows are tracked by pghistory."""
+    read; a row changed since is a ConflictError. Yearly keys are set for `year` (and only they: one
+    change is either the year's values or the others); `basis` (the document or standard followed)
+    is written on the rows set, None keeps theirs. Audited: the rows are tracked by pghistory."""
     from .selectors import policy_in_force
 
     values = dict(values or {})
@@ -210,7 +215,10 @@ def policy_set(
     keys = {name: policy_key(name) for name in [*values, *inherit]}
     for key in keys.values():
         ensure_can(user, key.capability, area=area)
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = _year_errors(keys.values(), year)
+    if errors:
+        raise ValidationError(errors)
+    year = None if year is None else int(year)
     parsed: dict[str, Any] = {}
     for name, raw in values.items():
         key = keys[name]
@@ -224,28 +232,52 @@ def policy_set(
             errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
-    above = policy_in_force(area.parent, keys.values()) if area.parent_id else {}
+    above = policy_in_force(area.parent, keys.values(), year=year) if area.parent_id else {}
     for names, check in policy_checks(set(keys)):
-        in_force = {n: f.value for n, f in policy_in_force(area, [policy_key(n) for n in names]).items()}
+        in_force = {
+            n: f.value for n, f in policy_in_force(area, [policy_key(n) for n in names], year=year).items()
+        }
         in_force.update({n: above[n].value if n in above else policy_key(n).default for n in inherit & names})
         in_force.update({n: v for n, v in parsed.items() if n in names})
         errors.update({n: [m] for n, m in check(in_force).items()})
     if errors:
         raise ValidationError(errors)
     versions = versions or {}
-    rows = {r.key: r for r in PolicyValue.objects.select_for_update().filter(area=area, key__in=list(keys))}
+    rows = {
+        r.key: r
+        for r in PolicyValue.objects.select_for_update().filter(area=area, key__in=list(keys), year=year)
+    }
     for name in inherit:
         if name in rows:
             _check_version(rows[name], versions.get(name))
             rows.pop(name).delete()
+    basis = None if basis is None else basis.strip()[:200]
     for name, value in parsed.items():
-        stored = keys[name].dump(value)
+        fields = {"value": keys[name].dump(value)}
+        if basis is not None:
+            fields["basis"] = basis
         row = rows.get(name)
         if row is None:
-            rows[name] = PolicyValue.objects.create(area=area, key=name, value=stored)
-        elif row.value != stored:
-            rows[name] = model_update(row, expected_version=versions.get(name), fields={"value": stored})
+            rows[name] = PolicyValue.objects.create(area=area, key=name, year=year, **fields)
+        elif any(getattr(row, f) != v for f, v in fields.items()):
+            rows[name] = model_update(row, expected_version=versions.get(name), fields=fields)
     return rows
+
+
+def _year_errors(keys: Iterable[PolicyKey[Any]], year: int | None) -> dict[str, list[str]]:
+    """A yearly key needs a year in bounds; the others are not set per year."""
+    errors: dict[str, list[str]] = {}
+    for key in keys:
+        if key.yearly and year is None:
+            errors[key.name] = [_("This value is set per year: give the year.")]
+        elif not key.yearly and year is not None:
+            errors[key.name] = [_("This value is not set per year.")]
+    if year is not None:
+        try:
+            validate_year(year)
+        except ValidationError as exc:
+            errors["year"] = exc.messages
+    return errors
 
 
 def _check_version(row: PolicyValue, expected: int | None) -> None:

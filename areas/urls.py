@@ -11,4 +11,5 @@ urlpatterns = [
     path("policy/", views.policy_home, name="policy-home"),
     path("<str:code>/", views.area_detail, name="detail"),
     path("<str:code>/policy/", views.area_policy, name="policy"),
+    path("<str:code>/policy/year/", views.area_policy_year, name="policy-year"),
 ]

@@ -6,8 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from core import clock
 from core.exceptions import ConflictError
 from core.forms import form_add_service_errors
 from core.models import Job
@@ -17,11 +20,18 @@ from core.scoping import area_code_param, ensure_can, get_visible_or_404, user_c
 
 from .choices import AreaLevelChoices
 from .filters import AreaFilterSet
-from .forms import AreaImportForm, PolicyForm
+from .forms import AreaImportForm, PolicyForm, YearlyValueForm
 from .models import Area
 from .pickers import children_for
-from .policy import BandsKey
-from .selectors import PolicyInForce, area_list, areas_top_for, policy_in_force, policy_overrides_under
+from .policy import BandsKey, PolicyKey, policy_keys
+from .selectors import (
+    PolicyInForce,
+    area_list,
+    areas_top_for,
+    policy_in_force,
+    policy_overrides_under,
+    policy_years,
+)
 from .services import area_import_start, policy_set
 
 
@@ -110,30 +120,78 @@ def area_policy(request: HttpRequest, code: str) -> HttpResponse:
     user: Any = request.user
     area = get_visible_or_404(Area.objects.select_related("parent"), user, code=area_code_param(code))
     in_force = policy_in_force(area)
-    editable = {
-        name
-        for name, found in in_force.items()
-        if found.key.settable_at(area.level) and user.has_capability(found.key.capability)
-    }
+    editable = _editable(user, area, in_force)
     if request.method == "POST" and not editable:
         raise PermissionDenied(_("Your role does not allow this action."))
     form = PolicyForm(request.POST or None, area=area, in_force=in_force, editable=editable)
-    if request.method == "POST" and form.is_valid():
-        try:
-            policy_set(area=area, user=user, **form.changes())
-        except (ValidationError, ConflictError) as exc:
-            form_add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Policy values saved."))
-            return redirect("areas:policy", code=area.code)
+    if request.method == "POST" and form.is_valid() and (saved := _save(request, area, form)):
+        return saved
     return render(request, "areas/policy.html", _policy_page(user, area, in_force, form))
 
 
+@login_required
+@require_POST
+def area_policy_year(request: HttpRequest, code: str) -> HttpResponse:
+    """Set, correct or remove one year of a yearly value (the poverty line) on the area; with errors
+    the policy page comes back with this form bound."""
+    user: Any = request.user
+    area = get_visible_or_404(Area.objects.select_related("parent"), user, code=area_code_param(code))
+    key = next((k for k in policy_keys() if k.yearly and k.name == request.POST.get("key")), None)
+    if key is None:
+        raise Http404(_("Not found, or outside your area."))
+    if not _may_set(user, key, area):
+        raise PermissionDenied(_("Your role does not allow this action."))
+    form = YearlyValueForm(request.POST, key=key)
+    if form.is_valid() and (saved := _save(request, area, form, anchor="#yearly")):
+        return saved
+    in_force = policy_in_force(area)
+    page = PolicyForm(area=area, in_force=in_force, editable=_editable(user, area, in_force))
+    return render(request, "areas/policy.html", _policy_page(user, area, in_force, page, bound=form))
+
+
+def _save(
+    request: HttpRequest, area: Area, form: PolicyForm | YearlyValueForm, anchor: str = ""
+) -> HttpResponse | None:
+    """The form's change through the one write path: the page again on success, None (the errors
+    on the form) otherwise."""
+    try:
+        policy_set(area=area, user=request.user, **form.changes())
+    except (ValidationError, ConflictError) as exc:
+        form_add_service_errors(form, exc)
+        return None
+    messages.success(request, _("Policy values saved."))
+    return redirect(reverse("areas:policy", args=[area.code]) + anchor)
+
+
+def _may_set(user: Any, key: PolicyKey[Any], area: Area) -> bool:
+    return key.settable_at(area.level) and bool(user.has_capability(key.capability))
+
+
+def _editable(user: Any, area: Area, in_force: dict[str, PolicyInForce]) -> set[str]:
+    return {name for name, found in in_force.items() if _may_set(user, found.key, area)}
+
+
+def _yearly(user: Any, area: Area, bound: YearlyValueForm | None) -> list[dict[str, Any]]:
+    """Each yearly key year by year as in force here (latest first), with the form that sets a year
+    when the user may set it here."""
+    found = []
+    for key in (k for k in policy_keys() if k.yearly):
+        editable = _may_set(user, key, area)
+        form = bound if bound is not None and bound.key == key else YearlyValueForm(key=key)
+        found.append({"key": key, "years": policy_years(area, key), "form": form if editable else None})
+    return found
+
+
 def _policy_page(
-    user: Any, area: Area, in_force: dict[str, PolicyInForce], form: PolicyForm
+    user: Any,
+    area: Area,
+    in_force: dict[str, PolicyInForce],
+    form: PolicyForm,
+    bound: YearlyValueForm | None = None,
 ) -> dict[str, Any]:
     """The page's rows grouped by app (in the apps' order): each key's value in force, the area it
-    comes from (None: the documented default), and its field when the user may set it here."""
+    comes from (None: the documented default), and its field when the user may set it here; then
+    the yearly values year by year."""
     sources = {
         a.code: a for a in Area.objects.filter(code__in={f.source for f in in_force.values() if f.source})
     }
@@ -161,6 +219,8 @@ def _policy_page(
         # the apps in dependency order (INSTALLED_APPS), whichever declared its keys first
         "groups": [groups[c.label] for c in apps.get_app_configs() if c.label in groups],
         "can_edit": bool(form.band_sets) or any(not f.is_hidden for f in form),
+        "yearly": _yearly(user, area, bound),
+        "this_year": clock.this_year(area),  # the county's year: it turns at the county's midnight
         "overrides": policy_overrides_under(user, area),
         "children": area_list(user=user).filter(parent=area),
     }

@@ -1,19 +1,13 @@
-"""Read-only admin views, scoped like the rest of the app. The poverty line and the village
-standards are set on the exits settings page (the rules on the policy page) or the API, through the services (which check the
-county official's role and keep the version); the admin neither adds, changes nor deletes them."""
+"""Read-only admin views, scoped like the rest of the app. The village standards are set on the exits
+settings page or the API, through the services (which check the county official's role and keep the
+version); the admin neither adds, changes nor deletes them. The poverty line and the rules are policy
+values (areas.PolicyValue), set on the county's policy page."""
 
 from django.contrib import admin
 
 from core.admin import ReadOnlyScopedAdmin
 
-from .models import PovertyLine, VillageStandard
-
-
-@admin.register(PovertyLine)
-class PovertyLineAdmin(ReadOnlyScopedAdmin):
-    list_select_related = ["county"]
-    list_display = ["county", "year", "amount", "basis"]
-    list_filter = ["year"]
+from .models import VillageStandard
 
 
 @admin.register(VillageStandard)

@@ -34,10 +34,9 @@ from .models import (
     ExitSignoff,
     MonitoringCase,
     MonitoringSignoff,
-    PovertyLine,
     VillageStandard,
 )
-from .policy import EXIT_KEYS
+from .policy import EXIT_KEYS, POVERTY_LINE
 from .selectors import exit_eligibility_many, exit_settings_for
 
 # National poverty line at current prices (2,300 yuan at 2010 prices), as county offices published it.
@@ -90,14 +89,14 @@ def seed(ctx: DemoContext) -> None:
     lines = {year: Decimal(v) for year, v in LINES.items()}
     for year in range(2021, ctx.year + 1):
         lines[year] = current
-    PovertyLine.objects.bulk_create(
+    PolicyValue.objects.bulk_create(
         [
-            PovertyLine(
-                county=county,
+            PolicyValue(
+                area=county,
+                key=POVERTY_LINE.name,
                 year=year,
-                amount=amount,
+                value=POVERTY_LINE.dump(amount),
                 basis="国家扶贫标准（现价）",
-                set_by=users.get("county"),
             )
             for year, amount in sorted(lines.items())
         ]

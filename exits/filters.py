@@ -19,7 +19,7 @@ from .choices import (
     MonitoringSourceChoices,
     MonitoringStateChoices,
 )
-from .models import Campaign, CheckTask, ExitFlag, ExitProcedure, MonitoringCase, PovertyLine, VillageExit
+from .models import Campaign, CheckTask, ExitFlag, ExitProcedure, MonitoringCase, VillageExit
 
 
 def _household_search(queryset: QuerySet, value: str) -> QuerySet:
@@ -73,15 +73,6 @@ class CheckTaskFilterSet(HouseholdScopedFilterSet):
     class Meta:
         model = CheckTask
         fields = ["q", "campaign", "state", "cadre", "within", "household"]
-
-
-class PovertyLineFilterSet(FilterSet):
-    year = django_filters.NumberFilter(label=_("Year"))
-    county = django_filters.CharFilter(field_name="county__code", label=_("County code"))
-
-    class Meta:
-        model = PovertyLine
-        fields = ["year", "county"]
 
 
 class VillageExitFilterSet(FilterSet):

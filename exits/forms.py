@@ -56,14 +56,6 @@ class ScreeningForm(StyledFormMixin, forms.Form):
         self.fields["area"].choices = [(a.code, f"{a.name} ({a.get_level_display()})") for a in areas]
 
 
-class PovertyLineForm(StyledFormMixin, forms.Form):
-    year = _year_field()
-    amount = forms.DecimalField(
-        label=_("Poverty line (yuan per person)"), max_digits=14, decimal_places=2, min_value=0
-    )
-    basis = forms.CharField(label=_("Basis"), required=False, max_length=200)
-
-
 class MonitoringReportForm(StyledFormMixin, forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=MonitoringCategoryChoices.choices)
     source = forms.ChoiceField(

@@ -1,7 +1,7 @@
 """Exit (如何退) and post-exit monitoring (防返贫监测).
 
-Every threshold, period and band is data a county sets (the policy values of exits/policy.py,
-PovertyLine, VillageStandard), never a constant in code. Sign-offs are an insert-only ledger: a database trigger
+Every line, threshold, period and band is data a county sets (the policy values of exits/policy.py,
+the poverty line among them, and VillageStandard), never a constant in code. Sign-offs are an insert-only ledger: a database trigger
 refuses updates and deletes, so who signed which step, in which role and when cannot be rewritten.
 """
 
@@ -11,14 +11,13 @@ import pghistory
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel, VersionedModel
-from core.money import CENT, MONEY, PERCENT
+from core.money import MONEY, PERCENT
 from core.procedures.models import NoticeObjectionBase, SignoffBase
 from core.roles import Capability
 from core.scoping import ScopedQuerySet
@@ -49,49 +48,6 @@ def default_class_bands() -> list[dict]:  # named by migration 0001; the default
         {"class": 2, "min": "31", "max": "37.5"},
         {"class": 3, "min": "27", "max": "31"},
     ]
-
-
-# -- configuration ----------------------------------------------------------------------------------
-
-
-@pghistory.track()
-class PovertyLine(TimeStampedModel, VersionedModel):
-    """The poverty line (yuan per person per year) a county office sets for a year."""
-
-    county = models.ForeignKey(
-        "areas.Area",
-        verbose_name=_("county"),
-        on_delete=models.PROTECT,
-        related_name="poverty_lines",
-        limit_choices_to=COUNTY,
-    )
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
-    amount = models.DecimalField(
-        _("poverty line (yuan per person)"), validators=[MinValueValidator(CENT)], **MONEY
-    )
-    basis = models.CharField(_("basis"), max_length=200, blank=True)
-    set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("set by"),
-    )
-
-    objects = ScopedQuerySet.as_manager()
-    scope_path = "county"
-
-    class Meta:
-        ordering = ["county__code", "-year"]
-        verbose_name = _("poverty line")
-        verbose_name_plural = _("poverty lines")
-        constraints = [
-            models.UniqueConstraint(fields=["county", "year"], name="poverty_line_once_per_year"),
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="poverty_line_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.county} {self.year}: {self.amount}"
 
 
 # -- household exit ---------------------------------------------------------------------------------

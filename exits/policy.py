@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
-from areas.policy import BandsKey, DecimalKey, IntKey, PolicyKey, register
+from areas.policy import BandsKey, DecimalKey, IntKey, MoneyKey, PolicyKey, register
 
 # Who changes them and where: county-level approvers, on a county (or a province).
 APPROVE, COUNTY = Capability.APPROVE, AreaLevelChoices.COUNTY
@@ -87,6 +87,19 @@ RISK_STABLE_MONTHS = IntKey(
     lowest_level=COUNTY,
 )
 
+# The poverty line (贫困线, yuan per person per year; the national standard is 2,300 yuan at 2010
+# prices, 2,855 in 2015, 3,747 in 2019, about 4,000 in 2020): a figure per year, set by the county (or
+# its province, whose line applies where the county sets none). No default: a year without a line
+# refuses exits ("no poverty line is set") rather than guess one.
+POVERTY_LINE = MoneyKey(
+    "exits.poverty_line",
+    _("poverty line (yuan per person per year)"),
+    default=None,
+    capability=APPROVE,
+    lowest_level=COUNTY,
+    yearly=True,
+)
+
 # By the attribute name exits.selectors.ExitRules gives each.
 EXIT_KEYS: dict[str, PolicyKey] = {
     key.name.removeprefix("exits."): key
@@ -102,4 +115,4 @@ EXIT_KEYS: dict[str, PolicyKey] = {
     )
 }
 
-register(*EXIT_KEYS.values())
+register(*EXIT_KEYS.values(), POVERTY_LINE)

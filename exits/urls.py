@@ -20,7 +20,6 @@ urlpatterns = [
     path("village-exits/<int:pk>/", views.village_exit_detail, name="village-exit"),
     path("county/", views.county_exit, name="county"),
     path("settings/", views.exit_settings, name="settings"),
-    path("settings/line/", views.poverty_line_save, name="settings-line"),
     path("settings/standards/", views.village_standard_add, name="settings-standard-add"),
     path(
         "settings/standards/<int:pk>/retire/", views.village_standard_retire, name="settings-standard-retire"

@@ -127,14 +127,16 @@ def build_county() -> dict[str, Any]:
     }
 
 
-def set_policy(area: Area, values: dict[str, Any]) -> None:
-    """Policy values set on an area as its administrator would (checked by the key, stored as
-    areas.services.policy_set stores them), without needing the administrator."""
+def set_policy(area: Area, values: dict[str, Any], year: int | None = None) -> None:
+    """Policy values set on an area (for `year`, the yearly ones) as its administrator would
+    (checked by the key, stored as areas.services.policy_set stores them), without needing the
+    administrator."""
     from areas.models import PolicyValue
     from areas.policy import policy_key
 
     for name, raw in values.items():
         key = policy_key(name)
+        assert key.yearly == (year is not None), f"{name}: a yearly key needs a year, the others none"
         PolicyValue.objects.update_or_create(
-            area=area, key=name, defaults={"value": key.dump(key.parse(raw))}
+            area=area, key=name, year=year, defaults={"value": key.dump(key.parse(raw))}
         )

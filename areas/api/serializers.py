@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from areas.models import Area
+from core.dates import validate_year
 
 
 class AreaSerializer(serializers.ModelSerializer):
@@ -21,6 +22,10 @@ class PolicyChangeSerializer(serializers.Serializer):
     versions = serializers.DictField(
         child=serializers.IntegerField(min_value=1), required=False, default=dict
     )
+    year = serializers.IntegerField(required=False, allow_null=True, default=None, validators=[validate_year])
+    basis = serializers.CharField(
+        required=False, allow_null=True, default=None, max_length=200, allow_blank=True
+    )
 
     def validate_values(self, value: dict) -> dict:
         if len(value) > 100:
@@ -29,13 +34,16 @@ class PolicyChangeSerializer(serializers.Serializer):
 
 
 class PolicyValueSerializer(serializers.Serializer):
-    """One policy value in force: its value, the documented default, the code of the area that set it
-    (null: the default) and the version of the area's own value (null: set above or not at all)."""
+    """One policy value in force: its value (of `year`, for a yearly value; null otherwise), the
+    documented default, the code of the area that set it (null: the default), the document it
+    follows and the version of the area's own value (null: set above or not at all)."""
 
     key = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
     value = serializers.JSONField(allow_null=True)
     default = serializers.JSONField(allow_null=True)
     source = serializers.CharField(allow_null=True)  # type: ignore[assignment]  # the metaclass takes it off the class
+    basis = serializers.CharField(allow_blank=True)
     version = serializers.IntegerField(allow_null=True)
 
 

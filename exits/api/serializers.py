@@ -26,20 +26,10 @@ from exits.models import (
     MonitoringAssistance,
     MonitoringCase,
     MonitoringSignoff,
-    PovertyLine,
     VillageExit,
     VillageStandardCheck,
 )
 from exits.services import exit_next_steps, monitoring_next_steps
-
-
-class PovertyLineSerializer(serializers.ModelSerializer):
-    county_code = serializers.CharField(source="county.code")
-
-    class Meta:
-        model = PovertyLine
-        fields = ["id", "county_code", "year", "amount", "basis", "version"]
-        read_only_fields = ["version"]
 
 
 class ConditionCheckSerializer(serializers.Serializer):

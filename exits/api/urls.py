@@ -3,7 +3,6 @@ from rest_framework.routers import DefaultRouter
 from . import views
 
 router = DefaultRouter()
-router.register("poverty-lines", views.PovertyLineViewSet, basename="poverty-line")
 router.register("eligibility", views.EligibilityViewSet, basename="eligibility")
 router.register("flags", views.ExitFlagViewSet, basename="exit-flag")
 router.register("procedures", views.ExitProcedureViewSet, basename="exit-procedure")

@@ -24,7 +24,6 @@ from exits.filters import (
     ExitFlagFilterSet,
     ExitProcedureFilterSet,
     MonitoringCaseFilterSet,
-    PovertyLineFilterSet,
     VillageExitFilterSet,
 )
 from exits.models import (
@@ -35,7 +34,6 @@ from exits.models import (
     ExitObjection,
     ExitProcedure,
     MonitoringCase,
-    PovertyLine,
     VillageExit,
 )
 from households.models import Household
@@ -45,25 +43,6 @@ from . import serializers as s
 
 def _area(request: Request, code: str) -> Area:
     return get_visible_or_404(Area.objects.all(), request.user, code=area_code_param(code))
-
-
-class PovertyLineViewSet(
-    ScopedViewSetMixin,
-    ServiceCreateMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
-    """Poverty lines per county and year, set by county officials (POST sets or corrects a year)."""
-
-    queryset = PovertyLine.objects.select_related("county")
-    serializer_class = s.PovertyLineSerializer
-    filterset_class = PovertyLineFilterSet
-    write_capability = Capability.APPROVE
-    create_input = s.PovertyLineSerializer
-
-    def create_service(self, *, county: dict[str, str], **data: Any) -> PovertyLine:
-        return services.poverty_line_set(county=_area(self.request, county["code"]), **data)
 
 
 @extend_schema(parameters=[OpenApiParameter("year", int, required=True)], responses=s.EligibilitySerializer)

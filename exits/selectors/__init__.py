@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from areas.choices import AreaLevelChoices
 from areas.models import Area, AreaPopulation
-from areas.selectors import policy_values
+from areas.selectors import policy_for_areas, policy_get, policy_values
 from core import clock
 from core.filtering import filter_rows
 from core.money import to_yuan
@@ -35,7 +35,6 @@ from ..filters import (
     ExitFlagFilterSet,
     ExitProcedureFilterSet,
     MonitoringCaseFilterSet,
-    PovertyLineFilterSet,
     VillageExitFilterSet,
 )
 from ..models import (
@@ -43,11 +42,10 @@ from ..models import (
     ExitFlag,
     ExitProcedure,
     MonitoringCase,
-    PovertyLine,
     VillageExit,
     VillageStandard,
 )
-from ..policy import EXIT_KEYS
+from ..policy import EXIT_KEYS, POVERTY_LINE
 from .campaigns import campaign_for, campaign_list, campaign_progress, check_task_list
 
 __all__ = ["campaign_for", "campaign_list", "campaign_progress", "check_task_list"]
@@ -99,8 +97,8 @@ def exit_settings_for(area: Area | None) -> ExitRules:
 
 
 def poverty_line_for(area: Area, year: int) -> Decimal | None:
-    line = PovertyLine.objects.filter(county__code=county_code_of(area), year=year).values("amount").first()
-    return line["amount"] if line else None
+    """The poverty line of `year` in force for `area` (exits.policy.POVERTY_LINE); None: not set."""
+    return policy_get(POVERTY_LINE, area, year=year)
 
 
 def is_western(area: Area) -> bool:
@@ -258,12 +256,7 @@ def exit_eligibility_many(households: Iterable[Household], year: int) -> dict[in
     """exit_eligibility for many households in a fixed number of queries (the screening job)."""
     households = list(households)
     ids = [h.pk for h in households]
-    county_codes = {county_code_of(h.village) for h in households}
-    lines = dict(
-        PovertyLine.objects.filter(county__code__in=county_codes, year=year).values_list(
-            "county__code", "amount"
-        )
-    )
+    lines = policy_for_areas(POVERTY_LINE, {h.village for h in households}, year=year)
     incomes = dict(
         IncomeRecord.objects.filter(household_id__in=ids, year=year).values_list(
             "household_id", "per_capita_net_income"
@@ -271,9 +264,7 @@ def exit_eligibility_many(households: Iterable[Household], year: int) -> dict[in
     )
     conditions = latest_conditions(ids)
     return {
-        h.pk: _evaluate(
-            h.pk, year, lines.get(county_code_of(h.village)), incomes.get(h.pk), conditions.get(h.pk)
-        )
+        h.pk: _evaluate(h.pk, year, lines.get(h.village.code), incomes.get(h.pk), conditions.get(h.pk))
         for h in households
     }
 
@@ -413,11 +404,6 @@ def exit_flag_list(*, user: User, filters: Mapping[str, Any] | None = None) -> Q
         "household", "household__village", "household__head"
     )
     return filter_rows(ExitFlagFilterSet, filters, qs)
-
-
-def poverty_line_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[PovertyLine]:
-    qs = PovertyLine.objects.visible_to(user).select_related("county", "set_by")
-    return filter_rows(PovertyLineFilterSet, filters, qs)
 
 
 def monitoring_case_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[MonitoringCase]:

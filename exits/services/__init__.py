@@ -28,7 +28,6 @@ from .screening import (
     monitoring_open_by_rule_village,
 )
 from .settings import (
-    poverty_line_set,
     village_standard_add,
     village_standard_retire,
 )
@@ -70,7 +69,6 @@ __all__ = [
     "monitoring_next_steps",
     "monitoring_open_by_rule_village",
     "monitoring_overdue_remind",
-    "poverty_line_set",
     "village_exit_decide",
     "village_exit_propose",
     "village_standard_add",

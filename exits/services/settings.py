@@ -1,8 +1,8 @@
-"""County configuration for exits: poverty lines and village standards (the exit and monitoring\nrules are policy values: exits/policy.py, set with areas.services.policy_set)."""
+"""County configuration for exits: the village standards (the poverty line and the exit and
+monitoring rules are policy values: exits/policy.py, set with areas.services.policy_set)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -12,36 +12,15 @@ from django.utils.translation import gettext as _
 from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
-from core.money import money_parse
 from core.scoping import ensure_can
-from core.services import model_update, model_upsert
+from core.services import model_update
 
-from ..models import (
-    PovertyLine,
-    VillageStandard,
-)
-from .transitions import _check_year
+from ..models import VillageStandard
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 # -- configuration ----------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def poverty_line_set(*, county: Area, year: int, amount: Decimal, user: User, basis: str = "") -> PovertyLine:
-    """Set (or correct) the county's poverty line for a year."""
-    ensure_can(user, Capability.APPROVE, area=county)
-    if county.level != AreaLevelChoices.COUNTY:
-        raise ValidationError({"county": _("The poverty line is set by a county.")})
-    amount = money_parse(amount, sign_message=_("The poverty line must be more than zero."))
-    _check_year(int(year))
-    line, _created = model_upsert(
-        PovertyLine,
-        lookup={"county": county, "year": year},
-        values={"amount": amount, "basis": basis[:200], "set_by": user},
-    )
-    return line
 
 
 @transaction.atomic

@@ -42,7 +42,7 @@ def exits_household_panel(context: Any, household: Any) -> dict:
     from households.choices import POOR_STATUSES, HouseholdStatusChoices
 
     user = context.get("user") or context["request"].user
-    year = clock.today().year
+    year = clock.this_year(household.village)  # the year turns at the county's midnight
     poor = household.status in POOR_STATUSES
     procedures = list(household.exit_procedures.order_by("-id")[:5])
     open_procedure = any(p.is_open for p in procedures)

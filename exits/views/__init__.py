@@ -20,7 +20,7 @@ from .exit import (
     public_notice,
 )
 from .monitoring import monitoring_detail, monitoring_list, monitoring_report, monitoring_sign
-from .settings import exit_settings, poverty_line_save, village_standard_add, village_standard_retire
+from .settings import exit_settings, village_standard_add, village_standard_retire
 
 __all__ = [
     "monitoring_sign",
@@ -30,7 +30,6 @@ __all__ = [
     "check_task_complete",
     "county_exit",
     "exit_settings",
-    "poverty_line_save",
     "village_standard_add",
     "village_standard_retire",
     "household_return",

@@ -1,9 +1,8 @@
-"""The county's exit settings page: the poverty lines and village standards, each form posted to a
-view of its own, and the exit and monitoring rules in force (edited on the county's policy page)."""
+"""The county's exit settings page: the village standards (each form posted to a view of its own),
+and the poverty lines and the exit and monitoring rules in force (policy values, edited on the
+county's policy page)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,14 +14,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
 from areas.models import Area
-from areas.selectors import policy_in_force
-from core.forms import form_add_service_errors
+from areas.selectors import policy_in_force, policy_years
 from core.scoping import get_visible_or_404
 
 from .. import selectors, services
-from ..forms import PovertyLineForm
 from ..models import VillageStandard
-from ..policy import EXIT_KEYS
+from ..policy import EXIT_KEYS, POVERTY_LINE
 from .base import _errors_to_messages, _home_county
 
 # -- settings ---------------------------------------------------------------------------------------
@@ -49,17 +46,16 @@ def _editable_county(request: HttpRequest) -> Area:
     return county
 
 
-def _page(request: HttpRequest, county: Area, **forms: Any) -> HttpResponse:
-    """The settings page; a form posted with errors is shown bound, the others fresh. The exit and
-    monitoring rules are shown as in force; they are edited on the county's policy page."""
+def _page(request: HttpRequest, county: Area) -> HttpResponse:
+    """The settings page. The poverty lines and the exit and monitoring rules are shown as in force;
+    they are edited on the county's policy page."""
     return render(
         request,
         "exits/settings.html",
         {
             "county": county,
-            "lines": selectors.poverty_line_list(user=request.user).filter(county=county),
+            "lines": policy_years(county, POVERTY_LINE),
             "rules": policy_in_force(county, EXIT_KEYS.values()).values(),
-            "line_form": forms.get("line_form") or PovertyLineForm(),
             "can_edit": _can_edit(request, county),
             "standards": selectors.village_standards_for(county),
         },
@@ -69,22 +65,6 @@ def _page(request: HttpRequest, county: Area, **forms: Any) -> HttpResponse:
 @login_required
 def exit_settings(request: HttpRequest) -> HttpResponse:
     return _page(request, _county(request))
-
-
-@login_required
-@require_POST
-def poverty_line_save(request: HttpRequest) -> HttpResponse:
-    county = _editable_county(request)
-    line_form = PovertyLineForm(request.POST)
-    if line_form.is_valid():
-        try:
-            services.poverty_line_set(county=county, user=request.user, **line_form.cleaned_data)
-        except ValidationError as exc:
-            form_add_service_errors(line_form, exc)
-        else:
-            messages.success(request, _("Poverty line saved."))
-            return redirect("exits:settings")
-    return _page(request, county, line_form=line_form)
 
 
 @login_required

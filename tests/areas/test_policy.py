@@ -147,4 +147,6 @@ def test_every_key_is_declared_once_with_a_valid_default() -> None:
     assert len(names) == len(set(names))
     assert {"households", "assistance", "supervision"} <= {key.app for key in keys}
     for key in keys:
-        assert key.parse(key.dump(key.default)) == key.default, key.name
+        assert key.load(key.dump(key.default)) == key.default, key.name
+        if key.default is not None:  # None: a yearly figure nobody decided is not set
+            assert key.parse(key.dump(key.default)) == key.default, key.name

@@ -26,6 +26,8 @@ def _everything(county: Any, **changes: Any) -> dict[str, Any]:
     """The fields of the page as the county administrator sees it, unchanged but for `changes`."""
     values: dict[str, Any] = {}
     for key in policy_keys():
+        if key.yearly:
+            continue  # set a year at a time, in a form of its own
         if key.name == "exits.village_class_bands":
             prefix = "exits-village_class_bands"
             values |= {f"{prefix}-TOTAL_FORMS": len(key.default), f"{prefix}-INITIAL_FORMS": len(key.default)}
@@ -43,7 +45,7 @@ def test_the_county_administrator_sets_a_value_and_it_is_audited(county: Any, we
 
     # given: the page shows every declared value, each the documented default
     page = client.get(url).content.decode()
-    assert page.count('data-testid="policy-row"') == len(policy_keys())
+    assert page.count('data-testid="policy-row"') == len([k for k in policy_keys() if not k.yearly])
     assert "政策参数" in page
     assert "默认值" in page
 

@@ -8,18 +8,19 @@ from typing import Any
 
 from areas.models import Area
 from core import clock
-from exits.models import PovertyLine
+from exits.policy import POVERTY_LINE
 from households.choices import HouseholdStatusChoices, HousingSafetyChoices
 from households.models import Household, IncomeRecord, LivingConditions
-from tests.factories import make_household
+from tests.factories import make_household, set_policy
 from tests.helpers import SUITE_INSTANT
 
 YEAR = clock.local_date(SUITE_INSTANT).year  # the year every test starts in
 LINE = Decimal("4000.00")
 
 
-def set_line(county: Area, amount: Decimal = LINE, year: int = YEAR) -> PovertyLine:
-    return PovertyLine.objects.create(county=county, year=year, amount=amount)
+def set_line(county: Area, amount: Decimal = LINE, year: int = YEAR) -> None:
+    """The county's poverty line of `year` (the yearly policy value exits.poverty_line)."""
+    set_policy(county, {POVERTY_LINE.name: amount}, year=year)
 
 
 def set_income(household: Household, per_capita: Decimal, year: int = YEAR) -> IncomeRecord:

@@ -20,7 +20,8 @@ from exits.choices import (
 )
 from exits.choices import ExitProcedureStateChoices as S
 from exits.choices import ExitStepChoices as E
-from exits.models import ExitProcedure, ExitSignoff, PovertyLine
+from exits.models import ExitProcedure, ExitSignoff
+from exits.policy import POVERTY_LINE
 from exits.services import exit_procedure_propose
 from households.choices import HouseholdStatusChoices
 from tests.exits.builders import YEAR, ready_household, set_line
@@ -117,15 +118,33 @@ def test_eligibility_endpoint_explains(county: Any, api: Any) -> None:
     assert api(county.staff_a).get(f"/api/exits/eligibility/{household.pk}/").status_code == 400
 
 
-def test_poverty_line_is_set_by_county_officials(county: Any, api: Any) -> None:
-    payload = {"county_code": county.county.code, "year": YEAR, "amount": "4100.00"}
-    assert api(county.staff_a).post("/api/exits/poverty-lines/", payload).status_code == 403
-    bad = api(county.county_official).post("/api/exits/poverty-lines/", {**payload, "amount": "-1"})
+def test_poverty_line_is_set_by_county_officials_on_the_county_policy(county: Any, api: Any) -> None:
+    # the poverty line is the yearly policy value exits.poverty_line (the /poverty-lines/ list is gone)
+    url = f"/api/areas/areas/{county.county.code}/policy/"
+    payload = {"year": YEAR, "values": {POVERTY_LINE.name: "4100.00"}, "basis": "县扶贫办文件"}
+    assert api(county.viewer).patch(url, payload, format="json").status_code == 403  # reads only
+    assert api(county.staff_a).patch(url, payload, format="json").status_code == 404  # a township's
+    bad = api(county.county_official).patch(
+        url, {**payload, "values": {POVERTY_LINE.name: "-1"}}, format="json"
+    )
     assert bad.status_code == 400
-    assert PovertyLine.objects.count() == 0
-    created = api(county.county_official).post("/api/exits/poverty-lines/", payload)
-    assert created.status_code == 201
-    assert created.json()["amount"] == "4100.00"
+    assert POVERTY_LINE.name in bad.json()["errors"]
+    no_year = api(county.county_official).patch(url, {"values": {POVERTY_LINE.name: "4100"}}, format="json")
+    assert no_year.status_code == 400
+    assert not PolicyValue.objects.filter(key=POVERTY_LINE.name).exists()
+    created = api(county.county_official).patch(url, payload, format="json")
+    assert created.status_code == 200
+    [line] = [v for v in created.json()["values"] if v["key"] == POVERTY_LINE.name]
+    assert (line["year"], line["value"], line["source"], line["basis"]) == (
+        YEAR,
+        "4100.00",
+        county.county.code,
+        "县扶贫办文件",
+    )
+    household = ready_household(county.village_a1)
+    eligibility = api(county.staff_a).get(f"/api/exits/eligibility/{household.pk}/", {"year": YEAR})
+    assert eligibility.json()["poverty_line"] == "4100.00"
+    assert api(county.staff_a).get("/api/exits/poverty-lines/").status_code == 404
 
 
 def test_settings_patch_with_version(county: Any, api: Any) -> None:
@@ -141,9 +160,11 @@ def test_settings_patch_with_version(county: Any, api: Any) -> None:
     rules = {value["key"]: value for value in ok.json()["values"]}
     assert rules["exits.notice_min_days"] == {
         "key": "exits.notice_min_days",
+        "year": None,
         "value": 9,
         "default": 7,
         "source": county.county.code,
+        "basis": "",
         "version": 2,
     }
     assert stale.status_code == 409
@@ -252,7 +273,6 @@ def _rows(county: Any, n: int) -> None:
         "/api/exits/village-exits/",
         "/api/exits/county-exits/",
         "/api/exits/objections/",
-        "/api/exits/poverty-lines/",
     ],
 )
 def test_list_endpoints_do_not_query_per_row(

@@ -407,8 +407,14 @@ def test_bad_amounts_are_refused_in_chinese_and_nothing_is_written(county: Any, 
     # given: an open case; a county official setting the line
     from django.utils import translation
 
-    from exits.models import PovertyLine
-    from exits.services import poverty_line_set
+    from areas.selectors import policy_get
+    from areas.services import policy_set
+    from exits.policy import POVERTY_LINE
+
+    def line_set(amount: object) -> None:
+        policy_set(
+            area=county.county, user=county.county_official, year=YEAR, values={POVERTY_LINE.name: amount}
+        )
 
     case = _report(county, exited)
 
@@ -417,17 +423,17 @@ def test_bad_amounts_are_refused_in_chinese_and_nothing_is_written(county: Any, 
         with pytest.raises(ValidationError) as garbage:
             monitoring_assistance_add(case=case, measure="医疗救助", amount="三千", user=county.staff_a)
         with pytest.raises(ValidationError) as floating:
-            poverty_line_set(county=county.county, year=YEAR, amount=4100.1, user=county.county_official)
+            line_set(4100.1)
         with pytest.raises(ValidationError) as fen:
-            poverty_line_set(county=county.county, year=YEAR, amount="4100.005", user=county.county_official)
+            line_set("4100.005")
         with pytest.raises(ValidationError) as spending:
             _report(county, exited, essential_spending="-1")
 
     # then
     assert garbage.value.message_dict == {"amount": ["请输入以元为单位的金额，例如 1234.50。"]}
-    assert floating.value.message_dict["amount"][0].startswith("金额请以精确的十进制文本发送")
-    assert fen.value.message_dict == {"amount": ["金额以元为单位，最多保留两位小数（到分）。"]}
+    assert floating.value.message_dict[POVERTY_LINE.name][0].startswith("金额请以精确的十进制文本发送")
+    assert fen.value.message_dict == {POVERTY_LINE.name: ["金额以元为单位，最多保留两位小数（到分）。"]}
     assert spending.value.message_dict == {"essential_spending": ["支出不能为负数。"]}
     assert case.assistance.count() == 0
-    assert PovertyLine.objects.get(county=county.county, year=YEAR).amount == LINE
+    assert policy_get(POVERTY_LINE, county.county, year=YEAR) == LINE
     assert MonitoringCase.objects.count() == 1

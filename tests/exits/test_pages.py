@@ -10,11 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from areas.models import PolicyValue
+from areas.selectors import policy_get
 from core import clock
 from exits.choices import ExitProcedureStateChoices as S
 from exits.choices import ExitStepChoices as E
 from exits.choices import MonitoringCategoryChoices, MonitoringSourceChoices, RiskChoices
-from exits.models import ExitProcedure, PovertyLine
+from exits.models import ExitProcedure
+from exits.policy import POVERTY_LINE
 from exits.services import (
     campaign_start,
     exit_flags_refresh_village,
@@ -200,29 +202,37 @@ def bands_post(*rows: tuple[Any, Any, Any, bool], initial: int = 0) -> dict[str,
     return data
 
 
+LINE_FORM = POVERTY_LINE.name.replace(".", "-")  # the yearly form's prefix
+
+
 def _rules(county: Any) -> dict[str, Any]:
     return {v.key: v.value for v in PolicyValue.objects.filter(area=county.county, key__startswith="exits.")}
 
 
-def test_settings_page_saves_the_line_and_shows_the_rules(county: Any, web: Any) -> None:
+def test_the_line_is_saved_on_the_policy_page_and_the_settings_page_shows_it(county: Any, web: Any) -> None:
     client = web(county.county_official)
-    bad = client.post("/exits/settings/line/", {"year": YEAR, "amount": "-5"})
-    assert bad.status_code == 200
-    assert PovertyLine.objects.count() == 0
-    client.post("/exits/settings/line/", {"year": YEAR, "amount": "4100", "basis": "县扶贫办文件"})
-    assert PovertyLine.objects.get().amount == 4100
     policy = f"/areas/{county.county.code}/policy/"
+    line = {"key": POVERTY_LINE.name, f"{LINE_FORM}-year": YEAR, f"{LINE_FORM}-basis": "县扶贫办文件"}
+    bad = client.post(f"{policy}year/", line | {f"{LINE_FORM}-{POVERTY_LINE.name}": "-5"})
+    assert bad.status_code == 200
+    assert not PolicyValue.objects.filter(key=POVERTY_LINE.name).exists()
+    saved = client.post(f"{policy}year/", line | {f"{LINE_FORM}-{POVERTY_LINE.name}": "4100"})
+    assert saved.status_code == 302
+    assert policy_get(POVERTY_LINE, county.village_a1, year=YEAR) == 4100
     saved = client.post(policy, RULES | bands_post((1, "37.5", "", False)))
     assert saved.status_code == 302
     assert _rules(county)["exits.notice_min_days"] == 8
     page = client.get("/exits/settings/").content.decode()
     assert f'href="{policy}"' in page  # the rules are changed on the county's policy page
     assert "8" in page.split('data-testid="exit-rules"')[1].split("</dl>")[0]
-    assert web(county.staff_a).post("/exits/settings/line/", {"year": YEAR, "amount": "1"}).status_code in (
-        200,
-        403,
-    )
-    assert PovertyLine.objects.get().amount == 4100
+    lines = page.split('data-testid="poverty-lines"')[1].split("</ul>")[0]
+    assert f"{YEAR}: <strong>4,100.00</strong>" in lines
+    assert "县扶贫办文件" in lines
+    refused = web(county.staff_a).post(f"{policy}year/", line | {f"{LINE_FORM}-{POVERTY_LINE.name}": "1"})
+    assert refused.status_code == 404  # a township's staff: the county's page is outside their area
+    refused = web(county.viewer).post(f"{policy}year/", line | {f"{LINE_FORM}-{POVERTY_LINE.name}": "1"})
+    assert refused.status_code == 403  # the prefecture's viewer reads it only
+    assert policy_get(POVERTY_LINE, county.county, year=YEAR) == 4100
 
 
 def test_village_classes_are_edited_row_by_row_not_as_json(county: Any, web: Any) -> None:
