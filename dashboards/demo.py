@@ -1,4 +1,4 @@
-"""Demo dashboards: today's snapshot computed by the real job code, and three earlier year-end
+"""Demo dashboards: today's snapshot and sections computed by the real job code, and three earlier year-end
 snapshots so the trend has a history. The demo registry's status history puts every exit before 2021,
 so recent year-ends computed from it would all look alike; the earlier snapshots are derived from today's
 figures instead (more people still poor, fewer exited, the further back),
@@ -17,6 +17,7 @@ from .choices import SnapshotStatusChoices
 from .models import ExitTarget, IncidenceFigure, IncidenceSnapshot
 from .selectors import TOTAL_FIELDS
 from .services import incidence_compute_county
+from .snapshots.compute import sections_compute_county
 
 # Share of today's exited people still poor at the end of each earlier year (oldest first).
 HISTORY = (0.85, 0.55, 0.25)
@@ -91,4 +92,7 @@ def seed(ctx: DemoContext) -> None:
         households=round((county_row.poor_households + county_row.exited_households * HISTORY[-1]) * 0.6),
         source="县脱贫攻坚领导小组年度减贫任务分解表（示例）",
     )
-    ctx.say(f"Dashboards: {len(HISTORY) + 1} incidence snapshots of {ctx.county.name}.")
+    # the other sections (coverage, rates, monitoring, ledger, funds) from the demo's records, as the
+    # job writes them: the demo apps before this one have filled them
+    sections_compute_county(county=ctx.county)
+    ctx.say(f"Dashboards: {len(HISTORY) + 1} incidence snapshots of {ctx.county.name}, and its sections.")

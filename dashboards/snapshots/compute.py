@@ -184,6 +184,12 @@ def sections_compute_county(*, county: Area) -> SectionSnapshot:
     county_row = rows.setdefault(
         county.pk, _blank(area_id=county.pk, parent_id=county.parent_id, level=AreaLevelChoices.COUNTY)
     )
+    # every township, also one without villages (a street office): its own problems, complaints and
+    # projects count there and up to the county
+    for township_id in Area.objects.filter(parent=county, level=AreaLevelChoices.TOWNSHIP).values_list(
+        "pk", flat=True
+    ):
+        rows[township_id] = _blank(area_id=township_id, parent_id=county.pk, level=AreaLevelChoices.TOWNSHIP)
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")  # one county's statement: compiling costs more than it saves
         cursor.execute(_VILLAGES_SQL, params)

@@ -39,6 +39,20 @@ def test_demo_county_dashboards_add_up_and_pages_render(web: Any) -> None:
 
     client = web(official)
     assert client.get(f"/dashboards/{county.code}/").status_code == 200
+    # the sections too, from the demo's records: the ledger and funds are those of the live selectors
+    from core import clock
+    from dashboards.snapshots.read import sections
+    from funds.choices import ReportGroupingChoices
+    from funds.selectors import execution_report
+    from supervision.selectors import ledger_summary
+
+    today = clock.today(county)
+    got = sections(county, today)
+    assert got["sections_as_of"] == today
+    assert got["ledger"] == ledger_summary(user=official, area=county)
+    live = execution_report(user=official, by=ReportGroupingChoices.SOURCE, year=today.year)
+    assert got["funds"]["rows"] == [[r.label, r.allocated_wan, r.paid_wan, r.rate] for r in live]
+    assert got["coverage"]["rows"][0][1] > 0
     page = client.get(f"/supervision/assessment/?area={county.code}").content.decode()
     assert 'data-testid="assessment-teams"' in page
     other = assessment_from_other_apps(user=official, area=county)
