@@ -59,3 +59,43 @@ def test_the_county_administrator_edits_the_county_s_policy(page: Any, county: A
     assert policy_for(county.village_b1).notice_min_days == 10
     page.goto(f"{page.base_url}/areas/{county.county.code}/policy/")
     assert county.town_a.name in page.locator("[data-testid=policy-overrides]").inner_text()
+
+
+def test_the_county_official_sets_the_year_s_poverty_line(page: Any, county: Any) -> None:
+    from decimal import Decimal
+
+    from areas.selectors import policy_get
+    from exits.policy import POVERTY_LINE
+    from tests.factories import set_policy
+
+    # given: the province's line for 2019; the county official on the county's policy page
+    set_policy(county.province, {POVERTY_LINE.name: "3747"}, year=2019)
+    login(page, "county_official")
+    page.goto(f"{page.base_url}/areas/{county.county.code}/policy/")
+    lines = page.locator(f"[data-testid=policy-yearly][data-key='{POVERTY_LINE.name}']")
+    assert lines.locator(
+        "[data-testid=policy-year][data-year='2019'] [data-testid=policy-source]"
+    ).inner_text() == (county.province.name)
+
+    # when: the 2020 line, with the document it follows
+    form = lines.locator("[data-testid=policy-year-form]")
+    form.get_by_label("年度").fill("2020")
+    form.get_by_label("扶贫标准（元/人·年）", exact=False).first.fill("4000.5")
+    form.get_by_label("依据").fill("国家扶贫标准（现价）")
+    with page.expect_navigation():
+        form.locator("[data-testid=policy-year-save]").click()
+    assert policy_get(POVERTY_LINE, county.village_a1, year=2020) == Decimal("4000.50")
+    lines = page.locator(f"[data-testid=policy-yearly][data-key='{POVERTY_LINE.name}']")
+    row = lines.locator("[data-testid=policy-year][data-year='2020']")
+    assert row.locator("[data-testid=policy-source]").inner_text() == "本区域"
+    assert "国家扶贫标准（现价）" in row.inner_text()
+    screenshot(page, "policy-yearly")
+
+    # when: the county lets its 2020 line go
+    with page.expect_navigation():
+        row.locator("[data-testid=policy-year-remove]").click()
+
+    # then: no line for 2020 (not 2019's), and the province's 2019 line still shown
+    assert policy_get(POVERTY_LINE, county.village_a1, year=2020) is None
+    assert page.locator("[data-testid=policy-year][data-year='2020']").count() == 0
+    assert page.locator("[data-testid=policy-year][data-year='2019']").count() == 1
