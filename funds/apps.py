@@ -10,6 +10,8 @@ class FundsConfig(AppConfig):
         from core import panels
         from core.navigation import NavItem, register
 
+        from . import policy  # noqa: F401  (declares the funds' policy values)
+
         register(NavItem(_("Funds and projects"), "funds:index", order=40))
         panels.register("households.Household", "funds/_household_panel.html", order=30)
 

@@ -242,14 +242,17 @@ class NoticeForm(StyledFormMixin, forms.Form):
     starts_on = forms.DateField(
         label=_("Notice starts"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    days = forms.IntegerField(label=_("Notice period (days)"), min_value=1, max_value=90, initial=7)
+    days = forms.IntegerField(label=_("Notice period (days)"), min_value=1, max_value=90)
     extra_text = forms.CharField(
         label=_("Additional text"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=1000
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, min_days: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["starts_on"].initial = clock.today()
+        # the county's minimum (funds.policy), which the service holds the notice to
+        self.fields["days"].initial = min_days
+        self.fields["days"].help_text = _("At least %(days)d days.") % {"days": min_days}
 
 
 class HouseholdBatchForm(StyledFormMixin, forms.Form):

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
+from areas.selectors import policy_get
 from core.dates import business_date_errors
 from core.masking import mask_name
 from core.money import yuan_text
@@ -25,11 +26,20 @@ from ..models import (
     Project,
 )
 from ..notices import notice_text_problems
+from ..policy import NOTICE_MIN_DAYS
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 # -- public notices --------------------------------------------------------------------------------
+
+
+def _period_problem(project: Project, days: int) -> str | None:
+    """Why a notice of `days` days is too short for the project's county (None: long enough)."""
+    least = policy_get(NOTICE_MIN_DAYS, project.area)
+    if days >= least:
+        return None
+    return _("A fund notice stays up at least %(days)d days (the county's rule).") % {"days": least}
 
 
 def _notice_check(title: str, body: str) -> None:
@@ -49,7 +59,8 @@ def notice_publish(
     ends_on: dt.date,
     user: User,
 ) -> Notice:
-    """Publish a notice text; refused if it shows an ID number, phone, bank account or health detail."""
+    """Publish a notice text for at least the county's notice period (funds.policy); refused if it
+    shows an ID number, phone, bank account or health detail."""
     ensure_can(user, Capability.PROPOSE, project)
     errors: dict[str, Any] = {}
     if not title.strip():
@@ -58,6 +69,8 @@ def notice_publish(
         errors["body"] = _("Enter the text to publish.")
     if ends_on < starts_on:
         errors["ends_on"] = _("The notice period ends before it starts.")
+    elif problem := _period_problem(project, (ends_on - starts_on).days + 1):
+        errors["ends_on"] = problem
     business_date_errors(errors, starts_on=starts_on, ends_on=ends_on)
     if errors:
         raise ValidationError(errors)
@@ -137,8 +150,8 @@ def notice_publish_standard(
     *, project: Project, kind: str, starts_on: dt.date, days: int, user: User, extra_text: str = ""
 ) -> Notice:
     """Publish the standard project or payment notice for `days` days from `starts_on`."""
-    if days < 1:
-        raise ValidationError({"days": _("A notice period lasts at least one day.")})
+    if problem := _period_problem(project, days):
+        raise ValidationError({"days": problem})
     if kind == NoticeKindChoices.PAYMENT:
         title, body = notice_text_for_payments(project)
     else:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
+from areas.selectors import policy_get
 from core.exceptions import ConflictError
 from core.forms import form_add_service_errors
 from core.models import Job
@@ -31,6 +32,7 @@ from ..forms import (
     TransitionForm,
 )
 from ..models import Project
+from ..policy import NOTICE_MIN_DAYS
 
 # -- projects --------------------------------------------------------------------------------------
 
@@ -181,7 +183,7 @@ def project_fund(request: HttpRequest, pk: int) -> HttpResponse:
 def project_notice(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_visible_or_404(Project.objects.select_related("area", "category"), request.user, pk=pk)
     ensure_can(request.user, Capability.PROPOSE, project)
-    form = NoticeForm(request.POST or None)
+    form = NoticeForm(request.POST or None, min_days=policy_get(NOTICE_MIN_DAYS, project.area))
     if request.method == "POST" and form.is_valid():
         try:
             notice = services.notice_publish_standard(project=project, user=request.user, **form.cleaned_data)

@@ -240,7 +240,7 @@ def test_list_pages_do_not_query_per_row(
             project=money.project,
             kind=NoticeKindChoices.PAYMENT,
             starts_on=clock.today(),
-            days=3,
+            days=7,
             user=money.official,
         )
     _seed_declared_totals(money.project.area.parent)
