@@ -205,4 +205,20 @@ class PolicyValue(TimeStampedModel, VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.area} {self.key}" + ("" if self.year is None else f" {self.year}")
+        return f"{self.area} · {self.key_label(self.key)}" + ("" if self.year is None else f" · {self.year}")
+
+    @staticmethod
+    def key_label(key: str) -> str:
+        """The key as the policy page labels it (areas.policy); an unknown key stays as it is."""
+        from django.core.exceptions import ValidationError
+
+        from .policy import policy_key
+
+        try:
+            return str(policy_key(key).label)
+        except ValidationError:
+            return key
+
+    @classmethod
+    def history_display(cls, field_name: str, value: object) -> str | None:
+        return cls.key_label(str(value)) if field_name == "key" else None

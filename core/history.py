@@ -39,10 +39,12 @@ def _action_label(action: str) -> str:
 def _shown_fields(model: type[models.Model]) -> dict[str, models.Field[Any, Any]]:
     """Fields a user edits or reads on the record page, by name and column name (events use the
     column name of a foreign key: head_id). Derived keys (phone_key, pinyin keys), timestamps, the
-    version counter (core.models.VersionedModel) and the primary key are bookkeeping, not shown."""
+    version counter (core.models.VersionedModel), the primary key and a model's `history_hidden`
+    fields (a request's idempotency key) are bookkeeping, not shown."""
     fields: dict[str, models.Field[Any, Any]] = {}
+    hidden = set(getattr(model, "history_hidden", ()))
     for field in model._meta.concrete_fields:
-        if field.primary_key or not field.editable:
+        if field.primary_key or not field.editable or field.name in hidden:
             continue
         if issubclass(model, VersionedModel) and field.name == "version":
             continue
@@ -82,6 +84,8 @@ def _related_names(
 def _plain(field: models.Field[Any, Any], value: Any, area: Any) -> str:
     if value is None or value == "":
         return ""
+    if isinstance(field, models.JSONField) and isinstance(value, dict):
+        return "、".join(f"{k} {v}" for k, v in value.items())  # not Python's repr
     if isinstance(field, ArrayField):
         items = value if isinstance(value, list) else [value]
         return "、".join(_plain(field.base_field, item, area) for item in items)
@@ -120,7 +124,10 @@ def history_for(record: models.Model, user: User, *, request: Any = None) -> lis
             return spec.mask(str(value))
         if field.is_relation:
             return related.get(field.name, {}).get(str(value), f"#{value}")
-        return _plain(field, value, area)
+        # a column without choices whose codes the model can name (a signer's role, a policy key)
+        named = getattr(model, "history_display", None)
+        shown = named(field.name, value) if named is not None else None
+        return shown if shown is not None else _plain(field, value, area)
 
     rows = []
     for event in events:
@@ -130,7 +137,13 @@ def history_for(record: models.Model, user: User, *, request: Any = None) -> lis
             if field is None:
                 continue
             changes.append(
-                {"field": str(field.verbose_name), "old": display(field, old), "new": display(field, new)}
+                {
+                    "field": str(field.verbose_name),
+                    "old": display(field, old),
+                    "new": display(field, new),
+                    # an identifier (a category's code) is shown as code, not as words to translate
+                    "code": field.name in getattr(model, "history_codes", ()),
+                }
             )
         rows.append(
             {

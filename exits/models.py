@@ -167,7 +167,7 @@ class ExitSignoff(SignoffBase):
         ]
 
     def __str__(self) -> str:
-        return f"{self.procedure_id} {self.step}"
+        return f"#{self.procedure_id} · {self.get_step_display()}"
 
 
 @pghistory.track()
@@ -299,7 +299,8 @@ class VillageStandardCheck(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.village_exit_id} {self.standard_id} {self.met}"
+        met = _("met") if self.met else _("not met")
+        return f"{self.standard} · {met}"
 
 
 @pghistory.track()
@@ -415,7 +416,16 @@ class MonitoringCase(TimeStampedModel, VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.household} {self.category}"
+        return f"{self.household} · {self.get_category_display()}"
+
+    @classmethod
+    def history_display(cls, field_name: str, value: object) -> str | None:
+        """The household's status before the case, named as the household page names statuses."""
+        if field_name != "status_before":
+            return None
+        from households.choices import HouseholdStatusChoices
+
+        return str(dict(HouseholdStatusChoices.choices).get(str(value), value))
 
     def get_absolute_url(self) -> str:
         return reverse("exits:monitoring-detail", args=[self.pk])
@@ -458,7 +468,7 @@ class MonitoringSignoff(SignoffBase):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case_id} {self.step}"
+        return f"#{self.case_id} · {self.get_step_display()}"
 
 
 @pghistory.track()

@@ -156,6 +156,7 @@ class ProjectCategory(TimeStampedModel):
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "area"
+    history_codes = ("code",)
 
     class Meta:
         ordering = ["list_kind", "code"]
@@ -527,6 +528,7 @@ class Disbursement(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "project__area"
+    history_hidden = ("idempotency_key",)  # bookkeeping of the request, not the payment
     write_capability = Capability.MANAGE_FUNDS  # what changing it, or attaching a file to it, needs
 
     class Meta:

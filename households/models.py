@@ -461,7 +461,7 @@ class IdentificationStep(SignoffBase):
         triggers = [pgtrigger.Protect(name="step_insert_only", operation=pgtrigger.Update | pgtrigger.Delete)]
 
     def __str__(self) -> str:
-        return f"{self.procedure_id} {self.stage} {self.decision}"
+        return f"#{self.procedure_id} · {self.get_stage_display()} · {self.get_decision_display()}"
 
     @property
     def signer_role_display(self) -> str:
@@ -538,6 +538,14 @@ class FourLooksAssessment(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.household_id} {self.assessed_on} {self.total}"
 
+    @classmethod
+    def history_display(cls, field_name: str, value: object) -> str | None:
+        """The weights in force read as the four looks' labels (看房 30、看粮 30、…), not as keys."""
+        if field_name != "weights" or not isinstance(value, dict):
+            return None
+        labels = {f.name: str(f.verbose_name) for f in cls._meta.concrete_fields}
+        return "、".join(f"{labels.get(f'{key}_score', key)} {weight}" for key, weight in value.items())
+
 
 # -- data quality: probable duplicates and cross-department checks -------------------------------
 
@@ -583,7 +591,7 @@ class DuplicateCandidate(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member_a_id}~{self.member_b_id} {self.kind}"
+        return f"#{self.member_a_id} ~ #{self.member_b_id} · {self.get_kind_display()}"
 
 
 @pghistory.track()

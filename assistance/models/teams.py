@@ -178,7 +178,7 @@ class TeamMembership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.cadre_id} in {self.team_id}"
+        return f"{self.cadre} · {self.get_role_display()} · {self.team}"
 
 
 @pghistory.track()

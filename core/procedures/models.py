@@ -4,6 +4,8 @@ which step, in which role, when, with what comment) and the objection heard duri
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -28,9 +30,18 @@ class SignoffBase(models.Model):
 
     @property
     def role_label(self) -> str:
+        return self.role_name(self.role)
+
+    @staticmethod
+    def role_name(role: str) -> str:
         from core.roles import RoleChoices
 
-        return str(RoleChoices(self.role).label) if self.role in RoleChoices.values else self.role
+        return str(RoleChoices(role).label) if role in RoleChoices.values else role
+
+    @classmethod
+    def history_display(cls, field_name: str, value: Any) -> str | None:
+        """The history page (core.history) names the role as the sign-off page does."""
+        return cls.role_name(str(value)) if field_name == "role" else None
 
 
 class NoticeObjectionBase(TimeStampedModel, VersionedModel):

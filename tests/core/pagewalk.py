@@ -44,6 +44,7 @@ ALLOWED = {
     "am",
     "ip",
     "ok",
+    "ctrl",  # the key, as printed on it (按住 Ctrl 多选)
     # language names shown in themselves in the language switch
     "english",
     # demo accounts' user names and the demo's data labels
@@ -65,7 +66,7 @@ SKIP_TAGS = {"script", "style", "noscript", "template", "code", "pre"}
 READ_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt"}
 DEBUG_MARKS = ("Traceback", "Using the URLconf", "Request Method:", "Exception Value:", "DisallowedHost")
 # Links never followed: they change state, leave the site or are the admin's generated pages.
-# /audit/ (the history pages) has its own readability work and test.
+# /audit/ (the history pages): `history_walk` opens one of each record kind instead.
 NOT_FOLLOWED = ("/audit/", "/logout", "/i18n/", "/admin/", "/static/", "/media/", "/api/", "/field/sw.js")
 
 
@@ -153,6 +154,42 @@ def _internal(href: str) -> str | None:
     if any(parts.path.startswith(prefix) for prefix in NOT_FOLLOWED):
         return None
     return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _visit(client: Any, url: str) -> Visit | None:
+    response = client.get(url, follow=True)
+    if "text/html" not in response.get("Content-Type", ""):
+        return None
+    body = response.content.decode()
+    page = _Page()
+    page.feed(body)
+    return Visit(
+        url=url,
+        status=response.status_code,
+        text=" ".join(page.text),
+        debug=any(m in body for m in DEBUG_MARKS),
+    )
+
+
+def history_walk(client: Any, user: Any) -> Walk:
+    """Open the history page (/audit/...) of one record of every kind that has one (each model that
+    pghistory tracks and core scoping can narrow), the newest the user can see; kinds outside the
+    user's scope are not opened."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    kinds = {getattr(m, "pgh_tracked_model", None) for m in apps.get_models()}
+    kinds = {k for k in kinds if k is not None and hasattr(k, "scope_path")}
+    result = Walk()
+    for kind in sorted(kinds, key=lambda k: k._meta.label):
+        record = kind.objects.visible_to(user).order_by("-pk").first()
+        if record is None:
+            continue
+        content_type = ContentType.objects.get_for_model(kind)
+        visit = _visit(client, f"/audit/{content_type.app_label}/{content_type.model}/{record.pk}/")
+        if visit is not None:
+            result.visits.append(visit)
+    return result
 
 
 def walk(client: Any, *, depth: int = 2, limit: int = 80) -> Walk:

@@ -1,4 +1,5 @@
-"""Every page a demo role reaches from its menu reads in Chinese: no English left, no debug page."""
+"""Every page a demo role reaches from its menu reads in Chinese: no English left, no debug page; so does
+the history page (/audit/...) of every kind of record the role can see."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import User
-from tests.core.pagewalk import english_words, walk
+from tests.core.pagewalk import english_words, history_walk, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +27,7 @@ def test_every_page_from_each_roles_menu_is_in_chinese(demo: None, settings: Any
     settings.DEBUG = False
     problems: dict[str, list[str]] = {}
     walked = {}
+    histories = {}
 
     for username in ROLES:
         client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
@@ -33,12 +35,18 @@ def test_every_page_from_each_roles_menu_is_in_chinese(demo: None, settings: Any
         # when: the role opens its start page, every menu entry and one page of each view linked there
         result = walk(client)
         walked[username] = len(result.visits)
+        # and the history page of one record of each kind it can see (field labels, choice labels)
+        history = history_walk(client, User.objects.get(username=username))
+        histories[username] = len(history.visits)
+        result.visits.extend(history.visits)
         # then
         if result.problems():
             problems[username] = result.problems()
 
     assert problems == {}
     assert all(count >= 20 for count in walked.values()), walked
+    assert histories["county"] >= 40, histories
+    assert all(count >= 10 for count in histories.values()), histories
 
 
 def test_the_walk_sees_english_and_debug_pages() -> None:
