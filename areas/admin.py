@@ -44,6 +44,6 @@ class PolicyValueAdmin(ReadOnlyScopedAdmin):
     """Read-only: policy values are set on the area's policy page (areas.services.policy_set checks
     each key's role, level and bounds and keeps the version)."""
 
-    list_display = ["area", "key", "value", "version", "updated_at"]
-    list_filter = ["key"]
+    list_display = ["area", "key", "year", "value", "basis", "version", "updated_at"]
+    list_filter = ["key", "year"]
     list_select_related = ["area"]
