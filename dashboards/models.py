@@ -1,7 +1,7 @@
 """Incidence snapshots: the dated, frozen figures every dashboard reads.
 
 A snapshot belongs to one county and one as-of date; its figures are one row per village, township and
-the county itself, written by one set-based SQL statement (dashboards.services.incidence_compute_county).
+the county itself, written by one set-based SQL statement for a chunk of counties (dashboards.incidence).
 Levels above the county are the sum of their counties' rows for the same date, added up on read.
 Once complete a snapshot is frozen: later registry changes do not touch it, and it is only recomputed
 on purpose, with the reason and the figures before and after kept in IncidenceRecompute.

@@ -3,8 +3,8 @@ incidence (assistance coverage, complaint rates, monitoring objects by risk), se
 dashboard reads them back in a constant number of rows whatever the population.
 
 `compute` writes (called by the incidence job for the county's own day); `read` reads. The
-statement parts below are shared by the incidence statement and the sections' (one way to read a
-county's rows of a table keyed by household).
+statement parts below are the sections' way to read a county's rows of a table keyed by household (the
+incidence statement reads a small chunk of counties' households with HOUSEHOLDS_SQL too).
 """
 
 # The county's households, village by village through the village index (OFFSET 0 keeps the planner

@@ -35,7 +35,7 @@ from . import COMPLAINT_COLUMNS, HOUSEHOLDS_SQL, LEDGER_COLUMNS, RUNS_SQL, VILLA
 # reads them), the assisted ones joined to each assistance table grouped by household, the team
 # stationed there, and the cases included in monitoring with how many name each risk. Every table keyed
 # by household is read through its household index, one range per run of the county's consecutive
-# household ids (RUNS_SQL, as the incidence statement reads members): what is read is the county's
+# household ids (RUNS_SQL): what is read is the county's
 # rows, not the whole table hashed against them, so a small county costs little in a big province.
 # The registered/exited counts are the complaint rates' denominators.
 _VILLAGES_SQL = (
