@@ -175,10 +175,13 @@ def _yearly(user: Any, area: Area, bound: YearlyValueForm | None) -> list[dict[s
     """Each yearly key year by year as in force here (latest first), with the form that sets a year
     when the user may set it here."""
     found = []
+    this_year = clock.this_year(area)
     for key in (k for k in policy_keys() if k.yearly):
         editable = _may_set(user, key, area)
         form = bound if bound is not None and bound.key == key else YearlyValueForm(key=key)
-        found.append({"key": key, "years": policy_years(area, key), "form": form if editable else None})
+        years = policy_years(area, key)
+        missing = this_year not in {f.year for f in years}  # the year readers ask for now
+        found.append({"key": key, "years": years, "form": form if editable else None, "missing": missing})
     return found
 
 

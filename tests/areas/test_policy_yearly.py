@@ -156,6 +156,18 @@ def test_the_year_in_force_is_the_county_s(
     page = web(county.county_official).get(f"/areas/{county.county.code}/policy/").content.decode()
     assert page.count('data-current="true"') == 1
     assert f'data-year="{year}" data-current="true"' in page
+    assert 'data-testid="policy-year-missing"' not in page
+
+
+def test_the_page_says_when_this_year_has_no_line(county: Any, web: Any, time_machine: Any) -> None:
+    set_line(county.county, Decimal("4000"), year=2020)
+    time_machine.move_to(county_time(2021, 1, 1, 0, 0), tick=False)  # 2020-12-31 16:00 UTC
+
+    page = web(county.viewer).get(f"/areas/{county.town_a.code}/policy/").content.decode()
+
+    missing = page.split('data-testid="policy-year-missing"')[1].split("</div>")[0]
+    assert "2021" in missing
+    assert 'data-current="true"' not in page
 
 
 def test_the_county_official_sets_a_year_on_the_page_and_it_is_audited(county: Any, web: Any) -> None:
