@@ -267,3 +267,28 @@ def test_above_the_county_the_figures_add_up_the_counties_each_at_its_last_compu
         county.county.code,
         other.code,
     ]
+
+
+def test_the_export_and_the_api_give_the_snapshot_s_ledger_and_funds(
+    county: Any, ledger_and_money: Any, web: Any, api: Any
+) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    # when: the funds and ledger tables as xlsx, and the whole dashboard from the API
+    def sheet(table: str) -> list[tuple[Any, ...]]:
+        response = web(county.county_official).get(f"/dashboards/{county.county.code}/export/{table}.xlsx")
+        assert response.status_code == 200
+        return list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+
+    funds, ledger = sheet("funds"), sheet("ledger")
+    data = api(county.county_official).get(f"/api/dashboards/areas/{county.county.code}/").json()
+
+    # then: the snapshot's figures, money as exact decimals (strings in the API)
+    assert funds[1][0] == "中央财政专项扶贫资金"
+    assert [Decimal(str(v)) for v in funds[1][1:]] == [Decimal("10.00"), Decimal("1.23"), Decimal("12.35")]
+    assert {row[1]: row[2:] for row in ledger[1:]} == {"枹罕镇": (1, 1, 0), "折桥镇": (2, 1, 2)}
+    assert data["funds"]["rows"][0] == ["中央财政专项扶贫资金", "10.00", "1.23", "12.35"]
+    assert data["ledger"]["overdue"] == 2
+    assert data["sections_computed_at"] is not None
