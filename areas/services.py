@@ -243,6 +243,10 @@ def policy_set(
     if errors:
         raise ValidationError(errors)
     versions = versions or {}
+    # One change of an area's values at a time: a second editor of a value nobody has set yet waits
+    # here and then finds the first one's row (no duplicate insert failing on the unique constraint).
+    # No-key lock: rows that merely point at the area (jobs, allocations) are not held up.
+    Area.objects.select_for_update(no_key=True).filter(pk=area.pk).first()
     rows = {
         r.key: r
         for r in PolicyValue.objects.select_for_update().filter(area=area, key__in=list(keys), year=year)

@@ -267,3 +267,23 @@ def test_the_api_lists_the_years_and_sets_one(county: Any, api: Any) -> None:
     assert floating.status_code == 400
     assert LINE in floating.json()["errors"]
     assert _line(county.county, 2021) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officials_setting_the_same_new_year_at_once_leave_one_row(county: Any) -> None:
+    from tests.helpers import at_once
+
+    # when: both set the county's 2020 line, nobody having set it before
+    amounts = ["4000.00", "4100.00"]
+    outcomes = at_once(
+        2,
+        lambda i: policy_set(
+            area=county.county, user=county.county_official, year=2020, values={LINE: amounts[i]}
+        ),
+    )
+
+    # then: neither fails on the unique constraint; one row, holding one of the two amounts
+    assert [o for o in outcomes if isinstance(o, Exception)] == []
+    [row] = PolicyValue.objects.filter(key=LINE, year=2020)
+    assert row.value in amounts
+    assert row.version == 2  # the second change updated the first one's row
