@@ -186,8 +186,8 @@ class YearlyValueForm(StyledFormMixin, forms.Form):
     remove = forms.BooleanField(required=False, widget=forms.HiddenInput)
     version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def __init__(self, data: Any = None, *, key: PolicyKey[Any]) -> None:
-        super().__init__(data, prefix=key.name.replace(".", "-"))
+    def __init__(self, data: Any = None, *, key: PolicyKey[Any], year: int | None = None) -> None:
+        super().__init__(data, prefix=key.name.replace(".", "-"), initial={"year": year})
         self.key = key
         field = key.form_field()
         field.required = False  # not when removing; clean() asks for it otherwise

@@ -23,7 +23,7 @@ from .filters import AreaFilterSet
 from .forms import AreaImportForm, PolicyForm, YearlyValueForm
 from .models import Area
 from .pickers import children_for
-from .policy import BandsKey, PolicyKey, policy_keys
+from .policy import BandsKey, MoneyKey, PolicyKey, policy_keys
 from .selectors import (
     PolicyInForce,
     area_list,
@@ -178,10 +178,17 @@ def _yearly(user: Any, area: Area, bound: YearlyValueForm | None) -> list[dict[s
     this_year = clock.this_year(area)
     for key in (k for k in policy_keys() if k.yearly):
         editable = _may_set(user, key, area)
-        form = bound if bound is not None and bound.key == key else YearlyValueForm(key=key)
+        form = bound if bound is not None and bound.key == key else YearlyValueForm(key=key, year=this_year)
         years = policy_years(area, key)
-        missing = this_year not in {f.year for f in years}  # the year readers ask for now
-        found.append({"key": key, "years": years, "form": form if editable else None, "missing": missing})
+        found.append(
+            {
+                "key": key,
+                "years": years,
+                "form": form if editable else None,
+                "missing": this_year not in {f.year for f in years},  # the year readers ask for now
+                "is_money": isinstance(key, MoneyKey),
+            }
+        )
     return found
 
 

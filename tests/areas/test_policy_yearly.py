@@ -179,6 +179,7 @@ def test_the_county_official_sets_a_year_on_the_page_and_it_is_audited(county: A
     page = client.get(url).content.decode()
     assert 'data-testid="policy-year-form"' in page
     assert f'name="{PREFIX}-{LINE}"' in page
+    assert f'name="{PREFIX}-year" value="{clock.this_year(county.county)}"' in page  # this year offered
 
     # a wrong amount is named on the field and nothing is saved
     bad = client.post(f"{url}year/", form | {f"{PREFIX}-{LINE}": "4000.123"})
@@ -203,7 +204,7 @@ def test_the_county_official_sets_a_year_on_the_page_and_it_is_audited(county: A
     events = audit_events_for(row)
     assert [e["user"] for e in events] == [county.county_official, county.county_official]
     shown = client.get(url).content.decode().split('data-year="2020"')[1].split("</tr>")[0]
-    assert "4000.00" in shown
+    assert "4,000.00" in shown
     assert "国家扶贫标准（现价）" in shown
 
     # removed with a stale version: refused, kept; with the version read: gone (and audited)
