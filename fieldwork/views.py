@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accounts.requests import request_user
 from accounts.roles import Capability
 
 from .models import FieldDevice
@@ -54,14 +55,17 @@ def _shell_version() -> str:
 @never_cache
 def app(request: HttpRequest) -> HttpResponse:
     """The app shell; everything it shows comes from the phone's IndexedDB (fieldwork/static)."""
-    if not is_field_user(request.user):
+    if not is_field_user(request_user(request)):
         raise PermissionDenied(
             _("The offline app is for first secretaries, work teams and responsible cadres.")
         )
     return render(
         request,
         "fieldwork/app.html",
-        {"strings": app_strings(), "config": {"user": request.user.pk, "name": request.user.display_name}},
+        {
+            "strings": app_strings(),
+            "config": {"user": request_user(request).pk, "name": request_user(request).display_name},
+        },
     )
 
 
@@ -101,12 +105,15 @@ def manifest(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def devices(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_capability(Capability.ADMINISTER):
+    if not request_user(request).has_capability(Capability.ADMINISTER):
         raise PermissionDenied(_("Your role does not allow this action."))
     return render(
         request,
         "fieldwork/devices.html",
-        {"devices": device_list(user=request.user), "expires_days": settings.FIELDWORK["COPY_EXPIRES_DAYS"]},
+        {
+            "devices": device_list(user=request_user(request)),
+            "expires_days": settings.FIELDWORK["COPY_EXPIRES_DAYS"],
+        },
     )
 
 
@@ -114,11 +121,13 @@ def devices(request: HttpRequest) -> HttpResponse:
 @require_POST
 def device_revoke_view(request: HttpRequest, pk: str) -> HttpResponse:
     device = get_object_or_404(FieldDevice, pk=pk)
-    device_revoke(device=device, user=request.user)
+    device_revoke(device=device, user=request_user(request))
     messages.success(
         request,
         _("Device revoked: its session is ended and its next sync will be refused. Its copy is wiped then."),
     )
-    if device.user_id == request.user.pk and not request.user.has_capability(Capability.ADMINISTER):
+    if device.user_id == request_user(request).pk and not request_user(request).has_capability(
+        Capability.ADMINISTER
+    ):
         return redirect("accounts:profile")  # revoked from "my account"
     return redirect("fieldwork:devices")

@@ -126,26 +126,29 @@ class Household(TimeStampedModel, VersionedModel):
     def village_label(self) -> str:
         """The village with its township: a county has several 刘家村 (load `village__parent`)."""
         village = self.village
-        return f"{village.parent.name} {village.name}" if village.parent_id else village.name
+        township = village.parent  # None without a query when the village has no parent
+        return f"{township.name} {village.name}" if township is not None else village.name
 
     @property
     def label(self) -> str:
         """How people name a household: by its head and village, not by the 17-digit number
         (load `head` and `village__parent`)."""
-        if self.head_id is None:
+        head = self.head  # None without a query when there is no head
+        if head is None:
             return _("Household %(number)s, %(village)s") % {
                 "number": self.number,
                 "village": self.village_label,
             }
         return _("%(head)s's household, %(village)s") % {
-            "head": self.head.name,
+            "head": head.name,
             "village": self.village_label,
         }
 
     @property
     def head_label(self) -> str:
         """The household by its head alone, where the village goes without saying (load `head`)."""
-        return _("%(head)s's household") % {"head": self.head.name} if self.head_id else self.number
+        head = self.head if self.head_id else None
+        return _("%(head)s's household") % {"head": head.name} if head is not None else self.number
 
 
 class HouseholdStatusChange(models.Model):

@@ -15,7 +15,7 @@ from core.models import Job
 from core.worklist import ITEMS_SHOWN, WorkItem, WorkSection, WorkSource, household_title, register
 
 from .choices import IdentificationStageChoices, ProcedureStatusChoices, ReviewStatusChoices
-from .models import CrossCheckMatch, DuplicateCandidate, IdentificationProcedure
+from .models import CrossCheckMatch, DuplicateCandidate, IdentificationProcedure, Member
 from .services import STAGE_CAPABILITY, procedure_notice_ends_on
 
 R = RoleChoices
@@ -84,6 +84,11 @@ def identification_approvals(user: Any, today: dt.date) -> WorkSection | None:
     )
 
 
+def _village_of(member: Member) -> str:
+    # a pending pair is scoped by its members' households, so both have one
+    return member.household.village_label if member.household is not None else ""
+
+
 def duplicates_to_review(user: Any, today: dt.date) -> WorkSection | None:
     if not user.has_capability(Capability.EDIT_REGISTRY):
         return None
@@ -97,8 +102,7 @@ def duplicates_to_review(user: Any, today: dt.date) -> WorkSection | None:
         WorkItem(
             title=_("%(a)s and %(b)s") % {"a": d.member_a.name, "b": d.member_b.name},
             url=reverse("households:duplicates") + "?status=pending",
-            detail=f"{d.get_kind_display()} · {d.member_a.household.village_label} / "
-            f"{d.member_b.household.village_label}",
+            detail=f"{d.get_kind_display()} · {_village_of(d.member_a)} / {_village_of(d.member_b)}",
         )
         for d in qs[:ITEMS_SHOWN]
     ]

@@ -3,7 +3,7 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
@@ -24,7 +24,18 @@ def _optional(module: str) -> bool:
     return True
 
 
-api_patterns = [
+api_auth_patterns: list[URLPattern | URLResolver] = [
+    path(
+        "login/",
+        content_security_policy(**INLINE_STYLES)(
+            auth_views.LoginView.as_view(template_name="rest_framework/login.html")
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]
+
+api_patterns: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI's start-up script comes from its own address (?script), not inline in the page.
     path(
@@ -44,23 +55,12 @@ api_patterns = [
     # The browsable API's login and logout (rest_framework.urls); its login page sets style="".
     path(
         "auth/",
-        include(
-            (
-                [
-                    path(
-                        "login/",
-                        content_security_policy(**INLINE_STYLES)(
-                            auth_views.LoginView.as_view(template_name="rest_framework/login.html")
-                        ),
-                        name="login",
-                    ),
-                    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-                ],
-                "rest_framework",
-            )
-        ),
+        include((api_auth_patterns, "rest_framework")),
     ),
-] + [path(f"{app}/", include(f"{app}.api.urls")) for app in DOMAIN_APPS if _optional(f"{app}.api.urls")]
+]
+api_patterns += [
+    path(f"{app}/", include(f"{app}.api.urls")) for app in DOMAIN_APPS if _optional(f"{app}.api.urls")
+]
 
 urlpatterns = [
     path("", core_views.home, name="home"),

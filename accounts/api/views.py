@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.requests import request_user
 from accounts.roles import ROLE_CAPABILITIES
 
 
@@ -24,7 +25,7 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        user = request.user
+        user = request_user(request)
         data = {
             "username": user.username,
             "full_name": user.full_name,
