@@ -1,3 +1,4 @@
+from collections.abc import MutableMapping
 from typing import Any
 
 from django import forms
@@ -40,7 +41,7 @@ class VersionedFormMixin(StyledFormMixin):
     """Carries the version the user read, so a save on top of someone else's change is refused."""
 
     is_bound: bool  # from the form class it is mixed into
-    initial: dict[str, Any]
+    initial: MutableMapping[str, Any]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

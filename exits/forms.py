@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -11,8 +13,11 @@ from core.forms import StyledFormMixin
 
 from .choices import MonitoringCategoryChoices, MonitoringSourceChoices, RiskChoices
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _year_field(label: str = "") -> forms.IntegerField:
+
+def _year_field(label: StrOrPromise = "") -> forms.IntegerField:
     return forms.IntegerField(
         label=label or _("Year"), min_value=2000, max_value=2100, initial=clock.today().year
     )
@@ -53,7 +58,9 @@ class ScreeningForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: object, areas: list, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [(a.code, f"{a.name} ({a.get_level_display()})") for a in areas]
+        cast(forms.ChoiceField, self.fields["area"]).choices = [
+            (a.code, f"{a.name} ({a.get_level_display()})") for a in areas
+        ]
 
 
 class MonitoringReportForm(StyledFormMixin, forms.Form):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -65,8 +65,9 @@ class HouseholdForm(VersionedFormMixin, forms.ModelForm):
         villages = (
             Area.objects.visible_to(user).filter(level=AreaLevelChoices.VILLAGE).select_related("parent")
         )
-        self.fields["village"] = VillagePickerField(queryset=villages, label=self.fields["village"].label)
-        self.fields["village"].bind_township(self.data, self.add_prefix("village"))
+        village = VillagePickerField(queryset=villages, label=self.fields["village"].label)
+        village.bind_township(self.data, self.add_prefix("village"))
+        self.fields["village"] = village
         if self.instance.pk:
             # The village and number identify the household; they are not edited here.
             del self.fields["village"]
@@ -330,7 +331,7 @@ class CrossCheckForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].user = user
+        cast(AreaChoiceField, self.fields["area"]).user = user
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

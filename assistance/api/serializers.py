@@ -3,7 +3,7 @@ services, which own the rules (and raise the field errors the API returns)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
@@ -32,6 +32,9 @@ from assistance.models import (
 )
 from core.api.personal import PersonalField
 from households.models import Household, Member
+
+if TYPE_CHECKING:
+    from assistance.selectors.coverage import AssistedHousehold
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
@@ -264,7 +267,7 @@ class AssistedHouseholdSerializer(serializers.ModelSerializer):
         ]
 
     @extend_schema_field(serializers.IntegerField())
-    def get_overdue_follow_ups(self, obj: Household) -> int:
+    def get_overdue_follow_ups(self, obj: AssistedHousehold) -> int:
         return obj.overdue_count or 0
 
 
@@ -431,7 +434,7 @@ class VillagePlanUpdateSerializer(serializers.Serializer):
 @extend_schema_serializer(component_name="AssistanceCoverageRow")
 class CoverageRowSerializer(serializers.Serializer):
     key = serializers.IntegerField(allow_null=True)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the field named "label", not Field.label
     code = serializers.CharField(help_text="Area code (village rows)")
     households = serializers.IntegerField()
     without_cadre = serializers.IntegerField()

@@ -7,12 +7,13 @@ from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.requests import request_user
 from accounts.roles import Capability
 from areas.models import Area
 from areas.selectors import areas_top_for
@@ -41,24 +42,18 @@ from assistance.models import (
 from core import clock
 from core.api.mixins import ScopedViewSetMixin
 from core.api.personal import RevealLoggingMixin
-from core.api.services import ServiceCreateMixin, ServiceUpdateMixin, ServiceWriteMixin
+from core.api.services import (
+    ScopedReadCreateViewSet,
+    ServiceUpdateMixin,
+    ServiceWriteMixin,
+)
 from core.scoping import area_code_param, get_visible_or_404
 from households.models import Household
 
 from . import serializers as s
 
 
-class _ReadCreate(
-    ScopedViewSetMixin,
-    ServiceCreateMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
-    pass
-
-
-class CadreViewSet(RevealLoggingMixin, ServiceUpdateMixin, _ReadCreate):
+class CadreViewSet(RevealLoggingMixin, ServiceUpdateMixin, ScopedReadCreateViewSet):
     """Responsible cadres (帮扶责任人) in the caller's area."""
 
     queryset = Cadre.objects.all()
@@ -78,7 +73,7 @@ class CadreViewSet(RevealLoggingMixin, ServiceUpdateMixin, _ReadCreate):
         return services.cadre_update(cadre=cadre, **data)
 
 
-class WorkTeamViewSet(_ReadCreate):
+class WorkTeamViewSet(ScopedReadCreateViewSet):
     """Village work teams (驻村工作队), with members, villages and the rotation chain."""
 
     queryset = WorkTeam.objects.all()
@@ -100,7 +95,7 @@ class WorkTeamViewSet(_ReadCreate):
         """Hand over to the next team (压茬轮换); answers with the new team."""
         team = self.get_object()
         successor = services.team_rotate(
-            team=team, user=request.user, **self.service_input(s.TeamRotateSerializer)
+            team=team, user=request_user(request), **self.service_input(s.TeamRotateSerializer)
         )
         return self.service_answer(successor, code=status.HTTP_201_CREATED)
 
@@ -109,11 +104,13 @@ class WorkTeamViewSet(_ReadCreate):
     def end(self, request: Request, pk: str) -> Response:
         team = self.get_object()
         return self.service_answer(
-            services.team_end(team=team, user=request.user, **self.service_input(s.TeamEndSerializer))
+            services.team_end(
+                team=team, user=request_user(request), **self.service_input(s.TeamEndSerializer)
+            )
         )
 
 
-class CadrePairingViewSet(_ReadCreate):
+class CadrePairingViewSet(ScopedReadCreateViewSet):
     """Cadre–household pairings (结对帮扶); `active=true` lists the current ones. Creating one closes
     the household's current pairing."""
 
@@ -134,10 +131,10 @@ class CadrePairingViewSet(_ReadCreate):
     def end(self, request: Request, pk: str) -> Response:
         pairing = self.get_object()
         data = self.service_input(s.PairingEndSerializer)
-        return self.service_answer(services.pairing_end(pairing=pairing, user=request.user, **data))
+        return self.service_answer(services.pairing_end(pairing=pairing, user=request_user(request), **data))
 
 
-class VisitViewSet(_ReadCreate):
+class VisitViewSet(ScopedReadCreateViewSet):
     """Visits (走访) with the follow-ups promised at each. Photos are added with the attachments
     upload (`/attachments/assistance/visit/<id>/upload/`)."""
 
@@ -172,10 +169,12 @@ class FollowUpViewSet(ScopedViewSetMixin, ServiceWriteMixin, viewsets.ReadOnlyMo
     def close(self, request: Request, pk: str) -> Response:
         follow_up = self.get_object()
         data = self.service_input(s.FollowUpCloseSerializer)
-        return self.service_answer(services.follow_up_close(follow_up=follow_up, user=request.user, **data))
+        return self.service_answer(
+            services.follow_up_close(follow_up=follow_up, user=request_user(request), **data)
+        )
 
 
-class AssistancePlanViewSet(ServiceUpdateMixin, _ReadCreate):
+class AssistancePlanViewSet(ServiceUpdateMixin, ScopedReadCreateViewSet):
     """Household assistance plans, one per household and year."""
 
     queryset = AssistancePlan.objects.all()
@@ -195,7 +194,7 @@ class AssistancePlanViewSet(ServiceUpdateMixin, _ReadCreate):
         return services.plan_save(household=plan.household, year=plan.year, **data)
 
 
-class MeasureViewSet(ServiceUpdateMixin, _ReadCreate):
+class MeasureViewSet(ServiceUpdateMixin, ScopedReadCreateViewSet):
     """Assistance measures (五个一批) for households and members; amounts are decimal strings in yuan."""
 
     queryset = Measure.objects.all()
@@ -215,7 +214,7 @@ class MeasureViewSet(ServiceUpdateMixin, _ReadCreate):
         return services.measure_update(measure=measure, **data)
 
 
-class VillagePlanViewSet(ServiceUpdateMixin, _ReadCreate):
+class VillagePlanViewSet(ServiceUpdateMixin, ScopedReadCreateViewSet):
     """Village plans (村级脱贫计划), one per village and year."""
 
     queryset = VillagePlan.objects.all()
@@ -270,9 +269,10 @@ class CoverageView(APIView):
         if code:
             area = get_visible_or_404(Area.objects.all(), request.user, code=area_code_param(code))
         else:
-            area = areas_top_for(request.user).order_by("code").first()
-            if area is None:
+            top = areas_top_for(request_user(request)).order_by("code").first()
+            if top is None:
                 return Response({"detail": "", "code": "not_found", "errors": {}}, status=404)
+            area = top
         try:
             days = int(request.query_params.get("days") or selectors.visit_days_for(area))
         except ValueError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
@@ -36,6 +36,11 @@ class _Assisted(TypedDict):
     has_plan: bool
     last_visit: dt.date | None
     overdue_count: int | None
+
+
+if TYPE_CHECKING:
+    # a household as the assistance lists read it (the API serializes these annotations)
+    AssistedHousehold: TypeAlias = WithAnnotations[Household, _Assisted]
 
 
 class _Flags(TypedDict):

@@ -1,5 +1,6 @@
 from typing import Any, cast
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 
 from core.scoping import ScopedQuerySet
@@ -13,10 +14,14 @@ class ScopedViewSetMixin:
     """
 
     request: Any
-    queryset: QuerySet[Any]
 
     def base_queryset(self) -> QuerySet[Any]:
-        return self.queryset.all()
+        # `queryset` is the viewset's (DRF's GenericAPIView declares it); not redeclared here, so an
+        # abstract viewset that sets none still type-checks
+        queryset: QuerySet[Any] | None = getattr(self, "queryset", None)
+        if queryset is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} sets no queryset and no base_queryset().")
+        return queryset.all()
 
     def get_queryset(self) -> QuerySet[Any]:
         queryset = cast("ScopedQuerySet[Any]", self.base_queryset())  # scoped models only

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 class ProcedureSignMixin(ServiceWriteMixin):
     sign_serializer_class: type[serializers.Serializer]  # type: ignore[type-arg]
-    sign_status = status.HTTP_200_OK
+    sign_status: int = status.HTTP_200_OK
 
     def procedure_sign(self, obj: Any, *, user: User, **data: Any) -> Any:
         raise NotImplementedError

@@ -37,12 +37,13 @@ from typing import Any
 from django.db import models
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
+from core.api.mixins import ScopedViewSetMixin
 from core.scoping import get_visible_or_404
 
 
@@ -120,6 +121,16 @@ class ServiceUpdateMixin(ServiceWriteMixin):
         obj = self.get_object()
         data = self.service_input(self.update_input, partial=self.update_partial)
         return self.service_answer(self.update_service(obj, **data, user=request.user))
+
+
+class ScopedReadCreateViewSet(
+    ScopedViewSetMixin,
+    ServiceCreateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    GenericViewSet,  # type: ignore[type-arg]
+):
+    """List and retrieve in the caller's scope; POST is the viewset's one service call."""
 
 
 class ServiceAction:

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -34,7 +35,7 @@ from exits.services import exit_next_steps, monitoring_next_steps
 
 class ConditionCheckSerializer(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the field named "label", not Field.label
     passed = serializers.BooleanField()
     message = serializers.CharField()
 
@@ -85,7 +86,7 @@ class SignoffSerializer(serializers.ModelSerializer):
     step_display = serializers.CharField(source="get_step_display", read_only=True)
 
     class Meta:
-        model = ExitSignoff
+        model: type[models.Model] = ExitSignoff  # MonitoringSignoffSerializer's Meta names its own
         fields = [
             "id",
             "step",
@@ -218,7 +219,7 @@ class MonitoringAssistanceSerializer(serializers.ModelSerializer):
 
 class MonitoringCaseSerializer(_HouseholdCaseSerializer):
     category = serializers.CharField(read_only=True)
-    source = serializers.CharField(read_only=True)
+    source = serializers.CharField(read_only=True)  # type: ignore[assignment]  # the field named "source", not Field.source
     state = serializers.CharField(read_only=True)
     risks = serializers.ListField(child=serializers.CharField(), read_only=True)
     next_steps_of = staticmethod(monitoring_next_steps)
@@ -262,7 +263,7 @@ class MonitoringCaseDetailSerializer(MonitoringCaseSerializer):
 class MonitoringReportSerializer(serializers.Serializer):
     household = serializers.IntegerField()
     category = serializers.ChoiceField(choices=MonitoringCategoryChoices.choices)
-    source = serializers.ChoiceField(choices=MonitoringSourceChoices.choices)
+    source = serializers.ChoiceField(choices=MonitoringSourceChoices.choices)  # type: ignore[assignment]  # the field named "source", not Field.source
     risks = serializers.ListField(
         child=serializers.ChoiceField(choices=RiskChoices.choices), allow_empty=False
     )

@@ -14,7 +14,7 @@ from rest_framework import serializers
 from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core.money import money_parse, to_wan
-from funds.choices import DisbursementKindChoices
+from funds.choices import DisbursementKindChoices, NoticeKindChoices, ProjectStatusChoices
 from funds.models import (
     Allocation,
     DeclaredTotal,
@@ -57,7 +57,8 @@ class WanField(serializers.DecimalField):
         super().__init__(max_digits=14, decimal_places=2, read_only=True, source=source, **kwargs)
 
     def to_representation(self, value: Any) -> Any:
-        return super().to_representation(to_wan(value))
+        wan = to_wan(value)
+        return None if wan is None else super().to_representation(wan)
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -95,7 +96,7 @@ class FundSourceSerializer(serializers.ModelSerializer):
 
 
 class AllocationSerializer(serializers.ModelSerializer):
-    source = ScopedRelatedField(FundSource)
+    source = ScopedRelatedField(FundSource)  # type: ignore[assignment]  # the field, not Field.source
     amount = MoneyField()
     assigned_total = MoneyField(read_only=True)
     unassigned = MoneyField(read_only=True)
@@ -172,7 +173,7 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 
 class ProjectTransitionSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Project._meta.get_field("status").choices)
+    status = serializers.ChoiceField(choices=ProjectStatusChoices.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 
 
@@ -186,7 +187,7 @@ class ProjectMeasureSerializer(serializers.Serializer):
 
 
 class NoticeStandardSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=Notice._meta.get_field("kind").choices)
+    kind = serializers.ChoiceField(choices=NoticeKindChoices.choices)
     starts_on = serializers.DateField()
     days = serializers.IntegerField(min_value=1, max_value=90)
     extra_text = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
@@ -262,7 +263,7 @@ class NoticeSerializer(serializers.ModelSerializer):
 
 
 class DeclaredPartSerializer(serializers.Serializer):
-    label = serializers.CharField(max_length=120)
+    label = serializers.CharField(max_length=120)  # type: ignore[assignment]  # the field, not Field.label
     amount = MoneyField(allow_negative=True)
 
 
@@ -294,7 +295,7 @@ class DeclaredTotalSerializer(serializers.ModelSerializer):
 
 class ReportRowSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the field, not Field.label
     allocated = MoneyField()
     allocated_wan = MoneyField()
     paid = MoneyField(allow_negative=True)

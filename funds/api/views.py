@@ -14,10 +14,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.requests import request_user
 from accounts.roles import Capability
 from core import idempotency
 from core.api.mixins import ScopedViewSetMixin
-from core.api.services import ServiceCreateMixin
+from core.api.services import ScopedReadCreateViewSet
 from core.scoping import get_visible_or_404
 from funds import selectors, services
 from funds.choices import ReportGroupingChoices
@@ -56,12 +57,8 @@ from .serializers import (
     ReversalSerializer,
 )
 
-# A create is the viewset's one service call (core.api.services.ServiceCreateMixin): its serializer
-# validates the input, the service writes, the answer is the created row through the same serializer.
-CreateListRetrieve = (ServiceCreateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin)
 
-
-class FundSourceViewSet(ScopedViewSetMixin, *CreateListRetrieve, viewsets.GenericViewSet):
+class FundSourceViewSet(ScopedReadCreateViewSet):
     """Fund sources of the caller's counties (level and kind)."""
 
     queryset = FundSource.objects.select_related("area")
@@ -72,9 +69,7 @@ class FundSourceViewSet(ScopedViewSetMixin, *CreateListRetrieve, viewsets.Generi
     create_service = staticmethod(services.fund_source_create)
 
 
-class AllocationViewSet(
-    ScopedViewSetMixin, *CreateListRetrieve, mixins.UpdateModelMixin, viewsets.GenericViewSet
-):
+class AllocationViewSet(mixins.UpdateModelMixin, ScopedReadCreateViewSet):
     """Batches of money that came down to a county, with the document number. PATCH corrects one
     (send the `version` you read); the amount never drops below what is assigned to projects."""
 
@@ -98,16 +93,14 @@ class AllocationViewSet(
         else:
             raise DjangoValidationError({"version": _("Send the version you read, a whole number.")})
         serializer.instance = services.allocation_update(
-            allocation=serializer.instance, expected_version=version, user=self.request.user, **data
+            allocation=serializer.instance, expected_version=version, user=request_user(self.request), **data
         )
 
     def create_service(self, *, source: FundSource, **data: Any) -> Allocation:
         return services.allocation_record(county=source.area, source=source, **data)
 
 
-class ProjectViewSet(
-    ScopedViewSetMixin, *CreateListRetrieve, mixins.UpdateModelMixin, viewsets.GenericViewSet
-):
+class ProjectViewSet(mixins.UpdateModelMixin, ScopedReadCreateViewSet):
     """The project library. Township staff propose; county officials approve, reject and accept."""
 
     queryset = Project.objects.select_related("area", "category").prefetch_related("villages", "households")
@@ -132,7 +125,7 @@ class ProjectViewSet(
         version = data.pop("version", serializer.instance.version)
         data.pop("area", None)
         serializer.instance = services.project_update(
-            project=serializer.instance, expected_version=version, user=self.request.user, **data
+            project=serializer.instance, expected_version=version, user=request_user(self.request), **data
         )
 
     @extend_schema(request=ProjectTransitionSerializer, responses=ProjectSerializer)
@@ -144,7 +137,7 @@ class ProjectViewSet(
             project=self.get_object(),
             to_status=payload.validated_data["status"],
             note=payload.validated_data["note"],
-            user=request.user,
+            user=request_user(request),
         )
         return Response(ProjectSerializer(project, context=self.get_serializer_context()).data)
 
@@ -154,7 +147,7 @@ class ProjectViewSet(
         payload = ProjectFundSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         funding = services.project_fund(
-            project=self.get_object(), user=request.user, **payload.validated_data
+            project=self.get_object(), user=request_user(request), **payload.validated_data
         )
         return Response(ProjectFundingSerializer(funding).data, status=status.HTTP_201_CREATED)
 
@@ -164,7 +157,7 @@ class ProjectViewSet(
         payload = NoticeStandardSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         notice = services.notice_publish_standard(
-            project=self.get_object(), user=request.user, **payload.validated_data
+            project=self.get_object(), user=request_user(request), **payload.validated_data
         )
         return Response(NoticeSerializer(notice, context=self.get_serializer_context()).data, status=201)
 
@@ -180,14 +173,16 @@ class ProjectViewSet(
             request.user,
             pk=payload.validated_data["measure"],
         )
-        link = services.project_measure_link(project=self.get_object(), measure=measure, user=request.user)
+        link = services.project_measure_link(
+            project=self.get_object(), measure=measure, user=request_user(request)
+        )
         return Response({"measure": link.measure_id}, status=201)
 
     @extend_schema(responses=ProjectCategorySerializer(many=True))
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def categories(self, request: Request) -> Response:
         """The positive and negative lists that apply to the caller's areas."""
-        rows = selectors.categories_applicable_to(request.user)
+        rows = selectors.categories_applicable_to(request_user(request))
         return Response(ProjectCategorySerializer(rows, many=True).data)
 
 
@@ -245,7 +240,7 @@ class DisbursementViewSet(
             measure=measure,
             note=data.get("note", ""),
             idempotency_key=idempotency.request_key(request, data.get("idempotency_key")),
-            user=request.user,
+            user=request_user(request),
         )
         return Response(self.get_serializer(payment).data, status=idempotency.created_status(payment))
 
@@ -260,14 +255,14 @@ class DisbursementViewSet(
         payload.is_valid(raise_exception=True)
         reversal = services.disbursement_reverse(
             disbursement=self.get_object(),
-            user=request.user,
+            user=request_user(request),
             reason=payload.validated_data["reason"],
             idempotency_key=idempotency.request_key(request, payload.validated_data.get("idempotency_key")),
         )
         return Response(self.get_serializer(reversal).data, status=idempotency.created_status(reversal))
 
 
-class NoticeViewSet(ScopedViewSetMixin, *CreateListRetrieve, viewsets.GenericViewSet):
+class NoticeViewSet(ScopedReadCreateViewSet):
     """Public notices. A text showing an ID number, phone, bank account or health detail is refused."""
 
     queryset = Notice.objects.select_related("project")
@@ -278,7 +273,7 @@ class NoticeViewSet(ScopedViewSetMixin, *CreateListRetrieve, viewsets.GenericVie
     create_service = staticmethod(services.notice_publish)
 
 
-class DeclaredTotalViewSet(ScopedViewSetMixin, *CreateListRetrieve, viewsets.GenericViewSet):
+class DeclaredTotalViewSet(ScopedReadCreateViewSet):
     """Totals as documents declare them, with their parts and the difference (0.00 when they add up)."""
 
     queryset = DeclaredTotal.objects.all()
@@ -318,7 +313,7 @@ class ExecutionReportView(APIView):
         if year_raw and not year_raw.isdigit():
             raise DjangoValidationError({"year": _("Enter a year such as 2024.")})
         year = int(year_raw) if year_raw else None
-        rows = selectors.execution_report(user=request.user, by=by, year=year)
+        rows = selectors.execution_report(user=request_user(request), by=by, year=year)
         data = {"by": by, "year": year, "rows": rows, "total": selectors.report_totals(rows)}
         return Response(ExecutionReportSerializer(data).data)
 
@@ -332,9 +327,9 @@ class ReconciliationView(APIView):
     @extend_schema(responses=ReconciliationSerializer)
     def get(self, request: Request) -> Response:
         ledger = []
-        for county in counties_for(request.user):
+        for county in counties_for(request_user(request)):
             ledger.extend(selectors.ledger_mismatches(area_prefix=county.prefix))
-        data = {"declared": selectors.declared_mismatches(user=request.user), "ledger": ledger}
+        data = {"declared": selectors.declared_mismatches(user=request_user(request)), "ledger": ledger}
         return Response(ReconciliationSerializer(data).data)
 
 
@@ -344,7 +339,7 @@ class HouseholdReceiptsView(APIView):
     @extend_schema(responses=HouseholdReceiptsSerializer)
     def get(self, request: Request, household_id: int) -> Response:
         household = get_visible_or_404(Household.objects.all(), request.user, pk=household_id)
-        receipts = selectors.household_receipts(household=household, user=request.user)
+        receipts = selectors.household_receipts(household=household, user=request_user(request))
         data = {"household": household.pk, "total": receipts.total, "payments": receipts.payments}
         return Response(HouseholdReceiptsSerializer(data, context={"request": request}).data)
 
@@ -361,7 +356,7 @@ class PublicLookupView(APIView):
         # The first budget that refuses answers (DRF would consult, count and log every one).
         for throttle in self.get_throttles():
             if not throttle.allow_request(request, self):
-                self.throttled(request, throttle.wait())
+                self.throttled(request, throttle.wait())  # type: ignore[arg-type]  # None: no Retry-After
 
     @extend_schema(request=PublicLookupRequestSerializer, responses=PublicLookupResponseSerializer)
     def post(self, request: Request) -> Response:
@@ -369,7 +364,7 @@ class PublicLookupView(APIView):
         payload.is_valid(raise_exception=True)
         result = services.public_lookup(request=request, **payload.validated_data)
         if result is None:
-            empty = {
+            empty: dict[str, Any] = {
                 "found": False,
                 "village": None,
                 "head": None,

@@ -3,6 +3,7 @@ serializers show ID numbers masked unless the caller's role needs them (and then
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
@@ -17,7 +18,9 @@ from core.masking import masked
 from ..choices import (
     CrossCheckSourceChoices,
     DuplicateKindChoices,
+    HouseholdAttributeChoices,
     HouseholdStatusChoices,
+    HouseholdTypologyChoices,
     HousingSafetyChoices,
     IdentificationStageChoices,
     MembershipChangeReasonChoices,
@@ -143,13 +146,11 @@ class HouseholdRegisterSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=32, required=False, allow_blank=True)
     address = serializers.CharField(max_length=200, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    attribute = serializers.ChoiceField(
-        choices=Household._meta.get_field("attribute").choices, required=False
-    )
+    attribute = serializers.ChoiceField(choices=HouseholdAttributeChoices.choices, required=False)
     main_cause = enum_field(PovertyCauseChoices.choices)
     secondary_causes = many_enum_field(PovertyCauseChoices.choices, required=False)
     typology = serializers.ChoiceField(
-        choices=Household._meta.get_field("typology").choices, required=False, allow_blank=True
+        choices=HouseholdTypologyChoices.choices, required=False, allow_blank=True
     )
     year_identified = serializers.IntegerField(required=False, allow_null=True)
     members = MemberInputSerializer(many=True)
@@ -159,13 +160,11 @@ class HouseholdUpdateSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     address = serializers.CharField(max_length=200, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    attribute = serializers.ChoiceField(
-        choices=Household._meta.get_field("attribute").choices, required=False
-    )
+    attribute = serializers.ChoiceField(choices=HouseholdAttributeChoices.choices, required=False)
     main_cause = enum_field(PovertyCauseChoices.choices, required=False)
     secondary_causes = many_enum_field(PovertyCauseChoices.choices, required=False)
     typology = serializers.ChoiceField(
-        choices=Household._meta.get_field("typology").choices, required=False, allow_blank=True
+        choices=HouseholdTypologyChoices.choices, required=False, allow_blank=True
     )
     year_identified = serializers.IntegerField(required=False, allow_null=True)
 
@@ -193,11 +192,13 @@ class MemberMoveSerializer(serializers.Serializer):
 
 class IncomeInputSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2013, validators=[validate_year])
-    wage_income = serializers.DecimalField(max_digits=14, decimal_places=2, default=0)
-    production_income = serializers.DecimalField(max_digits=14, decimal_places=2, default=0)
-    property_income = serializers.DecimalField(max_digits=14, decimal_places=2, default=0)
-    transfer_income = serializers.DecimalField(max_digits=14, decimal_places=2, default=0)
-    production_costs = serializers.DecimalField(max_digits=14, decimal_places=2, default=0, min_value=0)
+    wage_income = serializers.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    production_income = serializers.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    property_income = serializers.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    transfer_income = serializers.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    production_costs = serializers.DecimalField(
+        max_digits=14, decimal_places=2, default=Decimal("0"), min_value=0
+    )
 
 
 class IncomeSerializer(serializers.Serializer):
@@ -360,7 +361,7 @@ class CrossCheckBatchSerializer(serializers.ModelSerializer):
 
 class CrossCheckUploadSerializer(serializers.Serializer):
     area = serializers.PrimaryKeyRelatedField(queryset=Area.objects.all())
-    source = serializers.ChoiceField(choices=CrossCheckSourceChoices.choices)
+    source = serializers.ChoiceField(choices=CrossCheckSourceChoices.choices)  # type: ignore[assignment]  # the field, not Field.source
     source_name = serializers.CharField(max_length=100)
     file = serializers.FileField()
 

@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.requests import request_user
 from accounts.roles import Capability
 from core.api.mixins import ScopedViewSetMixin
 from core.api.personal import RevealLoggingMixin
@@ -70,7 +71,7 @@ class HouseholdViewSet(
     answer_reread = True  # a registered household is answered as retrieve reads it, with its members
 
     def base_queryset(self) -> QuerySet:
-        qs = self.queryset.all()
+        qs: QuerySet[Household] = self.queryset.all()
         if self.action in ("list", "search"):
             # the cursor page is read keys first, as the page's (households.selectors.household_list)
             qs = keys_first(qs)
@@ -94,7 +95,7 @@ class HouseholdViewSet(
         body = request.data if isinstance(request.data, dict) else {}
         for key, value in body.items():
             params.setlist(str(key), [str(v) for v in value] if isinstance(value, list) else [str(value)])
-        request._request.GET = params
+        request._request.GET = params  # type: ignore[assignment]  # the list reads the body as its query
         return self.list(request)
 
     def create_service(self, *, members: list[dict[str, Any]], **data: Any) -> Household:
@@ -119,7 +120,9 @@ class HouseholdViewSet(
         data = s.ImportUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         job = import_start(
-            user=request.user, upload=data.validated_data["file"], migration=data.validated_data["migration"]
+            user=request_user(request),
+            upload=data.validated_data["file"],
+            migration=data.validated_data["migration"],
         )
         return Response(
             {"job": job.pk, "status_url": reverse("household-import-status", args=[job.pk])},
@@ -137,7 +140,7 @@ class HouseholdViewSet(
 
         from ..views import import_errors_page
 
-        job = job_readable_or_404(request.user, job_id, kinds=IMPORT_KINDS)
+        job = job_readable_or_404(request_user(request), job_id, kinds=IMPORT_KINDS)
         payload = job_payload(job)
         if isinstance((job.result or {}).get("errors"), dict):
             page = import_errors_page(
