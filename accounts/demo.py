@@ -1,3 +1,5 @@
+from typing import Any
+
 from areas.choices import AreaLevelChoices
 from areas.models import Area
 from core.demo import DEMO_PASSWORD, DemoContext
@@ -18,9 +20,9 @@ TOWNSHIP_USERS = {
 
 def seed(ctx: DemoContext) -> None:
     zheqiao = Area.objects.get(code="622901103000")  # 折桥镇
-    village = zheqiao.children.order_by("code").first()
+    village = zheqiao.children.earliest("code")  # the demo county has its villages
     prefecture = Area.objects.get(code="622900000000")
-    specs = [
+    specs: list[tuple[str, str, list[Area], str, dict[str, Any]]] = [
         ("admin", RoleChoices.SYSTEM_ADMIN, [ctx.county], "系统管理员", {"is_superuser": True}),
         ("county", RoleChoices.COUNTY_OFFICIAL, [ctx.county], "县扶贫办 李主任", {}),
     ]

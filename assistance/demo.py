@@ -53,7 +53,7 @@ SURNAMES = "马王张李杨罗祁何韩苏赵刘陈魏石孔毛冶白丁"
 GIVEN = ["志刚", "建华", "文静", "海涛", "红梅", "国庆", "晓军", "丽娟", "永平", "学文", "春燕", "得福"]
 K = MeasureKindChoices
 # Measures that fit each poverty cause (因户施策).
-CAUSE_KINDS = {
+CAUSE_KINDS: dict[str, list[MeasureKindChoices]] = {
     PovertyCauseChoices.ILLNESS: [K.HEALTH_AID, K.HEALTH_AID, K.MINIMUM_ALLOWANCE, K.PUBLIC_WELFARE_POST],
     PovertyCauseChoices.DISABILITY: [K.MINIMUM_ALLOWANCE, K.PUBLIC_WELFARE_POST, K.ASSET_INCOME],
     PovertyCauseChoices.LABOUR: [K.ASSET_INCOME, K.MINIMUM_ALLOWANCE, K.INDUSTRY],
@@ -166,7 +166,7 @@ def seed(ctx: DemoContext) -> None:
     memberships: list[TeamMembership] = []
     current_team: dict[int, WorkTeam] = {}
     for village in team_villages:
-        predecessor = None
+        predecessor: WorkTeam | None = None
         terms = team_people[village.pk]
         starts = [today - dt.timedelta(days=rng.randint(300, 700))]
         if len(terms) == 2:
@@ -194,7 +194,8 @@ def seed(ctx: DemoContext) -> None:
                 )
                 memberships.append(TeamMembership(team=team, cadre=cadre, role=role))
             predecessor = team
-        current_team[village.pk] = predecessor
+        if predecessor is not None:  # every team village has a term (the plans below name its team)
+            current_team[village.pk] = predecessor
     if secretary_village is not None and secretary_village.pk in current_team:
         secretary = next(
             m.cadre
@@ -305,22 +306,22 @@ def seed(ctx: DemoContext) -> None:
     # Visits in the last 120 days, with promises; some kept, some overdue.
     visits: list[Visit] = []
     for household in households:
-        cadre = active_cadre.get(household.pk)
+        paired = active_cadre.get(household.pk)
         for _ in range(rng.choices([0, 1, 2, 3], weights=[12, 35, 35, 18])[0]):
             visited_on = today - dt.timedelta(days=rng.randint(0, 120))
-            team = current_team.get(household.village_id)
-            visitor_cadre = cadre
-            if team is not None and rng.random() < 0.3:  # the first secretary's own visit (进村入户)
-                visitor_cadre = secretary_of[team.pk]
+            visit_team = current_team.get(household.village_id)
+            visitor_cadre = paired
+            if visit_team is not None and rng.random() < 0.3:  # the first secretary's own visit (进村入户)
+                visitor_cadre = secretary_of[visit_team.pk]
             else:
-                team = None
+                visit_team = None
             visits.append(
                 Visit(
                     household=household,
                     visited_on=visited_on,
                     cadre=visitor_cadre,
                     visitor=user_of.get(visitor_cadre.pk) if visitor_cadre else None,
-                    team=team,
+                    team=visit_team,
                     findings=rng.choice(FINDINGS),
                     needs=rng.choice(NEEDS),
                 )

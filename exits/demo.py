@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from areas.models import Area, PolicyValue
 from core import clock
@@ -39,6 +39,9 @@ from .models import (
 from .policy import EXIT_KEYS, POVERTY_LINE
 from .selectors import exit_eligibility_many, exit_settings_for
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # National poverty line at current prices (2,300 yuan at 2010 prices), as county offices published it.
 LINES = {2016: "3146", 2017: "3335", 2018: "3535", 2019: "3747", 2020: "4000"}
 
@@ -69,7 +72,7 @@ PROCEDURE_STATES = [
     (ExitProcedureStateChoices.NOTICE_CLOSED, 2),
     (ExitProcedureStateChoices.TOWNSHIP_REVIEWED, 2),
 ]
-STEP_INTO = {
+STEP_INTO: dict[str, ExitStepChoices] = {
     ExitProcedureStateChoices.PROPOSED: ExitStepChoices.PROPOSE,
     ExitProcedureStateChoices.VERIFIED: ExitStepChoices.VILLAGE_VERIFY,
     ExitProcedureStateChoices.REVIEWED: ExitStepChoices.DEMOCRATIC_REVIEW,
@@ -139,7 +142,7 @@ def seed(ctx: DemoContext) -> None:
         turn[household.pk] = seen.get(township_code, 0)
         seen[township_code] = turn[household.pk] + 1
     eligible.sort(key=lambda h: (ctx.village_signer(h.village) is not secretary, turn[h.pk]))
-    order = list(ExitProcedureStateChoices)
+    order: list[str] = list(ExitProcedureStateChoices)
     notice_at = order.index(ExitProcedureStateChoices.IN_NOTICE)
     notice_days = exit_settings_for(county).notice_min_days
 
@@ -158,7 +161,8 @@ def seed(ctx: DemoContext) -> None:
             days.insert(0, workday_on_or_before(days[0] - dt.timedelta(days=gap)))
         return days
 
-    procedures, plan = [], []
+    procedures: list[ExitProcedure] = []
+    plan: list[list[dt.date]] = []
     for state, count in PROCEDURE_STATES:
         for household in eligible[len(procedures) : len(procedures) + count]:
             days = step_days(state)
@@ -259,14 +263,14 @@ def seed(ctx: DemoContext) -> None:
     monitoring_signoffs = []
     for case, days in zip(cases, case_days, strict=True):
         village = case.household.village
-        for (step, source, target, signer_of), day in zip(steps, days, strict=True):
+        for (monitoring_step, source, target, signer_of), day in zip(steps, days, strict=True):
             signer = signer_of(village)
             if signer is None:
                 continue
-            comment = "户主签字同意纳入监测" if step == MS.VERIFY else ""
+            comment = "户主签字同意纳入监测" if monitoring_step == MS.VERIFY else ""
             at = office_moment(times, day, village)
             monitoring_signoffs.append(
-                _signoff(MonitoringSignoff(case=case), step, source, target, signer, at, comment)
+                _signoff(MonitoringSignoff(case=case), monitoring_step, source, target, signer, at, comment)
             )
     MonitoringSignoff.objects.bulk_create(monitoring_signoffs)
 
@@ -294,7 +298,7 @@ def seed(ctx: DemoContext) -> None:
         tasks = []
         for hid in ids:
             roll = rng.random()
-            state = (
+            task_state = (
                 CheckTaskStateChoices.CONFIRMED
                 if roll < 0.3
                 else CheckTaskStateChoices.PROBLEM
@@ -306,15 +310,15 @@ def seed(ctx: DemoContext) -> None:
                     campaign=campaign,
                     household_id=hid,
                     cadre_id=cadres.get(hid),
-                    state=state,
+                    state=task_state,
                     findings="收入数据与走访情况不一致，需重新核算"
-                    if state == CheckTaskStateChoices.PROBLEM
+                    if task_state == CheckTaskStateChoices.PROBLEM
                     else "",
                     done_by=ctx.village_signer(villages[hid])
-                    if state != CheckTaskStateChoices.PENDING
+                    if task_state != CheckTaskStateChoices.PENDING
                     else None,
                     done_at=_campaign_moment(times, today, rng.randint(0, 12), zheqiao)
-                    if state != CheckTaskStateChoices.PENDING
+                    if task_state != CheckTaskStateChoices.PENDING
                     else None,
                 )
             )
@@ -342,7 +346,7 @@ def _campaign_moment(times: random.Random, today: dt.date, back: int, area: Area
     return office_moment(times, later if later < today else workday_on_or_before(day), area)
 
 
-def _village_exits(ctx: DemoContext, *, official: object) -> int:
+def _village_exits(ctx: DemoContext, *, official: User | None) -> int:
     """In each township, the first village (by code) whose live incidence is below the threshold has
     proposed its exit with every standard checked; the county has approved the first of them."""
     from areas.choices import AreaLevelChoices
@@ -354,7 +358,7 @@ def _village_exits(ctx: DemoContext, *, official: object) -> int:
         return 0
     standards = list(VillageStandard.objects.filter(county=ctx.county).order_by("position"))
     townships = Area.objects.filter(code__startswith=ctx.county.prefix, level=AreaLevelChoices.TOWNSHIP)
-    created = []
+    created: list[VillageExit] = []
     for township in townships.order_by("code"):
         villages = Area.objects.filter(code__startswith=township.prefix, level=AreaLevelChoices.VILLAGE)
         for village in villages.order_by("code")[:5]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import ROUND_DOWN, Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Sum
 
@@ -41,6 +42,10 @@ from .models import (
     ProjectMeasure,
     ProjectVillage,
 )
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from areas.models import Area
 
 WAN = Decimal(10000)
 L, K = FundLevelChoices, FundKindChoices
@@ -198,7 +203,8 @@ def seed(ctx: DemoContext) -> None:
         project_villages[len(projects) - 1] = []
     Project.objects.bulk_create(projects)
 
-    links, beneficiaries = [], []
+    links: list[ProjectVillage] = []
+    beneficiaries: list[ProjectBeneficiary] = []
     project_households: dict[int, list] = {}
     for index, project in enumerate(projects):
         villages = project_villages[index]
@@ -233,7 +239,7 @@ def seed(ctx: DemoContext) -> None:
     # Payments: contractors by progress, households for household projects; one payment reversed.
     payments: list[Disbursement] = []
     paid: dict[int, Decimal] = defaultdict(Decimal)
-    share = {S.APPROVED: "0", S.IN_PROGRESS: "0.45", S.COMPLETED: "0.9", S.ACCEPTED: "1"}
+    share: dict[str, str] = {S.APPROVED: "0", S.IN_PROGRESS: "0.45", S.COMPLETED: "0.9", S.ACCEPTED: "1"}
     voucher = 0
     for funding in fundings:
         project = funding.project
@@ -345,7 +351,9 @@ def seed(ctx: DemoContext) -> None:
     )
 
 
-def _link_measures(ctx: DemoContext, projects: list, fundings: list, paid: dict, official: object) -> None:
+def _link_measures(
+    ctx: DemoContext, projects: list, fundings: list, paid: dict, official: User | None
+) -> None:
     try:
         from assistance.choices import MeasureKindChoices
         from assistance.models import Measure
@@ -355,7 +363,8 @@ def _link_measures(ctx: DemoContext, projects: list, fundings: list, paid: dict,
         p for p in projects if p.category.code == "housing" and p.status in (S.IN_PROGRESS, S.COMPLETED)
     ]
     lines = {f.project_id: f for f in fundings}
-    links, payments = [], []
+    links: list[ProjectMeasure] = []
+    payments: list[Disbursement] = []
     for project in housing:
         funding = lines.get(project.pk)
         if funding is None:
@@ -371,8 +380,9 @@ def _link_measures(ctx: DemoContext, projects: list, fundings: list, paid: dict,
             .order_by("pk")[:8]
         )
         for measure in measures:
-            if funding.amount - paid[funding.pk] < measure.amount:
-                break
+            amount = measure.amount
+            if amount is None or funding.amount - paid[funding.pk] < amount:
+                break  # (the query asked for an amount)
             links.append(ProjectMeasure(project=project, measure=measure, linked_by=official))
             payments.append(
                 Disbursement(
@@ -381,7 +391,7 @@ def _link_measures(ctx: DemoContext, projects: list, fundings: list, paid: dict,
                     household=measure.household,
                     measure=measure,
                     kind=DisbursementKindChoices.PAYMENT,
-                    amount=measure.amount,
+                    amount=amount,
                     paid_on=min(
                         clock.today(),
                         max(measure.start_date + dt.timedelta(days=30), dt.date(project.year, 4, 1)),
@@ -401,7 +411,7 @@ def _link_measures(ctx: DemoContext, projects: list, fundings: list, paid: dict,
     Disbursement.objects.bulk_create(payments)
 
 
-def _seed_notices(ctx: DemoContext, projects: list, project_households: dict, official: object) -> None:
+def _seed_notices(ctx: DemoContext, projects: list, project_households: dict, official: User | None) -> None:
     today = clock.today()
     notices = []
     for project in projects[:: max(1, len(projects) // 8)]:
@@ -439,11 +449,11 @@ def _seed_notices(ctx: DemoContext, projects: list, project_households: dict, of
     Notice.objects.bulk_create(notices)
 
 
-def _seed_declared_totals(county: object, year: int | None = None) -> None:
+def _seed_declared_totals(county: Area, year: int | None = None) -> None:
     """DOMAIN.md section 7: Linxia's special funds do not add up (declared 39,856.84, parts 39,886.84
     万元). Only the county's own totals: another city's (Jincheng's 2017 report) has no place in
     Linxia's reconciliation. The year's allocations as a report would declare them add up."""
-    declared = [
+    declared: list[tuple[str, int | None, Decimal, str, list[tuple[str, Decimal]]]] = [
         (
             "临夏市2014—2018年财政专项扶贫资金",
             2018,
@@ -457,6 +467,8 @@ def _seed_declared_totals(county: object, year: int | None = None) -> None:
         .values("source__level")
         .annotate(total=Sum("amount"))
         .order_by()
+        if year is not None  # no year: only the documented totals
+        else []
     )
     parts = {row["source__level"]: row["total"] for row in by_level}
     if parts:
