@@ -41,7 +41,7 @@ from ..models import (
     Member,
     NoticeObjection,
 )
-from ..services import MEMBER_FIELDS
+from ..services import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 
 
 def enum_field(choices: Any, **kwargs: Any) -> serializers.ChoiceField:
@@ -95,13 +95,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
             "township_name",
             "head_name",
             "head_id_number",
-            "address",
-            "phone",
-            "attribute",
-            "main_cause",
-            "secondary_causes",
-            "typology",
-            "year_identified",
+            *HOUSEHOLD_FIELDS,
             "status",
             "status_display",
             "version",
