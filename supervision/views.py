@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.requests import request_user
 from accounts.roles import Capability
 from areas.models import Area
 from areas.selectors import areas_top_for
@@ -35,10 +36,16 @@ from .forms import (
 )
 from .models import Inspection
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class _SupervisionList(ScopedListView):
     def get_context(self) -> dict[str, Any]:
-        return {"page": self.page, "can_supervise": self.request.user.has_capability(Capability.SUPERVISE)}
+        return {
+            "page": self.page,
+            "can_supervise": request_user(self.request).has_capability(Capability.SUPERVISE),
+        }
 
 
 class ProblemList(_SupervisionList):
@@ -46,7 +53,7 @@ class ProblemList(_SupervisionList):
     filterset_class = ProblemFilterSet
 
     def rows(self) -> Any:
-        return selectors.problem_list(user=self.request.user)
+        return selectors.problem_list(user=request_user(self.request))
 
 
 problem_list = ProblemList.as_view()
@@ -56,13 +63,13 @@ class _SupervisionForm(ServiceFormView):
     """A supervision form page (supervision/form.html), its choices in the user's areas."""
 
     template_name = "supervision/form.html"
-    title = ""
+    title: StrOrPromise = ""
 
     def check(self) -> None:
-        ensure_can(self.request.user, Capability.SUPERVISE)
+        ensure_can(request_user(self.request), Capability.SUPERVISE)
 
     def form_ready(self, form: Any) -> None:
-        form.scope(self.request.user)
+        form.scope(request_user(self.request))
 
     def get_context(self, form: Any) -> dict[str, Any]:
         return {"form": form, "title": self.title}
@@ -81,7 +88,7 @@ class ProblemCreate(_SupervisionForm):
         inspection_id = id_param(self.request.GET, "inspection") or id_param(self.request.POST, "inspection")
         if inspection_id is not None:
             self.inspection = get_visible_or_404(
-                Inspection.objects.select_related("area"), self.request.user, pk=inspection_id
+                Inspection.objects.select_related("area"), request_user(self.request), pk=inspection_id
             )
 
     def get_form_kwargs(self) -> dict[str, Any]:
@@ -91,7 +98,7 @@ class ProblemCreate(_SupervisionForm):
         return {**super().get_context(form), "inspection": self.inspection}
 
     def perform(self, form: Any) -> Any:
-        return self.service(user=self.request.user, inspection=self.inspection, **form.cleaned_data)
+        return self.service(user=request_user(self.request), inspection=self.inspection, **form.cleaned_data)
 
 
 problem_create = ProblemCreate.as_view()
@@ -99,7 +106,9 @@ problem_create = ProblemCreate.as_view()
 
 @login_required
 def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    problem = get_visible_or_404(selectors.problem_list(user=request.user), request.user, pk=pk)
+    problem = get_visible_or_404(
+        selectors.problem_list(user=request_user(request)), request_user(request), pk=pk
+    )
     follow_up_form = FollowUpForm(request.POST if request.POST.get("action") == "follow_up" else None)
     close_form = CloseForm(
         request.POST if request.POST.get("action") == "close" else None, initial={"version": problem.version}
@@ -114,7 +123,7 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "deadline": problem.deadline,
         },
     )
-    edit_form.scope(request.user)
+    edit_form.scope(request_user(request))
     forms = {"follow_up": follow_up_form, "close": close_form, "edit": edit_form}
     if request.method == "POST":
         try:
@@ -122,7 +131,7 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 data = edit_form.cleaned_data
                 services.problem_update(
                     problem=problem,
-                    user=request.user,
+                    user=request_user(request),
                     expected_version=data["version"],
                     responsible_unit=data["responsible_unit"],
                     responsible_person=data["responsible_person"],
@@ -133,7 +142,7 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("supervision:problem", pk=pk)
             if request.POST.get("action") == "follow_up" and follow_up_form.is_valid():
                 services.problem_follow_up(
-                    problem=problem, note=follow_up_form.cleaned_data["note"], user=request.user
+                    problem=problem, note=follow_up_form.cleaned_data["note"], user=request_user(request)
                 )
                 messages.success(request, _("Progress recorded."))
                 return redirect("supervision:problem", pk=pk)
@@ -141,13 +150,13 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 services.problem_close(
                     problem=problem,
                     closure_note=close_form.cleaned_data["closure_note"],
-                    user=request.user,
+                    user=request_user(request),
                     expected_version=close_form.cleaned_data["version"],
                 )
                 messages.success(request, _("The problem is closed."))
                 return redirect("supervision:problem", pk=pk)
         except ValidationError as exc:
-            form_add_service_errors(forms.get(request.POST.get("action"), close_form), exc)
+            form_add_service_errors(forms.get(request.POST.get("action", ""), close_form), exc)
         except ConflictError as exc:
             messages.error(request, exc.message)
     return render(
@@ -159,9 +168,9 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "follow_up_form": follow_up_form,
             "close_form": close_form,
             "edit_form": edit_form,
-            "can_supervise": request.user.has_capability(Capability.SUPERVISE),
-            "can_follow_up": request.user.has_capability(Capability.SUPERVISE)
-            or problem.responsible_person_id == request.user.pk,
+            "can_supervise": request_user(request).has_capability(Capability.SUPERVISE),
+            "can_follow_up": request_user(request).has_capability(Capability.SUPERVISE)
+            or problem.responsible_person_id == request_user(request).pk,
         },
     )
 
@@ -171,7 +180,7 @@ class InspectionList(_SupervisionList):
     filterset_class = InspectionFilterSet
 
     def rows(self) -> Any:
-        return selectors.inspection_list(user=self.request.user)
+        return selectors.inspection_list(user=request_user(self.request))
 
 
 inspection_list = InspectionList.as_view()
@@ -189,8 +198,10 @@ inspection_create = InspectionCreate.as_view()
 
 @login_required
 def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = get_visible_or_404(selectors.inspection_list(user=request.user), request.user, pk=pk)
-    problems = selectors.problem_list(user=request.user, filters={"inspection": pk})
+    inspection = get_visible_or_404(
+        selectors.inspection_list(user=request_user(request)), request_user(request), pk=pk
+    )
+    problems = selectors.problem_list(user=request_user(request), filters={"inspection": pk})
     return render(
         request, "supervision/inspection_detail.html", {"inspection": inspection, "problems": problems}
     )
@@ -201,7 +212,7 @@ class ComplaintList(_SupervisionList):
     filterset_class = ComplaintFilterSet
 
     def rows(self) -> Any:
-        return selectors.complaint_list(user=self.request.user)
+        return selectors.complaint_list(user=request_user(self.request))
 
 
 complaint_list = ComplaintList.as_view()
@@ -219,13 +230,15 @@ complaint_create = ComplaintCreate.as_view()
 
 @login_required
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = get_visible_or_404(selectors.complaint_list(user=request.user), request.user, pk=pk)
+    complaint = get_visible_or_404(
+        selectors.complaint_list(user=request_user(request)), request_user(request), pk=pk
+    )
     action = request.POST.get("action")
     assign = AssignForm(request.POST if action == "assign" else None, initial={"version": complaint.version})
-    assign.scope(request.user)
+    assign.scope(request_user(request))
     answer = AnswerForm(request.POST if action == "answer" else None, initial={"version": complaint.version})
     open_problem = OpenProblemForm(request.POST if action == "open_problem" else None)
-    open_problem.scope(request.user)
+    open_problem.scope(request_user(request))
     forms = {"assign": assign, "answer": answer, "open_problem": open_problem}
     if request.method == "POST" and action in forms and forms[action].is_valid():
         data = forms[action].cleaned_data
@@ -234,7 +247,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 services.complaint_assign(
                     complaint=complaint,
                     assignee=data["assignee"],
-                    user=request.user,
+                    user=request_user(request),
                     expected_version=data["version"],
                 )
             elif action == "answer":
@@ -242,11 +255,13 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     complaint=complaint,
                     answer=data["answer"],
                     finding=data["finding"],
-                    user=request.user,
+                    user=request_user(request),
                     expected_version=data["version"],
                 )
             else:
-                problem = services.complaint_open_problem(complaint=complaint, user=request.user, **data)
+                problem = services.complaint_open_problem(
+                    complaint=complaint, user=request_user(request), **data
+                )
                 return redirect("supervision:problem", pk=problem.pk)
         except ValidationError as exc:
             form_add_service_errors(forms[action], exc)
@@ -260,29 +275,29 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "supervision/complaint_detail.html",
         {
             "complaint": complaint,
-            "complainant": selectors.complainant_for(request.user, complaint, request=request),
+            "complainant": selectors.complainant_for(request_user(request), complaint, request=request),
             "forms": forms,
-            "can_supervise": request.user.has_capability(Capability.SUPERVISE),
-            "can_answer": request.user.has_capability(Capability.SUPERVISE)
-            or complaint.assigned_to_id == request.user.pk,
+            "can_supervise": request_user(request).has_capability(Capability.SUPERVISE),
+            "can_answer": request_user(request).has_capability(Capability.SUPERVISE)
+            or complaint.assigned_to_id == request_user(request).pk,
         },
     )
 
 
 @login_required
 def assessment(request: HttpRequest) -> HttpResponse:
-    tops = list(areas_top_for(request.user))
+    tops = list(areas_top_for(request_user(request)))
     code = request.GET.get("area") or (tops[0].code if tops else "")
-    area = get_visible_or_404(Area.objects.all(), request.user, code=code)
+    area = get_visible_or_404(Area.objects.all(), request_user(request), code=code)
     return render(
         request,
         "supervision/assessment.html",
         {
             "area": area,
-            "assessment": selectors.assessment(user=request.user, area=area),
-            "rates": selectors.complaint_rates(user=request.user, area=area),
-            "ledger": selectors.ledger_summary(user=request.user, area=area),
-            "other": selectors.assessment_from_other_apps(user=request.user, area=area),
+            "assessment": selectors.assessment(user=request_user(request), area=area),
+            "rates": selectors.complaint_rates(user=request_user(request), area=area),
+            "ledger": selectors.ledger_summary(user=request_user(request), area=area),
+            "other": selectors.assessment_from_other_apps(user=request_user(request), area=area),
         },
     )
 
@@ -290,7 +305,7 @@ def assessment(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def escalate_now(request: HttpRequest) -> HttpResponse:
-    ensure_can(request.user, Capability.SUPERVISE)
+    ensure_can(request_user(request), Capability.SUPERVISE)
     counts = services.overdue_escalate()
     messages.info(
         request,
