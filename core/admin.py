@@ -72,9 +72,8 @@ class ScopedAdmin(AdministratorAccessMixin, admin.ModelAdmin):  # type: ignore[t
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ReadOnlyScopedAdmin(ScopedAdmin):
-    """A scoped admin that only reads: the records change through the services (their rules, roles,
-    versions and audit), never behind their back."""
+class ReadOnlyAdminMixin:
+    """An admin that only reads: nothing is added, changed or deleted from it."""
 
     def has_add_permission(self, request: Any) -> bool:
         return False
@@ -84,6 +83,11 @@ class ReadOnlyScopedAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyScopedAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    """A scoped admin that only reads: the records change through the services (their rules, roles,
+    versions and audit), never behind their back."""
 
 
 @admin.register(Job)
@@ -103,22 +107,13 @@ class AttachmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(SensitiveAccess)
-class SensitiveAccessAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SensitiveAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     """Read only: the log is written by core.services.sensitive_access_log, and the database refuses
     to change or delete it."""
 
     list_display = ["at", "username", "what", "content_type", "object_id", "ip_address"]
     list_filter = ["what"]
     search_fields = ["username", "object_id"]
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 admin.site.register(Notification)
