@@ -292,3 +292,23 @@ def test_the_export_and_the_api_give_the_snapshot_s_ledger_and_funds(
     assert data["funds"]["rows"][0] == ["中央财政专项扶贫资金", "10.00", "1.23", "12.35"]
     assert data["ledger"]["overdue"] == 2
     assert data["sections_computed_at"] is not None
+
+
+def test_a_frozen_date_is_refused_unless_its_sections_are_missing(
+    county: Any, ledger_and_money: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    # given: today's incidence snapshot is complete (frozen) and so are its sections: refused
+    with pytest.raises(ValidationError, match="已冻结"):
+        incidence_compute_request(user=county.county_official, area=county.county)
+
+    # when: the county's sections of its day are missing (dropped, or the job failed after incidence)
+    SectionSnapshot.objects.filter(county=county.county).delete()
+
+    # then: the job is accepted, leaves the frozen snapshot alone and writes the sections
+    with django_capture_on_commit_callbacks(execute=True):
+        job = incidence_compute_request(user=county.county_official, area=county.county)
+    job.refresh_from_db()
+    assert job.result["unchanged"] == [county.county.code]
+    assert sections(county.county, clock.today())["ledger"]["total"] == 6
