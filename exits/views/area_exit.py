@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.requests import request_user
 from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
@@ -47,22 +48,25 @@ from .base import (
 
 @login_required
 def screening(request: HttpRequest) -> HttpResponse:
-    areas = _areas_for(request.user, (AreaLevelChoices.COUNTY, AreaLevelChoices.TOWNSHIP))
+    areas = _areas_for(request_user(request), (AreaLevelChoices.COUNTY, AreaLevelChoices.TOWNSHIP))
     form = ScreeningForm(request.POST or None, areas=areas)
     if request.method == "POST" and form.is_valid():
-        area = get_visible_or_404(Area.objects.all(), request.user, code=form.cleaned_data["area"])
+        area = get_visible_or_404(Area.objects.all(), request_user(request), code=form.cleaned_data["area"])
         try:
             with transaction.atomic():
                 job = services.exit_screening_start(
-                    area=area, year=form.cleaned_data["year"], user=request.user
+                    area=area, year=form.cleaned_data["year"], user=request_user(request)
                 )
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
             return redirect("core:job", pk=job.pk)
-    filterset = ExitFlagFilterSet(request.GET, queryset=selectors.exit_flag_list(user=request.user))
+    filterset = ExitFlagFilterSet(request.GET, queryset=selectors.exit_flag_list(user=request_user(request)))
     last_job = (
-        Job.objects.readable_by(request.user).filter(kind=SCREENING_KIND).order_by("-created_at").first()
+        Job.objects.readable_by(request_user(request))
+        .filter(kind=SCREENING_KIND)
+        .order_by("-created_at")
+        .first()
     )
     return render(
         request,
@@ -70,7 +74,7 @@ def screening(request: HttpRequest) -> HttpResponse:
         {
             "last_job": last_job,
             "form": form,
-            "can_run": request.user.has_capability(Capability.RUN_JOBS),
+            "can_run": request_user(request).has_capability(Capability.RUN_JOBS),
             "filter": filterset,
             "page_obj": page_of(request, filterset.qs),
             "querystring_without_page": querystring_without_page(request),
@@ -87,13 +91,19 @@ def villages(request: HttpRequest) -> HttpResponse:
     year, year_error = _year(request.GET.get("year"))
     if year_error:
         messages.error(request, year_error)
-    tops = list(request.user.areas.all().order_by("code")) if not request.user.is_superuser else []
+    tops = (
+        list(request_user(request).areas.all().order_by("code"))
+        if not request_user(request).is_superuser
+        else []
+    )
     area = None
     if request.GET.get("area"):
-        area = get_visible_or_404(Area.objects.all(), request.user, code=area_code_param(request.GET["area"]))
+        area = get_visible_or_404(
+            Area.objects.all(), request_user(request), code=area_code_param(request.GET["area"])
+        )
     elif tops:
         area = tops[0]
-    rows = selectors.village_rows(user=request.user, area=area, year=year) if area else []
+    rows = selectors.village_rows(user=request_user(request), area=area, year=year) if area else []
     return render(
         request,
         "exits/villages.html",
@@ -101,9 +111,9 @@ def villages(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "area": area,
             "year": year,
-            "areas": _areas_for(request.user, (AreaLevelChoices.COUNTY, AreaLevelChoices.TOWNSHIP)),
+            "areas": _areas_for(request_user(request), (AreaLevelChoices.COUNTY, AreaLevelChoices.TOWNSHIP)),
             "settings": selectors.exit_settings_for(area) if area else None,
-            "can_propose": request.user.has_capability(Capability.PROPOSE),
+            "can_propose": request_user(request).has_capability(Capability.PROPOSE),
         },
     )
 
@@ -112,7 +122,7 @@ def villages(request: HttpRequest) -> HttpResponse:
 def village_exit_propose(request: HttpRequest, code: str) -> HttpResponse:
     village = get_visible_or_404(
         Area.objects.filter(level=AreaLevelChoices.VILLAGE),
-        request.user,
+        request_user(request),
         code=area_code_param(code),
     )
     year, year_error = _year(request.POST.get("year") or request.GET.get("year"))
@@ -128,7 +138,9 @@ def village_exit_propose(request: HttpRequest, code: str) -> HttpResponse:
             for s in standards
         }
         try:
-            row = services.village_exit_propose(village=village, year=year, checks=checks, user=request.user)
+            row = services.village_exit_propose(
+                village=village, year=year, checks=checks, user=request_user(request)
+            )
         except ValidationError as exc:
             errors = exc.messages
         else:
@@ -151,7 +163,7 @@ def village_exit_propose(request: HttpRequest, code: str) -> HttpResponse:
 def village_exit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_visible_or_404(
         VillageExit.objects.select_related("village", "proposed_by", "decided_by"),
-        request.user,
+        request_user(request),
         pk=pk,
     )
     if request.method == "POST":
@@ -160,7 +172,7 @@ def village_exit_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 village_exit=row,
                 approve=request.POST.get("approve") == "1",
                 note=request.POST.get("note", ""),
-                user=request.user,
+                user=request_user(request),
             )
         except ValidationError as exc:
             _errors_to_messages(request, exc)
@@ -174,7 +186,7 @@ def village_exit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "row": row,
             "checks": row.checks.select_related("standard"),
             "live": selectors.area_exit_check(row.village, row.year),
-            "can_decide": request.user.has_capability(Capability.APPROVE),
+            "can_decide": request_user(request).has_capability(Capability.APPROVE),
             "proposed": AreaExitStateChoices.PROPOSED,
         },
     )
@@ -182,11 +194,11 @@ def village_exit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def county_exit(request: HttpRequest) -> HttpResponse:
-    county = _home_county(request.user)
+    county = _home_county(request_user(request))
     form = CountyExitForm(request.POST or None)
     if request.method == "POST" and county is not None and form.is_valid():
         try:
-            services.county_exit_record(county=county, user=request.user, **form.cleaned_data)
+            services.county_exit_record(county=county, user=request_user(request), **form.cleaned_data)
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
@@ -199,9 +211,9 @@ def county_exit(request: HttpRequest) -> HttpResponse:
         {
             "county": county,
             "form": form,
-            "rows": selectors.county_exit_list(user=request.user),
+            "rows": selectors.county_exit_list(user=request_user(request)),
             "live": selectors.area_exit_check(county, year) if county else None,
             "year": year,
-            "can_record": request.user.has_capability(Capability.APPROVE),
+            "can_record": request_user(request).has_capability(Capability.APPROVE),
         },
     )

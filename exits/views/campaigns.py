@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.requests import request_user
 from accounts.roles import Capability
 from core.exceptions import ConflictError
 from core.forms import form_add_service_errors
@@ -38,12 +39,12 @@ from .base import _back, _errors_to_messages
 
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    form = CampaignForm(request.POST or None, user=request.user)
+    form = CampaignForm(request.POST or None, user=request_user(request))
     if request.method == "POST" and form.is_valid():
         area = form.cleaned_data["area"]  # one of the user's areas (AreaChoiceField)
         data = {k: v for k, v in form.cleaned_data.items() if k != "area"}
         try:
-            campaign = services.campaign_start(area=area, user=request.user, **data)
+            campaign = services.campaign_start(area=area, user=request_user(request), **data)
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
@@ -52,7 +53,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
                 _("Campaign started with %(n)d check tasks.") % {"n": campaign.task_count},
             )
             return redirect("exits:campaign", pk=campaign.pk)
-    filterset = CampaignFilterSet(request.GET, queryset=selectors.campaign_list(user=request.user))
+    filterset = CampaignFilterSet(request.GET, queryset=selectors.campaign_list(user=request_user(request)))
     return render(
         request,
         "exits/campaign_list.html",
@@ -61,31 +62,31 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page_of(request, filterset.qs),
             "querystring_without_page": querystring_without_page(request),
             "form": form,
-            "can_start": request.user.has_capability(Capability.APPROVE),
+            "can_start": request_user(request).has_capability(Capability.APPROVE),
         },
     )
 
 
 @login_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = selectors.campaign_for(user=request.user, pk=pk)
+    campaign = selectors.campaign_for(user=request_user(request), pk=pk)
     params = request.GET.copy()
     params.setdefault("state", CheckTaskStateChoices.PENDING)
     filterset = CheckTaskFilterSet(
         params,
-        queryset=selectors.check_task_list(user=request.user).filter(campaign=campaign),
+        queryset=selectors.check_task_list(user=request_user(request)).filter(campaign=campaign),
     )
     return render(
         request,
         "exits/campaign_detail.html",
         {
             "campaign": campaign,
-            "progress": selectors.campaign_progress(campaign, user=request.user),
+            "progress": selectors.campaign_progress(campaign, user=request_user(request)),
             "filter": filterset,
             "page_obj": page_of(request, filterset.qs),
             "querystring_without_page": querystring_without_page(request),
             "task_form": CheckTaskForm(),
-            "can_check": request.user.has_capability(Capability.LOG_VISIT),
+            "can_check": request_user(request).has_capability(Capability.LOG_VISIT),
             "states": CheckTaskStateChoices,
         },
     )
@@ -94,7 +95,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def check_task_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    task = get_visible_or_404(CheckTask.objects.all(), request.user, pk=pk)
+    task = get_visible_or_404(CheckTask.objects.all(), request_user(request), pk=pk)
     form = CheckTaskForm(request.POST)
     form.is_valid()
     try:
@@ -102,7 +103,7 @@ def check_task_complete(request: HttpRequest, pk: int) -> HttpResponse:
             task=task,
             state=request.POST.get("state", ""),
             findings=form.cleaned_data.get("findings", ""),
-            user=request.user,
+            user=request_user(request),
         )
     except ValidationError as exc:
         _errors_to_messages(request, exc)

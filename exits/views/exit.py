@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.requests import request_user
 from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
@@ -52,7 +53,7 @@ class ProcedureList(ScopedListView):
     filterset_class = ExitProcedureFilterSet
 
     def rows(self) -> Any:
-        return selectors.exit_procedure_list(user=self.request.user)
+        return selectors.exit_procedure_list(user=request_user(self.request))
 
 
 procedure_list = ProcedureList.as_view()
@@ -64,7 +65,7 @@ def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ExitProcedure.objects.select_related(
             "household", "household__village", "household__head", "proposed_by"
         ),
-        request.user,
+        request_user(request),
         pk=pk,
     )
     signoffs = procedure.signoffs.select_related("signed_by")
@@ -73,7 +74,7 @@ def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "step": step,
             "label": ExitStepChoices(step).label,
-            "allowed": request.user.has_capability(services.EXIT_TRANSITIONS[step].capability),
+            "allowed": request_user(request).has_capability(services.EXIT_TRANSITIONS[step].capability),
             "comment_required": services.EXIT_TRANSITIONS[step].comment_required,
             "negative": step
             in (
@@ -99,9 +100,9 @@ def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "settings": selectors.exit_settings_for(procedure.household.village),
             "objection_form": ObjectionForm(),
             "decide_form": ObjectionDecideForm(),
-            "can_record_objection": request.user.has_capability(Capability.SIGN_VILLAGE_STEP)
+            "can_record_objection": request_user(request).has_capability(Capability.SIGN_VILLAGE_STEP)
             and procedure.state == ExitProcedureStateChoices.IN_NOTICE,
-            "can_decide_objection": request.user.has_capability(Capability.SIGN_TOWNSHIP_STEP),
+            "can_decide_objection": request_user(request).has_capability(Capability.SIGN_TOWNSHIP_STEP),
             "open_status": ObjectionStatusChoices.OPEN,
         },
     )
@@ -110,20 +111,22 @@ def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def procedure_propose(request: HttpRequest, household_pk: int) -> HttpResponse:
-    household = get_visible_or_404(Household.objects.select_related("village"), request.user, pk=household_pk)
+    household = get_visible_or_404(
+        Household.objects.select_related("village"), request_user(request), pk=household_pk
+    )
     form = ProposeForm(request.POST)
     back = _back(request, "exits:procedures")
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return redirect(back)
     try:
         procedure = services.exit_procedure_propose(
             household=household,
             year=form.cleaned_data["year"],
             comment=form.cleaned_data["comment"],
-            user=request.user,
+            user=request_user(request),
         )
     except ValidationError as exc:
         _errors_to_messages(request, exc)
@@ -156,11 +159,13 @@ class ObjectionRecord(ServiceActionView):
     invalid_message = gettext_lazy("Write down the objection.")
 
     def get_object(self) -> ExitProcedure:
-        return get_visible_or_404(ExitProcedure.objects.all(), self.request.user, pk=self.kwargs["pk"])
+        return get_visible_or_404(
+            ExitProcedure.objects.all(), request_user(self.request), pk=self.kwargs["pk"]
+        )
 
     def perform(self, form: Any) -> Any:
         return services.exit_objection_record(
-            procedure=self.object, user=self.request.user, **form.cleaned_data
+            procedure=self.object, user=request_user(self.request), **form.cleaned_data
         )
 
     def back(self) -> str:
@@ -176,11 +181,13 @@ class ObjectionDecide(ServiceActionView):
     invalid_message = gettext_lazy("Give the reason for the decision.")
 
     def get_object(self) -> ExitObjection:
-        return get_visible_or_404(ExitObjection.objects.all(), self.request.user, pk=self.kwargs["pk"])
+        return get_visible_or_404(
+            ExitObjection.objects.all(), request_user(self.request), pk=self.kwargs["pk"]
+        )
 
     def perform(self, form: Any) -> Any:
         return services.exit_objection_decide(
-            objection=self.object, user=self.request.user, **form.cleaned_data
+            objection=self.object, user=request_user(self.request), **form.cleaned_data
         )
 
     def back(self) -> str:
@@ -193,7 +200,7 @@ objection_decide = ObjectionDecide.as_view()
 @login_required
 @require_POST
 def household_return(request: HttpRequest, household_pk: int) -> HttpResponse:
-    household = get_visible_or_404(Household.objects.all(), request.user, pk=household_pk)
+    household = get_visible_or_404(Household.objects.all(), request_user(request), pk=household_pk)
     form = ReasonForm(request.POST)
     back = _back(request, "exits:procedures")
     if form.is_valid():
@@ -201,7 +208,7 @@ def household_return(request: HttpRequest, household_pk: int) -> HttpResponse:
             services.household_return_to_poverty(
                 household=household,
                 reason=form.cleaned_data["reason"],
-                user=request.user,
+                user=request_user(request),
             )
         except ValidationError as exc:
             _errors_to_messages(request, exc)
@@ -219,10 +226,10 @@ def household_return(request: HttpRequest, household_pk: int) -> HttpResponse:
 def public_notice(request: HttpRequest, code: str) -> HttpResponse:
     village = get_visible_or_404(
         Area.objects.filter(level=AreaLevelChoices.VILLAGE),
-        request.user,
+        request_user(request),
         code=area_code_param(code),
     )
-    rows = selectors.public_notice_rows(user=request.user, village=village)
+    rows = selectors.public_notice_rows(user=request_user(request), village=village)
     return render(
         request,
         "exits/public_notice.html",

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.requests import request_user
 from accounts.roles import Capability
 from core import clock
 from core.exceptions import ConflictError
@@ -45,7 +46,7 @@ class MonitoringList(ScopedListView):
     filterset_class = MonitoringCaseFilterSet
 
     def rows(self) -> Any:
-        return selectors.monitoring_case_list(user=self.request.user)
+        return selectors.monitoring_case_list(user=request_user(self.request))
 
     def get_context(self) -> dict[str, Any]:
         today = clock.today()
@@ -62,14 +63,14 @@ monitoring_list = MonitoringList.as_view()
 def monitoring_report(request: HttpRequest, household_pk: int) -> HttpResponse:
     household = get_visible_or_404(
         Household.objects.select_related("village", "head"),
-        request.user,
+        request_user(request),
         pk=household_pk,
     )
     form = MonitoringReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.monitoring_case_report(
-                household=household, user=request.user, **form.cleaned_data
+                household=household, user=request_user(request), **form.cleaned_data
             )
         except ValidationError as exc:
             form_add_service_errors(form, exc)
@@ -85,14 +86,14 @@ def monitoring_detail(request: HttpRequest, pk: int) -> HttpResponse:
         MonitoringCase.objects.select_related(
             "household", "household__village", "household__head", "reported_by"
         ),
-        request.user,
+        request_user(request),
         pk=pk,
     )
     if request.method == "POST":
         form = AssistanceForm(request.POST)
         if form.is_valid():
             try:
-                services.monitoring_assistance_add(case=case, user=request.user, **form.cleaned_data)
+                services.monitoring_assistance_add(case=case, user=request_user(request), **form.cleaned_data)
             except ValidationError as exc:
                 _errors_to_messages(request, exc)
             except ConflictError as exc:
@@ -106,7 +107,7 @@ def monitoring_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "step": step,
             "label": MonitoringStepChoices(step).label,
-            "allowed": request.user.has_capability(services.MONITORING_TRANSITIONS[step].capability),
+            "allowed": request_user(request).has_capability(services.MONITORING_TRANSITIONS[step].capability),
             "comment_required": services.MONITORING_TRANSITIONS[step].comment_required,
             "negative": step == MonitoringStepChoices.COUNTY_REJECT,
         }
@@ -123,7 +124,7 @@ def monitoring_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "next_steps": next_steps,
             "overdue": selectors.monitoring_overdue(case),
             "assistance_form": AssistanceForm(),
-            "can_assist": request.user.has_capability(Capability.MANAGE_ASSISTANCE) and case.is_open,
+            "can_assist": request_user(request).has_capability(Capability.MANAGE_ASSISTANCE) and case.is_open,
             "settings": selectors.exit_settings_for(case.household.village),
         },
     )
