@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.requests import request_user
 from accounts.roles import Capability
 from core.forms import form_add_service_errors
 from core.pages import ScopedListView
@@ -32,22 +33,22 @@ from ..models import Allocation
 @login_required
 def source_list(request: HttpRequest) -> HttpResponse:
     form = None
-    if request.user.has_capability(Capability.MANAGE_FUNDS):
-        form = FundSourceForm(request.POST or None, user=request.user)
+    if request_user(request).has_capability(Capability.MANAGE_FUNDS):
+        form = FundSourceForm(request.POST or None, user=request_user(request))
         if request.method == "POST" and form.is_valid():
             try:
-                services.fund_source_create(user=request.user, **form.cleaned_data)
+                services.fund_source_create(user=request_user(request), **form.cleaned_data)
             except ValidationError as exc:
                 form_add_service_errors(form, exc)
             else:
                 messages.success(request, _("Fund source added."))
                 return redirect("funds:sources")
     elif request.method == "POST":
-        ensure_can(request.user, Capability.MANAGE_FUNDS)
+        ensure_can(request_user(request), Capability.MANAGE_FUNDS)
     return render(
         request,
         "funds/source_list.html",
-        {"sources": selectors.fund_source_list(user=request.user), "form": form},
+        {"sources": selectors.fund_source_list(user=request_user(request)), "form": form},
     )
 
 
@@ -57,10 +58,10 @@ class AllocationList(ScopedListView):
     filtered_by_selector = True
 
     def rows(self) -> Any:
-        return selectors.allocation_list(user=self.request.user, filters=self.request.GET)
+        return selectors.allocation_list(user=request_user(self.request), filters=self.request.GET)
 
     def get_context(self) -> dict[str, Any]:
-        return {"can_manage": self.request.user.has_capability(Capability.MANAGE_FUNDS)}
+        return {"can_manage": request_user(self.request).has_capability(Capability.MANAGE_FUNDS)}
 
 
 allocation_list = AllocationList.as_view()
@@ -68,12 +69,14 @@ allocation_list = AllocationList.as_view()
 
 @login_required
 def allocation_create(request: HttpRequest) -> HttpResponse:
-    ensure_can(request.user, Capability.MANAGE_FUNDS)
-    form = AllocationForm(request.POST or None, user=request.user)
+    ensure_can(request_user(request), Capability.MANAGE_FUNDS)
+    form = AllocationForm(request.POST or None, user=request_user(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            allocation = services.allocation_record(county=data["source"].area, user=request.user, **data)
+            allocation = services.allocation_record(
+                county=data["source"].area, user=request_user(request), **data
+            )
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
@@ -85,7 +88,7 @@ def allocation_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     allocation = get_visible_or_404(
-        Allocation.objects.select_related("source", "county"), request.user, pk=pk
+        Allocation.objects.select_related("source", "county"), request_user(request), pk=pk
     )
     fundings = allocation.fundings.select_related("project__area").order_by("pk")
     return render(request, "funds/allocation_detail.html", {"allocation": allocation, "fundings": fundings})

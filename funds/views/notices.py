@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from accounts.requests import request_user
 from core.pages import ScopedListView
 from core.scoping import get_visible_or_404
 
@@ -29,7 +30,7 @@ class NoticeList(ScopedListView):
     filtered_by_selector = True
 
     def rows(self) -> Any:
-        return selectors.notice_list(user=self.request.user, filters=self.request.GET)
+        return selectors.notice_list(user=request_user(self.request), filters=self.request.GET)
 
 
 notice_list = NoticeList.as_view()
@@ -37,7 +38,7 @@ notice_list = NoticeList.as_view()
 
 @login_required
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = get_visible_or_404(Notice.objects.select_related("project__area"), request.user, pk=pk)
+    notice = get_visible_or_404(Notice.objects.select_related("project__area"), request_user(request), pk=pk)
     return render(request, "funds/notice_detail.html", {"notice": notice})
 
 

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.requests import request_user
 from accounts.roles import Capability
 from core.forms import form_add_service_errors
 from core.models import Job
@@ -34,9 +35,9 @@ def funds_index(request: HttpRequest) -> HttpResponse:
     # year's, and unlabelled totals of different years read as a contradiction.
     form = ReportForm(request.GET or None)
     year = form.cleaned_data.get("year") if form.is_valid() else None
-    rows = selectors.execution_report(user=request.user, by=ReportGroupingChoices.SOURCE, year=year)
+    rows = selectors.execution_report(user=request_user(request), by=ReportGroupingChoices.SOURCE, year=year)
     township_rows = selectors.execution_report(
-        user=request.user, by=ReportGroupingChoices.TOWNSHIP, year=year
+        user=request_user(request), by=ReportGroupingChoices.TOWNSHIP, year=year
     )
     return render(
         request,
@@ -44,14 +45,14 @@ def funds_index(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "year": year,
-            "years": selectors.funds_years(user=request.user),
+            "years": selectors.funds_years(user=request_user(request)),
             "rows": rows,
             "total": selectors.report_totals(rows),
             "township_rows": township_rows,
             "township_total": selectors.report_totals(township_rows),
-            "recent": selectors.payments_latest(user=request.user),
-            "can_manage": request.user.has_capability(Capability.MANAGE_FUNDS),
-            "can_propose": request.user.has_capability(Capability.PROPOSE),
+            "recent": selectors.payments_latest(user=request_user(request)),
+            "can_manage": request_user(request).has_capability(Capability.MANAGE_FUNDS),
+            "can_propose": request_user(request).has_capability(Capability.PROPOSE),
         },
     )
 
@@ -64,7 +65,7 @@ def report(request: HttpRequest) -> HttpResponse:
         by = ReportGroupingChoices.SOURCE
     form = ReportForm(request.GET or None)
     year = form.cleaned_data.get("year") if form.is_valid() else None
-    rows = selectors.execution_report(user=request.user, by=by, year=year)
+    rows = selectors.execution_report(user=request_user(request), by=by, year=year)
     assigned = by in (ReportGroupingChoices.PROJECT, ReportGroupingChoices.TOWNSHIP)
     return render(
         request,
@@ -93,7 +94,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def reconciliation(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = request_user(request)
     ledger: list = []
     for county in counties_for(user):
         ledger.extend(selectors.ledger_mismatches(area_prefix=county.prefix))
@@ -113,9 +114,9 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
 @login_required
 def declared_total_create(request: HttpRequest) -> HttpResponse:
     """Record a total as a report declares it, with its parts, to reconcile it."""
-    ensure_can(request.user, Capability.MANAGE_FUNDS)
+    ensure_can(request_user(request), Capability.MANAGE_FUNDS)
     form = DeclaredTotalForm(request.POST or None)
-    county = counties_for(request.user).order_by("code").first()
+    county = counties_for(request_user(request)).order_by("code").first()
     if request.method == "POST" and form.is_valid():
         if county is None:
             form.add_error(None, _("Declared totals are kept by a county; your area is not a county."))
@@ -129,7 +130,7 @@ def declared_total_create(request: HttpRequest) -> HttpResponse:
                     source_document=data["source_document"],
                     declared_amount=data["declared_amount"],
                     parts=form.parts_in_yuan(),
-                    user=request.user,
+                    user=request_user(request),
                 )
             except ValidationError as exc:
                 form_add_service_errors(form, exc)
@@ -143,8 +144,8 @@ class LedgerCheckStart(JobStartView):
     back_url = "funds:reconciliation"
 
     def start(self) -> Job:
-        county = counties_for(self.request.user).order_by("code").first()
-        return services.ledger_check_start(county=county, user=self.request.user)
+        county = counties_for(request_user(self.request)).order_by("code").first()
+        return services.ledger_check_start(county=county, user=request_user(self.request))
 
 
 ledger_check_start = LedgerCheckStart.as_view()

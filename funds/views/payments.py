@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.requests import request_user
 from accounts.roles import Capability
 from core.forms import form_add_service_errors
 from core.idempotency import was_replayed
@@ -36,10 +37,10 @@ class DisbursementList(ScopedListView):
     filtered_by_selector = True
 
     def rows(self) -> Any:
-        return selectors.disbursement_list(user=self.request.user, filters=self.request.GET)
+        return selectors.disbursement_list(user=request_user(self.request), filters=self.request.GET)
 
     def get_context(self) -> dict[str, Any]:
-        return {"can_manage": self.request.user.has_capability(Capability.MANAGE_FUNDS)}
+        return {"can_manage": request_user(self.request).has_capability(Capability.MANAGE_FUNDS)}
 
 
 disbursement_list = DisbursementList.as_view()
@@ -47,12 +48,12 @@ disbursement_list = DisbursementList.as_view()
 
 @login_required
 def disbursement_create(request: HttpRequest) -> HttpResponse:
-    ensure_can(request.user, Capability.MANAGE_FUNDS)
+    ensure_can(request_user(request), Capability.MANAGE_FUNDS)
     project = None
     project_id = id_param(request.GET, "project")
     if project_id is not None:
-        project = get_visible_or_404(Project.objects.all(), request.user, pk=project_id)
-    form = DisbursementForm(request.POST or None, user=request.user, project=project)
+        project = get_visible_or_404(Project.objects.all(), request_user(request), pk=project_id)
+    form = DisbursementForm(request.POST or None, user=request_user(request), project=project)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -66,7 +67,7 @@ def disbursement_create(request: HttpRequest) -> HttpResponse:
                 measure=data.get("measure"),
                 note=data["note"],
                 idempotency_key=data["idempotency_key"],
-                user=request.user,
+                user=request_user(request),
             )
         except ValidationError as exc:
             form_add_service_errors(form, exc)
@@ -85,12 +86,14 @@ def disbursement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Disbursement.objects.select_related(
             "project", "funding__allocation__source", "household__village", "recorded_by", "reverses"
         ),
-        request.user,
+        request_user(request),
         pk=pk,
     )
     reversal = Disbursement.objects.filter(reverses=payment).first()
     can_reverse = (
-        request.user.has_capability(Capability.MANAGE_FUNDS) and not payment.is_reversal and reversal is None
+        request_user(request).has_capability(Capability.MANAGE_FUNDS)
+        and not payment.is_reversal
+        and reversal is None
     )
     return render(
         request,
@@ -102,7 +105,7 @@ def disbursement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def disbursement_reverse(request: HttpRequest, pk: int) -> HttpResponse:
-    payment = get_visible_or_404(Disbursement.objects.all(), request.user, pk=pk)
+    payment = get_visible_or_404(Disbursement.objects.all(), request_user(request), pk=pk)
     form = ReversalForm(request.POST)
     if form.is_valid():
         try:
@@ -110,7 +113,7 @@ def disbursement_reverse(request: HttpRequest, pk: int) -> HttpResponse:
                 disbursement=payment,
                 reason=form.cleaned_data["reason"],
                 idempotency_key=form.cleaned_data["idempotency_key"],
-                user=request.user,
+                user=request_user(request),
             )
         except ValidationError as exc:
             for message in exc.messages:

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.requests import request_user
 from accounts.roles import Capability
 from areas.selectors import policy_get
 from core.exceptions import ConflictError
@@ -43,10 +44,10 @@ class ProjectList(ScopedListView):
     filtered_by_selector = True
 
     def rows(self) -> Any:
-        return selectors.project_list(user=self.request.user, filters=self.request.GET)
+        return selectors.project_list(user=request_user(self.request), filters=self.request.GET)
 
     def get_context(self) -> dict[str, Any]:
-        return {"can_propose": self.request.user.has_capability(Capability.PROPOSE)}
+        return {"can_propose": request_user(self.request).has_capability(Capability.PROPOSE)}
 
 
 project_list = ProjectList.as_view()
@@ -54,8 +55,8 @@ project_list = ProjectList.as_view()
 
 @login_required
 def project_create(request: HttpRequest) -> HttpResponse:
-    ensure_can(request.user, Capability.PROPOSE)
-    form = ProjectForm(request.POST or None, user=request.user)
+    ensure_can(request_user(request), Capability.PROPOSE)
+    form = ProjectForm(request.POST or None, user=request_user(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -68,7 +69,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
                 description=data["description"],
                 villages=list(data["villages"]),
                 households=data["household_numbers"],
-                user=request.user,
+                user=request_user(request),
             )
         except ValidationError as exc:
             form_add_service_errors(form, exc)
@@ -80,16 +81,18 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    project = get_visible_or_404(Project.objects.select_related("area", "category"), request.user, pk=pk)
-    ensure_can(request.user, Capability.PROPOSE, project)
-    form = ProjectForm(request.POST or None, user=request.user, instance=project)
+    project = get_visible_or_404(
+        Project.objects.select_related("area", "category"), request_user(request), pk=pk
+    )
+    ensure_can(request_user(request), Capability.PROPOSE, project)
+    form = ProjectForm(request.POST or None, user=request_user(request), instance=project)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.project_update(
                 project=project,
                 expected_version=data.get("version") or project.version,
-                user=request.user,
+                user=request_user(request),
                 name=data["name"],
                 category=data["category"],
                 year=data["year"],
@@ -109,9 +112,11 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_visible_or_404(
-        Project.objects.select_related("area", "category", "proposed_by", "approved_by"), request.user, pk=pk
+        Project.objects.select_related("area", "category", "proposed_by", "approved_by"),
+        request_user(request),
+        pk=pk,
     )
-    user = request.user
+    user = request_user(request)
     can_manage = user.has_capability(Capability.MANAGE_FUNDS)
     fundable = project.status in FUNDABLE_STATUSES
     return render(
@@ -141,14 +146,14 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def project_transition(request: HttpRequest, pk: int, status: str) -> HttpResponse:
-    project = get_visible_or_404(Project.objects.all(), request.user, pk=pk)
+    project = get_visible_or_404(Project.objects.all(), request_user(request), pk=pk)
     if status not in ProjectStatusChoices.values:
         messages.error(request, _("Unknown status."))
         return redirect("funds:project", pk=pk)
     form = TransitionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        services.project_transition(project=project, to_status=status, user=request.user, note=note)
+        services.project_transition(project=project, to_status=status, user=request_user(request), note=note)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -161,12 +166,12 @@ def project_transition(request: HttpRequest, pk: int, status: str) -> HttpRespon
 
 @login_required
 def project_fund(request: HttpRequest, pk: int) -> HttpResponse:
-    project = get_visible_or_404(Project.objects.select_related("area"), request.user, pk=pk)
-    ensure_can(request.user, Capability.MANAGE_FUNDS, project)
-    form = ProjectFundForm(request.POST or None, user=request.user, project=project)
+    project = get_visible_or_404(Project.objects.select_related("area"), request_user(request), pk=pk)
+    ensure_can(request_user(request), Capability.MANAGE_FUNDS, project)
+    form = ProjectFundForm(request.POST or None, user=request_user(request), project=project)
     if request.method == "POST" and form.is_valid():
         try:
-            services.project_fund(project=project, user=request.user, **form.cleaned_data)
+            services.project_fund(project=project, user=request_user(request), **form.cleaned_data)
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
@@ -181,12 +186,16 @@ def project_fund(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def project_notice(request: HttpRequest, pk: int) -> HttpResponse:
-    project = get_visible_or_404(Project.objects.select_related("area", "category"), request.user, pk=pk)
-    ensure_can(request.user, Capability.PROPOSE, project)
+    project = get_visible_or_404(
+        Project.objects.select_related("area", "category"), request_user(request), pk=pk
+    )
+    ensure_can(request_user(request), Capability.PROPOSE, project)
     form = NoticeForm(request.POST or None, min_days=policy_get(NOTICE_MIN_DAYS, project.area))
     if request.method == "POST" and form.is_valid():
         try:
-            notice = services.notice_publish_standard(project=project, user=request.user, **form.cleaned_data)
+            notice = services.notice_publish_standard(
+                project=project, user=request_user(request), **form.cleaned_data
+            )
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
@@ -207,15 +216,15 @@ class ProjectBatch(JobFormView):
 
     def check(self) -> None:
         self.project = get_visible_or_404(
-            Project.objects.select_related("area"), self.request.user, pk=self.kwargs["pk"]
+            Project.objects.select_related("area"), request_user(self.request), pk=self.kwargs["pk"]
         )
-        ensure_can(self.request.user, Capability.MANAGE_FUNDS, self.project)
+        ensure_can(request_user(self.request), Capability.MANAGE_FUNDS, self.project)
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {"user": self.request.user, "project": self.project}
+        return {"user": request_user(self.request), "project": self.project}
 
     def perform(self, form: Any) -> Job:
-        return services.household_batch_start(user=self.request.user, **form.cleaned_data)
+        return services.household_batch_start(user=request_user(self.request), **form.cleaned_data)
 
     def get_context(self, form: Any) -> dict[str, Any]:
         title = _("Pay every benefiting household of %(name)s") % {"name": self.project.name}
@@ -228,17 +237,17 @@ project_batch = ProjectBatch.as_view()
 @login_required
 def project_measures(request: HttpRequest, pk: int) -> HttpResponse:
     """Link households' measures (from assistance) to the project that pays for them."""
-    project = get_visible_or_404(Project.objects.select_related("area"), request.user, pk=pk)
-    ensure_can(request.user, Capability.PROPOSE, project)
-    candidates = selectors.measures_linkable_to(project=project, user=request.user)[:300]
+    project = get_visible_or_404(Project.objects.select_related("area"), request_user(request), pk=pk)
+    ensure_can(request_user(request), Capability.PROPOSE, project)
+    candidates = selectors.measures_linkable_to(project=project, user=request_user(request))[:300]
     if request.method == "POST":
-        chosen = selectors.measures_linkable_to(project=project, user=request.user).filter(
+        chosen = selectors.measures_linkable_to(project=project, user=request_user(request)).filter(
             pk__in=[v for v in request.POST.getlist("measure") if v.isdigit()]
         )
         try:
             with transaction.atomic():
                 linked = [
-                    services.project_measure_link(project=project, measure=m, user=request.user)
+                    services.project_measure_link(project=project, measure=m, user=request_user(request))
                     for m in chosen
                 ]
         except ValidationError as exc:
