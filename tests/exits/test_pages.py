@@ -188,6 +188,7 @@ RULES = {
     "exits.monitoring_notice_min_days": 5,
     "exits.monitoring_deadline_days": 15,
     "exits.risk_stable_months": 6,
+    "funds.notice_min_days": 7,  # the county official's page has the fund notice period too
 }
 BANDS = "exits-village_class_bands"  # the band rows' prefix on the policy page
 
