@@ -153,9 +153,13 @@ def ledger_summary(*, user: User, area: Area) -> dict[str, Any]:
 
 
 def overdue_problems(*, user: User, area: Area, limit: int = 50) -> QuerySet[Problem]:
+    """The most overdue problems under an area (the dashboard's list). Without problem_list's count of
+    follow-ups, which grouped every matching problem before the limit: this is a top-N read."""
     return (
-        problem_list(user=user, filters={"within": area.code})
+        Problem.objects.visible_to(user)
+        .filter(area__code__startswith=area.prefix)
         .filter(_overdue_q())
+        .select_related("area", "responsible_person")
         .order_by("deadline", "id")[:limit]
     )
 

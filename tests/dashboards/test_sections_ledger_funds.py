@@ -291,6 +291,8 @@ def test_the_export_and_the_api_give_the_snapshot_s_ledger_and_funds(
     assert {row[1]: row[2:] for row in ledger[1:]} == {"枹罕镇": (1, 1, 0), "折桥镇": (2, 1, 2)}
     assert data["funds"]["rows"][0] == ["中央财政专项扶贫资金", "10.00", "1.23", "12.35"]
     assert data["ledger"]["overdue"] == 2
+    # the live list of the overdue problems, most overdue first (王坪村 9 days, 折桥村 3)
+    assert [p["area"] for p in data["overdue"]] == ["王坪村", "折桥村"]
     assert data["sections_computed_at"] is not None
 
 
