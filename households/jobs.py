@@ -15,10 +15,12 @@ from .tasks import DUPLICATES_KIND, IMPORT_KIND
 
 
 def _import_summary(job: Any) -> str:
-    result = job.result or {}
-    return _("%(households)d households with %(members)d members in the file.") % {
-        "households": result.get("households", 0),
-        "members": result.get("members", 0),
+    result = job.result or {}  # the counts households.imports._write returns
+    return _("%(hc)s households added, %(hu)s updated; %(mc)s people added, %(mu)s updated.") % {
+        "hc": result.get("households_created", 0),
+        "hu": result.get("households_updated", 0),
+        "mc": result.get("members_created", 0),
+        "mu": result.get("members_updated", 0),
     }
 
 

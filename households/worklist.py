@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import Capability, RoleChoices
+from core.job_kinds import job_message
 from core.models import Job
 from core.worklist import ITEMS_SHOWN, WorkItem, WorkSection, WorkSource, household_title, register
 
@@ -136,7 +137,7 @@ def my_imports(user: Any, today: dt.date) -> WorkSection | None:
             WorkItem(
                 title=job.created_at.strftime("%Y-%m-%d %H:%M") + " · " + str(job.get_status_display()),
                 url=reverse("core:job", args=[job.pk]),
-                detail=job.message,
+                detail=job_message(job),  # the result once finished, not the last step's words
             )
             for job in jobs
         ],

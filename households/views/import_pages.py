@@ -17,6 +17,7 @@ from areas.models import Area
 from core import clock
 from core.choices import JobStatusChoices
 from core.downloads import as_download, download_name, scope_name
+from core.job_kinds import job_message
 from core.models import Job
 from core.scoping import ensure_can
 from core.selectors import job_readable_or_404
@@ -106,6 +107,8 @@ def import_job(request: HttpRequest, pk: str) -> HttpResponse:
         "errors": [],
         "error_count": 0,
         "can_requeue": job_can_requeue(job, request.user),
+        # while it runs: the step in words; once finished the result below says what happened
+        "message": "" if job.is_finished else job_message(job),
     }
     if job.status == JobStatusChoices.FAILED:
         context.update(import_errors_page(job, request.GET.get("page", 1)))

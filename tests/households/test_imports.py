@@ -701,3 +701,23 @@ def test_the_uploaded_file_is_deleted_when_the_job_ends_and_its_hash_kept(
 
     assert job.params["file_sha256"] == hashlib.sha256(content).hexdigest()
     assert ImportLedger.objects.filter(file_sha256=job.params["file_sha256"]).count() == 2
+
+
+def test_a_finished_import_says_what_it_did_not_its_last_step(
+    county: Any, web: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # given: an import of 2 households of 2 people, finished
+    client = web(county.staff_a)
+    rows = household_rows("H-101", county.village_a1.code) + household_rows("H-102", county.village_a1.code)
+    job = upload(client, xlsx(rows), django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert job.status == "succeeded"
+    assert job.message  # the handler's last step, written while it ran
+
+    # then: neither its page nor the start page shows that step as if it were still running
+    page = client.get(f"/households/import/{job.pk}/").content.decode()
+    start = client.get("/").content.decode()
+    assert job.message not in page
+    assert job.message not in start
+    assert "新增 2 户，更新 0 户；新增 4 人，更新 0 人。" in page
+    assert "新增 2 户，更新 0 户；新增 4 人，更新 0 人。" in start
