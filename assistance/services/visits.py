@@ -62,7 +62,7 @@ def visit_log(
     findings: str,
     user: User,
     needs: str = "",
-    follow_ups: Sequence[tuple[str, dt.date]] = (),
+    follow_ups: Sequence[tuple[str, dt.date | None]] = (),  # a missing date is refused below
     done_follow_ups: Sequence[int] = (),
     photos: Sequence[UploadedFile[bytes]] = (),
     captured_at: dt.datetime | None = None,
@@ -147,6 +147,7 @@ def visit_log(
         [
             FollowUp(household=household, visit=visit, description=description.strip()[:300], due_date=due)
             for description, due in follow_ups
+            if due is not None  # every one has its date by now (a missing one is refused above)
         ]
     )
     if closable:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.requests import request_user
 from accounts.roles import Capability
 from core.masking import shown
 from core.pages import ScopedListView
@@ -37,10 +38,10 @@ class CadreList(ScopedListView):
     unbound_when_empty = True
 
     def rows(self) -> Any:
-        return selectors.cadre_list(user=self.request.user)
+        return selectors.cadre_list(user=request_user(self.request))
 
     def get_context(self) -> dict[str, Any]:
-        return {"can_manage": self.request.user.has_capability(Capability.MANAGE_ASSISTANCE)}
+        return {"can_manage": request_user(self.request).has_capability(Capability.MANAGE_ASSISTANCE)}
 
 
 cadre_list = CadreList.as_view()
@@ -50,15 +51,15 @@ cadre_list = CadreList.as_view()
 def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # A cadre is visible where registered, and also to whoever sees a household the cadre helps (a
     # village's first secretary opening a township cadre); the lists below stay scoped to the user.
-    helping = CadrePairing.objects.visible_to(request.user).filter(cadre_id=pk).exists()
+    helping = CadrePairing.objects.visible_to(request_user(request)).filter(cadre_id=pk).exists()
     cadres = Cadre.objects.select_related("area", "user")
-    cadre = cadres.filter(pk=pk).first() if helping else get_visible_or_404(cadres, request.user, pk=pk)
-    pairings = selectors.pairing_list(user=request.user, filters={"cadre": cadre.pk}).order_by(
+    cadre = cadres.get(pk=pk) if helping else get_visible_or_404(cadres, request_user(request), pk=pk)
+    pairings = selectors.pairing_list(user=request_user(request), filters={"cadre": cadre.pk}).order_by(
         "end", "-start"
     )
-    visits = selectors.visit_list(user=request.user, filters={"cadre": cadre.pk})[:20]
+    visits = selectors.visit_list(user=request_user(request), filters={"cadre": cadre.pk})[:20]
     teams = (
-        cadre.teams.filter(team__in=WorkTeam.objects.visible_to(request.user))
+        cadre.teams.filter(team__in=WorkTeam.objects.visible_to(request_user(request)))
         .select_related("team")
         .order_by("-team__term_start")
     )
@@ -70,8 +71,8 @@ def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pairings": pairings,
             "visits": visits,
             "memberships": teams,
-            "can_manage": request.user.has_capability(Capability.MANAGE_ASSISTANCE)
-            and Cadre.objects.visible_to(request.user).filter(pk=cadre.pk).exists(),
+            "can_manage": request_user(request).has_capability(Capability.MANAGE_ASSISTANCE)
+            and Cadre.objects.visible_to(request_user(request)).filter(pk=cadre.pk).exists(),
         },
     )
 
@@ -89,18 +90,22 @@ cadre_new = CadreNew.as_view()
 
 @login_required
 def cadre_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    cadre = get_visible_or_404(Cadre.objects.all(), request.user, pk=pk)
-    ensure_can(request.user, Capability.MANAGE_ASSISTANCE, cadre)
+    cadre = get_visible_or_404(Cadre.objects.all(), request_user(request), pk=pk)
+    ensure_can(request_user(request), Capability.MANAGE_ASSISTANCE, cadre)
     initial = {f: getattr(cadre, f) for f in ("name", "unit", "position", "is_active", "version")}
     # the form edits the number in full (only those who manage cadres get here): a logged full view
-    initial["phone"] = shown(request.user, cadre, "phone", request=request, log=request.method == "GET")
+    initial["phone"] = shown(
+        request_user(request), cadre, "phone", request=request, log=request.method == "GET"
+    )
     form = CadreEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
         saved = _save(
             form,
-            lambda: services.cadre_update(cadre=cadre, expected_version=version, user=request.user, **data),
+            lambda: services.cadre_update(
+                cadre=cadre, expected_version=version, user=request_user(request), **data
+            ),
         )
         if saved is not None:
             messages.success(request, _("Cadre saved."))
@@ -115,7 +120,7 @@ def cadre_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def cadre_assign(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household(request, pk)
-    ensure_can(request.user, Capability.MANAGE_ASSISTANCE, household)
+    ensure_can(request_user(request), Capability.MANAGE_ASSISTANCE, household)
     form = CadreAssignForm(request.POST or None, household=household)
     if request.method == "POST" and form.is_valid():
         pairing = _save(
@@ -124,7 +129,7 @@ def cadre_assign(request: HttpRequest, pk: int) -> HttpResponse:
                 household=household,
                 cadre=form.cleaned_data["cadre"],
                 start=form.cleaned_data["start"],
-                user=request.user,
+                user=request_user(request),
             ),
         )
         if pairing is not None:

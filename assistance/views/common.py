@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from accounts.requests import request_user
 from accounts.roles import Capability
 from core.exceptions import ConflictError
 from core.forms import form_add_service_errors
@@ -20,15 +21,15 @@ from .. import selectors
 
 def _visit_days(request: HttpRequest) -> int:
     try:
-        days = int(request.GET.get("days") or selectors.visit_days_for_user(request.user))
+        days = int(request.GET.get("days") or selectors.visit_days_for_user(request_user(request)))
     except ValueError:
-        days = selectors.visit_days_for_user(request.user)
+        days = selectors.visit_days_for_user(request_user(request))
     return min(max(days, 1), 366)
 
 
 def _household(request: HttpRequest, pk: int) -> Household:
     return get_visible_or_404(
-        Household.objects.select_related("village__parent", "head"), request.user, pk=pk
+        Household.objects.select_related("village__parent", "head"), request_user(request), pk=pk
     )
 
 
@@ -51,10 +52,10 @@ class _CreatePage(ServiceFormView):
     title: Any = ""
 
     def check(self) -> None:
-        ensure_can(self.request.user, Capability.MANAGE_ASSISTANCE)
+        ensure_can(request_user(self.request), Capability.MANAGE_ASSISTANCE)
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {"user": self.request.user}
+        return {"user": request_user(self.request)}
 
     def get_context(self, form: Any) -> dict[str, Any]:
         return {"form": form, "title": self.title}

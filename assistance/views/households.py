@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from accounts.requests import request_user
 from accounts.roles import Capability
 from areas.models import Area
 from areas.selectors import areas_top_for
@@ -34,8 +35,9 @@ from .common import _household, _visit_days
 @login_required
 def coverage(request: HttpRequest) -> HttpResponse:
     """Who is left out in the user's area (or a chosen area inside it)."""
-    user = request.user
+    user = request_user(request)
     code = request.GET.get("area")
+    area: Area | None
     if code:
         area = get_visible_or_404(Area.objects.all(), user, code=area_code_param(code))
     else:
@@ -63,13 +65,13 @@ class RemindersRun(JobStartView):
     def start(self) -> Job:
         post = self.request.POST
         self.area = get_visible_or_404(
-            Area.objects.all(), self.request.user, code=area_code_param(post.get("area"))
+            Area.objects.all(), request_user(self.request), code=area_code_param(post.get("area"))
         )
         form = RemindersForm(post)
         if not form.is_valid():
             raise ValidationError([message for errors in form.errors.values() for message in errors])
         return services.reminders_job_start(
-            area=self.area, visit_days=form.cleaned_data["visit_days"], user=self.request.user
+            area=self.area, visit_days=form.cleaned_data["visit_days"], user=request_user(self.request)
         )
 
     def back_to(self) -> str:
@@ -86,8 +88,8 @@ class HouseholdList(ScopedListView):
 
     def rows(self) -> Any:
         self.days = _visit_days(self.request)
-        self.own = Cadre.objects.filter(user=self.request.user).first()
-        return selectors.assisted_household_list(user=self.request.user, visit_days=self.days)
+        self.own = Cadre.objects.filter(user=request_user(self.request)).first()
+        return selectors.assisted_household_list(user=request_user(self.request), visit_days=self.days)
 
     def initial_filters(self) -> dict[str, Any] | None:
         if self.own is not None and self.own.pairings.filter(end__isnull=True).exists():
@@ -110,6 +112,6 @@ household_list = HouseholdList.as_view()
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household(request, pk)
     summary = selectors.household_assistance(household, visits=20)
-    summary["can_manage"] = request.user.has_capability(Capability.MANAGE_ASSISTANCE)
-    summary["can_visit"] = request.user.has_capability(Capability.LOG_VISIT)
+    summary["can_manage"] = request_user(request).has_capability(Capability.MANAGE_ASSISTANCE)
+    summary["can_visit"] = request_user(request).has_capability(Capability.LOG_VISIT)
     return render(request, "assistance/household_detail.html", {"household": household, "a": summary})

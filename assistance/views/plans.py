@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.requests import request_user
 from accounts.roles import Capability
 from core import clock
 from core.pages import ScopedListView
@@ -35,7 +36,7 @@ from .common import _household, _save
 @login_required
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household(request, pk)
-    ensure_can(request.user, Capability.MANAGE_ASSISTANCE, household)
+    ensure_can(request_user(request), Capability.MANAGE_ASSISTANCE, household)
     try:
         year = int(request.GET.get("year") or request.POST.get("year") or clock.today().year)
     except ValueError:
@@ -52,7 +53,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 goals=data["goals"],
                 status=data["status"],
                 expected_version=data.get("version") if plan else None,
-                user=request.user,
+                user=request_user(request),
             ),
         )
         if saved is not None:
@@ -70,7 +71,7 @@ class PlanList(ScopedListView):
     filterset_class = AssistancePlanFilterSet
 
     def rows(self) -> Any:
-        return selectors.plan_list(user=self.request.user)
+        return selectors.plan_list(user=request_user(self.request))
 
     def initial_filters(self) -> dict[str, Any]:
         return {"year": clock.today().year}
@@ -82,7 +83,7 @@ class MeasureList(ScopedListView):
     unbound_when_empty = True
 
     def rows(self) -> Any:
-        return selectors.measure_list(user=self.request.user)
+        return selectors.measure_list(user=request_user(self.request))
 
 
 plan_list = PlanList.as_view()
@@ -98,13 +99,13 @@ def _measure_fields(data: dict[str, Any]) -> dict[str, Any]:
 @login_required
 def measure_new(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household(request, pk)
-    ensure_can(request.user, Capability.MANAGE_ASSISTANCE, household)
+    ensure_can(request_user(request), Capability.MANAGE_ASSISTANCE, household)
     form = MeasureForm(request.POST or None, household=household)
     if request.method == "POST" and form.is_valid():
         measure = _save(
             form,
             lambda: services.measure_create(
-                household=household, user=request.user, **_measure_fields(form.cleaned_data)
+                household=household, user=request_user(request), **_measure_fields(form.cleaned_data)
             ),
         )
         if measure is not None:
@@ -117,8 +118,8 @@ def measure_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    measure = get_visible_or_404(Measure.objects.select_related("household"), request.user, pk=pk)
-    ensure_can(request.user, Capability.MANAGE_ASSISTANCE, measure)
+    measure = get_visible_or_404(Measure.objects.select_related("household"), request_user(request), pk=pk)
+    ensure_can(request_user(request), Capability.MANAGE_ASSISTANCE, measure)
     household = measure.household
     form = MeasureForm(request.POST or None, instance=Measure.objects.get(pk=measure.pk), household=household)
     if request.method == "POST" and form.is_valid():
@@ -128,7 +129,7 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
             lambda: services.measure_update(
                 measure=measure,
                 expected_version=version,
-                user=request.user,
+                user=request_user(request),
                 **_measure_fields(form.cleaned_data),
             ),
         )
@@ -146,10 +147,10 @@ class VillagePlanList(ScopedListView):
     unbound_when_empty = True
 
     def rows(self) -> Any:
-        return selectors.village_plan_list(user=self.request.user)
+        return selectors.village_plan_list(user=request_user(self.request))
 
     def get_context(self) -> dict[str, Any]:
-        return {"can_manage": self.request.user.has_capability(Capability.MANAGE_ASSISTANCE)}
+        return {"can_manage": request_user(self.request).has_capability(Capability.MANAGE_ASSISTANCE)}
 
 
 village_plan_list = VillagePlanList.as_view()
@@ -157,10 +158,10 @@ village_plan_list = VillagePlanList.as_view()
 
 @login_required
 def village_plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    ensure_can(request.user, Capability.MANAGE_ASSISTANCE)
-    plan = get_visible_or_404(VillagePlan.objects.all(), request.user, pk=pk) if pk else None
+    ensure_can(request_user(request), Capability.MANAGE_ASSISTANCE)
+    plan = get_visible_or_404(VillagePlan.objects.all(), request_user(request), pk=pk) if pk else None
     form = VillagePlanForm(
-        request.POST or None, instance=plan, user=request.user, initial={"year": clock.today().year}
+        request.POST or None, instance=plan, user=request_user(request), initial={"year": clock.today().year}
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -170,7 +171,7 @@ def village_plan_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
         saved = _save(
             form,
             lambda: services.village_plan_save(
-                user=request.user, expected_version=version if plan else None, **data
+                user=request_user(request), expected_version=version if plan else None, **data
             ),
         )
         if saved is not None:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.requests import request_user
 from accounts.roles import Capability
 from core import clock
 from core.pages import ScopedListView
@@ -35,13 +36,13 @@ class TeamList(ScopedListView):
     filterset_class = WorkTeamFilterSet
 
     def rows(self) -> Any:
-        return selectors.team_list(user=self.request.user)
+        return selectors.team_list(user=request_user(self.request))
 
     def initial_filters(self) -> dict[str, Any]:
         return {"status": "active"}
 
     def get_context(self) -> dict[str, Any]:
-        return {"can_manage": self.request.user.has_capability(Capability.MANAGE_ASSISTANCE)}
+        return {"can_manage": request_user(self.request).has_capability(Capability.MANAGE_ASSISTANCE)}
 
 
 team_list = TeamList.as_view()
@@ -49,10 +50,10 @@ team_list = TeamList.as_view()
 
 @login_required
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    team = get_visible_or_404(selectors.team_list(user=request.user), request.user, pk=pk)
+    team = get_visible_or_404(selectors.team_list(user=request_user(request)), request_user(request), pk=pk)
     chain = selectors.team_history(team)
     visible = set(
-        WorkTeam.objects.visible_to(request.user)
+        WorkTeam.objects.visible_to(request_user(request))
         .filter(pk__in=[t.pk for t in chain])
         .values_list("pk", flat=True)
     )
@@ -64,7 +65,7 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "team": team,
             "history": history,
             "first_secretary": selectors.first_secretary_of(team),
-            "can_manage": request.user.has_capability(Capability.MANAGE_ASSISTANCE),
+            "can_manage": request_user(request).has_capability(Capability.MANAGE_ASSISTANCE),
         },
     )
 
@@ -82,11 +83,11 @@ team_new = TeamNew.as_view()
 
 @login_required
 def team_rotate(request: HttpRequest, pk: int) -> HttpResponse:
-    team = get_visible_or_404(WorkTeam.objects.all(), request.user, pk=pk)
-    ensure_can(request.user, Capability.MANAGE_ASSISTANCE, team)
+    team = get_visible_or_404(WorkTeam.objects.all(), request_user(request), pk=pk)
+    ensure_can(request_user(request), Capability.MANAGE_ASSISTANCE, team)
     form = TeamRotateForm(
         request.POST or None,
-        user=request.user,
+        user=request_user(request),
         initial={
             "version": team.version,
             "term_start": clock.today(),
@@ -97,7 +98,10 @@ def team_rotate(request: HttpRequest, pk: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         version = data.pop("version")
         successor = _save(
-            form, lambda: services.team_rotate(team=team, expected_version=version, user=request.user, **data)
+            form,
+            lambda: services.team_rotate(
+                team=team, expected_version=version, user=request_user(request), **data
+            ),
         )
         if successor is not None:
             messages.success(request, _("Rotation recorded: the new team has taken over."))

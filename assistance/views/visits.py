@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.requests import request_user
 from accounts.roles import Capability
 from core import clock
 from core.pages import ScopedListView
@@ -33,7 +34,7 @@ from .common import _household, _save
 @login_required
 def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household(request, pk)
-    ensure_can(request.user, Capability.LOG_VISIT, household)
+    ensure_can(request_user(request), Capability.LOG_VISIT, household)
     open_follow_ups = list(household.follow_ups.filter(status="open").order_by("due_date"))
     form = VisitForm(request.POST or None, request.FILES or None, open_follow_ups=open_follow_ups)
     if request.method == "POST" and form.is_valid():
@@ -47,7 +48,7 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
                 follow_ups=form.follow_ups(),
                 done_follow_ups=[int(x) for x in form.cleaned_data.get("done_follow_ups") or []],
                 photos=form.cleaned_data["photos"],
-                user=request.user,
+                user=request_user(request),
             ),
         )
         if visit is not None:
@@ -62,7 +63,7 @@ class VisitList(ScopedListView):
     unbound_when_empty = True
 
     def rows(self) -> Any:
-        return selectors.visit_list(user=self.request.user)
+        return selectors.visit_list(user=request_user(self.request))
 
 
 visit_list = VisitList.as_view()
@@ -72,7 +73,7 @@ visit_list = VisitList.as_view()
 def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visit = get_visible_or_404(
         Visit.objects.select_related("household__village", "household__head", "visitor", "cadre", "team"),
-        request.user,
+        request_user(request),
         pk=pk,
     )
     return render(
@@ -90,7 +91,7 @@ class FollowUpList(ScopedListView):
     filterset_class = FollowUpFilterSet
 
     def rows(self) -> Any:
-        return selectors.follow_up_list(user=self.request.user)
+        return selectors.follow_up_list(user=request_user(self.request))
 
     def initial_filters(self) -> dict[str, Any]:
         return {"status": "open"}
@@ -104,8 +105,10 @@ follow_up_list = FollowUpList.as_view()
 
 @login_required
 def follow_up_close(request: HttpRequest, pk: int) -> HttpResponse:
-    follow_up = get_visible_or_404(FollowUp.objects.select_related("household", "visit"), request.user, pk=pk)
-    ensure_can(request.user, Capability.LOG_VISIT, follow_up)
+    follow_up = get_visible_or_404(
+        FollowUp.objects.select_related("household", "visit"), request_user(request), pk=pk
+    )
+    ensure_can(request_user(request), Capability.LOG_VISIT, follow_up)
     form = FollowUpCloseForm(
         request.POST or None,
         initial={"done_on": clock.today(), "version": follow_up.version, "status": "done"},
@@ -120,7 +123,7 @@ def follow_up_close(request: HttpRequest, pk: int) -> HttpResponse:
                 status=data["status"],
                 done_on=data["done_on"],
                 outcome=data["outcome"],
-                user=request.user,
+                user=request_user(request),
             ),
         )
         if closed is not None:
