@@ -88,7 +88,8 @@ def _syllables(name: str) -> list[tuple[str, ...]]:
         if name[:1] in SURNAME_READINGS:
             readings = [SURNAME_READINGS[name[0]]]
             rest = name[1:]
-    for syllable in lazy_pinyin(rest, style=Style.NORMAL, errors=lambda text: list(text.lower())):
+    # pypinyin takes an `errors` callable that returns a list (its documentation); its stubs say a str
+    for syllable in lazy_pinyin(rest, style=Style.NORMAL, errors=lambda text: list(text.lower())):  # type: ignore[arg-type, return-value]
         syllable = syllable.lower()
         if not syllable.isalnum():
             continue
@@ -134,6 +135,7 @@ def member_search_keys_refresh(members: QuerySet | Iterable[int] | None = None) 
     None means the whole registry. Returns the number of rows updated."""
     from .models import Member
 
+    qs: QuerySet[Member]
     if members is None:
         qs = Member.objects.all()
     elif isinstance(members, QuerySet):
@@ -199,10 +201,10 @@ class _VectorMatches(Lookup):
 
     lookup_name = "vector_matches"
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} @@ ({rhs})::tsquery", [*lhs_params, *rhs_params]
+        return f"{lhs} @@ ({rhs})::tsquery", (*lhs_params, *rhs_params)
 
 
 def _lexeme_prefix(lexeme: str) -> str:
