@@ -85,9 +85,11 @@ def test_result_links_are_shown_and_only_local(county: Any, web: Any) -> None:
     job = job_create(kind="households.import", user=county.staff_a, area=county.town_a)
     Job.objects.filter(pk=job.pk).update(
         status=JobStatusChoices.SUCCEEDED,
-        result={
-            "households": 2,
-            "members": 5,
+        result={  # as households.imports._write returns it
+            "households_created": 2,
+            "households_updated": 0,
+            "members_created": 5,
+            "members_updated": 0,
             "links": [
                 {"label": "本次新增的农户", "url": "/households/?batch=1"},
                 {"label": "外部", "url": "https://example.com/"},
@@ -99,4 +101,4 @@ def test_result_links_are_shown_and_only_local(county: Any, web: Any) -> None:
 
     assert '<a class="btn btn-sm btn-outline-primary" href="/households/?batch=1">本次新增的农户</a>' in body
     assert "example.com" not in body
-    assert "文件中共 2 户、5 人。" in body
+    assert "新增 2 户，更新 0 户；新增 5 人，更新 0 人。" in body
