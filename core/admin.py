@@ -2,10 +2,12 @@ from typing import Any, cast
 
 from django.contrib import admin
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from core.roles import Capability
 from core.scoping import ScopedQuerySet
 
+from .job_kinds import job_title
 from .masking import masked, personal_fields_of
 from .models import Attachment, Job, Notification, SensitiveAccess
 
@@ -92,9 +94,23 @@ class ReadOnlyScopedAdmin(ReadOnlyAdminMixin, ScopedAdmin):
 
 @admin.register(Job)
 class JobAdmin(ScopedAdmin):
-    list_display = ["kind", "status", "area", "created_by", "created_at", "progress_done", "progress_total"]
-    list_filter = ["kind", "status"]
+    """Jobs are started by the pages that own them (imports, snapshots, reminders); the admin reads
+    them, titled in words as their own pages are (core.job_kinds), not by their kind's code."""
+
+    list_display = ["title", "status", "area", "created_by", "created", "progress_done", "progress_total"]
+    list_filter = ["status"]
     readonly_fields = [f.name for f in Job._meta.fields]
+
+    @admin.display(description=_("Job"), ordering="kind")
+    def title(self, job: Job) -> str:
+        return job_title(job)
+
+    @admin.display(description=_("Started"), ordering="created_at")
+    def created(self, job: Job) -> Any:
+        return job.created_at
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
 
 
 @admin.register(Attachment)

@@ -104,7 +104,9 @@ class Job(models.Model):
         verbose_name_plural = _("jobs")
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.status}"
+        from .job_kinds import job_title
+
+        return f"{job_title(self)} · {self.get_status_display()}"
 
     @property
     def percent(self) -> int:

@@ -36,3 +36,18 @@ def test_every_admin_list_loads_and_scoped_lists_show_only_the_admins_area(clien
             assert shown <= allowed, url
             scoped += 1
     assert scoped >= 10
+
+
+def test_the_job_list_names_jobs_in_words_and_offers_no_job_form(county: Any, web: Any) -> None:
+    from core.services import job_create
+
+    job_create(kind="households.import", user=county.staff_a, area=county.town_a)
+    superuser = make_user(RoleChoices.COUNTY_OFFICIAL, county.county, username="root")
+    superuser.is_superuser = superuser.is_staff = True
+    superuser.save()
+    client = web(superuser)
+
+    body = client.get("/admin/core/job/").content.decode()
+    assert "农户导入" in body
+    assert "households.import" not in body
+    assert client.get("/admin/core/job/add/").status_code == 403
