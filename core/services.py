@@ -412,6 +412,16 @@ def attachment_add(
     # `write_capability`); a model that declares none takes attachments from superusers only.
     ensure_can(user, attachment_capability(record), record)
     mime = attachment_validate(upload)
+    description = (description or "").strip()
+    limit = Attachment._meta.get_field("description").max_length or 0
+    if len(description) > limit:
+        # the column's own bound, said to the uploader (not a database error and a 500)
+        raise ValidationError(
+            {
+                "description": _("The description has %(n)d characters; the limit is %(limit)d.")
+                % {"n": len(description), "limit": limit}
+            }
+        )
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

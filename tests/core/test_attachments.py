@@ -84,3 +84,24 @@ def test_read_only_viewer_cannot_upload(county: Any, web: Any) -> None:
     )
     assert response.status_code == 403
     assert Attachment.objects.count() == 0
+
+
+def test_overlong_description_is_a_form_error_not_a_server_error(
+    county: Any, web: Any, settings: Any
+) -> None:
+    # The description column holds 200 characters: a longer one is refused with a message naming the
+    # limit, nothing stored (not a database error and a 500).
+    settings.LANGUAGE_CODE = "en"
+    household = make_household(county.village_a1)
+
+    response = web(county.staff_a).post(
+        f"/attachments/households/household/{household.pk}/upload/",
+        {"file": SimpleUploadedFile("a.png", PNG), "description": "说" * 201, "next": "/"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "alert-danger" in body
+    assert "200" in body
+    assert Attachment.objects.count() == 0
