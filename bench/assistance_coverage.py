@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench_db import ensure_database, insert
+from bench_db import ensure_database, follow_ups, insert
 
 from core import clock
 
@@ -138,22 +138,7 @@ def generate() -> None:
                 },
                 "FROM households_household h, generate_series(1, 2) k WHERE h.number LIKE 'C%%'",
             )
-            insert(
-                cursor,
-                "assistance_followup",
-                {
-                    "household_id": "v.household_id",
-                    "visit_id": "v.id",
-                    "description": "'送种苗'",
-                    "due_date": "v.visited_on + 14",
-                    "status": "(ARRAY['open','done'])[v.id % 2 + 1]",
-                    "done_on": "CASE WHEN v.id % 2 = 1 THEN v.visited_on + 10 END",
-                    "version": "1",
-                    "created_at": "now()",
-                    "updated_at": "now()",
-                },
-                "FROM assistance_visit v WHERE v.id % 3 = 0",
-            )
+            follow_ups(cursor)
             cursor.execute("ANALYZE")
     print(f"generated {HOUSEHOLDS} households in {time.perf_counter() - started:.1f}s")
 

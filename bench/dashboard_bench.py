@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench_db import ensure_database, insert
+from bench_db import ensure_database, fill_assistance, insert
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -87,7 +87,6 @@ def _fill(cursor, code: str, households: int) -> None:  # noqa: ANN001, PLR0915
         },
         f"FROM generate_series(1, {households}) g",
     )
-    mine = f"FROM households_household h WHERE h.number LIKE '{prefix}%%'"
     insert(
         cursor,
         "households_member",
@@ -138,92 +137,11 @@ def _fill(cursor, code: str, households: int) -> None:  # noqa: ANN001, PLR0915
         f"AND w.name = '{prefix}' || '第' || (substr(t.code, 7, 3)::int - 99) || '工作队' "
         f"WHERE a.level = 'village' AND a.code LIKE '{prefix}%%'",
     )
-    assisted = mine + " AND h.status IN ('registered', 'returned', 'monitoring', 'exited')"
-    insert(
+    fill_assistance(
         cursor,
-        "assistance_cadrepairing",
-        {
-            "household_id": "h.id",
-            "cadre_id": f"{first_cadre} + h.id % {cadres}",
-            "start": "'2020-01-01'",
-            "created_at": "now()",
-        },
-        assisted + " AND h.id % 33 <> 0",
-    )
-    insert(
-        cursor,
-        "assistance_assistanceplan",
-        {
-            "household_id": "h.id",
-            "year": "extract(year from current_date)::int",
-            "goals": "'增收'",
-            "status": "'active'",
-            **now,
-        },
-        assisted + " AND h.id % 7 <> 0",
-    )
-    insert(
-        cursor,
-        "assistance_visit",
-        {
-            "household_id": "h.id",
-            "visited_on": "current_date - (h.id * k % 90)::int",
-            "findings": "'正常'",
-            "needs": "''",
-            "cadre_id": f"{first_cadre} + h.id % {cadres}",
-            "created_at": "now()",
-        },
-        f"FROM households_household h, generate_series(1, 2) k WHERE h.number LIKE '{prefix}%%' "
-        "AND h.status IN ('registered', 'returned', 'monitoring', 'exited')",
-    )
-    insert(
-        cursor,
-        "assistance_followup",
-        {
-            "household_id": "v.household_id",
-            "visit_id": "v.id",
-            "description": "'送种苗'",
-            "due_date": "v.visited_on + 14",
-            "status": "(ARRAY['open','done'])[v.id % 2 + 1]",
-            "done_on": "CASE WHEN v.id % 2 = 1 THEN v.visited_on + 10 END",
-            **now,
-        },
-        f"FROM assistance_visit v JOIN households_household h ON h.id = v.household_id "
-        f"WHERE v.id % 3 = 0 AND h.number LIKE '{prefix}%%'",
-    )
-    # one complaint per 100 households, a third upheld, some naming no household
-    insert(
-        cursor,
-        "supervision_complaint",
-        {
-            "area_id": "h.village_id",
-            "household_id": "CASE WHEN h.id % 5 = 0 THEN NULL ELSE h.id END",
-            "kind": "(ARRAY['wrong_inclusion','wrong_exit','left_out'])[h.id % 3 + 1]",
-            "channel": "'hotline'",
-            "content": "'反映情况'",
-            "received_on": "current_date - 30",
-            "answer_deadline": "current_date - 15",
-            "status": "(ARRAY['answered','received'])[h.id % 2 + 1]",
-            "finding": "(ARRAY['upheld','not_upheld','partly'])[h.id % 3 + 1]",
-            "answered_at": "now() - interval '10 days'",
-            **now,
-        },
-        mine + " AND h.id % 100 = 0",
-    )
-    insert(
-        cursor,
-        "exits_monitoringcase",
-        {
-            "household_id": "h.id",
-            "category": "'edge'",
-            "source": "'rule'",
-            "risks": "(ARRAY['{low_income}','{serious_illness,low_income}','{disaster}'])[h.id % 3 + 1]::varchar[]",
-            "state": "'included'",
-            "reported_on": "current_date - 60",
-            "decision_due": "current_date - 45",
-            **now,
-        },
-        mine + " AND h.status = 'monitoring'",
+        "FROM households_household h",
+        f"h.number LIKE '{prefix}%'",
+        f"{first_cadre} + h.id % {cadres}",
     )
 
 
