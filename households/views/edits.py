@@ -9,12 +9,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
+from django.forms import BaseForm, Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.requests import request_user
 from accounts.roles import Capability
 from core.exceptions import ConflictError
 from core.forms import form_error_summary
@@ -46,8 +47,8 @@ MEMBER_ERROR = re.compile(r"^members\[(\d+)\]\.(\w+)$")
 
 @login_required
 def household_create(request: HttpRequest) -> HttpResponse:
-    ensure_can(request.user, Capability.EDIT_REGISTRY)
-    form = HouseholdForm(request.POST or None, user=request.user)
+    ensure_can(request_user(request), Capability.EDIT_REGISTRY)
+    form = HouseholdForm(request.POST or None, user=request_user(request))
     formset = MemberFormSet(
         request.POST or None,
         prefix="members",
@@ -58,7 +59,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             household = services.household_register(
-                user=request.user,
+                user=request_user(request),
                 village=data["village"],
                 number=data.get("number") or "",
                 members=[{k: v for k, v in f.cleaned_data.items() if k != "version"} for _i, f in filled],
@@ -100,15 +101,15 @@ def _register_errors(form: HouseholdForm, formset: Any, filled: list, exc: Valid
 
 @login_required
 def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    household = get_visible_or_404(Household.objects.all(), request.user, pk=pk)
-    ensure_can(request.user, Capability.EDIT_REGISTRY, household)
-    form = HouseholdForm(request.POST or None, instance=household, user=request.user)
+    household = get_visible_or_404(Household.objects.all(), request_user(request), pk=pk)
+    ensure_can(request_user(request), Capability.EDIT_REGISTRY, household)
+    form = HouseholdForm(request.POST or None, instance=household, user=request_user(request))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             services.household_update(
                 household=household,
-                user=request.user,
+                user=request_user(request),
                 expected_version=form.cleaned_data.get("version") or 0,
                 **data,
             )
@@ -124,7 +125,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _form_page(
     request: HttpRequest,
-    form: Form,
+    form: BaseForm,
     household: Household | None,
     title: str,
     **extra: Any,
@@ -138,8 +139,8 @@ def _form_page(
 
 def _service_form(
     request: HttpRequest,
-    form: Form,
-    household: Household,
+    form: BaseForm,
+    household: Household | None,
     title: str,
     call: Callable[[dict[str, Any]], Any],
     success: str,
@@ -153,15 +154,18 @@ def _service_form(
             form_errors(form, exc)
         else:
             messages.success(request, success)
-            return redirect("households:detail", pk=household.pk)
+            # a member outside any household (only a superuser sees one) has no household page
+            return (
+                redirect("households:detail", pk=household.pk) if household else redirect("households:list")
+            )
     return _form_page(request, form, household, title)
 
 
 def _household_for_edit(
     request: HttpRequest, pk: int, capability: str = Capability.EDIT_REGISTRY
 ) -> Household:
-    household = get_visible_or_404(Household.objects.select_related("village"), request.user, pk=pk)
-    ensure_can(request.user, capability, household)
+    household = get_visible_or_404(Household.objects.select_related("village"), request_user(request), pk=pk)
+    ensure_can(request_user(request), capability, household)
     return household
 
 
@@ -176,7 +180,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         _("Add a member"),
         lambda d: services.member_add(
             household=household,
-            user=request.user,
+            user=request_user(request),
             **{k: v for k, v in d.items() if k != "version"},
         ),
         _("Member added."),
@@ -184,8 +188,8 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _member_for_edit(request: HttpRequest, pk: int) -> Member:
-    member = get_visible_or_404(Member.objects.select_related("household"), request.user, pk=pk)
-    ensure_can(request.user, Capability.EDIT_REGISTRY, member)
+    member = get_visible_or_404(Member.objects.select_related("household"), request_user(request), pk=pk)
+    ensure_can(request_user(request), Capability.EDIT_REGISTRY, member)
     return member
 
 
@@ -200,7 +204,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         _("Edit member %(n)s") % {"n": member.name},
         lambda d: services.member_update(
             member=member,
-            user=request.user,
+            user=request_user(request),
             expected_version=d.get("version") or 0,
             **{k: v for k, v in d.items() if k != "version"},
         ),
@@ -219,7 +223,7 @@ def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
         _("%(n)s leaves the household") % {"n": member.name},
         lambda d: services.member_leave(
             member=member,
-            user=request.user,
+            user=request_user(request),
             left_on=d["left_on"],
             reason=d["reason"],
             new_head=d.get("new_head"),
@@ -234,13 +238,15 @@ def member_move(request: HttpRequest, pk: int) -> HttpResponse:
     form = MemberMoveForm(request.POST or None, member=member)
 
     def call(d: dict[str, Any]) -> Member:
-        target = Household.objects.visible_to(request.user).filter(number=d["to_number"].strip()).first()
+        target = (
+            Household.objects.visible_to(request_user(request)).filter(number=d["to_number"].strip()).first()
+        )
         if target is None:
             raise ValidationError({"to_number": _("No household with this number in your area.")})
         return services.member_move(
             member=member,
             to_household=target,
-            user=request.user,
+            user=request_user(request),
             moved_on=d["moved_on"],
             reason=d["reason"],
             relation=d["relation"],
@@ -271,7 +277,7 @@ def _household_record_page(
             form_class(request.POST or None),
             household,
             str(title),
-            lambda d: service(household=household, user=request.user, **d),
+            lambda d: service(household=household, user=request_user(request), **d),
             str(success),
         )
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.requests import request_user
 from core.procedures.views import ProcedureSignView
 from core.scoping import get_visible_or_404
 
@@ -40,9 +41,9 @@ def _back_with_errors(request: HttpRequest, household: Household, exc: Validatio
 @login_required
 @require_POST
 def procedure_start(request: HttpRequest, pk: int) -> HttpResponse:
-    household = get_visible_or_404(Household.objects.all(), request.user, pk=pk)
+    household = get_visible_or_404(Household.objects.all(), request_user(request), pk=pk)
     try:
-        services.procedure_start(household=household, user=request.user)
+        services.procedure_start(household=household, user=request_user(request))
     except ValidationError as exc:
         return _back_with_errors(request, household, exc)
     messages.success(request, _("Identification procedure started."))
@@ -72,13 +73,13 @@ procedure_sign = ProcedureSign.as_view()
 @require_POST
 def objection_add(request: HttpRequest, pk: int) -> HttpResponse:
     procedure = get_visible_or_404(
-        IdentificationProcedure.objects.select_related("household"), request.user, pk=pk
+        IdentificationProcedure.objects.select_related("household"), request_user(request), pk=pk
     )
     form = ObjectionForm(request.POST)
     if not form.is_valid():
         return _back_with_errors(request, procedure.household, ValidationError(list(form.errors.values())))
     try:
-        services.objection_record(procedure=procedure, user=request.user, **form.cleaned_data)
+        services.objection_record(procedure=procedure, user=request_user(request), **form.cleaned_data)
     except ValidationError as exc:
         return _back_with_errors(request, procedure.household, exc)
     messages.success(request, _("Objection recorded."))
@@ -90,7 +91,7 @@ def objection_add(request: HttpRequest, pk: int) -> HttpResponse:
 def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     objection = get_visible_or_404(
         NoticeObjection.objects.select_related("procedure__household"),
-        request.user,
+        request_user(request),
         pk=pk,
     )
     household = objection.procedure.household
@@ -98,7 +99,7 @@ def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _back_with_errors(request, household, ValidationError(list(form.errors.values())))
     try:
-        services.objection_resolve(objection=objection, user=request.user, **form.cleaned_data)
+        services.objection_resolve(objection=objection, user=request_user(request), **form.cleaned_data)
     except ValidationError as exc:
         return _back_with_errors(request, household, exc)
     messages.success(request, _("Objection resolved."))

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.requests import request_user
 from accounts.roles import Capability
 from areas.choices import AreaLevelChoices
 from areas.models import Area
@@ -36,25 +37,25 @@ from .base import XLSX, form_errors
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
     villages = (
-        Area.objects.visible_to(request.user)
+        Area.objects.visible_to(request_user(request))
         .filter(level=AreaLevelChoices.VILLAGE)
         .select_related("parent")
         .order_by("code")
     )
     response = HttpResponse(imports.template_workbook(villages.iterator()), content_type=XLSX)
     return as_download(
-        response, download_name(scope_name(request.user), _("household import template"), ext="xlsx")
+        response, download_name(scope_name(request_user(request)), _("household import template"), ext="xlsx")
     )
 
 
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
-    ensure_can(request.user, Capability.IMPORT_REGISTRY)
-    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    ensure_can(request_user(request), Capability.IMPORT_REGISTRY)
+    form = ImportForm(request.POST or None, request.FILES or None, user=request_user(request))
     if request.method == "POST" and form.is_valid():
         try:
             job = imports.import_start(
-                user=request.user,
+                user=request_user(request),
                 upload=form.cleaned_data["file"],
                 migration=bool(form.cleaned_data.get("migration")),
             )
@@ -62,12 +63,14 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             form_errors(form, exc)
             return render(request, "households/import.html", {"form": form, "jobs": []})
         return redirect("households:import-job", pk=job.pk)
-    jobs = Job.objects.visible_to(request.user).filter(kind__in=IMPORT_KINDS, created_by=request.user)[:20]
+    jobs = Job.objects.visible_to(request_user(request)).filter(
+        kind__in=IMPORT_KINDS, created_by=request_user(request)
+    )[:20]
     return render(request, "households/import.html", {"form": form, "jobs": jobs})
 
 
 def _import_job(request: HttpRequest, pk: str) -> Job:
-    return job_readable_or_404(request.user, pk, kinds=IMPORT_KINDS)
+    return job_readable_or_404(request_user(request), pk, kinds=IMPORT_KINDS)
 
 
 ERRORS_PER_PAGE = 100
@@ -106,7 +109,7 @@ def import_job(request: HttpRequest, pk: str) -> HttpResponse:
         "job": job,
         "errors": [],
         "error_count": 0,
-        "can_requeue": job_can_requeue(job, request.user),
+        "can_requeue": job_can_requeue(job, request_user(request)),
         # while it runs: the step in words; once finished the result below says what happened
         "message": "" if job.is_finished else job_message(job),
     }

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.requests import request_user
 from accounts.roles import Capability
 from core.models import Job
 from core.pages import JobStartView, ServiceActionView
@@ -42,7 +43,7 @@ from .base import form_errors
 @login_required
 def duplicates(request: HttpRequest) -> HttpResponse:
     filters = request.GET or {"status": ReviewStatusChoices.PENDING}
-    rows = list(duplicate_list(user=request.user, filters=filters)[:200])
+    rows = list(duplicate_list(user=request_user(request), filters=filters)[:200])
     return render(
         request,
         "households/duplicates.html",
@@ -50,8 +51,8 @@ def duplicates(request: HttpRequest) -> HttpResponse:
             "filter": DuplicateCandidateFilterSet(filters, queryset=DuplicateCandidate.objects.none()),
             "rows": rows,
             "form": ReviewForm(),
-            "can_review": request.user.has_capability(Capability.EDIT_REGISTRY),
-            "can_scan": request.user.has_capability(Capability.RUN_JOBS),
+            "can_review": request_user(request).has_capability(Capability.EDIT_REGISTRY),
+            "can_scan": request_user(request).has_capability(Capability.RUN_JOBS),
         },
     )
 
@@ -60,7 +61,7 @@ class DuplicatesScan(JobStartView):
     back_url = "households:duplicates"
 
     def start(self) -> Job:
-        return services.duplicates_scan_start(user=self.request.user)
+        return services.duplicates_scan_start(user=request_user(self.request))
 
 
 duplicates_scan = DuplicatesScan.as_view()
@@ -82,12 +83,17 @@ class DuplicateReview(_Review):
     queue = "households:duplicates"
 
     def get_object(self) -> DuplicateCandidate:
-        return get_visible_or_404(DuplicateCandidate.objects.all(), self.request.user, pk=self.kwargs["pk"])
+        return get_visible_or_404(
+            DuplicateCandidate.objects.all(), request_user(self.request), pk=self.kwargs["pk"]
+        )
 
     def perform(self, form: Any) -> Any:
         data = form.cleaned_data
         return services.duplicate_review(
-            candidate=self.object, user=self.request.user, status=data["status"], note=data["review_note"]
+            candidate=self.object,
+            user=request_user(self.request),
+            status=data["status"],
+            note=data["review_note"],
         )
 
 
@@ -96,12 +102,12 @@ duplicate_review = DuplicateReview.as_view()
 
 @login_required
 def cross_checks(request: HttpRequest) -> HttpResponse:
-    form = CrossCheckForm(request.POST or None, request.FILES or None, user=request.user)
+    form = CrossCheckForm(request.POST or None, request.FILES or None, user=request_user(request))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             batch = services.cross_check_upload(
-                user=request.user,
+                user=request_user(request),
                 area=form.cleaned_data["area"],
                 source=form.cleaned_data["source"],
                 source_name=form.cleaned_data["source_name"],
@@ -123,11 +129,11 @@ def cross_checks(request: HttpRequest) -> HttpResponse:
         "households/cross_checks.html",
         {
             "form": form,
-            "batches": cross_check_batches(user=request.user)[:20],
+            "batches": cross_check_batches(user=request_user(request))[:20],
             "filter": CrossCheckMatchFilterSet(filters, queryset=CrossCheckMatch.objects.none()),
-            "matches": list(cross_check_match_list(user=request.user, filters=filters)[:200]),
+            "matches": list(cross_check_match_list(user=request_user(request), filters=filters)[:200]),
             "review_form": ReviewForm(),
-            "can_upload": request.user.has_capability(Capability.SIGN_TOWNSHIP_STEP),
+            "can_upload": request_user(request).has_capability(Capability.SIGN_TOWNSHIP_STEP),
         },
     )
 
@@ -136,12 +142,17 @@ class CrossCheckReview(_Review):
     queue = "households:cross-checks"
 
     def get_object(self) -> CrossCheckMatch:
-        return get_visible_or_404(CrossCheckMatch.objects.all(), self.request.user, pk=self.kwargs["pk"])
+        return get_visible_or_404(
+            CrossCheckMatch.objects.all(), request_user(self.request), pk=self.kwargs["pk"]
+        )
 
     def perform(self, form: Any) -> Any:
         data = form.cleaned_data
         return services.cross_check_review(
-            match=self.object, user=self.request.user, status=data["status"], note=data["review_note"]
+            match=self.object,
+            user=request_user(self.request),
+            status=data["status"],
+            note=data["review_note"],
         )
 
 

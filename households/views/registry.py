@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.requests import request_user
 from accounts.roles import Capability
 from areas.models import Area
 from core import clock
@@ -75,7 +76,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     page = filters.pop("page", [1])[-1]
     sort = filters.pop("sort", [""])[-1]
     key = sort.lstrip("-")
-    qs = household_list_selector(user=request.user, filters=filters).annotate(
+    qs = household_list_selector(user=request_user(request), filters=filters).annotate(
         member_count=member_count_subquery()
     )
     if key in LIST_SORTS:
@@ -100,7 +101,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
         {
             "filter": HouseholdFilterSet(
                 filters or None,
-                user=request.user,
+                user=request_user(request),
                 for_page=True,
                 queryset=Household.objects.none(),
             ),
@@ -113,8 +114,8 @@ def household_list(request: HttpRequest) -> HttpResponse:
             else "",
             "querystring": base,
             "querystring_with_sort": with_sort,
-            "can_edit": request.user.has_capability(Capability.EDIT_REGISTRY),
-            "can_import": request.user.has_capability(Capability.IMPORT_REGISTRY),
+            "can_edit": request_user(request).has_capability(Capability.EDIT_REGISTRY),
+            "can_import": request_user(request).has_capability(Capability.IMPORT_REGISTRY),
         },
     )
 
@@ -124,7 +125,11 @@ def _legacy_area_filters(request: HttpRequest, filters: Any) -> HttpResponse | N
     ids = [str(filters.get(name)) for name in ("village", "township") if filters.get(name)]
     if not ids:
         return None
-    area = Area.objects.visible_to(request.user).filter(pk=int(ids[0])).first() if ids[0].isdigit() else None
+    area = (
+        Area.objects.visible_to(request_user(request)).filter(pk=int(ids[0])).first()
+        if ids[0].isdigit()
+        else None
+    )
     for name in ("village", "township"):
         filters.pop(name, None)
     if area is not None:
@@ -140,7 +145,7 @@ def household_export(request: HttpRequest) -> HttpResponse:
     naming it, never a spreadsheet of the whole area."""
     try:
         qs = (
-            household_list_selector(user=request.user, filters=request.GET, strict=True)
+            household_list_selector(user=request_user(request), filters=request.GET, strict=True)
             .annotate(member_count=member_count_subquery())
             .order_by("-pk")
         )
@@ -148,10 +153,10 @@ def household_export(request: HttpRequest) -> HttpResponse:
         return export_refused(
             request, refused, back_url=f"{reverse('households:list')}?{request.GET.urlencode()}"
         )
-    full = request.user.has_capability(Capability.VIEW_FULL_ID)
+    full = request_user(request).has_capability(Capability.VIEW_FULL_ID)
     if full:
         sensitive_access_log(
-            user=request.user,
+            user=request_user(request),
             what="export_full_id_numbers",
             detail=request.GET.urlencode(),
             request=request,
@@ -159,16 +164,17 @@ def household_export(request: HttpRequest) -> HttpResponse:
     content = imports.export_workbook(qs.iterator(chunk_size=2000), full_ids=full)
     response = HttpResponse(content, content_type=XLSX)
     return as_download(
-        response, download_name(scope_name(request.user), _("household list"), clock.today(), ext="xlsx")
+        response,
+        download_name(scope_name(request_user(request)), _("household list"), clock.today(), ext="xlsx"),
     )
 
 
 @login_required
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    household = household_detail_selector(user=request.user, pk=pk)
+    household = household_detail_selector(user=request_user(request), pk=pk)
     procedures = list(household_procedures(household))
     running = next((p for p in procedures if p.status == ProcedureStatusChoices.IN_PROGRESS), None)
-    user = request.user
+    user = request_user(request)
     return render(
         request,
         "households/household_detail.html",
@@ -203,7 +209,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def household_card(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable household card (明白卡) for the wall and the household's pocket."""
-    household = household_detail_selector(user=request.user, pk=pk)
+    household = household_detail_selector(user=request_user(request), pk=pk)
     return render(
         request,
         "households/household_card.html",
@@ -220,9 +226,9 @@ def household_card(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def member_id_reveal(request: HttpRequest, pk: int) -> JsonResponse:
-    member = get_visible_or_404(Member.objects.all(), request.user, pk=pk)
+    member = get_visible_or_404(Member.objects.all(), request_user(request), pk=pk)
     try:
-        number = services.member_id_number_reveal(member=member, user=request.user, request=request)
+        number = services.member_id_number_reveal(member=member, user=request_user(request), request=request)
     except PermissionDenied as exc:
         return JsonResponse({"detail": str(exc)}, status=403)
     return JsonResponse({"id_number": number})
