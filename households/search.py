@@ -212,10 +212,10 @@ class _AnyOf(Lookup):
 
     lookup_name = "any_of"
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
 
 
 def _lexeme_prefix(lexeme: str) -> str:
@@ -287,6 +287,9 @@ def household_search_q(value: str, *, path: str = "", scope: Iterable[str] = ())
     # scope's villages, multiplies the two selectivities (~2 rows a village) and repeats the index scan
     # for each of the township's villages (25 times at a million households: 20-60 ms on a loaded
     # machine instead of ~1 ms). The township's matches are read from the index once instead.
-    once = Household.objects.filter(_VectorMatches(F("search_vector"), Value(vector_query)))
-    once = once.order_by().values("pk")  # unordered: the page sorts
+    once = (
+        Household.objects.filter(_VectorMatches(F("search_vector"), Value(vector_query)))
+        .order_by()  # unordered: the page sorts
+        .values("pk")
+    )
     return matches & Q(_AnyOf(F("pk"), Subquery(once)))
