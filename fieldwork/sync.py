@@ -11,7 +11,7 @@ confirms it (`confirm: true`, sent again under the same UUID).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal, overload
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -65,6 +65,10 @@ def _text(data: dict, key: str) -> str:
     return value
 
 
+@overload
+def _date(data: dict, key: str, *, required: Literal[True] = ...) -> dt.date: ...
+@overload
+def _date(data: dict, key: str, *, required: bool) -> dt.date | None: ...
 def _date(data: dict, key: str, *, required: bool = True) -> dt.date | None:
     raw = data.get(key)
     if raw in (None, "") and not required:
@@ -177,8 +181,8 @@ def _follow_up_close(*, user: Any, data: dict, claimed_at: dt.datetime) -> tuple
     try:
         follow_up_close(
             follow_up=follow_up,
-            expected_version=data.get("version")
-            if isinstance(data.get("version"), int)
+            expected_version=version
+            if isinstance(version := data.get("version"), int)
             else follow_up.version,
             done_on=_date(data, "done_on"),
             outcome=_text(data, "outcome"),
@@ -280,7 +284,7 @@ def sync_record(*, user: Any, device: FieldDevice, raw: Any) -> dict[str, Any]:
         }
     received_at = clock.now()
     kind = raw.get("kind")
-    data = raw.get("data") if isinstance(raw.get("data"), dict) else {}
+    data = sent if isinstance(sent := raw.get("data"), dict) else {}
     try:
         with transaction.atomic():
             return _sync_locked(
