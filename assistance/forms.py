@@ -120,7 +120,7 @@ class CadreAssignForm(StyledFormMixin, forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["cadre"].queryset = cadres_eligible_for(household)
-        self.fields["cadre"].label_from_instance = lambda c: f"{c.name}（{c.unit} · {c.area.name}）"
+        self.fields["cadre"].label_from_instance = lambda c: c.choice_label
         self.fields["start"].initial = clock.today()
 
 
@@ -227,9 +227,10 @@ class _TeamPeopleForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cadres = Cadre.objects.visible_to(user).filter(is_active=True).order_by("name")
-        self.fields["first_secretary"].queryset = cadres
-        self.fields["members"].queryset = cadres
+        cadres = Cadre.objects.visible_to(user).filter(is_active=True).select_related("area").order_by("name")
+        for name in ("first_secretary", "members"):
+            self.fields[name].queryset = cadres
+            self.fields[name].label_from_instance = lambda c: c.choice_label
 
 
 class TeamForm(_TeamPeopleForm):

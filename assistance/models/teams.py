@@ -56,6 +56,13 @@ class Cadre(TimeStampedModel, VersionedModel):
     def __str__(self) -> str:
         return f"{self.name}（{self.unit}）" if self.unit else self.name
 
+    @property
+    def choice_label(self) -> str:
+        """How a menu of cadres names one: two 孔丽娟 of 临夏市民政局 in 折桥镇 differ by position (the
+        queryset should select the area)."""
+        unit = " ".join(part for part in (self.unit, self.position) if part)
+        return f"{self.name}（{unit} · {self.area.name}）" if unit else f"{self.name}（{self.area.name}）"
+
     def get_absolute_url(self) -> str:
         return reverse("assistance:cadre", args=[self.pk])
 

@@ -208,3 +208,13 @@ def test_the_campaign_form_and_the_cross_check_form_use_the_area_chain(county: A
     assert _area_menus(county_body)[0] == (["临夏市"], "临夏市")
     clerk_body = web(county.staff_a).get("/households/cross-checks/").content.decode()
     assert _area_menus(clerk_body) == [(["折桥镇"], "折桥镇"), (["折桥村", "大庄村"], "")]
+
+
+def test_cadres_of_one_name_and_unit_are_told_apart_by_position_in_the_team_form(
+    county: Any, web: Any
+) -> None:
+    for position in ("科员", "科长"):
+        Cadre.objects.create(name="孔丽娟", unit="临夏市民政局", position=position, area=county.town_a)
+    body = web(county.staff_a).get("/assistance/teams/new/").content.decode()
+    assert "孔丽娟（临夏市民政局 科员 · 折桥镇）" in body
+    assert "孔丽娟（临夏市民政局 科长 · 折桥镇）" in body
