@@ -43,7 +43,7 @@ _STEMS = [
 
 
 def seed(ctx: DemoContext) -> None:
-    areas_import(rows=read_area_rows(DATA))
+    areas_import(rows=read_area_rows(DATA), user=None)
     ctx.county = Area.objects.get(code="622901000000")
     ctx.townships = list(Area.objects.filter(level=AreaLevelChoices.TOWNSHIP, code__startswith="622901"))
     rural = [t for t in ctx.townships if t.name.endswith("镇")]

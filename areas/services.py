@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -18,7 +19,7 @@ from core.dates import validate_year
 from core.exceptions import ConflictError
 from core.models import Job
 from core.roles import Capability
-from core.scoping import ensure_can
+from core.scoping import ensure_can, user_covers_area
 from core.services import job_create, job_enqueue, model_update
 
 from .choices import LEVEL_ORDER, LEVEL_PREFIX_LENGTH, AreaLevelChoices, code_fits_level
@@ -42,19 +43,83 @@ class AreaImportResult:
 
 
 def read_area_rows(path: Path) -> list[dict[str, str]]:
-    """Rows of a CSV (UTF-8, with or without BOM) or xlsx file, keyed by header."""
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
+    """Rows of a CSV (UTF-8, with or without BOM) or xlsx file, keyed by header. Bounded like the
+    registry import (settings IMPORT_MAX_*: the workbook's unpacked size read from the zip's directory
+    first, rows, a cell's length): a file over a limit is a ValidationError naming it."""
+    from core.spreadsheets import CellTooLong, ReadLimits, SpreadsheetError, xlsx_rows
 
-        sheet = load_workbook(path, read_only=True, data_only=True).active
-        rows = list(sheet.iter_rows(values_only=True))
-        header = [str(h or "").strip() for h in rows[0]] if rows else []
-        return [
-            {h: "" if v is None else str(v).strip() for h, v in zip(header, row, strict=False)}
-            for row in rows[1:]
-        ]
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in csv.DictReader(handle)]
+    limits = ReadLimits.from_settings()
+    table: list[list[Any]] = []
+    try:
+        if path.suffix.lower() == ".xlsx":
+            with path.open("rb") as handle:
+                table = [cells for _number, cells in xlsx_rows(handle, limits=limits)]
+        else:
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                for row in csv.reader(handle):
+                    if not any(cell.strip() for cell in row):
+                        continue  # a blank line, as the xlsx reader skips empty rows
+                    table.append(row)
+                    if len(table) > limits.rows + 1:  # the header row is not a data row
+                        raise SpreadsheetError(_("The file has more than %(n)d rows.") % {"n": limits.rows})
+    except SpreadsheetError as exc:
+        raise ValidationError(str(exc)) from exc
+    except csv.Error as exc:  # a field past csv's own limit (131,072 characters), a stray quote
+        raise ValidationError(
+            _("The file is not a readable CSV (%(problem)s); a cell holds at most %(limit)d characters.")
+            % {"problem": exc, "limit": limits.cell_chars}
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise ValidationError(_("The CSV file is not UTF-8 text: save it as “CSV UTF-8”.")) from exc
+    errors = []
+    for number, cells in enumerate(table, start=1):
+        for value in cells:
+            length = value.length if isinstance(value, CellTooLong) else len(str(value or ""))
+            if length > limits.cell_chars:
+                errors.append(
+                    _("Row %(row)d: a cell holds %(n)d characters; the limit is %(limit)d.")
+                    % {"row": number, "n": length, "limit": limits.cell_chars}
+                )
+    if errors:
+        raise ValidationError(errors)
+    header = [str(h or "").strip() for h in table[0]] if table else []
+    return [
+        {h: "" if i >= len(row) or row[i] is None else str(row[i]).strip() for i, h in enumerate(header) if h}
+        for row in table[1:]
+    ]
+
+
+def _scope_errors(rows: list[dict[str, str]], user: User, population_year: int | None) -> list[str]:
+    """Rows that would create or change an area (or its population) outside the user's scope
+    (core.scoping, by the code, which holds the area's place in the tree): a scoped administrator's
+    file writes only inside their areas; a row that changes nothing (the province and prefecture rows
+    of a shipped file) is no write."""
+    existing = {
+        a.code: a for a in Area.objects.filter(code__in=[r["code"] for r in rows]).select_related("parent")
+    }
+    errors = []
+    for number, row in enumerate(rows, start=2):
+        area = existing.get(row["code"])
+        changes = (
+            area is None
+            or (area.name, area.level, area.parent.code if area.parent else "")
+            != (row["name"], row["level"], row["parent_code"])
+            or bool(population_year and str(row.get("rural_population") or "").strip())
+        )
+        if changes and not user_covers_area(user, area or Area(code=row["code"])):
+            errors.append(
+                _("Row %(row)d: area %(code)s is outside your area.") % {"row": number, "code": row["code"]}
+            )
+    return errors
+
+
+def _population(value: Any) -> int | None:
+    text = str(value or "").strip()
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return int(number) if number >= 0 and number.is_integer() else None
 
 
 def _validate_rows(rows: list[dict[str, str]]) -> list[str]:
@@ -79,6 +144,12 @@ def _validate_rows(rows: list[dict[str, str]]) -> list[str]:
             continue
         if not row.get("name"):
             errors.append(_("Row %(row)d: the name is empty.") % {"row": number})
+        population = str(row.get("rural_population") or "").strip()
+        if population and _population(population) is None:
+            errors.append(
+                _("Row %(row)d: the rural population “%(value)s” is not a whole number.")
+                % {"row": number, "value": population}
+            )
         if not code_fits_level(code, level):
             errors.append(
                 _("Row %(row)d: code %(code)s is not the code of a %(level)s.")
@@ -110,12 +181,18 @@ def _validate_rows(rows: list[dict[str, str]]) -> list[str]:
 
 
 @transaction.atomic
-def areas_import(*, rows: list[dict[str, Any]], population_year: int | None = None) -> AreaImportResult:
+def areas_import(
+    *, rows: list[dict[str, Any]], user: User | None, population_year: int | None = None
+) -> AreaImportResult:
     """Create or update areas by code, parents first; all or nothing.
 
-    A `rural_population` column, with `population_year`, records each village's population.
+    A `rural_population` column, with `population_year`, records each village's population. `user`
+    is who uploaded the file (its rows must lie in their areas); None for the installation's command
+    line (load_areas, the demo).
     """
     errors = _validate_rows(rows)
+    if not errors and user is not None:
+        errors = _scope_errors(rows, user, population_year)
     if errors:
         raise ValidationError(errors)
     result = AreaImportResult()
@@ -141,7 +218,7 @@ def areas_import(*, rows: list[dict[str, Any]], population_year: int | None = No
         population = str(row.get("rural_population") or "").strip()
         if population_year and population:
             AreaPopulation.objects.update_or_create(
-                area=area, year=population_year, defaults={"rural_population": int(float(population))}
+                area=area, year=population_year, defaults={"rural_population": _population(population) or 0}
             )
             result.populations += 1
     return result
@@ -175,6 +252,14 @@ def area_import_start(*, user: User, upload: UploadedFile[bytes], population_yea
     from .tasks import areas_import_task
 
     ensure_can(user, Capability.ADMINISTER)
+    size = upload.size or 0
+    if size > settings.IMPORT_MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            {
+                "file": _("The file is %(size).1f MB; the limit is %(limit).1f MB.")
+                % {"size": size / 1048576, "limit": settings.IMPORT_MAX_UPLOAD_BYTES / 1048576}
+            }
+        )
     suffix = ".xlsx" if (upload.name or "").lower().endswith(".xlsx") else ".csv"
     stored = default_storage.save(f"imports/areas/{uuid.uuid4().hex}{suffix}", upload)
     job = job_create(

@@ -6,7 +6,9 @@ import tempfile
 from pathlib import Path
 
 from celery import shared_task
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
 
 from core.models import Job
 from core.services import job_progress, job_run
@@ -24,8 +26,10 @@ def _import_handler(job: Job) -> dict:
         tmp.write(source.read())
         tmp.flush()
         rows = read_area_rows(Path(tmp.name))
+    if job.created_by is None:  # the file's rows are checked against its uploader's areas
+        raise ValidationError(_("The account that uploaded this file no longer exists: upload it again."))
     job_progress(job, done=0, total=len(rows), message="importing")
-    result = areas_import(rows=rows, population_year=job.params.get("population_year"))
+    result = areas_import(rows=rows, user=job.created_by, population_year=job.params.get("population_year"))
     default_storage.delete(stored)
     return {"created": result.created, "updated": result.updated, "populations": result.populations}
 

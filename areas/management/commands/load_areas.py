@@ -19,7 +19,7 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"No such file: {path}")
         try:
-            result = areas_import(rows=read_area_rows(path), population_year=population_year)
+            result = areas_import(rows=read_area_rows(path), user=None, population_year=population_year)
         except ValidationError as exc:
             raise CommandError("\n".join(exc.messages)) from exc
         self.stdout.write(
