@@ -188,6 +188,11 @@ class AreaChoiceField(AreaWithinField):
 
     def __init__(self, *args: Any, levels: tuple[str, ...] = (), **kwargs: Any) -> None:
         kwargs.setdefault("required", True)
+        # a lower menu left on 全部 means the whole area above it: say so where the form asks
+        kwargs.setdefault(
+            "help_text",
+            _("The lowest menu chosen is the area; leave the next menu on All for the whole area above."),
+        )
         super().__init__(*args, **kwargs)
         self.levels = tuple(levels)
 

@@ -163,6 +163,7 @@ def test_an_area_form_opens_on_the_users_area_and_takes_the_deepest_menu_chosen(
     body = client.get("/assistance/cadres/new/").content.decode()
     # the township user's own township, chosen, and its villages offered: no list of every area
     assert _area_menus(body) == [(["折桥镇"], "折桥镇"), (["折桥村", "大庄村"], "")]
+    assert "下一级留“全部”即为上一级的整个区域" in body
 
     # when: the menus are sent as the page sends them (each menu's code)
     created = client.post(
