@@ -66,6 +66,13 @@ def mask_initial(value: str | None) -> str:
     return name[:1] + "**" if name else ""
 
 
+def mask_birth_date(value: Any) -> str:
+    """1980-**-**: the year only (age matters for labour and schooling). The full date is digits 7 to
+    14 of the ID number, the part its mask hides: with 622901********1234 it rebuilds the number."""
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value or "")
+    return f"{text[:4]}-**-**" if text else ""
+
+
 def mask_household_number(value: str | None) -> str:
     """The first six and last three characters of a household number (the public lookup)."""
     return mask_middle(value, 6, 3)
@@ -117,6 +124,8 @@ HOUSEHOLD_CARD = "household_card"  # the printed 明白卡 (assistance/_househol
 PERSONAL_FIELDS: dict[tuple[str, str], PersonalField] = {
     ("households.member", "id_number"): PersonalField(VIEW_FULL_ID, mask_id_number, "full_id_number"),
     ("households.member", "phone"): PersonalField(VIEW_FULL_ID, mask_phone, "full_phone"),
+    # The ID number's hidden digits: as the ID number (pages mask it for everyone, logged in full).
+    ("households.member", "birth_date"): PersonalField(VIEW_FULL_ID, mask_birth_date, "full_id_number"),
     ("households.household", "phone"): PersonalField(VIEW_FULL_ID, mask_phone, "full_phone"),
     ("households.household", "phone_key"): PersonalField(VIEW_FULL_ID, mask_all, "full_phone"),
     # Complainants are protected from retaliation: in full only for supervisors and the assignee.

@@ -63,6 +63,7 @@ _AFTER_RELATION = _MEMBER_SHOWN.index("relation") + 1
 
 class MemberSerializer(serializers.ModelSerializer):
     id_number = PersonalField()  # in full for view_full_id, logged by the view (RevealLoggingMixin)
+    birth_date = PersonalField()  # the ID number's hidden digits: as the ID number (core.masking)
     relation_display = serializers.CharField(source="get_relation_display", read_only=True)
 
     class Meta:

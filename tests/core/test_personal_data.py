@@ -3,6 +3,7 @@ see it, and every view in full logged."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -85,7 +86,11 @@ def test_no_output_path_shows_a_low_privilege_role_any_personal_value_in_full(
     # given: a cadre of the township and a prefecture viewer, neither of whom may see them in full
     user = getattr(county, role)
     client.force_login(user)
-    full_values = [records["member"].id_number, PHONE, "13700007777", COMPLAINANT, CONTACT]
+    member = records["member"]
+    # the birth date is the ID number's hidden digits (622901********1234 + 1980-05-17 is the number)
+    birth = member.birth_date
+    full_values = [member.id_number, PHONE, "13700007777", COMPLAINANT, CONTACT, birth.isoformat()]
+    full_values += [f"{birth:%Y%m%d}", f"{birth:%Y}年{birth.month}月{birth.day}日"]
 
     # when / then
     seen = pages_hiding(client, _output_paths(records), full_values, read=_text)
@@ -151,6 +156,9 @@ def test_every_mask_comes_from_the_one_declaration() -> None:
     assert mask_name("马建国") == "马*国"
     assert mask_household_number("622901103201001") == "622901******001"
     assert PERSONAL_FIELDS[("supervision.complaint", "complainant")].mask(COMPLAINANT) == "欧**"
+    birth_date = PERSONAL_FIELDS[("households.member", "birth_date")]
+    assert birth_date.mask(dt.date(1980, 5, 17)) == "1980-**-**"
+    assert birth_date.mask("1980-05-17") == "1980-**-**"  # as an event's data holds it
 
 
 def test_code_and_templates_reach_personal_fields_only_through_the_declaration() -> None:
