@@ -196,7 +196,10 @@ class ComplaintAnswerSerializer(serializers.Serializer):
 
 class ComplaintOpenProblemSerializer(ScopedChoicesMixin, serializers.Serializer):
     category = serializers.ChoiceField(choices=ProblemCategoryChoices.choices)
-    responsible_unit = serializers.CharField(allow_blank=True)
+    # the problem's own column bound (a longer one was a database error and a 500)
+    responsible_unit = serializers.CharField(
+        allow_blank=True, max_length=Problem._meta.get_field("responsible_unit").max_length
+    )
     responsible_person = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
     deadline = serializers.DateField()
     description = serializers.CharField(required=False, allow_blank=True)

@@ -238,3 +238,33 @@ def test_the_complainant_is_shown_in_full_only_to_supervisors_and_the_assignee(
     assert "13912345678" in official_page
     searched = api(county.viewer).get("/api/supervision/complaints/", {"q": "张三丰"}).json()["results"]
     assert searched == []
+
+
+def test_a_complaint_opens_no_problem_with_an_overlong_unit_and_says_why(
+    county: Any, api: Any, today: dt.date
+) -> None:
+    # The responsible unit's column holds 120 characters: a longer one is a 400 naming the field (the
+    # problem endpoint's own serializer says so), not a database error and a 500, and nothing is written.
+    from supervision.services import complaint_receive
+
+    complaint = complaint_receive(
+        user=county.county_official,
+        area=county.village_a1,
+        kind=ComplaintKindChoices.LEFT_OUT,
+        content="反映本村某户漏评",
+        received_on=today,
+        channel="hotline",
+    )
+    response = api(county.county_official).post(
+        f"/api/supervision/complaints/{complaint.pk}/open-problem/",
+        {
+            "category": "assistance",
+            "responsible_unit": "折" * 121,
+            "responsible_person": county.staff_a.pk,
+            "deadline": (today + dt.timedelta(days=30)).isoformat(),
+        },
+    )
+    assert response.status_code == 400
+    assert "responsible_unit" in response.json()["errors"]
+    assert Problem.objects.count() == 0
+    assert Complaint.objects.get(pk=complaint.pk).problem_id is None
