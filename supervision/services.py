@@ -25,6 +25,7 @@ from core.services import model_update, model_update_rows, notification_raise
 from core.text import person_text_errors
 
 from .choices import (
+    ComplaintChannelChoices,
     ComplaintFindingChoices,
     ComplaintKindChoices,
     ComplaintStatusChoices,
@@ -247,7 +248,7 @@ def complaint_receive(
     kind: str,
     content: str,
     received_on: dt.date,
-    channel: str,
+    channel: str = ComplaintChannelChoices.HOTLINE,
     complainant: str = "",
     contact: str = "",
     household: Household | None = None,

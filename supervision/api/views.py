@@ -4,17 +4,16 @@ from dataclasses import asdict
 from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import BaseSerializer
 
 from accounts.requests import request_user
 from accounts.roles import Capability
 from areas.models import Area
 from core.api.mixins import ScopedViewSetMixin
-from core.api.services import ServiceUpdateMixin, ServiceWriteMixin
+from core.api.services import ScopedReadCreateViewSet, ServiceAction, ServiceUpdateMixin
 from core.scoping import get_visible_or_404
 from supervision import selectors, services
 from supervision.filters import ComplaintFilterSet, InspectionFilterSet, ProblemFilterSet
@@ -34,35 +33,22 @@ from .serializers import (
 )
 
 
-class InspectionViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class InspectionViewSet(ScopedReadCreateViewSet):
     """Supervision inspections (督导检查) in the caller's areas."""
 
     queryset = Inspection.objects.all()
     serializer_class = InspectionSerializer
     filterset_class = InspectionFilterSet
     write_capability = Capability.SUPERVISE
+    create_input = InspectionSerializer
+    create_service = staticmethod(services.inspection_create)
+    answer_reread = True  # with the counts the list annotates (selectors.inspection_list)
 
     def base_queryset(self) -> Any:
         return selectors.inspection_list(user=self.request.user)
 
-    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
-        data = serializer.validated_data
-        inspection = services.inspection_create(
-            user=request_user(self.request),
-            area=data["area"],
-            title=data["title"],
-            inspected_on=data["inspected_on"],
-            inspectors=data.get("inspectors", ""),
-            summary=data.get("summary", ""),
-        )
-        # the counts the list annotates (selectors.inspection_list): a new inspection has no problems
-        inspection.problem_count = inspection.open_count = 0  # type: ignore[attr-defined]
-        serializer.instance = inspection
 
-
-class ProblemViewSet(
-    ScopedViewSetMixin, ServiceUpdateMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
-):
+class ProblemViewSet(ServiceUpdateMixin, ScopedReadCreateViewSet):
     """The rectification ledger (整改台账): problems, follow-ups, closure on evidence."""
 
     queryset = Problem.objects.all()
@@ -70,51 +56,29 @@ class ProblemViewSet(
     filterset_class = ProblemFilterSet
     write_capability = Capability.SUPERVISE
     action_capabilities = {"follow_up": Capability.VIEW}
+    create_input = ProblemSerializer
+    create_service = staticmethod(services.problem_create)
     update_input = ProblemUpdateSerializer
     answer_reread = True  # as the ledger reads it (its annotations)
 
     def base_queryset(self) -> Any:
         return selectors.problem_list(user=self.request.user)
 
-    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
-        data = serializer.validated_data
-        serializer.instance = services.problem_create(
-            user=request_user(self.request),
-            area=data["area"],
-            category=data["category"],
-            description=data["description"],
-            responsible_unit=data["responsible_unit"],
-            responsible_person=data["responsible_person"],
-            deadline=data["deadline"],
-            inspection=data.get("inspection"),
-            household=data.get("household"),
-        )
-
     def update_service(self, problem: Problem, **data: Any) -> Problem:
         return services.problem_update(problem=problem, **data)
 
-    @extend_schema(request=FollowUpCreateSerializer, responses={201: FollowUpSerializer})
-    @action(detail=True, methods=["post"], url_path="follow-ups")
-    def follow_up(self, request: Request, pk: str | None = None) -> Response:
-        payload = FollowUpCreateSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        follow_up = services.problem_follow_up(
-            problem=self.get_object(), note=payload.validated_data["note"], user=request_user(request)
-        )
-        return Response(FollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=ProblemCloseSerializer, responses=ProblemSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request: Request, pk: str | None = None) -> Response:
-        data = self.service_input(ProblemCloseSerializer)
-        return self.service_answer(
-            services.problem_close(problem=self.get_object(), user=request_user(request), **data)
-        )
+    follow_up = ServiceAction(
+        services.problem_follow_up,
+        target="problem",
+        input=FollowUpCreateSerializer,
+        answer=FollowUpSerializer,
+        code=status.HTTP_201_CREATED,
+        url_path="follow-ups",
+    )
+    close = ServiceAction(services.problem_close, target="problem", input=ProblemCloseSerializer)
 
 
-class ComplaintViewSet(
-    ScopedViewSetMixin, ServiceWriteMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
-):
+class ComplaintViewSet(ScopedReadCreateViewSet):
     """Complaints from the public (漏评, 错评, 错退, unfair treatment)."""
 
     queryset = Complaint.objects.all()
@@ -122,56 +86,22 @@ class ComplaintViewSet(
     filterset_class = ComplaintFilterSet
     write_capability = Capability.SUPERVISE
     action_capabilities = {"answer": Capability.VIEW}
+    create_input = ComplaintSerializer
+    create_service = staticmethod(services.complaint_receive)
 
     def base_queryset(self) -> Any:
         return selectors.complaint_list(user=self.request.user)
 
-    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
-        data = serializer.validated_data
-        serializer.instance = services.complaint_receive(
-            user=request_user(self.request),
-            area=data["area"],
-            kind=data["kind"],
-            content=data["content"],
-            received_on=data["received_on"],
-            channel=data.get("channel") or "hotline",
-            complainant=data.get("complainant", ""),
-            contact=data.get("contact", ""),
-            household=data.get("household"),
-        )
-
-    @extend_schema(request=ComplaintAssignSerializer, responses=ComplaintSerializer)
-    @action(detail=True, methods=["post"])
-    def assign(self, request: Request, pk: str | None = None) -> Response:
-        data = self.service_input(ComplaintAssignSerializer)
-        return self.service_answer(
-            services.complaint_assign(complaint=self.get_object(), user=request_user(request), **data)
-        )
-
-    @extend_schema(request=ComplaintAnswerSerializer, responses=ComplaintSerializer)
-    @action(detail=True, methods=["post"])
-    def answer(self, request: Request, pk: str | None = None) -> Response:
-        data = self.service_input(ComplaintAnswerSerializer)
-        return self.service_answer(
-            services.complaint_answer(complaint=self.get_object(), user=request_user(request), **data)
-        )
-
-    @extend_schema(request=ComplaintOpenProblemSerializer, responses={201: ProblemSerializer})
-    @action(detail=True, methods=["post"], url_path="open-problem")
-    def open_problem(self, request: Request, pk: str | None = None) -> Response:
-        payload = ComplaintOpenProblemSerializer(data=request.data, context=self.get_serializer_context())
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
-        problem = services.complaint_open_problem(
-            complaint=self.get_object(),
-            user=request_user(request),
-            category=data["category"],
-            responsible_unit=data["responsible_unit"],
-            responsible_person=data["responsible_person"],
-            deadline=data["deadline"],
-            description=data.get("description", ""),
-        )
-        return Response(ProblemSerializer(problem).data, status=status.HTTP_201_CREATED)
+    assign = ServiceAction(services.complaint_assign, target="complaint", input=ComplaintAssignSerializer)
+    answer = ServiceAction(services.complaint_answer, target="complaint", input=ComplaintAnswerSerializer)
+    open_problem = ServiceAction(
+        services.complaint_open_problem,
+        target="complaint",
+        input=ComplaintOpenProblemSerializer,
+        answer=ProblemSerializer,
+        code=status.HTTP_201_CREATED,
+        url_path="open-problem",
+    )
 
 
 class SupervisionFiguresViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):

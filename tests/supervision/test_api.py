@@ -93,6 +93,28 @@ def test_complaints_flow_and_rates(county: Any, api: Any, today: dt.date) -> Non
     assert Complaint.objects.get().finding == "upheld"
 
 
+def test_creates_answer_201_with_the_row_as_the_list_reads_it(county: Any, api: Any, today: dt.date) -> None:
+    client = api(county.county_official)
+    inspection = client.post(
+        "/api/supervision/inspections/",
+        {"area": county.town_b.code, "title": "  督导  ", "inspected_on": today.isoformat()},
+    )
+    assert inspection.status_code == 201
+    body = inspection.json()
+    assert (body["title"], body["problem_count"], body["open_count"]) == ("督导", 0, 0)
+    complaint = client.post(
+        "/api/supervision/complaints/",
+        {
+            "area": county.village_b2.code,
+            "kind": "unfair",
+            "content": "反映",
+            "received_on": today.isoformat(),
+        },
+    )
+    assert complaint.status_code == 201
+    assert complaint.json()["channel"] == Complaint.objects.get().channel == "hotline"
+
+
 def test_supervision_lists_have_a_fixed_number_of_queries(
     county: Any, problem: Problem, api: Any, django_assert_max_num_queries: Any, today: dt.date
 ) -> None:
