@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
@@ -26,10 +28,10 @@ from .choices import (
 from .models import AssistancePlan, Cadre, CadrePairing, FollowUp, Measure, VillagePlan, Visit, WorkTeam
 
 
-def _household_q(value: str, path: str) -> Q:
+def _household_q(value: str, path: str, user: Any) -> Q:
     """Households by a member's name (characters or pinyin), ID number or household number: the one
     search of households.search."""
-    return household_search_q(value, path=path) or Q()
+    return household_search_q(value, user=user, path=path) or Q()
 
 
 class _WithinMixin:
@@ -121,7 +123,9 @@ class VisitFilterSet(_WithinMixin, FilterSet):
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(
-            _household_q(value, "household") | Q(findings__icontains=value) | Q(needs__icontains=value)
+            _household_q(value, "household", getattr(self.request, "user", None))
+            | Q(findings__icontains=value)
+            | Q(needs__icontains=value)
         )
 
 
@@ -140,7 +144,10 @@ class FollowUpFilterSet(_WithinMixin, FilterSet):
         fields = ["q", "status", "overdue", "household", "within"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(Q(description__icontains=value) | _household_q(value, "household"))
+        return queryset.filter(
+            Q(description__icontains=value)
+            | _household_q(value, "household", getattr(self.request, "user", None))
+        )
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:
@@ -178,7 +185,10 @@ class MeasureFilterSet(_WithinMixin, FilterSet):
         fields = ["q", "category", "kind", "status", "household", "plan", "within"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(Q(description__icontains=value) | _household_q(value, "household"))
+        return queryset.filter(
+            Q(description__icontains=value)
+            | _household_q(value, "household", getattr(self.request, "user", None))
+        )
 
 
 class VillagePlanFilterSet(_WithinMixin, FilterSet):
@@ -223,7 +233,9 @@ class AssistedHouseholdFilterSet(_WithinMixin, FilterSet):
         fields = ["q", "gap", "cadre", "village", "within"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(_household_q(value, "") | Q(village__name__icontains=value))
+        return queryset.filter(
+            _household_q(value, "", getattr(self.request, "user", None)) | Q(village__name__icontains=value)
+        )
 
     def filter_gap(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "no_cadre":

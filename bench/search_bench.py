@@ -455,7 +455,11 @@ def main() -> None:
         for label, q in queries.items():
             if scope and household_vector_query(q, scope) is None:
                 continue  # an ID tail reads the member index, whoever searches: its county figure above
-            qs = Household.objects.filter(household_search_q(q, scope=scope)).order_by().values("pk")
+            qs = (
+                Household.objects.filter(household_search_q(q, user=township, scope=scope))
+                .order_by()
+                .values("pk")
+            )
             sql, params = qs.query.sql_with_params()
             with connection.cursor() as cursor:
                 cursor.execute("EXPLAIN (ANALYZE) SELECT count(*) FROM (" + sql + ") x", params)  # noqa: S608

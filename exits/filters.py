@@ -1,5 +1,7 @@
 """One FilterSet per model, shared by the pages and the API."""
 
+from typing import Any
+
 import django_filters
 from django import forms
 from django.db.models import QuerySet
@@ -22,8 +24,8 @@ from .choices import (
 from .models import Campaign, CheckTask, ExitFlag, ExitProcedure, MonitoringCase, VillageExit
 
 
-def _household_search(queryset: QuerySet, value: str) -> QuerySet:
-    q = household_search_q(value, path="household")
+def _household_search(queryset: QuerySet, value: str, user: Any) -> QuerySet:
+    q = household_search_q(value, user=user, path="household")
     return queryset if q is None else queryset.filter(q)
 
 
@@ -33,7 +35,7 @@ class HouseholdScopedFilterSet(FilterSet):
     household = django_filters.NumberFilter(field_name="household_id", widget=forms.HiddenInput)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return _household_search(queryset, value)
+        return _household_search(queryset, value, getattr(self.request, "user", None))
 
 
 class ExitProcedureFilterSet(HouseholdScopedFilterSet):

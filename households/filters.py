@@ -90,7 +90,7 @@ class HouseholdFilterSet(FilterSet):
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """A member's name (characters or pinyin: 张三, zhangsan, zs, zhangs), ID number (all 18
         characters or the last 4 to 6) or the start of the household number: households.search."""
-        q = household_search_q(value, scope=search_scope(self.user))
+        q = household_search_q(value, user=self.user, scope=search_scope(self.user))
         return queryset if q is None else queryset.filter(q)
 
     def filter_within(self, queryset: QuerySet, name: str, value: Area) -> QuerySet:

@@ -173,17 +173,25 @@ def member_key_fields(name: str) -> dict[str, str]:
 # -- searching --------------------------------------------------------------------------------------
 
 
-def member_search_q(value: str) -> Q | None:
+def member_search_q(value: str, *, full_ids: bool = True) -> Q | None:
     """Members matching a typed query, or None when the query names no person (digits of a household
     number, empty). Each form uses its own index: the name's pattern index for characters, the pg_trgm
-    index of the keys for pinyin, the reversed-number index for an ID number's last characters."""
+    index of the keys for pinyin, the reversed-number index for an ID number's last characters.
+    Without `full_ids` (a user who sees ID numbers masked, core.masking) an ID number matches by the
+    last digits the mask shows only: one digit more, typed 0 to 9, would read a hidden digit back."""
+    from django.conf import settings
+
     from .id_numbers import id_number_normalize
 
     value = (value or "").strip()
     if not value:
         return None
     number = id_number_normalize(value)
-    if len(number) == 18 and number[:17].isdigit():
+    is_number = len(number) == 18 and number[:17].isdigit()
+    if not full_ids and (is_number or _ID_TAIL.match(number)):
+        if len(number) > settings.POVERTYCASE["ID_NUMBER_VISIBLE_DIGITS"][1]:
+            return Q(pk__in=[])
+    if is_number:
         return Q(id_number=number)
     if _ID_TAIL.match(number):
         return Q(StartsWith(Reverse("id_number"), number[::-1]))
@@ -261,19 +269,24 @@ def search_scope(user: Any) -> tuple[str, ...]:
     return tuple(user.scope_prefixes)
 
 
-def household_search_q(value: str, *, path: str = "", scope: Iterable[str] = ()) -> Q | None:
+def household_search_q(
+    value: str, *, user: Any = None, path: str = "", scope: Iterable[str] = ()
+) -> Q | None:
     """Households (reached through `path` from the filtered model, "" for Household itself) matching a
     typed query: a member's name in characters or pinyin (the household's search vector, one index),
-    a member's ID number (all 18 characters or the last 4 to 6), or else the start of the household
-    number. `scope` (the user's area prefixes) lets a township user's search be narrowed inside the
-    index; it never widens anything, the caller's queryset is scoped already. None for an empty query."""
+    a member's ID number (all 18 characters or the last 4 to 6; for a `user` who sees ID numbers masked,
+    or none given, only the last digits the mask shows), or else the start of the household number. `scope` (the
+    user's area prefixes) lets a township user's search be narrowed inside the index; it never widens
+    anything, the caller's queryset is scoped already. None for an empty query."""
+    from core.masking import may_see_full
+
     from .models import Household, Member
 
     value = (value or "").strip()
     if not value:
         return None
     prefix = f"{path}__" if path else ""
-    members = member_search_q(value)
+    members = member_search_q(value, full_ids=may_see_full(user, Member, "id_number"))
     if members is None:
         return Q(**{f"{prefix}number__startswith": value})
     vector_query = household_vector_query(value, scope)

@@ -183,3 +183,27 @@ def test_code_and_templates_reach_personal_fields_only_through_the_declaration()
         elif path.suffix == ".html" and printed_raw.search(path.read_text(encoding="utf-8")):
             offenders.append(str(path.relative_to(root)))
     assert offenders == []
+
+
+@pytest.mark.parametrize("role", ["cadre_a", "viewer"])
+def test_a_masked_id_number_cannot_be_read_back_through_the_search(
+    county: Any, records: dict[str, Any], api: Any, role: str
+) -> None:
+    # A role that sees 622901********1234 finds the household by the digits the mask shows, not by one
+    # more: else typing ?1234 for ? in 0-9 reads the hidden digits back one by one, and a whole number
+    # (a guessed birth date) is confirmed or not. Roles that see ID numbers in full search by them all.
+    number = records["member"].id_number
+    household = records["household"].pk
+
+    def found(user: Any, term: str) -> list[int]:
+        response = api(user).get("/api/households/households/", {"q": term})
+        assert response.status_code == 200
+        return [row["id"] for row in response.json()["results"]]
+
+    user = getattr(county, role)
+    assert found(user, number[-4:]) == [household]
+    assert found(user, number[-5:]) == []
+    assert found(user, number[-6:]) == []
+    assert found(user, number) == []
+    assert found(county.staff_a, number[-6:]) == [household]
+    assert found(county.staff_a, number) == [household]
