@@ -96,7 +96,9 @@ def _fill(cur, households_from: str) -> None:  # noqa: ANN001
             "name_keyed": "CASE WHEN (h.id + k) % 1000 = 0 THEN NULL ELSE nm.name END",
             "relation": "CASE WHEN k = 1 THEN 'head' ELSE 'child' END",
             "sex": "CASE WHEN k % 2 = 0 THEN 'female' ELSE 'male' END",
-            "birth_date": "date '1950-01-01' + ((h.id * 7 + k * 3001) % 21900)::int",
+            # name and birth date from two independent hashes of the member: as in a real roster, few
+            # people share both (a linear formula made about 11 members share each pair)
+            "birth_date": "date '1950-01-01' + (((hashint8(h.id * 4 + k) % 21900) + 21900) % 21900)::int",
             "schooling": "'not_in_school'",
             "health": "'healthy'",
             "labour_capacity": "'ordinary'",
@@ -105,7 +107,7 @@ def _fill(cur, households_from: str) -> None:  # noqa: ANN001
             **NOW,
         },
         f"{households_from} CROSS JOIN generate_series(1, 1 + ((h.id * 7) % 4)::int) k "
-        "JOIN bench_names nm ON nm.n = ((h.id * 4 + k) * 2654435761) % 9000 ORDER BY h.id, k",
+        "JOIN bench_names nm ON nm.n = ((hashint8(h.id * 4 + k + 1000000007) % 9000) + 9000) % 9000 ORDER BY h.id, k",
     )
     insert(
         cur,
