@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import BaseForm, Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,8 +15,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.requests import request_user
 from accounts.roles import Capability
-from core.exceptions import ConflictError
 from core.forms import form_error_summary
+from core.pages import ServiceFormView
 from core.scoping import ensure_can, get_visible_or_404
 
 from .. import services
@@ -38,7 +36,6 @@ from ..models import (
     Household,
     Member,
 )
-from .base import form_errors
 
 # -- registration and edits ---------------------------------------------------------------------
 
@@ -99,203 +96,184 @@ def _register_errors(form: HouseholdForm, formset: Any, filled: list, exc: Valid
             form.add_error(key if key in form.fields else None, errors)
 
 
-@login_required
-def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    household = get_visible_or_404(Household.objects.all(), request_user(request), pk=pk)
-    ensure_can(request_user(request), Capability.EDIT_REGISTRY, household)
-    form = HouseholdForm(request.POST or None, instance=household, user=request_user(request))
-    if request.method == "POST" and form.is_valid():
+class _HouseholdFormPage(ServiceFormView):
+    """A household's form page (households/form.html): the household is read and the right checked
+    before any form is drawn; done, its page opens with `success_message`."""
+
+    template_name = "households/form.html"
+    capability = Capability.EDIT_REGISTRY
+    household: Household | None  # the page's household (none for a member outside any)
+    subject: Household  # a household page's household, read by `check`
+
+    def check(self) -> None:
+        self.subject = get_visible_or_404(
+            Household.objects.select_related("village"), request_user(self.request), pk=self.kwargs["pk"]
+        )
+        ensure_can(request_user(self.request), self.capability, self.subject)
+        self.household = self.subject
+
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def form_data(self, form: Any, *, versioned: bool = False) -> dict[str, Any]:
+        """The form's data for the service; `versioned`: the version read is the `expected_version`."""
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.household_update(
-                household=household,
-                user=request_user(request),
-                expected_version=form.cleaned_data.get("version") or 0,
-                **data,
-            )
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("households:detail", pk=household.pk)
-    return _form_page(request, form, household, _("Edit household %(n)s") % {"n": household.number})
+        if versioned:
+            data["expected_version"] = form.cleaned_data.get("version") or 0
+        return data
+
+    def get_context(self, form: Any) -> dict[str, Any]:
+        return {"form": form, "household": self.household, "title": self.title()}
+
+    def success(self, result: Any) -> HttpResponse:
+        messages.success(self.request, str(self.success_message))
+        # a member outside any household (only a superuser sees one) has no household page
+        if self.household is None:
+            return redirect("households:list")
+        return redirect("households:detail", pk=self.household.pk)
 
 
-def _form_page(
-    request: HttpRequest,
-    form: BaseForm,
-    household: Household | None,
-    title: str,
-    **extra: Any,
-) -> HttpResponse:
-    return render(
-        request,
-        "households/form.html",
-        {"form": form, "household": household, "title": title, **extra},
-    )
+class HouseholdEditPage(_HouseholdFormPage):
+    form_class = HouseholdForm
+    success_message = gettext_lazy("Saved.")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"instance": self.subject, "user": request_user(self.request)}
+
+    def title(self) -> str:
+        return _("Edit household %(n)s") % {"n": self.subject.number}
+
+    def perform(self, form: Any) -> Any:
+        data = self.form_data(form, versioned=True)
+        return services.household_update(household=self.subject, user=request_user(self.request), **data)
 
 
-def _service_form(
-    request: HttpRequest,
-    form: BaseForm,
-    household: Household | None,
-    title: str,
-    call: Callable[[dict[str, Any]], Any],
-    success: str,
-) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        try:
-            call(form.cleaned_data)
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, success)
-            # a member outside any household (only a superuser sees one) has no household page
-            return (
-                redirect("households:detail", pk=household.pk) if household else redirect("households:list")
-            )
-    return _form_page(request, form, household, title)
+class MemberAddPage(_HouseholdFormPage):
+    form_class = MemberAddForm
+    success_message = gettext_lazy("Member added.")
+
+    def title(self) -> str:
+        return _("Add a member")
+
+    def perform(self, form: Any) -> Any:
+        data = self.form_data(form)
+        return services.member_add(household=self.subject, user=request_user(self.request), **data)
 
 
-def _household_for_edit(
-    request: HttpRequest, pk: int, capability: str = Capability.EDIT_REGISTRY
-) -> Household:
-    household = get_visible_or_404(Household.objects.select_related("village"), request_user(request), pk=pk)
-    ensure_can(request_user(request), capability, household)
-    return household
+class _MemberFormPage(_HouseholdFormPage):
+    """A page on one member (its household's form page, the member's name in the title)."""
+
+    member: Member
+
+    def check(self) -> None:
+        self.member = get_visible_or_404(
+            Member.objects.select_related("household"), request_user(self.request), pk=self.kwargs["pk"]
+        )
+        ensure_can(request_user(self.request), self.capability, self.member)
+        self.household = self.member.household
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"member": self.member}
 
 
-@login_required
-def member_add(request: HttpRequest, pk: int) -> HttpResponse:
-    household = _household_for_edit(request, pk)
-    form = MemberAddForm(request.POST or None)
-    return _service_form(
-        request,
-        form,
-        household,
-        _("Add a member"),
-        lambda d: services.member_add(
-            household=household,
-            user=request_user(request),
-            **{k: v for k, v in d.items() if k != "version"},
-        ),
-        _("Member added."),
-    )
+class MemberEditPage(_MemberFormPage):
+    form_class = MemberForm
+    success_message = gettext_lazy("Saved.")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"instance": self.member}
+
+    def title(self) -> str:
+        return _("Edit member %(n)s") % {"n": self.member.name}
+
+    def perform(self, form: Any) -> Any:
+        data = self.form_data(form, versioned=True)
+        return services.member_update(member=self.member, user=request_user(self.request), **data)
 
 
-def _member_for_edit(request: HttpRequest, pk: int) -> Member:
-    member = get_visible_or_404(Member.objects.select_related("household"), request_user(request), pk=pk)
-    ensure_can(request_user(request), Capability.EDIT_REGISTRY, member)
-    return member
+class MemberLeavePage(_MemberFormPage):
+    form_class = MemberLeaveForm
+    success_message = gettext_lazy("The member has left the household; the history is kept.")
 
+    def title(self) -> str:
+        return _("%(n)s leaves the household") % {"n": self.member.name}
 
-@login_required
-def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _member_for_edit(request, pk)
-    form = MemberForm(request.POST or None, instance=member)
-    return _service_form(
-        request,
-        form,
-        member.household,
-        _("Edit member %(n)s") % {"n": member.name},
-        lambda d: services.member_update(
-            member=member,
-            user=request_user(request),
-            expected_version=d.get("version") or 0,
-            **{k: v for k, v in d.items() if k != "version"},
-        ),
-        _("Saved."),
-    )
-
-
-@login_required
-def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _member_for_edit(request, pk)
-    form = MemberLeaveForm(request.POST or None, member=member)
-    return _service_form(
-        request,
-        form,
-        member.household,
-        _("%(n)s leaves the household") % {"n": member.name},
-        lambda d: services.member_leave(
-            member=member,
-            user=request_user(request),
+    def perform(self, form: Any) -> Any:
+        d = form.cleaned_data
+        return services.member_leave(
+            member=self.member,
+            user=request_user(self.request),
             left_on=d["left_on"],
             reason=d["reason"],
             new_head=d.get("new_head"),
-        ),
-        _("The member has left the household; the history is kept."),
-    )
-
-
-@login_required
-def member_move(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _member_for_edit(request, pk)
-    form = MemberMoveForm(request.POST or None, member=member)
-
-    def call(d: dict[str, Any]) -> Member:
-        target = (
-            Household.objects.visible_to(request_user(request)).filter(number=d["to_number"].strip()).first()
         )
+
+
+class MemberMovePage(_MemberFormPage):
+    form_class = MemberMoveForm
+    success_message = gettext_lazy("The member has moved; both households keep the history.")
+
+    def title(self) -> str:
+        return _("Move %(n)s to another household") % {"n": self.member.name}
+
+    def perform(self, form: Any) -> Any:
+        d = form.cleaned_data
+        user = request_user(self.request)
+        target = Household.objects.visible_to(user).filter(number=d["to_number"].strip()).first()
         if target is None:
             raise ValidationError({"to_number": _("No household with this number in your area.")})
         return services.member_move(
-            member=member,
+            member=self.member,
             to_household=target,
-            user=request_user(request),
+            user=user,
             moved_on=d["moved_on"],
             reason=d["reason"],
             relation=d["relation"],
             new_head=d.get("new_head"),
         )
 
-    return _service_form(
-        request,
-        form,
-        member.household,
-        _("Move %(n)s to another household") % {"n": member.name},
-        call,
-        _("The member has moved; both households keep the history."),
-    )
 
-
-def _household_record_page(
-    form_class: type[Form], title: Any, service: Callable[..., Any], success: Any
-) -> Callable[[HttpRequest, int], HttpResponse]:
+class HouseholdRecordPage(_HouseholdFormPage):
     """A page that records one dated fact of a household (income, living conditions, four looks)
-    through its service."""
+    through its service; a subclass names the form, title, service and message."""
 
-    @login_required
-    def page(request: HttpRequest, pk: int) -> HttpResponse:
-        household = _household_for_edit(request, pk)
-        return _service_form(
-            request,
-            form_class(request.POST or None),
-            household,
-            str(title),
-            lambda d: service(household=household, user=request_user(request), **d),
-            str(success),
-        )
+    page_title: Any
 
-    return page
+    def title(self) -> str:
+        return str(self.page_title)
+
+    def perform(self, form: Any) -> Any:
+        return self.service(household=self.subject, user=request_user(self.request), **form.cleaned_data)
 
 
-income_add = _household_record_page(
-    IncomeForm, gettext_lazy("Income record"), services.income_record_save, gettext_lazy("Income saved.")
-)
-conditions_add = _household_record_page(
-    ConditionsForm,
-    gettext_lazy("Living conditions"),
-    services.living_conditions_record,
-    gettext_lazy("Assessment saved."),
-)
-four_looks_add = _household_record_page(
-    FourLooksForm,
-    gettext_lazy("Four-looks score sheet"),
-    services.four_looks_assess,
-    gettext_lazy("Score sheet saved."),
-)
+household_edit = HouseholdEditPage.as_view()
+member_add = MemberAddPage.as_view()
+member_edit = MemberEditPage.as_view()
+member_leave = MemberLeavePage.as_view()
+member_move = MemberMovePage.as_view()
+
+
+class IncomePage(HouseholdRecordPage):
+    form_class = IncomeForm
+    page_title = gettext_lazy("Income record")
+    service = staticmethod(services.income_record_save)
+    success_message = gettext_lazy("Income saved.")
+
+
+class ConditionsPage(HouseholdRecordPage):
+    form_class = ConditionsForm
+    page_title = gettext_lazy("Living conditions")
+    service = staticmethod(services.living_conditions_record)
+    success_message = gettext_lazy("Assessment saved.")
+
+
+class FourLooksPage(HouseholdRecordPage):
+    form_class = FourLooksForm
+    page_title = gettext_lazy("Four-looks score sheet")
+    service = staticmethod(services.four_looks_assess)
+    success_message = gettext_lazy("Score sheet saved.")
+
+
+income_add = IncomePage.as_view()
+conditions_add = ConditionsPage.as_view()
+four_looks_add = FourLooksPage.as_view()
