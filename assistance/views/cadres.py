@@ -27,7 +27,7 @@ from ..forms import (
     CadreForm,
 )
 from ..models import Cadre, CadrePairing, WorkTeam
-from .common import _CreatePage, _household, _save
+from .common import _CreatePage, _HouseholdPage, _save
 
 # -- cadres and pairings --------------------------------------------------------------------------
 
@@ -117,37 +117,33 @@ def cadre_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def cadre_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    household = _household(request, pk)
-    ensure_can(request_user(request), Capability.MANAGE_ASSISTANCE, household)
-    form = CadreAssignForm(request.POST or None, household=household)
-    if request.method == "POST" and form.is_valid():
-        pairing = _save(
-            form,
-            lambda: services.cadre_assign(
-                household=household,
-                cadre=form.cleaned_data["cadre"],
-                start=form.cleaned_data["start"],
-                user=request_user(request),
-            ),
-        )
-        if pairing is not None:
-            messages.success(request, _("Responsible cadre assigned."))
-            return redirect("assistance:household", pk=household.pk)
-    current = selectors.active_cadre_for(household)
-    return render(
-        request,
-        "assistance/form.html",
-        {
-            "form": form,
-            "household": household,
-            "title": _("Assign a responsible cadre"),
-            "intro": _(
+class CadreAssign(_HouseholdPage):
+    form_class = CadreAssignForm
+    title = gettext_lazy("Assign a responsible cadre")
+    success_message = gettext_lazy("Responsible cadre assigned.")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"household": self.household}
+
+    def get_context(self, form: Any) -> dict[str, Any]:
+        current = selectors.active_cadre_for(self.household)
+        intro = (
+            _(
                 "Current cadre: %(name)s. The current pairing ends on the new start date and stays in the history."
             )
             % {"name": current}
             if current
-            else "",
-        },
-    )
+            else ""
+        )
+        return {**super().get_context(form), "intro": intro}
+
+    def perform(self, form: Any) -> Any:
+        return services.cadre_assign(
+            household=self.household,
+            cadre=form.cleaned_data["cadre"],
+            start=form.cleaned_data["start"],
+            user=request_user(self.request),
+        )
+
+
+cadre_assign = CadreAssign.as_view()

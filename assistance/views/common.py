@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from accounts.requests import request_user
 from accounts.roles import Capability
@@ -59,3 +61,24 @@ class _CreatePage(ServiceFormView):
 
     def get_context(self, form: Any) -> dict[str, Any]:
         return {"form": form, "title": self.title}
+
+
+class _HouseholdPage(ServiceFormView):
+    """A form on one household's assistance (assistance/form.html): the household is read and the
+    right checked before any form is drawn; done, the household's assistance page opens."""
+
+    template_name = "assistance/form.html"
+    capability = Capability.MANAGE_ASSISTANCE
+    title: Any = ""
+    household: Household
+
+    def check(self) -> None:
+        self.household = _household(self.request, self.kwargs["pk"])
+        ensure_can(request_user(self.request), self.capability, self.household)
+
+    def get_context(self, form: Any) -> dict[str, Any]:
+        return {"form": form, "household": self.household, "title": str(self.title)}
+
+    def success(self, result: Any) -> HttpResponse:
+        messages.success(self.request, str(self.success_message))
+        return redirect("assistance:household", pk=self.household.pk)

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.requests import request_user
 from accounts.roles import Capability
@@ -28,42 +29,44 @@ from ..forms import (
     VillagePlanForm,
 )
 from ..models import AssistancePlan, Measure, VillagePlan
-from .common import _household, _save
+from .common import _HouseholdPage, _save
 
 # -- plans and measures ---------------------------------------------------------------------------
 
 
-@login_required
-def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    household = _household(request, pk)
-    ensure_can(request_user(request), Capability.MANAGE_ASSISTANCE, household)
-    try:
-        year = int(request.GET.get("year") or request.POST.get("year") or clock.today().year)
-    except ValueError:
-        year = clock.today().year
-    plan = AssistancePlan.objects.filter(household=household, year=year).first()
-    form = PlanForm(request.POST or None, instance=plan, initial={"year": year})
-    if request.method == "POST" and form.is_valid():
+class PlanEdit(_HouseholdPage):
+    """The household's plan of a year (?year=, this year by default): created or edited."""
+
+    form_class = PlanForm
+    title = gettext_lazy("Household assistance plan")
+    success_message = gettext_lazy("Plan saved.")
+
+    def check(self) -> None:
+        super().check()
+        try:
+            self.year = int(
+                self.request.GET.get("year") or self.request.POST.get("year") or clock.today().year
+            )
+        except ValueError:
+            self.year = clock.today().year
+        self.plan = AssistancePlan.objects.filter(household=self.household, year=self.year).first()
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"instance": self.plan, "initial": {"year": self.year}}
+
+    def perform(self, form: Any) -> Any:
         data = form.cleaned_data
-        saved = _save(
-            form,
-            lambda: services.plan_save(
-                household=household,
-                year=data["year"],
-                goals=data["goals"],
-                status=data["status"],
-                expected_version=data.get("version") if plan else None,
-                user=request_user(request),
-            ),
+        return services.plan_save(
+            household=self.household,
+            year=data["year"],
+            goals=data["goals"],
+            status=data["status"],
+            expected_version=data.get("version") if self.plan else None,
+            user=request_user(self.request),
         )
-        if saved is not None:
-            messages.success(request, _("Plan saved."))
-            return redirect("assistance:household", pk=household.pk)
-    return render(
-        request,
-        "assistance/form.html",
-        {"form": form, "household": household, "title": _("Household assistance plan")},
-    )
+
+
+plan_edit = PlanEdit.as_view()
 
 
 class PlanList(ScopedListView):
@@ -96,24 +99,20 @@ def _measure_fields(data: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-@login_required
-def measure_new(request: HttpRequest, pk: int) -> HttpResponse:
-    household = _household(request, pk)
-    ensure_can(request_user(request), Capability.MANAGE_ASSISTANCE, household)
-    form = MeasureForm(request.POST or None, household=household)
-    if request.method == "POST" and form.is_valid():
-        measure = _save(
-            form,
-            lambda: services.measure_create(
-                household=household, user=request_user(request), **_measure_fields(form.cleaned_data)
-            ),
-        )
-        if measure is not None:
-            messages.success(request, _("Measure added."))
-            return redirect("assistance:household", pk=household.pk)
-    return render(
-        request, "assistance/form.html", {"form": form, "household": household, "title": _("Add a measure")}
-    )
+class MeasureNew(_HouseholdPage):
+    form_class = MeasureForm
+    title = gettext_lazy("Add a measure")
+    success_message = gettext_lazy("Measure added.")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"household": self.household}
+
+    def perform(self, form: Any) -> Any:
+        fields = _measure_fields(form.cleaned_data)
+        return services.measure_create(household=self.household, user=request_user(self.request), **fields)
+
+
+measure_new = MeasureNew.as_view()
 
 
 @login_required

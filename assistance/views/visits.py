@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.requests import request_user
 from accounts.roles import Capability
@@ -26,35 +27,38 @@ from ..forms import (
     VisitForm,
 )
 from ..models import FollowUp, Visit
-from .common import _household, _save
+from .common import _HouseholdPage, _save
 
 # -- visits ---------------------------------------------------------------------------------------
 
 
-@login_required
-def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
-    household = _household(request, pk)
-    ensure_can(request_user(request), Capability.LOG_VISIT, household)
-    open_follow_ups = list(household.follow_ups.filter(status="open").order_by("due_date"))
-    form = VisitForm(request.POST or None, request.FILES or None, open_follow_ups=open_follow_ups)
-    if request.method == "POST" and form.is_valid():
-        visit = _save(
-            form,
-            lambda: services.visit_log(
-                household=household,
-                visited_on=form.cleaned_data["visited_on"],
-                findings=form.cleaned_data["findings"],
-                needs=form.cleaned_data["needs"],
-                follow_ups=form.follow_ups(),
-                done_follow_ups=[int(x) for x in form.cleaned_data.get("done_follow_ups") or []],
-                photos=form.cleaned_data["photos"],
-                user=request_user(request),
-            ),
+class VisitNew(_HouseholdPage):
+    template_name = "assistance/visit_form.html"
+    capability = Capability.LOG_VISIT
+    form_class = VisitForm
+    success_message = gettext_lazy("Visit saved.")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        open_follow_ups = self.household.follow_ups.filter(status="open").order_by("due_date")
+        return {"open_follow_ups": list(open_follow_ups)}
+
+    def get_context(self, form: Any) -> dict[str, Any]:
+        return {"form": form, "household": self.household}
+
+    def perform(self, form: Any) -> Any:
+        return services.visit_log(
+            household=self.household,
+            visited_on=form.cleaned_data["visited_on"],
+            findings=form.cleaned_data["findings"],
+            needs=form.cleaned_data["needs"],
+            follow_ups=form.follow_ups(),
+            done_follow_ups=[int(x) for x in form.cleaned_data.get("done_follow_ups") or []],
+            photos=form.cleaned_data["photos"],
+            user=request_user(self.request),
         )
-        if visit is not None:
-            messages.success(request, _("Visit saved."))
-            return redirect("assistance:household", pk=household.pk)
-    return render(request, "assistance/visit_form.html", {"form": form, "household": household})
+
+
+visit_new = VisitNew.as_view()
 
 
 class VisitList(ScopedListView):
