@@ -114,7 +114,9 @@ class ProblemSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
 class ProblemUpdateSerializer(ScopedChoicesMixin, serializers.Serializer):
     version = serializers.IntegerField()
     description = serializers.CharField()
-    responsible_unit = serializers.CharField()
+    responsible_unit = serializers.CharField(
+        max_length=Problem._meta.get_field("responsible_unit").max_length
+    )
     responsible_person = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
     deadline = serializers.DateField()
 

@@ -290,3 +290,23 @@ def test_a_complaint_opens_no_problem_with_an_overlong_unit_and_says_why(
     assert "responsible_unit" in response.json()["errors"]
     assert Problem.objects.count() == 0
     assert Complaint.objects.get(pk=complaint.pk).problem_id is None
+
+
+def test_a_problem_update_with_an_overlong_unit_is_a_400_naming_it(
+    county: Any, problem: Problem, api: Any
+) -> None:
+    # as the complaint's open-problem step: the column's 120 characters, not a database error and a 500
+    response = api(county.county_official).patch(
+        f"/api/supervision/problems/{problem.pk}/",
+        {
+            "version": problem.version,
+            "description": problem.description,
+            "responsible_unit": "折" * 121,
+            "responsible_person": county.staff_a.pk,
+            "deadline": problem.deadline.isoformat(),
+        },
+    )
+    assert response.status_code == 400
+    assert "responsible_unit" in response.json()["errors"]
+    problem.refresh_from_db()
+    assert problem.responsible_unit == "折桥镇人民政府"
