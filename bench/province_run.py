@@ -5,7 +5,8 @@ and assistance, the nightly jobs the beat schedules timed one by one, then the d
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pc_bench_prov python bench/province_run.py
     # size: BENCH_COUNTIES=100 BENCH_HOUSEHOLDS_PER_COUNTY=40000 (about 2.5 members each)
     # BENCH_STOP_AFTER=10: generate that many counties' first round and stop (to time a slice);
-    # BENCH_ONLY=generate or BENCH_ONLY=run: only generate, or only run on what is generated
+    # BENCH_ONLY=generate or BENCH_ONLY=run: only generate, or only run on what is generated;
+    # BENCH_ONLY=dashboards: only the cold dashboards, on the snapshots an earlier run computed today
 
 The database is created and migrated if needed and filled (bench/province_data.py) with INSERT ...
 SELECT generate_series (audit triggers off while generating), ten counties per transaction, so an
@@ -239,7 +240,7 @@ def main() -> None:
     _skip_vector_backfill()
     call_command("migrate", verbosity=0)
     call_command("compiletranslations", verbosity=0)
-    if ONLY != "run":
+    if ONLY not in ("run", "dashboards"):
         generate()
     if STOP_AFTER or ONLY == "generate":
         return
@@ -256,6 +257,9 @@ def main() -> None:
             print(f"{table}: {cur.fetchone()[0]:,} rows", flush=True)
         cur.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
         print(f"database size {cur.fetchone()[0]}", flush=True)
+    if ONLY == "dashboards":  # the dashboards alone, on what an earlier run computed today
+        dashboards_cold()
+        return
     nightly()
     dashboards_cold()
     incidence_chunks()

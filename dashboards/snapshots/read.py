@@ -91,6 +91,23 @@ def _total(area: Area, ids: list[int]) -> dict[str, Any]:
     return total
 
 
+def _per_child(area: Area, ids: list[int], columns: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Above the county: the area's counties' rows added up per child area (prefecture or county), in
+    code order; a row per child, read from one row per county whatever the population."""
+    areas = list(Area.objects.filter(parent=area).order_by("code"))
+    children: list[dict[str, Any]] = [
+        {"code": c.code, "name": c.name, **dict.fromkeys(columns, 0)} for c in areas
+    ]
+    by_prefix = {c.prefix: child for c, child in zip(areas, children, strict=True)}
+    length = len(areas[0].prefix) if areas else 0
+    for r in _own_rows(area).filter(snapshot_id__in=ids).values("area__code", *columns):
+        child = by_prefix.get(r["area__code"][:length])
+        if child is not None:
+            for column in columns:
+                child[column] += r[column]
+    return children
+
+
 def _coverage(area: Area, ids: list[int], day: dt.date, total: dict[str, Any]) -> dict[str, Any]:
     villages = SectionFigure.objects.filter(
         snapshot_id__in=ids,
@@ -108,14 +125,21 @@ def _coverage(area: Area, ids: list[int], day: dt.date, total: dict[str, Any]) -
         ]
         teams.sort(key=lambda r: (r["team_id"] is None, r["team__name"] or ""))
         parts = [[r["team__name"] or _("No team"), *(r[f] for f in COVERAGE)] for r in teams]
-    else:
+    elif len(area.prefix) > COUNTY_LEN:
         parts = [
             [r["area__name"], *(r[f] for f in COVERAGE)]
             for r in villages.order_by("area__name", "area__code").values("area__name", *COVERAGE)
         ]
+    else:  # above the county: a row per child area (a province lists 18,000 villages otherwise)
+        parts = [[c["name"], *(c[f] for f in COVERAGE)] for c in _per_child(area, ids, COVERAGE)]
+    first_column = {
+        AreaLevelChoices.PROVINCE: _("Prefecture"),
+        AreaLevelChoices.PREFECTURE: _("County"),
+        AreaLevelChoices.COUNTY: _("Work team"),
+    }.get(AreaLevelChoices(area.level), _("Village"))
     return {
         "header": [
-            _("Village") if area.level != AreaLevelChoices.COUNTY else _("Work team"),
+            first_column,
             _("Assisted households"),
             _("Without an active cadre"),
             _("Without a plan this year"),
@@ -163,17 +187,11 @@ def _ledger(area: Area, ids: list[int], total: dict[str, Any]) -> dict[str, Any]
             {"code": r["area__code"], "name": r["area__name"], **{k: r[c] for k, c in per_child.items()}}
             for r in rows.values("area__code", "area__name", *per_child.values())
         ]
-    else:  # above the county: its counties' rows added up per child area (a handful of rows)
-        areas = list(Area.objects.filter(parent=area).order_by("code"))
-        children = [{"code": c.code, "name": c.name, **dict.fromkeys(per_child, 0)} for c in areas]
-        by_prefix = {c.prefix: child for c, child in zip(areas, children, strict=True)}
-        length = len(areas[0].prefix) if areas else 0
-        for r in _own_rows(area).filter(snapshot_id__in=ids).values("area__code", *per_child.values()):
-            child = by_prefix.get(r["area__code"][:length])
-            if child is None:
-                continue
-            for k, c in per_child.items():
-                child[k] += r[c]
+    else:
+        children = [
+            {"code": c["code"], "name": c["name"], **{k: c[col] for k, col in per_child.items()}}
+            for c in _per_child(area, ids, tuple(per_child.values()))
+        ]
     return {**{name: total[column] for name, column in LEDGER_COLUMNS.items()}, "children": children}
 
 

@@ -263,6 +263,21 @@ def test_above_the_county_the_figures_add_up_the_counties_each_at_its_last_compu
         live = execution_report(user=county.viewer, by=ReportGroupingChoices.SOURCE, year=today.year)
         assert got["funds"]["rows"] == [[r.label, r.allocated_wan, r.paid_wan, r.rate] for r in live]
     assert sections(county.prefecture, today)["ledger"]["total"] == 7
+    # coverage above the county: a row per child area (its counties' rows added up), never a row per
+    # village of the province
+    own = sections(county.county, today)["coverage"]["rows"][0][1:]
+    others = sections(other, today)["coverage"]["rows"][0][1:]
+    assert others == [1, 1, 1, 1, 0]  # its registered household: no cadre, no plan, no visit
+    both = [a + b for a, b in zip(own, others, strict=True)]
+    prefecture = sections(county.prefecture, today)["coverage"]
+    assert prefecture["header"][0] == "县（市、区）"
+    assert prefecture["rows"] == [
+        [county.prefecture.name, *both],
+        [county.county.name, *own],
+        [other.name, *others],
+    ]
+    province = sections(county.province, today)["coverage"]
+    assert province["rows"] == [[county.province.name, *both], [county.prefecture.name, *both]]
     assert [c["code"] for c in sections(county.prefecture, today)["ledger"]["children"]] == [
         county.county.code,
         other.code,
