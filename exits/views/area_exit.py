@@ -61,7 +61,9 @@ def screening(request: HttpRequest) -> HttpResponse:
             form_add_service_errors(form, exc)
         else:
             return redirect("core:job", pk=job.pk)
-    filterset = ExitFlagFilterSet(request.GET, queryset=selectors.exit_flag_list(user=request_user(request)))
+    filterset = ExitFlagFilterSet(
+        request.GET, queryset=selectors.exit_flag_list(user=request_user(request)), request=request
+    )
     last_job = (
         Job.objects.readable_by(request_user(request))
         .filter(kind=SCREENING_KIND)

@@ -75,6 +75,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     filterset = CheckTaskFilterSet(
         params,
         queryset=selectors.check_task_list(user=request_user(request)).filter(campaign=campaign),
+        request=request,  # the search reads ID numbers as the reader may see them (households.search)
     )
     return render(
         request,

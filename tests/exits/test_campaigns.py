@@ -99,3 +99,23 @@ def test_bad_input_is_refused(county: Any, registry: dict) -> None:
         check_task_complete(task=task, state=CheckTaskStateChoices.PENDING, user=county.secretary_a1)
     task.refresh_from_db()
     assert task.state == CheckTaskStateChoices.PENDING
+
+
+def test_the_campaign_page_searches_id_numbers_as_its_reader_may_see_them(
+    county: Any, registry: dict, web: Any
+) -> None:
+    # households.search reads the page's user: the county official (full ID numbers) finds a household by
+    # the last 6 characters of a member's number; a cadre, who sees 622901********1234, by the last 4 only.
+    household = make_household(county.village_a1, members=1)
+    campaign = campaign_start(
+        area=county.town_a, title="春季攻势回头看", starts_on=START, due_on=DUE, user=county.county_official
+    )
+    number = household.members.get().id_number
+
+    def listed(user: Any, term: str) -> bool:
+        page = web(user).get(f"/exits/campaigns/{campaign.pk}/", {"q": term, "state": ""})
+        assert page.status_code == 200
+        return household.number in page.content.decode()
+
+    assert listed(county.county_official, number[-6:])
+    assert not listed(county.cadre_a, number[-6:])
