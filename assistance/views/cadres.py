@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,7 +14,7 @@ from accounts.requests import request_user
 from accounts.roles import Capability
 from core.masking import shown
 from core.pages import ScopedListView
-from core.scoping import ensure_can, get_visible_or_404
+from core.scoping import get_visible_or_404
 
 from .. import selectors, services
 from ..filters import (
@@ -27,7 +26,7 @@ from ..forms import (
     CadreForm,
 )
 from ..models import Cadre, CadrePairing, WorkTeam
-from .common import _CreatePage, _HouseholdPage, _save
+from .common import _CreatePage, _HouseholdPage, _RecordPage
 
 # -- cadres and pairings --------------------------------------------------------------------------
 
@@ -88,33 +87,29 @@ class CadreNew(_CreatePage):
 cadre_new = CadreNew.as_view()
 
 
-@login_required
-def cadre_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    cadre = get_visible_or_404(Cadre.objects.all(), request_user(request), pk=pk)
-    ensure_can(request_user(request), Capability.MANAGE_ASSISTANCE, cadre)
-    initial = {f: getattr(cadre, f) for f in ("name", "unit", "position", "is_active", "version")}
-    # the form edits the number in full (only those who manage cadres get here): a logged full view
-    initial["phone"] = shown(
-        request_user(request), cadre, "phone", request=request, log=request.method == "GET"
-    )
-    form = CadreEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        saved = _save(
-            form,
-            lambda: services.cadre_update(
-                cadre=cadre, expected_version=version, user=request_user(request), **data
-            ),
+class CadreEdit(_RecordPage):
+    model = Cadre
+    form_class = CadreEditForm
+    success_message = gettext_lazy("Cadre saved.")
+    success_url_name = "assistance:cadre"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        cadre = self.object
+        initial = {f: getattr(cadre, f) for f in ("name", "unit", "position", "is_active", "version")}
+        # the form edits the number in full (only those who manage cadres get here): a logged full view
+        initial["phone"] = shown(
+            request_user(self.request), cadre, "phone", request=self.request, log=self.request.method == "GET"
         )
-        if saved is not None:
-            messages.success(request, _("Cadre saved."))
-            return redirect("assistance:cadre", pk=cadre.pk)
-    return render(
-        request,
-        "assistance/form.html",
-        {"form": form, "title": _("Edit cadre: %(name)s") % {"name": cadre.name}},
-    )
+        return {"initial": initial}
+
+    def page_title(self) -> str:
+        return _("Edit cadre: %(name)s") % {"name": self.object.name}
+
+    def perform(self, form: Any) -> Any:
+        return services.cadre_update(cadre=self.object, **self.versioned_input(form))
+
+
+cadre_edit = CadreEdit.as_view()
 
 
 class CadreAssign(_HouseholdPage):

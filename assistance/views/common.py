@@ -5,14 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from accounts.requests import request_user
 from accounts.roles import Capability
-from core.exceptions import ConflictError
-from core.forms import form_add_service_errors
 from core.pages import ServiceFormView
 from core.paging import PAGE_SIZE  # noqa: F401  (re-exported by assistance.views)
 from core.scoping import ensure_can, get_visible_or_404
@@ -35,17 +32,6 @@ def _household(request: HttpRequest, pk: int) -> Household:
     )
 
 
-def _save(form: Any, call: Any) -> Any:
-    """Run a service call; on a rule or conflict error put the message on the form and return None."""
-    try:
-        return call()
-    except ValidationError as exc:
-        form_add_service_errors(form, exc)
-    except ConflictError as exc:
-        form.add_error(None, exc.message)
-    return None
-
-
 class _CreatePage(ServiceFormView):
     """A page registering one record of assistance (assistance/form.html), for who manages it; the
     form offers what is in the user's areas."""
@@ -61,6 +47,31 @@ class _CreatePage(ServiceFormView):
 
     def get_context(self, form: Any) -> dict[str, Any]:
         return {"form": form, "title": self.title}
+
+
+class _RecordPage(_CreatePage):
+    """A page changing one record of assistance (`model`, by the URL's pk) in the user's areas, for
+    who manages it; `page_title()` may name the record."""
+
+    model: Any
+    intro: Any = ""
+
+    def check(self) -> None:
+        user = request_user(self.request)
+        self.object = get_visible_or_404(self.model.objects.all(), user, pk=self.kwargs["pk"])
+        ensure_can(user, Capability.MANAGE_ASSISTANCE, self.object)
+
+    def page_title(self) -> str:
+        return str(self.title)
+
+    def get_context(self, form: Any) -> dict[str, Any]:
+        return {"form": form, "title": self.page_title(), "intro": self.intro}
+
+    def versioned_input(self, form: Any) -> dict[str, Any]:
+        """The form's data for the service, the version read as its `expected_version`."""
+        data = dict(form.cleaned_data)
+        data["expected_version"] = data.pop("version")
+        return {**data, "user": request_user(self.request)}
 
 
 class _HouseholdPage(ServiceFormView):

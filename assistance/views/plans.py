@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy
 
 from accounts.requests import request_user
@@ -29,7 +27,7 @@ from ..forms import (
     VillagePlanForm,
 )
 from ..models import AssistancePlan, Measure, VillagePlan
-from .common import _HouseholdPage, _save
+from .common import _CreatePage, _HouseholdPage
 
 # -- plans and measures ---------------------------------------------------------------------------
 
@@ -115,29 +113,32 @@ class MeasureNew(_HouseholdPage):
 measure_new = MeasureNew.as_view()
 
 
-@login_required
-def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    measure = get_visible_or_404(Measure.objects.select_related("household"), request_user(request), pk=pk)
-    ensure_can(request_user(request), Capability.MANAGE_ASSISTANCE, measure)
-    household = measure.household
-    form = MeasureForm(request.POST or None, instance=Measure.objects.get(pk=measure.pk), household=household)
-    if request.method == "POST" and form.is_valid():
-        version = form.cleaned_data.get("version") or 0
-        saved = _save(
-            form,
-            lambda: services.measure_update(
-                measure=measure,
-                expected_version=version,
-                user=request_user(request),
-                **_measure_fields(form.cleaned_data),
-            ),
+class MeasureEdit(_HouseholdPage):
+    form_class = MeasureForm
+    title = gettext_lazy("Edit measure")
+    success_message = gettext_lazy("Measure saved.")
+
+    def check(self) -> None:
+        user = request_user(self.request)
+        self.measure = get_visible_or_404(
+            Measure.objects.select_related("household"), user, pk=self.kwargs["pk"]
         )
-        if saved is not None:
-            messages.success(request, _("Measure saved."))
-            return redirect("assistance:household", pk=household.pk)
-    return render(
-        request, "assistance/form.html", {"form": form, "household": household, "title": _("Edit measure")}
-    )
+        ensure_can(user, Capability.MANAGE_ASSISTANCE, self.measure)
+        self.household = self.measure.household
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"instance": Measure.objects.get(pk=self.measure.pk), "household": self.household}
+
+    def perform(self, form: Any) -> Any:
+        return services.measure_update(
+            measure=self.measure,
+            expected_version=form.cleaned_data.get("version") or 0,
+            user=request_user(self.request),
+            **_measure_fields(form.cleaned_data),
+        )
+
+
+measure_edit = MeasureEdit.as_view()
 
 
 class VillagePlanList(ScopedListView):
@@ -155,25 +156,34 @@ class VillagePlanList(ScopedListView):
 village_plan_list = VillagePlanList.as_view()
 
 
-@login_required
-def village_plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    ensure_can(request_user(request), Capability.MANAGE_ASSISTANCE)
-    plan = get_visible_or_404(VillagePlan.objects.all(), request_user(request), pk=pk) if pk else None
-    form = VillagePlanForm(
-        request.POST or None, instance=plan, user=request_user(request), initial={"year": clock.today().year}
-    )
-    if request.method == "POST" and form.is_valid():
+class VillagePlanEdit(_CreatePage):
+    """A new village plan, or (with a pk) the plan of its village and year edited."""
+
+    form_class = VillagePlanForm
+    title = gettext_lazy("Village plan")
+    success_message = gettext_lazy("Village plan saved.")
+
+    def check(self) -> None:
+        super().check()
+        pk = self.kwargs.get("pk")
+        user = request_user(self.request)
+        self.plan = get_visible_or_404(VillagePlan.objects.all(), user, pk=pk) if pk else None
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "instance": self.plan, "initial": {"year": clock.today().year}}
+
+    def perform(self, form: Any) -> Any:
         data = dict(form.cleaned_data)
         version = data.pop("version", None)
-        if plan is not None:
-            data["village"], data["year"] = plan.village, plan.year
-        saved = _save(
-            form,
-            lambda: services.village_plan_save(
-                user=request_user(request), expected_version=version if plan else None, **data
-            ),
+        if self.plan is not None:
+            data["village"], data["year"] = self.plan.village, self.plan.year
+        return services.village_plan_save(
+            user=request_user(self.request), expected_version=version if self.plan else None, **data
         )
-        if saved is not None:
-            messages.success(request, _("Village plan saved."))
-            return redirect("assistance:village-plans")
-    return render(request, "assistance/form.html", {"form": form, "title": _("Village plan")})
+
+    def success(self, result: Any) -> HttpResponse:
+        messages.success(self.request, str(self.success_message))
+        return redirect("assistance:village-plans")
+
+
+village_plan_edit = VillagePlanEdit.as_view()

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,7 +14,7 @@ from accounts.requests import request_user
 from accounts.roles import Capability
 from core import clock
 from core.pages import ScopedListView
-from core.scoping import ensure_can, get_visible_or_404
+from core.scoping import get_visible_or_404
 
 from .. import selectors, services
 from ..filters import (
@@ -26,7 +25,7 @@ from ..forms import (
     TeamRotateForm,
 )
 from ..models import WorkTeam
-from .common import _CreatePage, _save
+from .common import _CreatePage, _RecordPage
 
 # -- work teams -----------------------------------------------------------------------------------
 
@@ -81,39 +80,25 @@ class TeamNew(_CreatePage):
 team_new = TeamNew.as_view()
 
 
-@login_required
-def team_rotate(request: HttpRequest, pk: int) -> HttpResponse:
-    team = get_visible_or_404(WorkTeam.objects.all(), request_user(request), pk=pk)
-    ensure_can(request_user(request), Capability.MANAGE_ASSISTANCE, team)
-    form = TeamRotateForm(
-        request.POST or None,
-        user=request_user(request),
-        initial={
-            "version": team.version,
-            "term_start": clock.today(),
-            "sending_unit": team.sending_unit,
-        },
+class TeamRotate(_RecordPage):
+    model = WorkTeam
+    form_class = TeamRotateForm
+    success_message = gettext_lazy("Rotation recorded: the new team has taken over.")
+    success_url_name = "assistance:team"  # the new team's page
+    intro = gettext_lazy(
+        "The current team hands over its villages on the start date of the new term and stays in the history."
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        successor = _save(
-            form,
-            lambda: services.team_rotate(
-                team=team, expected_version=version, user=request_user(request), **data
-            ),
-        )
-        if successor is not None:
-            messages.success(request, _("Rotation recorded: the new team has taken over."))
-            return redirect("assistance:team", pk=successor.pk)
-    return render(
-        request,
-        "assistance/form.html",
-        {
-            "form": form,
-            "title": _("Rotate the team: %(name)s") % {"name": team.name},
-            "intro": _(
-                "The current team hands over its villages on the start date of the new term and stays in the history."
-            ),
-        },
-    )
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        team = self.object
+        initial = {"version": team.version, "term_start": clock.today(), "sending_unit": team.sending_unit}
+        return {"user": request_user(self.request), "initial": initial}
+
+    def page_title(self) -> str:
+        return _("Rotate the team: %(name)s") % {"name": self.object.name}
+
+    def perform(self, form: Any) -> Any:
+        return services.team_rotate(team=self.object, **self.versioned_input(form))
+
+
+team_rotate = TeamRotate.as_view()

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
 from accounts.requests import request_user
@@ -27,7 +25,7 @@ from ..forms import (
     VisitForm,
 )
 from ..models import FollowUp, Visit
-from .common import _HouseholdPage, _save
+from .common import _HouseholdPage
 
 # -- visits ---------------------------------------------------------------------------------------
 
@@ -107,30 +105,36 @@ class FollowUpList(ScopedListView):
 follow_up_list = FollowUpList.as_view()
 
 
-@login_required
-def follow_up_close(request: HttpRequest, pk: int) -> HttpResponse:
-    follow_up = get_visible_or_404(
-        FollowUp.objects.select_related("household", "visit"), request_user(request), pk=pk
-    )
-    ensure_can(request_user(request), Capability.LOG_VISIT, follow_up)
-    form = FollowUpCloseForm(
-        request.POST or None,
-        initial={"done_on": clock.today(), "version": follow_up.version, "status": "done"},
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        closed = _save(
-            form,
-            lambda: services.follow_up_close(
-                follow_up=follow_up,
-                expected_version=data["version"],
-                status=data["status"],
-                done_on=data["done_on"],
-                outcome=data["outcome"],
-                user=request_user(request),
-            ),
+class FollowUpClose(_HouseholdPage):
+    template_name = "assistance/follow_up_close.html"
+    capability = Capability.LOG_VISIT
+    form_class = FollowUpCloseForm
+    success_message = gettext_lazy("Follow-up closed.")
+
+    def check(self) -> None:
+        user = request_user(self.request)
+        self.follow_up = get_visible_or_404(
+            FollowUp.objects.select_related("household", "visit"), user, pk=self.kwargs["pk"]
         )
-        if closed is not None:
-            messages.success(request, _("Follow-up closed."))
-            return redirect("assistance:household", pk=follow_up.household_id)
-    return render(request, "assistance/follow_up_close.html", {"form": form, "follow_up": follow_up})
+        ensure_can(user, self.capability, self.follow_up)
+        self.household = self.follow_up.household
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"initial": {"done_on": clock.today(), "version": self.follow_up.version, "status": "done"}}
+
+    def get_context(self, form: Any) -> dict[str, Any]:
+        return {"form": form, "follow_up": self.follow_up}
+
+    def perform(self, form: Any) -> Any:
+        data = form.cleaned_data
+        return services.follow_up_close(
+            follow_up=self.follow_up,
+            expected_version=data["version"],
+            status=data["status"],
+            done_on=data["done_on"],
+            outcome=data["outcome"],
+            user=request_user(self.request),
+        )
+
+
+follow_up_close = FollowUpClose.as_view()
