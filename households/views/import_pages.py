@@ -44,7 +44,10 @@ def import_template(request: HttpRequest) -> HttpResponse:
     )
     response = HttpResponse(imports.template_workbook(villages.iterator()), content_type=XLSX)
     return as_download(
-        response, download_name(scope_name(request_user(request)), _("household import template"), ext="xlsx")
+        response,
+        download_name(
+            scope_name(request_user(request)), _("household import template"), clock.today(), ext="xlsx"
+        ),
     )
 
 

@@ -31,7 +31,9 @@ def test_household_list_export_is_named_by_township_and_date(county: Any, web: A
 
 def test_import_template_and_dashboard_table_are_named_in_chinese(county: Any, web: Any) -> None:
     template = web(county.staff_a).get("/households/import/template/")
-    assert f"filename*=utf-8''{quote('折桥镇-农户导入模板.xlsx')}" in _filename(template)
+    # the template's village sheet lists the township's villages as of the day: dated like a ledger
+    expected = f"折桥镇-农户导入模板-{clock.today().isoformat()}.xlsx"
+    assert f"filename*=utf-8''{quote(expected)}" in _filename(template)
 
     table = web(county.county_official).get(f"/dashboards/{county.county.code}/export/children.xlsx")
     assert table.status_code == 200
