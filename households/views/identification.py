@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django import forms
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from accounts.requests import request_user
+from core.pages import ServiceActionView
 from core.procedures.views import ProcedureSignView
 from core.scoping import get_visible_or_404
 
@@ -32,22 +28,31 @@ from ..models import (
 # -- identification procedure ----------------------------------------------------------------------
 
 
-def _back_with_errors(request: HttpRequest, household: Household, exc: ValidationError) -> HttpResponse:
-    for message in exc.messages:
-        messages.error(request, message)
-    return redirect("households:detail", pk=household.pk)
+class _HouseholdAction(ServiceActionView):
+    """A button or small form on the household's page (households:detail), the outcome shown there."""
+
+    def household_pk(self) -> int:
+        raise NotImplementedError
+
+    def back(self) -> str:
+        return reverse("households:detail", args=[self.household_pk()])
 
 
-@login_required
-@require_POST
-def procedure_start(request: HttpRequest, pk: int) -> HttpResponse:
-    household = get_visible_or_404(Household.objects.all(), request_user(request), pk=pk)
-    try:
-        services.procedure_start(household=household, user=request_user(request))
-    except ValidationError as exc:
-        return _back_with_errors(request, household, exc)
-    messages.success(request, _("Identification procedure started."))
-    return redirect("households:detail", pk=household.pk)
+class ProcedureStart(_HouseholdAction):
+    form_class = forms.Form  # a button: nothing to fill in
+    success_message = gettext_lazy("Identification procedure started.")
+
+    def get_object(self) -> Household:
+        return get_visible_or_404(Household.objects.all(), request_user(self.request), pk=self.kwargs["pk"])
+
+    def household_pk(self) -> int:
+        return self.object.pk
+
+    def perform(self, form: Any) -> Any:
+        return services.procedure_start(household=self.object, user=request_user(self.request))
+
+
+procedure_start = ProcedureStart.as_view()
 
 
 class ProcedureSign(ProcedureSignView):
@@ -69,38 +74,47 @@ class ProcedureSign(ProcedureSignView):
 procedure_sign = ProcedureSign.as_view()
 
 
-@login_required
-@require_POST
-def objection_add(request: HttpRequest, pk: int) -> HttpResponse:
-    procedure = get_visible_or_404(
-        IdentificationProcedure.objects.select_related("household"), request_user(request), pk=pk
-    )
-    form = ObjectionForm(request.POST)
-    if not form.is_valid():
-        return _back_with_errors(request, procedure.household, ValidationError(list(form.errors.values())))
-    try:
-        services.objection_record(procedure=procedure, user=request_user(request), **form.cleaned_data)
-    except ValidationError as exc:
-        return _back_with_errors(request, procedure.household, exc)
-    messages.success(request, _("Objection recorded."))
-    return redirect("households:detail", pk=procedure.household_id)
+class ObjectionAdd(_HouseholdAction):
+    form_class = ObjectionForm
+    success_message = gettext_lazy("Objection recorded.")
+
+    def get_object(self) -> IdentificationProcedure:
+        return get_visible_or_404(
+            IdentificationProcedure.objects.select_related("household"),
+            request_user(self.request),
+            pk=self.kwargs["pk"],
+        )
+
+    def household_pk(self) -> int:
+        return self.object.household_id
+
+    def perform(self, form: Any) -> Any:
+        return services.objection_record(
+            procedure=self.object, user=request_user(self.request), **form.cleaned_data
+        )
 
 
-@login_required
-@require_POST
-def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    objection = get_visible_or_404(
-        NoticeObjection.objects.select_related("procedure__household"),
-        request_user(request),
-        pk=pk,
-    )
-    household = objection.procedure.household
-    form = ObjectionResolveForm(request.POST)
-    if not form.is_valid():
-        return _back_with_errors(request, household, ValidationError(list(form.errors.values())))
-    try:
-        services.objection_resolve(objection=objection, user=request_user(request), **form.cleaned_data)
-    except ValidationError as exc:
-        return _back_with_errors(request, household, exc)
-    messages.success(request, _("Objection resolved."))
-    return redirect("households:detail", pk=household.pk)
+objection_add = ObjectionAdd.as_view()
+
+
+class ObjectionResolve(_HouseholdAction):
+    form_class = ObjectionResolveForm
+    success_message = gettext_lazy("Objection resolved.")
+
+    def get_object(self) -> NoticeObjection:
+        return get_visible_or_404(
+            NoticeObjection.objects.select_related("procedure__household"),
+            request_user(self.request),
+            pk=self.kwargs["pk"],
+        )
+
+    def household_pk(self) -> int:
+        return self.object.procedure.household_id
+
+    def perform(self, form: Any) -> Any:
+        return services.objection_resolve(
+            objection=self.object, user=request_user(self.request), **form.cleaned_data
+        )
+
+
+objection_resolve = ObjectionResolve.as_view()
