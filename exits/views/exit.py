@@ -197,29 +197,30 @@ class ObjectionDecide(ServiceActionView):
 objection_decide = ObjectionDecide.as_view()
 
 
-@login_required
-@require_POST
-def household_return(request: HttpRequest, household_pk: int) -> HttpResponse:
-    household = get_visible_or_404(Household.objects.all(), request_user(request), pk=household_pk)
-    form = ReasonForm(request.POST)
-    back = _back(request, "exits:procedures")
-    if form.is_valid():
-        try:
-            services.household_return_to_poverty(
-                household=household,
-                reason=form.cleaned_data["reason"],
-                user=request_user(request),
-            )
-        except ValidationError as exc:
-            _errors_to_messages(request, exc)
-        else:
-            messages.success(
-                request,
-                _("Household %(number)s returned to poverty.") % {"number": household.number},
-            )
-    else:
-        messages.error(request, _("Give the reason."))
-    return redirect(back)
+class HouseholdReturn(ServiceActionView):
+    """An exited household returns to poverty (返贫), with the reason; back to the page it was on."""
+
+    form_class = ReasonForm
+    invalid_message = gettext_lazy("Give the reason.")
+
+    def get_object(self) -> Household:
+        return get_visible_or_404(
+            Household.objects.all(), request_user(self.request), pk=self.kwargs["household_pk"]
+        )
+
+    def perform(self, form: Any) -> Any:
+        return services.household_return_to_poverty(
+            household=self.object, reason=form.cleaned_data["reason"], user=request_user(self.request)
+        )
+
+    def get_success_message(self, form: Any) -> str:
+        return _("Household %(number)s returned to poverty.") % {"number": self.object.number}
+
+    def back(self) -> str:
+        return _back(self.request, "exits:procedures")
+
+
+household_return = HouseholdReturn.as_view()
 
 
 @login_required

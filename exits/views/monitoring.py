@@ -10,15 +10,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.requests import request_user
 from accounts.roles import Capability
 from core import clock
 from core.exceptions import ConflictError
-from core.forms import form_add_service_errors
-from core.pages import ScopedListView
+from core.pages import ScopedListView, ServiceFormView
 from core.procedures.views import ProcedureSignView
-from core.replicas import replica_reads_view
 from core.scoping import get_visible_or_404
 from households.models import Household
 
@@ -58,26 +57,32 @@ class MonitoringList(ScopedListView):
 monitoring_list = MonitoringList.as_view()
 
 
-@replica_reads_view
-@login_required
-def monitoring_report(request: HttpRequest, household_pk: int) -> HttpResponse:
-    household = get_visible_or_404(
-        Household.objects.select_related("village", "head"),
-        request_user(request),
-        pk=household_pk,
-    )
-    form = MonitoringReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = services.monitoring_case_report(
-                household=household, user=request_user(request), **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form_add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Monitoring object reported."))
-            return redirect("exits:monitoring-detail", pk=case.pk)
-    return render(request, "exits/monitoring_report.html", {"household": household, "form": form})
+class MonitoringReport(ServiceFormView):
+    """Report a household as a monitoring object (防返贫监测); its case page follows."""
+
+    form_class = MonitoringReportForm
+    template_name = "exits/monitoring_report.html"
+    success_message = gettext_lazy("Monitoring object reported.")
+    success_url_name = "exits:monitoring-detail"
+    replica_reads = True  # its GET only reads (core/replicas.py); the POST writes on the primary
+
+    def check(self) -> None:
+        self.household = get_visible_or_404(
+            Household.objects.select_related("village", "head"),
+            request_user(self.request),
+            pk=self.kwargs["household_pk"],
+        )
+
+    def get_context(self, form: Any) -> dict[str, Any]:
+        return {"household": self.household, "form": form}
+
+    def perform(self, form: Any) -> Any:
+        return services.monitoring_case_report(
+            household=self.household, user=request_user(self.request), **form.cleaned_data
+        )
+
+
+monitoring_report = MonitoringReport.as_view()
 
 
 @login_required
