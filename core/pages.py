@@ -152,9 +152,10 @@ class JobFormView(ServiceFormView):
 
 class ServiceActionView(LoginRequiredMixin, View):
     """POST only: a small form on a page whose valid data go to one service call (`perform`), answered
-    by a redirect to that page (`back`) with the outcome as messages: `success_message`, or the
-    service's refusals (a ValidationError's messages, a ConflictError's), or for an invalid form
-    `invalid_message` when it is set, the form's errors otherwise. `get_object` runs first, so a record
+    by a redirect to that page (`back`; on success `done(result)`, by default the same) with the
+    outcome as messages: `success_message`, or the service's refusals (a ValidationError's messages,
+    a ConflictError's), or for an invalid form `invalid_message` when it is set, the form's errors
+    otherwise. `get_object` runs first, so a record
     out of the user's scope is a 404 whatever was posted."""
 
     http_method_names = ["post"]  # noqa: RUF012
@@ -178,6 +179,10 @@ class ServiceActionView(LoginRequiredMixin, View):
     def back(self) -> str:
         raise NotImplementedError
 
+    def done(self, result: Any) -> str:
+        """Where a success goes: back to the page, unless the action made a record to open."""
+        return self.back()
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.object = self.get_object()
         form = self.form_class(request.POST, **self.get_form_kwargs())
@@ -187,7 +192,7 @@ class ServiceActionView(LoginRequiredMixin, View):
                 messages.error(request, message)
             return redirect(self.back())
         try:
-            self.perform(form)
+            result = self.perform(form)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -195,6 +200,7 @@ class ServiceActionView(LoginRequiredMixin, View):
             messages.error(request, exc.message)
         else:
             messages.success(request, self.get_success_message(form))
+            return redirect(self.done(result))
         return redirect(self.back())
 
 

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from accounts.requests import request_user
 from accounts.roles import Capability
@@ -43,7 +40,7 @@ from ..models import (
     ExitObjection,
     ExitProcedure,
 )
-from .base import _back, _errors_to_messages
+from .base import _back
 
 # -- household exit procedures ----------------------------------------------------------------------
 
@@ -108,34 +105,38 @@ def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def procedure_propose(request: HttpRequest, household_pk: int) -> HttpResponse:
-    household = get_visible_or_404(
-        Household.objects.select_related("village"), request_user(request), pk=household_pk
-    )
-    form = ProposeForm(request.POST)
-    back = _back(request, "exits:procedures")
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, str(message))
-        return redirect(back)
-    try:
-        procedure = services.exit_procedure_propose(
-            household=household,
+class ProcedurePropose(ServiceActionView):
+    """Propose a household's exit from its panel; the new procedure's page opens, a refusal is shown
+    on the page the button was on (the posted next)."""
+
+    form_class = ProposeForm
+
+    def get_object(self) -> Household:
+        return get_visible_or_404(
+            Household.objects.select_related("village"),
+            request_user(self.request),
+            pk=self.kwargs["household_pk"],
+        )
+
+    def perform(self, form: Any) -> Any:
+        return services.exit_procedure_propose(
+            household=self.object,
             year=form.cleaned_data["year"],
             comment=form.cleaned_data["comment"],
-            user=request_user(request),
+            user=request_user(self.request),
         )
-    except ValidationError as exc:
-        _errors_to_messages(request, exc)
-        return redirect(back)
-    messages.success(
-        request,
-        _("Exit proposed for household %(number)s.") % {"number": household.number},
-    )
-    return redirect("exits:procedure", pk=procedure.pk)
+
+    def get_success_message(self, form: Any) -> str:
+        return _("Exit proposed for household %(number)s.") % {"number": self.object.number}
+
+    def back(self) -> str:
+        return _back(self.request, "exits:procedures")
+
+    def done(self, result: Any) -> str:
+        return reverse("exits:procedure", args=[result.pk])
+
+
+procedure_propose = ProcedurePropose.as_view()
 
 
 class ProcedureSign(ProcedureSignView):

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from django.contrib.messages import get_messages
 
-from exits.models import MonitoringCase
-from households.choices import HouseholdStatusChoices
-from tests.exits.builders import ready_household
+from exits.models import ExitProcedure, MonitoringCase
+from households.choices import HouseholdStatusChoices, HousingSafetyChoices
+from tests.exits.builders import YEAR, ready_household, set_line
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +58,23 @@ def test_return_to_poverty_button(county: Any, web: Any) -> None:
     registered.refresh_from_db()
     assert (exited.status, registered.status) == ("returned", "registered")
     assert client.get(f"/exits/households/{exited.pk}/return/").status_code == 405
+
+
+def test_propose_button(county: Any, web: Any) -> None:
+    set_line(county.county)
+    ready = ready_household(county.village_a1)
+    unsafe = ready_household(county.village_a1, housing_grade=HousingSafetyChoices.C)
+    client = web(county.secretary_a1)
+    back = f"/households/{ready.pk}/"
+
+    bad_year = client.post(f"/exits/households/{ready.pk}/propose/", {"year": "x", "next": back})
+    refused = client.post(f"/exits/households/{unsafe.pk}/propose/", {"year": YEAR, "next": back})
+    proposed = client.post(f"/exits/households/{ready.pk}/propose/", {"year": YEAR, "next": back})
+
+    procedure = ExitProcedure.objects.get()
+    assert (bad_year["Location"], refused["Location"]) == (back, back)
+    assert proposed["Location"] == f"/exits/procedures/{procedure.pk}/"
+    said = [str(m) for m in get_messages(proposed.wsgi_request)]
+    assert said[0] == "请输入整数。"
+    assert said[1].startswith("住房安全有保障: 住房为C级危房")
+    assert said[2:] == [f"已为农户{ready.number}提出退出。"]
