@@ -199,14 +199,8 @@ class MemberLeavePage(_MemberFormPage):
         return _("%(n)s leaves the household") % {"n": self.member.name}
 
     def perform(self, form: Any) -> Any:
-        d = form.cleaned_data
-        return services.member_leave(
-            member=self.member,
-            user=request_user(self.request),
-            left_on=d["left_on"],
-            reason=d["reason"],
-            new_head=d.get("new_head"),
-        )
+        # the form's fields are the service's: left_on, reason, new_head
+        return services.member_leave(member=self.member, user=request_user(self.request), **form.cleaned_data)
 
 
 class MemberMovePage(_MemberFormPage):
