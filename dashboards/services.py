@@ -185,6 +185,15 @@ def incidence_snapshot_recompute(
     reason = (reason or "").strip()
     if len(reason) < 4:
         raise ValidationError({"reason": _("Say why the snapshot is recomputed (at least 4 characters).")})
+    longest = IncidenceRecompute._meta.get_field("reason").max_length
+    if longest is not None and len(reason) > longest:
+        # refused, never cut: the reason is the audit's record of why frozen figures changed
+        raise ValidationError(
+            {
+                "reason": _("The reason is at most %(limit)d characters (%(n)d given).")
+                % {"limit": longest, "n": len(reason)}
+            }
+        )
     snapshot = IncidenceSnapshot.objects.select_for_update().get(pk=snapshot.pk)
     if snapshot.recomputes.filter(after__isnull=True).exists():
         raise ValidationError({"reason": _("A recomputation of this snapshot is already under way.")})
@@ -199,7 +208,7 @@ def incidence_snapshot_recompute(
         },
     )
     recompute = IncidenceRecompute.objects.create(
-        snapshot=snapshot, requested_by=user, reason=reason[:300], before=_totals(snapshot), job=job
+        snapshot=snapshot, requested_by=user, reason=reason, before=_totals(snapshot), job=job
     )
     job.params["recompute_id"] = recompute.pk
     Job.objects.filter(pk=job.pk).update(params=job.params)

@@ -57,6 +57,7 @@ class JobStartedSerializer(serializers.Serializer):
 
 
 class RecomputeRequestSerializer(serializers.Serializer):
+    # no max_length here: the service refuses an overlong reason with the page's message
     reason = serializers.CharField(allow_blank=True)
     population_year = serializers.IntegerField(required=False, min_value=2000)
 

@@ -85,6 +85,17 @@ def test_recompute_through_the_api_keeps_the_reason(
     assert IncidenceRecompute.objects.get().reason == "补录人口数据"
 
 
+def test_an_overlong_recompute_reason_is_refused_not_cut(county: Any, figures: Any, api: Any) -> None:
+    # the reason column holds 300 characters: 301 is a 400 naming the limit, and nothing is started
+    snapshot = IncidenceSnapshot.objects.get(as_of=figures.as_of)
+    response = api(county.county_official).post(
+        f"/api/dashboards/snapshots/{snapshot.pk}/recompute/", {"reason": "补" * 301}
+    )
+    assert response.status_code == 400
+    assert "300" in response.json()["errors"]["reason"][0]
+    assert not IncidenceRecompute.objects.exists()
+
+
 def test_api_lists_have_a_fixed_number_of_queries(
     county: Any, figures: Any, api: Any, django_assert_max_num_queries: Any
 ) -> None:
