@@ -9,7 +9,7 @@ import pytest
 
 from accounts.roles import RoleChoices
 from tests.factories import make_household, make_user
-from tests.helpers import login, screenshot
+from tests.helpers import login, screenshot, wait_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,7 +56,9 @@ def test_a_county_user_picks_the_township_then_its_village_on_the_register_form(
     # when: the township is chosen, its villages come from the server (static script, no inline code)
     with page.expect_response(lambda r: "/areas/children/" in r.url):
         page.locator("[data-testid=village-picker-township]").select_option(label="折桥镇")
-    page.wait_for_function("document.querySelectorAll('#id_village option').length > 1")
+    # wait_in_page, not wait_for_function: that one evals its text when it has to poll, which the CSP
+    # refuses (a failure only when the server is slow)
+    wait_in_page(page, "() => document.querySelectorAll('#id_village option').length > 1")
 
     # then
     assert village.locator("option").all_inner_texts() == ["请选择村", "折桥村", "大庄村"]
@@ -77,7 +79,7 @@ def test_a_county_user_stations_a_team_in_villages_chosen_township_first(page: A
     # when: the township is chosen, its villages load into the multiple menu (no placeholder to pick)
     with page.expect_response(lambda r: "/areas/children/" in r.url):
         page.locator("[data-testid=village-picker-township]").select_option(label="折桥镇")
-    page.wait_for_function("document.querySelectorAll('#id_villages option').length > 0")
+    wait_in_page(page, "() => document.querySelectorAll('#id_villages option').length > 0")
     assert villages.locator("option").all_inner_texts() == ["折桥村", "大庄村"]
     villages.select_option(label=["折桥村", "大庄村"])
     page.fill("#id_name", "折桥镇驻村工作队")
