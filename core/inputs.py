@@ -7,6 +7,8 @@
   settings.JSON_MAX_DEPTH; a `\\u0000` escape is refused like a NUL in a form.
 - Ids in the query string (`?edit=`, `?project=`): `id_param` gives the number or a 400 naming the
   parameter, never a server error from the database lookup.
+- Text for a bounded column: `within_column` refuses a longer value with the column's limit, said to
+  the user next to the field (never cut without a word, never a database error).
 """
 
 from __future__ import annotations
@@ -17,10 +19,25 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 from .exceptions import BadParameter
+
+# -- text for a bounded column --------------------------------------------------------------------
+
+
+def within_column(model: type[models.Model], field: str, value: str) -> str:
+    """`value`, or a ValidationError on `field` naming the column's limit when it is longer."""
+    limit = getattr(model._meta.get_field(field), "max_length", None)
+    if limit is not None and len(value) > limit:
+        raise ValidationError(
+            {field: _("%(n)d characters; at most %(limit)d fit here.") % {"n": len(value), "limit": limit}}
+        )
+    return value
+
 
 # -- ids in the query string -----------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from core import clock
 
 from .choices import AttachmentKindChoices, JobStatusChoices
 from .exceptions import ConflictError
+from .inputs import within_column
 from .log_filters import redact_database_detail
 from .models import Attachment, Job, Notification, SensitiveAccess
 from .net import client_address
@@ -412,16 +413,7 @@ def attachment_add(
     # `write_capability`); a model that declares none takes attachments from superusers only.
     ensure_can(user, attachment_capability(record), record)
     mime = attachment_validate(upload)
-    description = (description or "").strip()
-    limit = Attachment._meta.get_field("description").max_length or 0
-    if len(description) > limit:
-        # the column's own bound, said to the uploader (not a database error and a 500)
-        raise ValidationError(
-            {
-                "description": _("The description has %(n)d characters; the limit is %(limit)d.")
-                % {"n": len(description), "limit": limit}
-            }
-        )
+    description = within_column(Attachment, "description", (description or "").strip())
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

@@ -15,6 +15,7 @@ from accounts.roles import Capability
 from areas.choices import LEVEL_PREFIX_LENGTH, AreaLevelChoices
 from areas.models import Area
 from core import clock
+from core.inputs import within_column
 from core.models import Job
 from core.scoping import ensure_can
 from core.services import job_create, job_enqueue, job_progress, model_update
@@ -185,15 +186,8 @@ def incidence_snapshot_recompute(
     reason = (reason or "").strip()
     if len(reason) < 4:
         raise ValidationError({"reason": _("Say why the snapshot is recomputed (at least 4 characters).")})
-    longest = IncidenceRecompute._meta.get_field("reason").max_length
-    if longest is not None and len(reason) > longest:
-        # refused, never cut: the reason is the audit's record of why frozen figures changed
-        raise ValidationError(
-            {
-                "reason": _("The reason is at most %(limit)d characters (%(n)d given).")
-                % {"limit": longest, "n": len(reason)}
-            }
-        )
+    # refused, never cut: the reason is the audit's record of why frozen figures changed
+    within_column(IncidenceRecompute, "reason", reason)
     snapshot = IncidenceSnapshot.objects.select_for_update().get(pk=snapshot.pk)
     if snapshot.recomputes.filter(after__isnull=True).exists():
         raise ValidationError({"reason": _("A recomputation of this snapshot is already under way.")})
