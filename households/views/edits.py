@@ -113,6 +113,8 @@ class _HouseholdFormPage(ServiceFormView):
         self.household = self.subject
 
     def title(self) -> str:
+        """The page's heading: an abstract hook (as core.pages' `perform` and `back`), each page names its
+        own from the record it shows."""
         raise NotImplementedError
 
     def form_data(self, form: Any, *, versioned: bool = False) -> dict[str, Any]:

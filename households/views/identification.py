@@ -32,6 +32,8 @@ class _HouseholdAction(ServiceActionView):
     """A button or small form on the household's page (households:detail), the outcome shown there."""
 
     def household_pk(self) -> int:
+        """The household whose page the button is on: an abstract hook, each action finds it from its
+        own object (the household, its procedure, or an objection's procedure)."""
         raise NotImplementedError
 
     def back(self) -> str:
