@@ -248,6 +248,21 @@ def _townships_with_villages(visible: QuerySet[Area]) -> list[Area]:
     )
 
 
+def _menu(visible: QuerySet[Area], township: str) -> tuple[list[Area], str, QuerySet[Area]]:
+    """What a village menu offers: the townships to choose from, the township chosen (the only one when
+    the user has one) and its villages; none until a township is chosen, or a first secretary's own
+    villages when the scope has no township."""
+    townships = _townships_with_villages(visible)
+    if len(townships) == 1:
+        township = townships[0].code
+    villages = visible.filter(level=AreaLevelChoices.VILLAGE)
+    if township:
+        villages = villages.filter(parent__code=township)
+    elif townships:
+        villages = villages.none()  # the township first
+    return townships, township, villages
+
+
 class VillagePickerWidget(forms.Select):
     """A village menu for a form, narrowed by a township menu before it: the township's villages load
     when it is chosen (static/js/area-picker.js, `areas:children`), so a county or province user is
@@ -269,16 +284,10 @@ class VillagePickerWidget(forms.Select):
             if str(value or "").isdigit()
             else None
         )
-        townships = _townships_with_villages(visible)
-        chosen = self.township_code or (village.code_at(AreaLevelChoices.TOWNSHIP) if village else "")
-        if len(townships) == 1:
-            chosen = townships[0].code
-        villages = visible.filter(level=AreaLevelChoices.VILLAGE).order_by("code")
-        if chosen:
-            villages = villages.filter(parent__code=chosen)
-        elif townships:
-            villages = villages.none()  # the township first
-        # else a first secretary: their own villages
+        townships, chosen, villages = _menu(
+            visible, self.township_code or (village.code_at(AreaLevelChoices.TOWNSHIP) if village else "")
+        )
+        villages = villages.order_by("code")
         return SafeString(
             render_to_string(
                 "areas/_village_picker.html",
@@ -319,15 +328,8 @@ class VillagesPickerWidget(VillagePickerWidget):
             .select_related("parent")
             .order_by("code")
         )
-        townships = _townships_with_villages(visible)
-        township = self.township_code
-        if len(townships) == 1:
-            township = townships[0].code
-        villages = visible.filter(level=AreaLevelChoices.VILLAGE).exclude(pk__in=[v.pk for v in chosen])
-        if township:
-            villages = villages.filter(parent__code=township)
-        elif townships:
-            villages = villages.none()  # the township first
+        townships, township, villages = _menu(visible, self.township_code)
+        villages = villages.exclude(pk__in=[v.pk for v in chosen])
         return SafeString(
             render_to_string(
                 "areas/_villages_picker.html",
